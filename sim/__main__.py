@@ -1,0 +1,50 @@
+"""``python -m sim [overrides]``: run one simulation (or a Hydra multirun with -m)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from sim.cli import CONF_DIR, precheck
+from sim.config.store import register
+from sim.config.validate import to_sim_config
+from sim.errors import ConfigError
+
+INFO_FLAGS = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--resolve",
+              "--shell-completion", "-sc", "--version"}
+
+
+@hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
+def task(cfg: DictConfig) -> dict:
+    from sim.api import run
+    from sim.report import print_summary
+
+    hc = HydraConfig.get()
+    multirun = hc.mode.name == "MULTIRUN"
+    try:
+        sc = to_sim_config(cfg)
+    except ConfigError as e:
+        if multirun:
+            raise
+        print(e.line(), file=sys.stderr)
+        sys.exit(2)
+    out = Path(hc.runtime.output_dir)
+    res = run(sc, out=out, progress=sc.output.progress and not multirun)
+    if not sc.output.quiet and not multirun:
+        print_summary(res.summary, out)
+    return res.summary
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    if not INFO_FLAGS.intersection(argv):
+        precheck(argv)
+    register()
+    task()
+
+
+if __name__ == "__main__":
+    main()

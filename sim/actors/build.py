@@ -1,0 +1,60 @@
+"""Create the actors of every configured group and give their accounts followers."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.actors.base import Actor
+
+if TYPE_CHECKING:
+    from sim.model import InfoWarModel
+
+
+def platform_mask(world_platforms: list[str], names: list[str]) -> int:
+    if not names:
+        return (1 << len(world_platforms)) - 1
+    return sum(1 << world_platforms.index(p) for p in names)
+
+
+def sample_followers(model: "InfoWarModel", hosts: list[int], fraction: float, outside: float,
+                     plats: int, rng: np.random.Generator) -> np.ndarray:
+    """Followers of one account: a ``fraction`` of each host community (users on one of
+    the account's platforms), plus a share ``outside`` of followers from elsewhere."""
+    crowd = model.crowd
+    picked = []
+    for h in hosts:
+        pool = model.members[h]
+        pool = pool[(crowd.plats[pool] & plats) != 0]
+        k = min(len(pool), int(round(fraction * len(pool))))
+        if k:
+            picked.append(rng.choice(pool, k, replace=False))
+    inside = sum(len(p) for p in picked)
+    if outside > 0 and inside:
+        k_out = int(round(inside * outside / (1.0 - outside)))
+        in_host = np.isin(crowd.community, hosts)
+        pool = np.flatnonzero(~in_host & ((crowd.plats & plats) != 0))
+        if len(pool) and k_out:
+            picked.append(rng.choice(pool, min(k_out, len(pool)), replace=False))
+    return np.concatenate(picked) if picked else np.zeros(0, dtype=np.int32)
+
+
+def build_actors(model: "InfoWarModel") -> list[Actor]:
+    """One actor per group, or one per host community for ``per_host`` groups (embassies)."""
+    cfg, world = model.cfg, model.world
+    actors: list[Actor] = []
+    for gname, g in cfg.actors.groups.items():
+        hosts = [world.communities.index(h) for h in g.hosts]
+        parts = [[h] for h in hosts] if g.per_host else [hosts]
+        plats = platform_mask(world.platforms, g.platforms)
+        for hs in parts:
+            name = f"{gname}/{world.communities[hs[0]]}" if g.per_host else gname
+            rng = model.streams.get(f"actor/{name}")
+            actor = Actor(model, name, gname, g, hs, rng)
+            for i in range(g.accounts):
+                fol = sample_followers(model, hs, g.followers, g.outside_followers, plats, rng)
+                label = f"{name}#{i + 1}" if g.accounts > 1 else name
+                actor.accounts.append(model.accounts.add(len(actors), label, fol, plats, actor.source_kind))
+            actors.append(actor)
+    model.accounts.freeze()
+    return actors

@@ -1,0 +1,64 @@
+"""Run one simulation from a validated SimConfig: the entry point for the CLI, sweeps,
+experiments and the demo alike."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.config.schema import SimConfig
+
+
+@dataclass
+class RunResult:
+    summary: dict[str, Any]
+    timeseries: pd.DataFrame
+    actors: pd.DataFrame | None
+    model: Any = None  # the InfoWarModel (None in validation modes)
+
+
+def run_infowar(cfg: SimConfig, progress: bool = False) -> RunResult:
+    from sim.model import InfoWarModel
+    from sim.summary import summarize
+
+    t0 = time.perf_counter()
+    model = InfoWarModel(cfg)
+    t1 = time.perf_counter()
+    model.run(progress=progress)
+    summary = summarize(model)
+    summary["timing"] = {"build_s": round(t1 - t0, 3), "run_s": round(time.perf_counter() - t1, 3),
+                         "phases_s": {k: round(v, 3) for k, v in model.phase_seconds.items()}}
+    return RunResult(summary, model.metrics.timeseries(), model.metrics.actors_table(), model)
+
+
+def run_validation_mode(cfg: SimConfig, progress: bool = False) -> RunResult:
+    from sim.modes import run_mode
+    from sim.population import build_population
+    from sim.crowd import build_crowd
+    from sim.rng import Streams
+    from sim.world import compile_world
+
+    streams = Streams(cfg.seed)
+    world = compile_world(cfg)
+    community, graph_fn = build_population(cfg, world, streams)
+    followers = graph_fn(build_crowd(world, community, streams.get("crowd")))
+    res = run_mode(cfg.mode, followers, cfg.spread, streams.get("spread"), progress=progress)
+    summary = {"seed": cfg.seed, "users": int(followers.shape[0]), "follows": int(followers.nnz),
+               **res.summary}
+    return RunResult(summary, res.timeseries, None)
+
+
+def run(cfg: SimConfig, out: Path | None = None, progress: bool = False) -> RunResult:
+    """Run and, when ``out`` is given, write the outputs there."""
+    fn = run_infowar if cfg.mode == "infowar" else run_validation_mode
+    res = fn(cfg, progress=progress)
+    if out is not None:
+        from sim.outputs import write_run
+
+        world = res.model.world if res.model is not None else None
+        write_run(Path(out), res.timeseries, res.actors, res.summary,
+                  cfg.output.figures and world is not None, world)
+    return res

@@ -1,0 +1,96 @@
+"""Command-line plumbing: check overrides before Hydra runs, print errors as one line.
+
+Hydra reports composition errors with several lines and exit code 1; a researcher
+deserves one line naming the key and exit code 2. So ``precheck`` composes the config
+with the Compose API first (for a multirun, with the first value of each sweep) and
+converts it with ``to_sim_config``; only then does Hydra's own main take over.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException, MissingConfigException
+from omegaconf.errors import OmegaConfBaseException
+
+from sim.config.schema import SimConfig
+from sim.config.validate import from_omegaconf_error, to_sim_config
+from sim.errors import ConfigError, unknown
+
+CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+
+
+def group_options(group: str) -> list[str]:
+    d = CONF_DIR / group
+    return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
+
+
+def first_values(overrides: list[str]) -> list[str]:
+    """Replace each sweep (a,b / range / choice) by its first value; drop hydra.* keys."""
+    parser = OverridesParser.create()
+    out = []
+    for raw, ov in zip(overrides, parser.parse_overrides(overrides)):
+        key = ov.get_key_element()
+        if key.startswith(("hydra.", "hydra/", "+hydra", "~hydra")) or key == "hydra":
+            continue
+        if ov.is_sweep_override():
+            first = next(iter(ov.sweep_string_iterator()))
+            out.append(f"{key}={first}")
+        else:
+            out.append(raw)
+    return out
+
+
+def translate(e: Exception) -> ConfigError:
+    """Any composition error -> one ConfigError line."""
+    if isinstance(e, ConfigError):
+        return e
+    if isinstance(e, MissingConfigException):
+        text = str(e)
+        for group in ("world", "population", "graph", "actors", "spread", "output", "scenario",
+                      "strategy", "experiment"):
+            marker = f"'{group}/"
+            if marker in text:
+                name = text.split(marker, 1)[1].split("'", 1)[0]
+                return unknown(group, name, group_options(group), "option")
+        return ConfigError("config", text.strip().splitlines()[0])
+    cause = e.__cause__ or e.__context__
+    if isinstance(cause, OmegaConfBaseException):
+        return from_omegaconf_error(cause)
+    if isinstance(e, OmegaConfBaseException):
+        return from_omegaconf_error(e)
+    lines = [ln for ln in str(e).strip().splitlines() if ln.strip()]
+    return ConfigError("override", lines[0] if lines else type(e).__name__)
+
+
+def load(overrides: list[str]) -> SimConfig:
+    """Compose and validate; raises ConfigError."""
+    from sim.config.store import register
+
+    register()
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+            cfg = compose(config_name="config", overrides=overrides)
+        return to_sim_config(cfg)
+    except (HydraException, OmegaConfBaseException, ValueError, KeyError) as e:
+        raise translate(e) from None
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def precheck(argv: list[str]) -> None:
+    """Exit 2 with one line if the (first) run's config is invalid."""
+    overrides = [a for a in argv if not a.startswith("-")]
+    try:
+        load(first_values(overrides))
+    except ConfigError as e:
+        print(e.line(), file=sys.stderr)
+        sys.exit(2)
+    except Exception as e:  # the override grammar itself
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        print(f"error: override: {first}", file=sys.stderr)
+        sys.exit(2)

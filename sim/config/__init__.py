@@ -1,0 +1,1 @@
+"""Configuration: dataclass schemas, Hydra ConfigStore registration and validation."""

@@ -1,0 +1,114 @@
+"""Turn a composed Hydra config into checked plain dataclasses.
+
+``to_sim_config`` is the only door from Hydra into the model: it rejects unknown
+top-level keys, converts each group through its dataclass schema (types, unknown keys),
+builds every selected strategy's config from its own dataclass, then runs the range and
+consistency rules and the memory estimate. Every failure is a ``ConfigError``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from sim.config import rules
+from sim.config.schema import (ActorsConfig, GraphConfig, OutputConfig, PopulationConfig, SimConfig,
+                               SpreadConfig, WorldConfig)
+from sim.errors import ConfigError, did_you_mean, unknown
+
+GROUPS: dict[str, type] = {
+    "world": WorldConfig, "population": PopulationConfig, "graph": GraphConfig,
+    "actors": ActorsConfig, "spread": SpreadConfig, "output": OutputConfig,
+}
+SCALARS = {"seed": int, "mode": str, "scenario": str}
+
+
+def allowed_fields(schema: type, path: list[str]) -> list[str]:
+    """Field names allowed at ``path`` below ``schema`` (follows nested dataclasses)."""
+    for part in path:
+        f = {x.name: x for x in dataclasses.fields(schema)}.get(part)
+        if f is None or not dataclasses.is_dataclass(f.type if isinstance(f.type, type) else None):
+            return []
+        schema = f.type
+    return [f.name for f in dataclasses.fields(schema)] if dataclasses.is_dataclass(schema) else []
+
+
+def from_omegaconf_error(e: OmegaConfBaseException, prefix: str = "") -> ConfigError:
+    """One line from an OmegaConf error: the full key and what went wrong."""
+    key = getattr(e, "full_key", "") or ""
+    key = f"{prefix}.{key}" if prefix and key else (key or prefix)
+    msg = str(getattr(e, "msg", e)).strip().splitlines()[0]
+    if "not in struct" in msg or "Key '" in msg and "not" in msg:
+        leaf = key.rsplit(".", 1)[-1]
+        return ConfigError(key, f"unknown key '{leaf}'{did_you_mean(leaf, _siblings(key))}")
+    return ConfigError(key or "config", msg)
+
+
+def _siblings(key: str) -> list[str]:
+    parts = key.split(".")
+    schema = GROUPS.get(parts[0])
+    if schema is None:
+        return [*GROUPS, *SCALARS]
+    return allowed_fields(schema, [p for p in parts[1:-1] if not p.isdigit()])
+
+
+def _convert(key: str, schema: type, node: Any) -> Any:
+    try:
+        merged = OmegaConf.merge(OmegaConf.structured(schema), node if node is not None else {})
+        return OmegaConf.to_object(merged)
+    except OmegaConfBaseException as e:
+        raise from_omegaconf_error(e, key) from None
+
+
+def _strategies(cfg: DictConfig, sides: list[str]) -> dict[str, dict[str, Any]]:
+    from sim.strategies import load_all
+
+    registry = load_all()
+    out: dict[str, dict[str, Any]] = {}
+    for side in sides:
+        chosen = cfg.get(side) or {}
+        if not isinstance(chosen, (DictConfig, dict)):
+            raise ConfigError(side, f"must be a strategy selection like strategy@{side}=[name,...]")
+        out[side] = {}
+        for name in chosen:
+            if name not in registry:
+                raise unknown(f"strategy@{side}", str(name), sorted(registry), "strategy")
+            cls = registry[name]
+            role = "home" if sides.index(side) == 0 else "rival"
+            if "any" not in cls.meta.sides and role not in cls.meta.sides:
+                raise ConfigError(f"strategy@{side}", f"'{name}' is for the {'/'.join(cls.meta.sides)} "
+                                  f"side only; {side} plays the {role} role")
+            out[side][str(name)] = _convert(f"{side}.{name}", cls.Config, chosen[name])
+    return out
+
+
+def to_sim_config(cfg: DictConfig) -> SimConfig:
+    """Validate and convert; raises ConfigError with one line on any problem."""
+    world = _convert("world", WorldConfig, cfg.get("world"))
+    sides = list(world.sides)
+    allowed = [*SCALARS, *GROUPS, *sides]
+    for key in cfg:
+        if key not in allowed and key != "hydra":
+            raise ConfigError(str(key), f"unknown key{did_you_mean(str(key), allowed)}; "
+                              f"allowed top-level keys: {', '.join(allowed)}")
+    values: dict[str, Any] = {"world": world}
+    for key, schema in GROUPS.items():
+        if key != "world":
+            values[key] = _convert(key, schema, cfg.get(key))
+    for key, typ in SCALARS.items():
+        if key in cfg:
+            v = cfg[key]
+            if typ is int and (isinstance(v, bool) or not isinstance(v, int)):
+                raise ConfigError(key, f"{v!r} is not an integer; allowed: an integer")
+            if typ is str and not isinstance(v, str):
+                raise ConfigError(key, f"{v!r} is not a string")
+            values[key] = v
+    values["strategies"] = _strategies(cfg, sides)
+    sc = SimConfig(**values)
+    rules.check_all(sc)
+    from sim.memory import check_memory
+
+    check_memory(sc)
+    return sc

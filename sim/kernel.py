@@ -1,0 +1,218 @@
+"""The spread kernel: the one hot module. Every function is vectorized over events.
+
+An *event* is one post batch entry reaching one follower. Per tick the kernel
+1. expands post batches to followers (CSR rows) and keeps events the reader can see:
+   the reader is active, shares a platform with the post, and reads its language;
+2. applies limited attention: a reader with a feed of F posts reads each with
+   probability min(1, attention / F), so a crowded feed dilutes every post;
+3. turns reads into belief: a read converts with probability
+   q = beta * trust[community, source kind] * quality * appeal * susceptibility
+       * align(opinion, side) * (1 - inoculation if prebunked);
+4. resolves contradictions within the tick (see ``resolve``), applies adoptions,
+   debunk effects, opinion pulls, gaffes and stifling.
+Costs scale with the number of events, not with the number of users.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config.schema import SpreadConfig
+from sim.crowd import INOCULATED, REJECTED, SHARING, STOPPED, UNAWARE, Crowd
+from sim.posts import Posts
+from sim.tally import Tally
+from sim.world import World
+
+ALIGN_WIDTH = 0.1  # softness of the bounded-confidence edge (on the [0, 1] distance scale)
+
+
+@dataclass
+class Reads:
+    """Events with at least one read post."""
+
+    reader: np.ndarray  # int32
+    reads: np.ndarray  # int32 posts read
+    post: np.ndarray  # int32 index into the concatenated batch
+    posts: Posts  # the concatenated batch (actors' and users' posts)
+
+
+def expand(src: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Followers of each source: (reader, position of the source in ``src``)."""
+    starts = indptr[src].astype(np.int64)
+    lens = indptr[src + 1].astype(np.int64) - starts
+    total = int(lens.sum())
+    pos = np.repeat(np.arange(len(src), dtype=np.int32), lens)
+    offs = np.arange(total, dtype=np.int64)
+    offs += np.repeat(starts - (np.cumsum(lens) - lens), lens)
+    return indices[offs], pos
+
+
+def align(opinion: np.ndarray, sign: np.ndarray, confidence: float) -> np.ndarray:
+    """Bounded confidence: near 1 when the narrative's side is within ``confidence`` of the
+    reader's opinion (distance on the [0, 1] scale), falling off smoothly beyond it."""
+    d = np.abs(opinion - sign) * 0.5
+    return 1.0 / (1.0 + np.exp((d - confidence) / ALIGN_WIDTH))
+
+
+def deliver(crowd: Crowd, batches: list[tuple[Posts, np.ndarray, np.ndarray]],
+            active: np.ndarray, attention: int, rng: np.random.Generator) -> Reads:
+    """Steps 1-2: who reads which post this tick."""
+    readers, pos, parts, offset = [], [], [], 0
+    for posts, indptr, indices in batches:
+        if not len(posts):
+            continue
+        r, p = expand(posts.src, indptr, indices)
+        ok = active[r]
+        ok &= (crowd.eff_plats[r] & posts.plats[p]) != 0
+        ok &= ((crowd.langs[r] >> posts.lang[p].astype(np.uint16)) & 1).astype(bool)
+        readers.append(r[ok])
+        pos.append(p[ok] + offset)
+        parts.append(posts)
+        offset += len(posts)
+    allposts = Posts.concat(parts)
+    if not readers:
+        z = np.zeros(0, dtype=np.int32)
+        return Reads(z, z, z, allposts)
+    reader, post = np.concatenate(readers), np.concatenate(pos)
+    count = allposts.count[post]
+    feed = np.bincount(reader, weights=count, minlength=crowd.n)
+    p_read = np.minimum(1.0, attention / np.maximum(feed[reader], 1.0))
+    reads = rng.binomial(count, p_read).astype(np.int32)
+    keep = reads > 0
+    return Reads(reader[keep], reads[keep], post[keep], allposts)
+
+
+def conversion_prob(crowd: Crowd, world: World, spread: SpreadConfig, rd: Reads,
+                    state: np.ndarray) -> np.ndarray:
+    """Probability that at least one of an event's reads converts the reader."""
+    p, r = rd.posts, rd.reader
+    comm = crowd.community[r]
+    narr = p.narr[rd.post]
+    q = (spread.beta * world.trust[comm, p.kind[rd.post]] * p.quality[rd.post]
+         * world.narr_appeal[narr] * world.comm_suscept[comm])
+    q = q * align(crowd.opinion[r], world.narr_sign[narr], spread.confidence)
+    q = np.where(state == INOCULATED, q * (1.0 - spread.inoculation), q)
+    q = np.clip(q, 0.0, 1.0)
+    return 1.0 - (1.0 - q) ** rd.reads
+
+
+def resolve(user: np.ndarray, narr: np.ndarray, world: World, opinion: np.ndarray) -> np.ndarray:
+    """Contradictions in one tick, for successful (user, narrative) events.
+
+    Rule 1: a user converted toward several sides in one tick adopts only the side with
+    more successful reads; a tie goes to the side closest to the user's opinion (so
+    confirmation bias breaks ties), then to the lower side index.
+    Rule 2: a debunk and its target converting the same user in one tick: the debunk wins.
+    Returns a mask over the events that stand.
+    """
+    if len(user) == 0:
+        return np.zeros(0, dtype=bool)
+    n_sides = len(world.sides)
+    side = world.narr_side[narr].astype(np.int64)
+    users, inv = np.unique(user, return_inverse=True)
+    score = np.zeros((len(users), n_sides))
+    np.add.at(score, (inv, side), 1.0)
+    signs = np.array([1.0, -1.0] + [0.0] * (n_sides - 2))[:n_sides]
+    dist = np.abs(signs[None, :] - opinion[users][:, None])
+    score -= 1e-3 * dist + 1e-6 * np.arange(n_sides)[None, :]
+    score[score < 0.5] = -np.inf  # a side with no success cannot win
+    keep = side == np.argmax(score, axis=1)[inv]
+    tgt = world.narr_target[narr]
+    deb = keep & (tgt >= 0)
+    if deb.any():
+        beaten = np.isin(user.astype(np.int64) * 65536 + narr,
+                         user[deb].astype(np.int64) * 65536 + tgt[deb])
+        keep &= ~beaten
+    return keep
+
+
+class Kernel:
+    """Applies reads to the crowd and keeps the tally in step."""
+
+    def __init__(self, crowd: Crowd, world: World, spread: SpreadConfig, tally: Tally,
+                 rng: np.random.Generator) -> None:
+        self.crowd, self.world, self.spread, self.tally, self.rng = crowd, world, spread, tally, rng
+
+    def set_state(self, k: np.ndarray, u: np.ndarray, new: int | np.ndarray) -> None:
+        """Move unique (narrative, user) pairs to ``new`` and update the tally."""
+        if len(u) == 0:
+            return
+        st = self.crowd.state
+        old = st[k, u]
+        new_arr = np.broadcast_to(np.asarray(new, dtype=np.uint8), old.shape)
+        st[k, u] = new_arr
+        self.tally.move(k, old, new_arr, self.crowd.community[u])
+
+    def pull(self, users: np.ndarray, sign: np.ndarray, step: float) -> None:
+        """Move each user's opinion a fraction ``step`` toward ``sign`` (users may repeat)."""
+        if len(users) == 0:
+            return
+        x = self.crowd.opinion
+        order = np.argsort(users, kind="stable")
+        users, sign = users[order], sign[order]
+        uniq, first, counts = np.unique(users, return_index=True, return_counts=True)
+        old = x[uniq].copy()
+        new = old.astype(np.float64)
+        for j in range(int(counts.max())):  # repeated pulls, applied in event order
+            has = counts > j
+            s = sign[first[has] + j]
+            new[has] = new[has] + step * (s - new[has])
+        new = np.clip(new, -1.0, 1.0).astype(np.float32)
+        x[uniq] = new
+        self.tally.opinions(self.crowd.community[uniq], old, new)
+
+    def read(self, rd: Reads) -> dict[str, np.ndarray]:
+        """Steps 3-4 for one tick's reads. Returns per-event success flags for metrics."""
+        crowd, world = self.crowd, self.world
+        narr = rd.posts.narr[rd.post].astype(np.int64)
+        r = rd.reader.astype(np.int64)
+        state = crowd.state[narr, r]
+        self._expose(narr, r)
+        backfire = rd.posts.backfire[rd.post]
+        open_ = ((state == UNAWARE) | (state == INOCULATED)) & ~backfire
+        p = conversion_prob(crowd, world, self.spread, rd, state)
+        success = (self.rng.random(len(p)) < p)
+        self._gaffes(r[success & backfire], narr[success & backfire])
+        conv = success & open_
+        self._stifle(narr, r, state, rd.reads)
+        self._adopt(r[conv], narr[conv], rd.posts.origin[rd.post[conv]])
+        return {"success": conv}
+
+    def _expose(self, narr: np.ndarray, r: np.ndarray) -> None:
+        flat = narr * self.crowd.n + r
+        new = np.unique(flat[~self.crowd.exposed.reshape(-1)[flat]])
+        self.crowd.exposed.reshape(-1)[new] = True
+        self.tally.expose(new // self.crowd.n, self.crowd.community[new % self.crowd.n])
+
+    def _stifle(self, narr, r, state, reads) -> None:
+        """Rumour-style stifling: a sharer who meets the story again may lose interest."""
+        sh = state == SHARING
+        if not sh.any() or self.spread.stifle <= 0:
+            return
+        p = 1.0 - (1.0 - self.spread.stifle) ** reads[sh]
+        hit = self.rng.random(int(sh.sum())) < p
+        flat = np.unique(narr[sh][hit] * self.crowd.n + r[sh][hit])
+        self.set_state(flat // self.crowd.n, flat % self.crowd.n, STOPPED)
+
+    def _gaffes(self, r: np.ndarray, narr: np.ndarray) -> None:
+        """A gaffe pushes its readers away from the side that posted it."""
+        self.pull(r, -self.world.narr_sign[narr], self.spread.opinion_step)
+
+    def _adopt(self, r: np.ndarray, narr: np.ndarray, origin: np.ndarray) -> None:
+        crowd, world, n = self.crowd, self.world, self.crowd.n
+        keep = resolve(r, narr, world, crowd.opinion)  # counts successful events per side
+        flat, first = np.unique(narr[keep] * n + r[keep], return_index=True)
+        u, k, origin = flat % n, flat // n, origin[keep][first]
+        self.set_state(k, u, SHARING)
+        crowd.origin[k, u] = origin
+        tgt = world.narr_target[k]
+        d = tgt >= 0
+        if d.any():
+            tu, tk = u[d], tgt[d].astype(np.int64)
+            st = crowd.state[tk, tu]
+            believed = (st == SHARING) | (st == STOPPED)
+            self.set_state(tk[believed], tu[believed], REJECTED)
+            fresh = st == UNAWARE
+            self.set_state(tk[fresh], tu[fresh], INOCULATED)
+        self.pull(u, world.narr_sign[k], self.spread.opinion_step)

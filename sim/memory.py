@@ -1,0 +1,44 @@
+"""Estimate a run's memory from its config and refuse one that cannot fit.
+
+The estimate counts the big arrays: per user (attributes, per-narrative state, origin
+and exposure flags, reshare credits), per follow (an int32 index, a bool, and the
+transient copies made while generating), and the per-tick tables. It errs high.
+"""
+from __future__ import annotations
+
+import psutil
+
+from sim.config.schema import SimConfig
+from sim.errors import ConfigError
+
+BYTES_PER_USER_BASE = 48  # community, langs, plats, opinion, activity, reshares, scratch
+BYTES_PER_USER_NARR = 6  # state (1) + origin (4) + exposed (1)
+BYTES_PER_FOLLOW = 5  # int32 index + bool data in the CSR
+GEN_FOLLOW_FACTOR = 5.0  # peak while generating (edge lists before the CSR is built)
+EVENT_BYTES = 64  # per delivered post-follower event in a tick
+
+
+def estimate_bytes(c: SimConfig) -> int:
+    n = c.graph.n if c.graph.kind != "file" or c.graph.n else 0
+    k = max(len(c.world.narratives), 1)
+    deg = {"ba": 2 * c.graph.m}.get(c.graph.kind, c.graph.mean_degree)
+    follows = n * deg
+    ticks = int(c.world.horizon_days * 24 / c.world.tick_hours)
+    tables = ticks * k * len(c.population.communities) * 8 * 8
+    peak_graph = follows * BYTES_PER_FOLLOW * GEN_FOLLOW_FACTOR
+    events = follows * 0.2 * EVENT_BYTES  # a busy tick reaches ~20% of follows
+    return int(n * (BYTES_PER_USER_BASE + k * BYTES_PER_USER_NARR) + max(peak_graph, events) + tables)
+
+
+def limit_bytes(c: SimConfig) -> int:
+    if c.output.max_memory_gb > 0:
+        return int(c.output.max_memory_gb * 2**30)
+    return int(psutil.virtual_memory().available * 0.9)
+
+
+def check_memory(c: SimConfig) -> None:
+    need, have = estimate_bytes(c), limit_bytes(c)
+    if need > have:
+        raise ConfigError("graph.n", f"this run needs about {need / 2**30:.1f} GiB but only "
+                          f"{have / 2**30:.1f} GiB is available; lower graph.n or graph.mean_degree "
+                          "(or raise output.max_memory_gb)")

@@ -1,0 +1,121 @@
+"""Per-tick, per-account and per-run measurements.
+
+Per tick the running tally (sim.tally) is copied into preallocated arrays, so collection
+costs O(communities x narratives), independent of the number of users.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.crowd import INOCULATED, REJECTED, SHARING, STOPPED
+from sim.kernel import Reads
+from sim.posts import Posts
+
+if TYPE_CHECKING:
+    from sim.model import InfoWarModel
+
+CONTAIN_SHARE = 0.05  # a false story is contained once its sharers fall to 5% of their peak
+
+
+class Metrics:
+    def __init__(self, model: "InfoWarModel") -> None:
+        self.m = model
+        w = model.world
+        t, k, c, s = w.ticks, w.n_narratives, len(w.communities), len(w.sides)
+        self.states = np.zeros((t, k, 5, c), dtype=np.int64)
+        self.exposed = np.zeros((t, k, c), dtype=np.int64)
+        self.reads = np.zeros((t, k, c), dtype=np.int64)
+        self.opinion = np.zeros((t, 2, c))  # mean, sd
+        self.support = np.zeros((t, 2, c), dtype=np.int64)
+        self.reach_side = np.zeros((t, s), dtype=np.int64)
+        n_acc = len(model.accounts)
+        self.acc_posts = np.zeros(n_acc, dtype=np.int64)
+        self.acc_reach = np.zeros(n_acc, dtype=np.int64)
+        self.reshares = np.zeros(model.crowd.n + n_acc, dtype=np.int64)  # by origin
+        self.narr_posts = np.zeros(k, dtype=np.int64)  # hashtag volume
+        self.ticks_done = 0
+
+    def count_reshares(self, queued: Posts) -> None:
+        """Credit each queued reshare to the account whose post started the chain."""
+        if len(queued):
+            self.reshares += np.bincount(queued.origin, minlength=len(self.reshares))
+            self.narr_posts += np.bincount(queued.narr, weights=queued.count,
+                                           minlength=len(self.narr_posts)).astype(np.int64)
+
+    def collect(self, rd: Reads) -> None:
+        m, w, t = self.m, self.m.world, self.m.tick
+        c = len(w.communities)
+        tl = m.tally
+        self.states[t] = tl.states
+        self.exposed[t] = tl.exposed
+        mean, sd = tl.opinion_mean_sd()
+        self.opinion[t] = (mean, sd)
+        self.support[t] = tl.support
+        p = rd.posts
+        n_acc_posts = sum(len(b) for b in m.outbox)
+        if len(p):
+            self.narr_posts += np.bincount(p.narr[:n_acc_posts], weights=p.count[:n_acc_posts],
+                                           minlength=len(self.narr_posts)).astype(np.int64)
+            self.acc_posts += np.bincount(p.src[:n_acc_posts], weights=p.count[:n_acc_posts],
+                                          minlength=len(self.acc_posts)).astype(np.int64)
+        if len(rd.reader):
+            narr = p.narr[rd.post].astype(np.int64)
+            comm = m.crowd.community[rd.reader]
+            self.reads[t] = np.bincount(narr * c + comm, weights=rd.reads,
+                                        minlength=w.n_narratives * c).reshape(-1, c)
+            side = w.narr_side[narr]
+            self.reach_side[t] = np.bincount(side, weights=rd.reads, minlength=len(w.sides))
+            acc = rd.post < n_acc_posts
+            self.acc_reach += np.bincount(p.src[rd.post[acc]], weights=rd.reads[acc],
+                                          minlength=len(self.acc_reach)).astype(np.int64)
+        self.ticks_done = t + 1
+
+    # -- tables ----------------------------------------------------------------------
+    def timeseries(self) -> pd.DataFrame:
+        """One row per tick x community, narrative counts as columns."""
+        w, T = self.m.world, self.ticks_done
+        C = len(w.communities)
+        tick = np.repeat(np.arange(T), C)
+        df = pd.DataFrame({
+            "tick": tick.astype(np.int32),
+            "day": (tick * w.tick_hours / 24.0),
+            "community": pd.Categorical(np.tile(w.communities, T), categories=w.communities),
+            "users": np.tile(self.m.tally.users, T),
+            "opinion_mean": self.opinion[:T, 0].ravel(),
+            "opinion_sd": self.opinion[:T, 1].ravel(),
+        })
+        users = np.maximum(df["users"].to_numpy(), 1)
+        for i, side in enumerate(w.sides[:2]):
+            df[f"support_{side}"] = self.support[:T, i].ravel() / users
+        df["undecided"] = 1.0 - sum(df[f"support_{s}"] for s in w.sides[:2])
+        for k, name in enumerate(w.narratives):
+            st = self.states[:T, k]
+            df[f"believers_{name}"] = (st[:, SHARING] + st[:, STOPPED]).ravel()
+            df[f"sharers_{name}"] = st[:, SHARING].ravel()
+            df[f"rejecters_{name}"] = st[:, REJECTED].ravel()
+            df[f"inoculated_{name}"] = st[:, INOCULATED].ravel()
+            df[f"exposed_{name}"] = self.exposed[:T, k].ravel()
+            df[f"reads_{name}"] = self.reads[:T, k].ravel()
+        return df
+
+    def actors_table(self) -> pd.DataFrame:
+        """One row per account, with its actor, side, kind and activity."""
+        m = self.m
+        acc = m.accounts
+        owner = np.array(acc.owner, dtype=np.int64)
+        actors = m.actors
+        return pd.DataFrame({
+            "account": acc.names,
+            "actor": [actors[o].name for o in owner],
+            "group": [actors[o].group for o in owner],
+            "kind": [actors[o].kind for o in owner],
+            "side": [m.world.sides[actors[o].side] for o in owner],
+            "followers": acc.n_followers(),
+            "posts": self.acc_posts,
+            "reach": self.acc_reach,
+            "reshares_received": self.reshares[m.crowd.n:],
+            "active": acc.active.copy(),
+        })

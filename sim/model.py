@@ -1,0 +1,157 @@
+"""The information-war model: a vectorized crowd plus Mesa actors, one step per tick.
+
+``InfoWarModel.step`` runs six phases in this order (docs/model.md, "Process overview"):
+1. actors post            each actor agent emits its posts for the tick;
+2. strategies act         each side's strategies adjust actors, post, block platforms;
+3. feeds built and read   posts (actors' now, users' reshares queued last tick) reach
+                          followers, limited attention picks what is read;
+4. beliefs update         conversions, debunks, opinion pulls, gaffes, stifling;
+5. reshares queued        active sharers reshare (delivered next tick), sharers forget;
+6. metrics collected      the tally is copied into the per-tick tables.
+"""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+import mesa
+import numpy as np
+
+from sim.actors import Accounts, Actor
+from sim.actors.build import build_actors
+from sim.config.schema import SOURCE_KINDS, SimConfig
+from sim.crowd import SHARING, STOPPED, build_crowd
+from sim.kernel import Kernel, Reads, deliver
+from sim.metrics import Metrics
+from sim.population import build_population
+from sim.posts import Posts
+from sim.rng import Streams
+from sim.strategies import REGISTRY, Strategy, load_all
+from sim.tally import Tally
+from sim.world import World, compile_world
+
+PHASES = ("post", "strategies", "feed", "update", "reshare", "metrics")
+
+
+class InfoWarModel(mesa.Model):
+    def __init__(self, cfg: SimConfig) -> None:
+        self.streams = Streams(cfg.seed)
+        super().__init__(rng=int(self.streams.get("mesa").integers(2**31)))
+        self.cfg = cfg
+        self.world: World = compile_world(cfg)
+        self.tick = 0
+        community, graph_fn = build_population(cfg, self.world, self.streams)
+        self.crowd = build_crowd(self.world, community, self.streams.get("crowd"))
+        self.followers = graph_fn(self.crowd)
+        self.members = _members(self.crowd.community, len(self.world.communities))
+        self.accounts = Accounts()
+        self.actors: list[Actor] = build_actors(self)
+        self.tally = Tally(self.crowd, len(self.world.communities), self.world.support_threshold)
+        self.spread_rng = self.streams.get("spread")
+        self.kernel = Kernel(self.crowd, self.world, cfg.spread, self.tally, self.spread_rng)
+        self._seed_narratives()
+        self.metrics = Metrics(self)
+        self.queued = Posts.empty()  # users' reshares, delivered next tick
+        self.outbox: list[Posts] = []  # posts for the current tick from actors/strategies
+        self.phase_seconds: dict[str, float] = defaultdict(float)
+        self.strategies: list[Strategy] = self._build_strategies()
+        for s in self.strategies:
+            s.setup()
+
+    # -- set-up ----------------------------------------------------------------------
+    def _seed_narratives(self) -> None:
+        """Initial believers: a fraction of the users of the narrative's side's communities."""
+        w, rng = self.world, self.streams.get("seed")
+        for k in np.flatnonzero(w.narr_seed > 0):
+            comms = np.flatnonzero(w.comm_side == w.narr_side[k])
+            pool = np.concatenate([self.members[c] for c in comms]) if len(comms) else self.members_all()
+            m = max(1, int(round(w.narr_seed[k] * len(pool))))
+            users = np.sort(rng.choice(pool, min(m, len(pool)), replace=False))
+            kk = np.full(len(users), k, dtype=np.int64)
+            self.kernel.set_state(kk, users, SHARING)
+            self.crowd.origin[k, users] = users
+            self.crowd.exposed[k, users] = True
+            self.tally.expose(kk, self.crowd.community[users])
+
+    def members_all(self) -> np.ndarray:
+        return np.arange(self.crowd.n, dtype=np.int32)
+
+    def _build_strategies(self) -> list[Strategy]:
+        load_all()
+        out = []
+        for side_name, chosen in self.cfg.strategies.items():
+            side = self.world.side_index(side_name)
+            for name, scfg in chosen.items():
+                rng = self.streams.get(f"strategy/{side_name}/{name}")
+                out.append(REGISTRY[name](self, side, scfg, rng))
+        return out
+
+    # -- the step --------------------------------------------------------------------
+    def step(self) -> None:
+        self._timed("post", self.post_actors)
+        self._timed("strategies", self.run_strategies)
+        reads = self._timed("feed", self.read_feeds)
+        self._timed("update", self.update_beliefs, reads)
+        self._timed("reshare", self.queue_reshares)
+        self._timed("metrics", self.metrics.collect, reads)
+        self.tick += 1
+
+    def _timed(self, phase: str, fn, *args):
+        t0 = time.perf_counter()
+        out = fn(*args)
+        self.phase_seconds[phase] += time.perf_counter() - t0
+        return out
+
+    def post_actors(self) -> None:
+        self.outbox = [a.post() for a in self.actors]
+        for a in self.actors:
+            a.moderate()
+
+    def run_strategies(self) -> None:
+        for s in self.strategies:
+            s.act()
+
+    def read_feeds(self) -> Reads:
+        indptr, indices = self.accounts.csr()
+        f = self.followers
+        active = self.spread_rng.random(self.crowd.n, dtype=np.float32) < self.crowd.activity
+        batches = [(Posts.concat(self.outbox), indptr, indices), (self.queued, f.indptr, f.indices)]
+        return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.spread_rng)
+
+    def update_beliefs(self, reads: Reads) -> None:
+        self.last_success = self.kernel.read(reads)["success"]
+
+    def queue_reshares(self) -> None:
+        """Active sharers reshare each story with ``share_prob``; then sharers may forget."""
+        crowd, sp, rng = self.crowd, self.cfg.spread, self.spread_rng
+        batches = []
+        for k in range(self.world.n_narratives):
+            sharers = np.flatnonzero(crowd.state[k] == SHARING)
+            if len(sharers) == 0:
+                continue
+            p = crowd.activity[sharers] * sp.share_prob
+            post = sharers[rng.random(len(sharers)) < p]
+            if len(post):
+                origin = crowd.origin[k, post]
+                batches.append(Posts.make(
+                    src=post, narr=k, lang=crowd.primary_lang[post], count=1, quality=1.0,
+                    kind=SOURCE_KINDS.index("peer"), origin=np.where(origin >= 0, origin, post),
+                    plats=crowd.eff_plats[post]))
+            stop = sharers[rng.random(len(sharers)) < sp.forget]
+            self.kernel.set_state(np.full(len(stop), k, dtype=np.int64), stop, STOPPED)
+        self.queued = Posts.concat(batches)
+        self.metrics.count_reshares(self.queued)
+
+    # -- running ---------------------------------------------------------------------
+    def run(self, progress: bool = False) -> None:
+        from tqdm import tqdm
+
+        for _ in tqdm(range(self.world.ticks), disable=not progress, unit="tick",
+                      desc=f"{self.cfg.scenario} seed={self.cfg.seed}", leave=False):
+            self.step()
+
+
+def _members(community: np.ndarray, n_comm: int) -> list[np.ndarray]:
+    order = np.argsort(community, kind="stable").astype(np.int32)
+    bounds = np.searchsorted(community[order], np.arange(n_comm + 1))
+    return [order[bounds[c]:bounds[c + 1]] for c in range(n_comm)]

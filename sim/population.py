@@ -1,0 +1,44 @@
+"""Who the users are and who follows whom, for each kind of graph.
+
+Communities come first (from the config's shares, or from a loaded graph's labels),
+then the crowd's attributes, then the generated graph, which needs the users'
+languages and platforms for its homophily and platform layers.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import scipy.sparse as sp
+
+from sim.config.schema import SimConfig
+from sim.crowd import Crowd, assign_communities
+from sim.rng import Streams
+from sim.world import World
+
+GraphFn = Callable[[Crowd], sp.csr_array]
+
+
+def build_population(cfg: SimConfig, world: World, streams: Streams) -> tuple[np.ndarray, GraphFn]:
+    g, rng = cfg.graph, streams.get("graph")
+    if g.kind == "file":
+        from sim.graph.load import load_graph
+
+        followers, community = load_graph(g, world.communities)
+        missing = community < 0
+        if missing.any():  # unlabelled users get communities by the configured shares
+            community[missing] = assign_communities(world, int(missing.sum()), streams.get("population"))
+        return community.astype(np.int16), lambda crowd: followers
+    community = assign_communities(world, g.n, streams.get("population"))
+    if g.kind == "er":
+        from sim.graph.simple import erdos_renyi
+
+        return community, lambda crowd: erdos_renyi(g.n, g.mean_degree, rng)
+    if g.kind == "ba":
+        from sim.graph.simple import barabasi_albert
+
+        return community, lambda crowd: barabasi_albert(g.n, g.m, rng)
+    from sim.graph.social import generate_social
+
+    return community, lambda crowd: generate_social(
+        crowd.community, crowd.langs, crowd.plats, world, g, rng)

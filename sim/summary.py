@@ -1,0 +1,128 @@
+"""Run-level outcomes computed from the per-tick tables."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.crowd import SHARING, STOPPED
+from sim.metrics import CONTAIN_SHARE
+from sim.strategies import COST_UNIT
+
+if TYPE_CHECKING:
+    from sim.model import InfoWarModel
+
+
+def _r(x: float, nd: int = 4) -> float:
+    return float(round(float(x), nd))
+
+
+def misinformation(model: "InfoWarModel") -> dict[str, Any]:
+    """Peak, area under the curve and time to contain for every false narrative."""
+    w, mt = model.world, model.metrics
+    T, n = mt.ticks_done, model.crowd.n
+    out = {}
+    for k in np.flatnonzero(~w.narr_true):
+        st = mt.states[:T, k].sum(axis=-1)  # (T, states)
+        believers = (st[:, SHARING] + st[:, STOPPED]) / n
+        sharers = st[:, SHARING]
+        peak_t = int(np.argmax(believers))
+        s_peak_t = int(np.argmax(sharers))
+        start = int(w.narr_start_tick[k])
+        contain = None
+        if sharers[s_peak_t] > 0:
+            after = np.flatnonzero(sharers[s_peak_t:] <= CONTAIN_SHARE * sharers[s_peak_t])
+            if len(after):
+                contain = _r((s_peak_t + after[0] - start) * w.tick_hours, 2)
+        out[w.narratives[k]] = {
+            "label": w.narr_label[k],
+            "side": w.sides[w.narr_side[k]],
+            "peak": _r(believers[peak_t], 5),
+            "peak_day": _r(peak_t * w.tick_hours / 24, 3),
+            "auc": _r(believers.sum() * w.tick_hours / 24, 5),  # believer-days per user
+            "final": _r(believers[-1], 5),
+            "hours_to_contain": contain,
+        }
+    return out
+
+
+def support(model: "InfoWarModel") -> dict[str, Any]:
+    """Final share supporting each side, per community and over international audiences."""
+    w, mt = model.world, model.metrics
+    t = mt.ticks_done - 1
+    users = model.tally.users
+    per = {}
+    for c, name in enumerate(w.communities):
+        u = max(int(users[c]), 1)
+        per[name] = {"opinion_mean": _r(mt.opinion[t, 0, c])}
+        for i, side in enumerate(w.sides[:2]):
+            per[name][f"support_{side}"] = _r(mt.support[t, i, c] / u)
+    intl = [c for c, kind in enumerate(w.comm_kind) if kind == "international"]
+    agg = {}
+    if intl:
+        u = users[intl].sum()
+        for i, side in enumerate(w.sides[:2]):
+            agg[f"support_{side}"] = _r(mt.support[t, i, intl].sum() / max(u, 1))
+        agg["opinion_mean"] = _r((mt.opinion[t, 0, intl] * users[intl]).sum() / max(u, 1))
+    return {"by_community": per, "international": agg}
+
+
+def costs(model: "InfoWarModel") -> dict[str, Any]:
+    """Staff-hours per side: routine posting by actors plus each strategy's spending."""
+    w = model.world
+    out: dict[str, Any] = {}
+    for i, side in enumerate(w.sides):
+        actors = sum(a.staff_hours for a in model.actors if a.side == i)
+        strat = {s.name: _r(s.cost, 2) for s in model.strategies if s.side == i}
+        out[side] = {"unit": COST_UNIT, "actors": _r(actors, 2), "strategies": strat,
+                     "strategy_total": _r(sum(strat.values()), 2)}
+    return out
+
+
+def top_accounts(model: "InfoWarModel", n: int = 10) -> list[dict[str, Any]]:
+    """Accounts (actors' and users') whose posts were reshared most."""
+    rs = model.metrics.reshares
+    order = np.argsort(-rs, kind="stable")[:n]
+    out = []
+    for o in order:
+        if rs[o] == 0:
+            break
+        if o >= model.crowd.n:
+            a = int(o - model.crowd.n)
+            actor = model.actors[model.accounts.owner[a]]
+            name, side, kind = model.accounts.names[a], model.world.sides[actor.side], actor.kind
+        else:
+            name, side, kind = f"user {o}", "", "user"
+        out.append({"account": name, "side": side, "kind": kind, "reshares": int(rs[o])})
+    return out
+
+
+def hashtags(model: "InfoWarModel") -> list[dict[str, Any]]:
+    w, vol = model.world, model.metrics.narr_posts
+    order = np.argsort(-vol, kind="stable")
+    return [{"hashtag": w.narr_label[k], "narrative": w.narratives[k],
+             "side": w.sides[w.narr_side[k]], "posts": int(vol[k])} for k in order]
+
+
+def summarize(model: "InfoWarModel") -> dict[str, Any]:
+    w, mt = model.world, model.metrics
+    reach = mt.reach_side[:mt.ticks_done].sum(axis=0)
+    ratio = float(reach[0] / reach[1]) if len(reach) > 1 and reach[1] > 0 else None
+    return {
+        "scenario": model.cfg.scenario,
+        "seed": model.cfg.seed,
+        "users": model.crowd.n,
+        "follows": int(model.followers.nnz),
+        "accounts": len(model.accounts),
+        "ticks": mt.ticks_done,
+        "days": _r(mt.ticks_done * w.tick_hours / 24, 3),
+        "strategies": {side: sorted(ch) for side, ch in model.cfg.strategies.items()},
+        "support": support(model),
+        "misinformation": misinformation(model),
+        "reach": {side: int(reach[i]) for i, side in enumerate(w.sides)},
+        "reach_ratio": None if ratio is None else _r(ratio),
+        "cost": costs(model),
+        "top_accounts": top_accounts(model),
+        "hashtags": hashtags(model),
+        "strategy_reports": {f"{w.sides[s.side]}/{s.name}": s.report() for s in model.strategies},
+    }

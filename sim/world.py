@@ -1,0 +1,106 @@
+"""The config compiled into index arrays the kernels can use.
+
+Names (sides, languages, platforms, communities, narratives, source kinds) become small
+integers in config order, which is deterministic (YAML order), never set order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config.schema import SOURCE_KINDS, SimConfig
+
+
+@dataclass(frozen=True)
+class World:
+    sides: list[str]
+    languages: list[str]
+    platforms: list[str]
+    communities: list[str]
+    narratives: list[str]
+    # communities (C,)
+    comm_share: np.ndarray  # float64, sums to 1
+    comm_kind: list[str]
+    comm_side: np.ndarray  # int8: side index, -1 for international
+    comm_opinion: np.ndarray  # (C, 2) mean, sd
+    comm_activity: np.ndarray  # float32
+    comm_suscept: np.ndarray  # float32
+    lang_prob: np.ndarray  # (C, L) P(speaks)
+    plat_prob: np.ndarray  # (C, P) P(uses)
+    trust: np.ndarray  # (C, S) trust of each source kind, S = len(SOURCE_KINDS)
+    # narratives (K,)
+    narr_side: np.ndarray  # int8 side index
+    narr_sign: np.ndarray  # float32: +1 if it pulls opinion toward side 0, -1 toward side 1
+    narr_true: np.ndarray  # bool
+    narr_appeal: np.ndarray  # float32
+    narr_label: list[str]
+    narr_target: np.ndarray  # int16: narrative a debunk refutes, -1 if none
+    narr_start_tick: np.ndarray  # int32
+    narr_seed: np.ndarray  # float32 seed fraction
+    ticks: int
+    tick_hours: float
+    support_threshold: float
+
+    @property
+    def n_narratives(self) -> int:
+        return len(self.narratives)
+
+    def side_index(self, side: str) -> int:
+        return self.sides.index(side)
+
+    def lang_bit(self, lang: str) -> int:
+        return 1 << self.languages.index(lang)
+
+
+def side_sign(side_idx: int) -> float:
+    """Opinion +1 means fully with the first side, -1 with the second; others sit at 0."""
+    return {0: 1.0, 1: -1.0}.get(int(side_idx), 0.0)
+
+
+def compile_world(cfg: SimConfig) -> World:
+    w, pop = cfg.world, cfg.population
+    comms = list(pop.communities)
+    cc = [pop.communities[c] for c in comms]
+    narrs = list(w.narratives)
+    nc = [w.narratives[k] for k in narrs]
+    trust = np.array(
+        [[c.trust.get(s, pop.trust.get(s, 0.0)) for s in SOURCE_KINDS] for c in cc],
+        dtype=np.float32,
+    ).reshape(len(cc), len(SOURCE_KINDS))
+    ticks = int(round(w.horizon_days * 24.0 / w.tick_hours))
+    return World(
+        sides=list(w.sides),
+        languages=list(w.languages),
+        platforms=list(w.platforms),
+        communities=comms,
+        narratives=narrs,
+        comm_share=np.array([c.share for c in cc], dtype=np.float64),
+        comm_kind=[c.kind for c in cc],
+        comm_side=np.array([w.sides.index(c.side) if c.side else -1 for c in cc], dtype=np.int8),
+        comm_opinion=np.array([[c.opinion_mean, c.opinion_sd] for c in cc]).reshape(-1, 2),
+        comm_activity=np.array([c.activity for c in cc], dtype=np.float32),
+        comm_suscept=np.array([c.susceptibility for c in cc], dtype=np.float32),
+        lang_prob=np.array(
+            [[c.languages.get(l, 0.0) for l in w.languages] for c in cc]
+        ).reshape(len(cc), len(w.languages)),
+        plat_prob=np.array(
+            [[c.platforms.get(p, 0.0) for p in w.platforms] for c in cc]
+        ).reshape(len(cc), len(w.platforms)),
+        trust=trust,
+        narr_side=np.array([w.sides.index(n.side) for n in nc], dtype=np.int8),
+        narr_sign=np.array([side_sign(w.sides.index(n.side)) for n in nc], dtype=np.float32),
+        narr_true=np.array([n.truthful for n in nc], dtype=bool),
+        narr_appeal=np.array([n.appeal for n in nc], dtype=np.float32),
+        narr_label=[n.label or k for k, n in zip(narrs, nc)],
+        narr_target=np.array(
+            [narrs.index(n.debunks) if n.debunks else -1 for n in nc], dtype=np.int16
+        ),
+        narr_start_tick=np.array(
+            [int(round(n.start_day * 24.0 / w.tick_hours)) for n in nc], dtype=np.int32
+        ),
+        narr_seed=np.array([n.seed_fraction for n in nc], dtype=np.float32),
+        ticks=max(ticks, 1),
+        tick_hours=float(w.tick_hours),
+        support_threshold=float(w.support_threshold),
+    )
