@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 
@@ -29,6 +30,8 @@ from sim.rng import Streams
 from sim.strategies import REGISTRY, Strategy, load_all
 from sim.tally import Tally
 from sim.world import World, compile_world
+
+logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
 
 PHASES = ("post", "strategies", "feed", "update", "reshare", "metrics")
 
@@ -52,7 +55,8 @@ class InfoWarModel(mesa.Model):
         self._seed_narratives()
         self.metrics = Metrics(self)
         self.queued = Posts.empty()  # users' reshares, delivered next tick
-        self.outbox: list[Posts] = []  # posts for the current tick from actors/strategies
+        self.outbox: list[Posts] = []  # this tick's posts from actors' accounts (src = account id)
+        self.user_outbox: list[Posts] = []  # this tick's posts by users (src = user id), e.g. volunteers
         self.phase_seconds: dict[str, float] = defaultdict(float)
         self.strategies: list[Strategy] = self._build_strategies()
         for s in self.strategies:
@@ -104,6 +108,7 @@ class InfoWarModel(mesa.Model):
 
     def post_actors(self) -> None:
         self.outbox = [a.post() for a in self.actors]
+        self.user_outbox = []
         for a in self.actors:
             a.moderate()
 
@@ -115,7 +120,8 @@ class InfoWarModel(mesa.Model):
         indptr, indices = self.accounts.csr()
         f = self.followers
         active = self.spread_rng.random(self.crowd.n, dtype=np.float32) < self.crowd.activity
-        batches = [(Posts.concat(self.outbox), indptr, indices), (self.queued, f.indptr, f.indices)]
+        users = Posts.concat([self.queued, *self.user_outbox])
+        batches = [(Posts.concat(self.outbox), indptr, indices), (users, f.indptr, f.indices)]
         return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.spread_rng)
 
     def update_beliefs(self, reads: Reads) -> None:

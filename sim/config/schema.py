@@ -56,7 +56,7 @@ class CommunityConfig:
     platforms: dict[str, float] = field(default_factory=dict)  # P(uses platform)
     opinion_mean: float = 0.0
     opinion_sd: float = 0.3
-    activity: float = 0.2  # P(reads its feed in a tick)
+    activity: float = 0.35  # P(reads its feed in a tick)
     susceptibility: float = 1.0  # multiplies belief probability
     trust: dict[str, float] = field(default_factory=dict)  # overrides population.trust
 
@@ -111,13 +111,13 @@ class ActorsConfig:
 @dataclass
 class SpreadConfig:
     attention: int = 10  # posts an active user reads per tick at most (>= 1)
-    beta: float = 0.05  # base belief probability per read post; sir/rumor: transmission
+    beta: float = 0.25  # base belief probability per read post; sir/rumor: transmission
     gamma: float = 0.1  # sir: recovery probability per tick
-    share_prob: float = 0.3  # P(a sharing believer reshares in an active tick)
-    forget: float = 0.02  # P(a sharer stops sharing per tick)
-    stifle: float = 0.1  # P(a sharer stops per re-read of the same narrative)
+    share_prob: float = 0.5  # P(a sharing believer reshares in an active tick)
+    forget: float = 0.05  # P(a sharer stops sharing per tick)
+    stifle: float = 0.15  # P(a sharer stops per re-read of the same narrative)
     confidence: float = 0.6  # bounded-confidence width on the [0, 1] distance scale
-    opinion_step: float = 0.1  # pull of a newly believed narrative on opinion
+    opinion_step: float = 0.25  # pull of a newly believed narrative on opinion
     inoculation: float = 0.7  # efficacy of a prebunk: belief probability x (1 - this)
     initial: float = 0.001  # validation modes: seeded fraction
     epsilon: float = 0.2  # deffuant: confidence bound on the [0, 1] scale
