@@ -1,28 +1,29 @@
 """The generated follower graph: hubs, community and language homophily, platform layers.
 
-Each user ``u`` makes ``k_u`` follows, ``k_u`` drawn from a shifted geometric law with mean
-``cfg.mean_degree`` (memoryless, at least one follow each, sd close to the mean). One follow:
+User ``u`` makes ``k_u`` follows, ``k_u`` from a shifted geometric law with mean
+``cfg.mean_degree`` (at least one follow each, sd close to the mean, no parameter to tune).
+One follow:
 
-1. target community: ``u``'s own with probability ``cfg.homophily``, otherwise another one
-   ``c'`` with weight ``share_c' * (1 + cfg.language_bias * [c' speaks a language of u])``,
-   where community ``c'`` "speaks" language ``l`` when ``world.lang_prob[c', l] > 0.2``;
-2. language: one of ``u``'s languages, uniformly;
-3. platform: one of ``u``'s platforms, uniformly. The follow lives on that platform, so every
-   edge joins two users who share a platform by construction (rejecting edges afterwards
-   would bias both the mean degree and the homophily);
-4. target: among the members of ``c'`` who speak that language and use that platform, with
-   probability proportional to their popularity fitness. If that pool is empty the language
-   is dropped (members of ``c'`` on the platform); if that is empty too the follow is lost.
+1. target community: ``u``'s own with probability ``cfg.homophily``, else another one ``c'``
+   with weight ``share_c' * (1 + cfg.language_bias * [c' speaks a language u speaks])``;
+   community ``c'`` speaks language ``l`` when ``world.lang_prob[c', l] > 0.2`` (its most
+   spoken one if none is);
+2. language and platform: one (language, platform) pair of ``u``'s, uniformly. The follow
+   lives on that platform, so every edge joins users who share a platform by construction
+   (rejecting edges afterwards would bias both the mean degree and the homophily);
+3. target: a member of ``c'`` speaking that language and on that platform, with probability
+   proportional to its popularity fitness. If that pool is empty the language is dropped
+   (members of ``c'`` on the platform); if that is empty too the follow is drawn again.
 
-Fitness is classical Pareto with scale 1 and shape ``a = cfg.hub_exponent - 1``, so its
-density falls as ``f**-hub_exponent``. A user's in-degree is Poisson with mean proportional
-to its fitness, so the in-degree law has the same tail: ``P(k_in > k) ~ k**-(hub_exponent-1)``
-(``hub_exponent`` is the exponent of the degree density, as usual for scale-free graphs).
+Fitness is classical Pareto (scale 1, shape ``a = cfg.hub_exponent - 1``): its density falls
+as ``f**-hub_exponent``. In-degrees are Poisson with mean proportional to fitness, so they
+share that tail, ``P(k_in > k) ~ k**-(hub_exponent - 1)``: ``hub_exponent`` is the exponent
+of the degree density, as usual for scale-free graphs (2.2 -> Hill estimate about 1.2).
 
-Self-loops, duplicates and lost follows are drawn again (``REDRAWS`` rounds, for the users
-who lost them), so the mean out-degree stays at ``cfg.mean_degree``; the few left after the
-last round are dropped. Everything is vectorized over edges; the only Python loops run over
-(language, platform) pools and redraw rounds.
+Self-loops, duplicates (a follower drawing a hub twice) and follows with no pool are drawn
+again, ``REDRAWS`` rounds; what is left is dropped (a few per mille of the follows at 10^6
+users and hub_exponent 2.2; big hubs make duplicates common). Everything is vectorized over
+edges; Python loops run only over (language, platform) pools and redraw rounds.
 """
 from __future__ import annotations
 
@@ -36,47 +37,43 @@ from sim.errors import ConfigError
 from sim.world import World
 
 SPEAKS_THRESHOLD = 0.2  # a community speaks a language when P(speaks) is above this
-REDRAWS = 2  # rounds that re-draw self-loops, duplicates and follows with no pool
+REDRAWS = 3  # rounds that draw again self-loops, duplicates and follows with no pool
 
 
 @dataclass(frozen=True)
 class _Pools:
-    """Candidate targets per pool g = (community * (L + 1) + language) * P + platform,
-    where language L means "any language".
+    """Candidate targets per pool g = (c * (L + 1) + l) * P + p; language L means "any".
 
-    ``members`` lists user ids pool after pool; ``cum`` is the running sum of their fitness
-    (+inf appended), so a fitness-weighted draw in pool g is the first slot whose cum exceeds
-    a uniform point of ``(lo[g], hi[g]]``. ``guide`` jumps to that point's bucket of ``cum``
-    (Chen's guide table), turning the search into a short forward scan: a binary search of
-    10^7 random queries costs seconds, the scan a few gathers.
-    """
+    ``members`` lists user ids pool after pool and ``cum`` the running sum of their fitness
+    (+inf appended): a fitness-weighted draw in pool g is the first slot whose cum exceeds a
+    uniform point of ``(lo[g], lo[g] + span[g]]``. ``guide[b]`` is the first slot past
+    ``b * width`` (Chen's guide table), so the search is a short forward scan: a binary
+    search of 10^7 random queries takes seconds, the scan a few gathers."""
 
     members: np.ndarray  # int32 (S,)
     cum: np.ndarray  # float64 (S + 1,)
     end: np.ndarray  # int64 (G,) one past each pool's last slot
-    lo: np.ndarray  # float64 (G,) cum before the pool
+    lo: np.ndarray  # float64 (G,)
     span: np.ndarray  # float64 (G,) total fitness of the pool
     resolved: np.ndarray  # int32 (G,) pool that serves draws for g (fallback); -1: none
-    guide: np.ndarray  # int64 (B + 2,) first slot whose cum exceeds b * width
+    guide: np.ndarray  # int64 (B + 2,)
     width: float
-    n_lang: int
-    n_plat: int
 
 
 @dataclass(frozen=True)
 class _Users:
-    """Per-user lookups used by every draw."""
+    """Per-user lookups shared by all draws."""
 
     community: np.ndarray  # int32 (n,)
-    lang_count: np.ndarray  # int32 (n,) languages spoken
-    lang_row: np.ndarray  # int32 (n,) row of lang_nth for the user's language mask
-    lang_nth: np.ndarray  # int32 (M, L): r-th language of a mask (L if none)
-    plat_count: np.ndarray  # int32 (n,)
-    plats: np.ndarray  # int32 (n,) row of plat_nth
-    plat_nth: np.ndarray  # int32 (256, 8)
+    lang_row: np.ndarray  # int32 (n,) index of the user's language mask among those present
+    combo_row: np.ndarray  # int32 (n,) index of its (language mask, platform mask) pair
+    combo_count: np.ndarray  # int32 (n,) number of (language, platform) pairs it has
+    combo_lp: np.ndarray  # int32 (D * W,) row d, column r -> r-th pair as l * P + p
     cross: np.ndarray  # float64 (C * M * C,) see _cross_table
     n_comm: int
     n_mask: int
+    n_lp: int  # (L + 1) * P
+    width: int  # W, columns of combo_lp
 
 
 def generate_social(
@@ -95,47 +92,41 @@ def generate_social(
     n = len(community)
     community = np.asarray(community).astype(np.int32)
     langs, plats = np.asarray(langs, dtype=np.uint16), np.asarray(plats, dtype=np.uint8)
-    if not len(langs) == len(plats) == n:
-        raise ValueError("community, langs and plats must have the same length")
-    if n and (community.min() < 0 or community.max() >= len(world.communities)):
-        raise ValueError("community index out of range")
-    if n == 0:
-        return _empty(0)
+    _check_users(community, langs, plats, world)
     fitness = rng.pareto(cfg.hub_exponent - 1.0, n) + 1.0
     pools = _build_pools(community, langs, plats, fitness, world)
     users = _users(community, langs, plats, world, cfg.language_bias)
     want = _out_degrees(n, cfg.mean_degree, rng)
     want[plats == 0] = 0
-    followers, lost = _draw_round(want, users, pools, cfg.homophily, rng)
+    src = np.repeat(np.arange(n, dtype=np.int32), want)
+    indptr = np.concatenate(([0], np.cumsum(want))).astype(np.int32)  # < 2**31 follows
+    tgt = _draw(src, want, users, pools, cfg.homophily, rng)
+    followers, drop = _assemble(src, tgt, indptr, n)
     for _ in range(REDRAWS):
-        if lost.size == 0:
+        redo = followers.data[drop]
+        if redo.size == 0:
             break
-        again = np.bincount(lost, minlength=n)
-        extra, lost = _draw_round(again, users, pools, cfg.homophily, rng)
-        followers, merged = _union(followers, extra)
-        lost = np.concatenate((lost, merged))
-    return followers
+        tgt[redo] = _draw(src[redo], None, users, pools, cfg.homophily, rng)
+        followers, drop = _assemble(src, tgt, indptr, n)
+    return _keep(followers, ~drop)
 
 
 def platform_layer(followers: sp.csr_array, plats: np.ndarray, p: int) -> sp.csr_array:
     """The edges whose two ends both use platform ``p`` (an index into world.platforms)."""
     on = ((np.asarray(plats).astype(np.int64) >> int(p)) & 1).astype(bool)
-    rows = np.repeat(np.arange(followers.shape[0], dtype=np.int32), np.diff(followers.indptr))
-    return _keep(followers, on[rows] & on[followers.indices])
+    return _keep(followers, on[_rows(followers)] & on[followers.indices])
 
 
 def to_networkx(followers: sp.csr_array, community: np.ndarray, world: World):
-    """A ``networkx.DiGraph`` with edge u -> s when u follows s, for GraphML export and
-    plots (``load_graph`` reads it back). Nodes are 0..n-1 with a ``community`` name ("" for
-    index -1). It loops in Python over nodes and edges: meant for graphs up to ~10^5 edges."""
+    """A ``networkx.DiGraph`` with edge u -> s when u follows s, for GraphML export and plots
+    (``load_graph`` reads it back). Nodes are 0..n-1 with a ``community`` name ("" for -1).
+    It loops in Python over nodes and edges: meant for graphs up to ~10^5 edges."""
     import networkx as nx
 
-    n = followers.shape[0]
     names = [world.communities[c] if c >= 0 else "" for c in np.asarray(community).tolist()]
     graph = nx.DiGraph()
-    graph.add_nodes_from((i, {"community": names[i]}) for i in range(n))
-    rows = np.repeat(np.arange(n), np.diff(followers.indptr))
-    graph.add_edges_from(zip(followers.indices.tolist(), rows.tolist()))
+    graph.add_nodes_from((i, {"community": name}) for i, name in enumerate(names))
+    graph.add_edges_from(zip(followers.indices.tolist(), _rows(followers).tolist()))
     return graph
 
 
@@ -151,9 +142,19 @@ def _check(cfg: GraphConfig) -> None:
         raise ConfigError("graph.language_bias", f"must be >= 0, got {cfg.language_bias}")
 
 
+def _check_users(community, langs, plats, world: World) -> None:
+    """Programming errors in the caller's arrays (not user input): ValueError."""
+    if not len(langs) == len(plats) == len(community):
+        raise ValueError("community, langs and plats must have the same length")
+    if len(community) and not 0 <= community.min() <= community.max() < len(world.communities):
+        raise ValueError("community index out of range")
+    if len(community) and (langs.max() >> len(world.languages) or plats.max() >> len(world.platforms)):
+        raise ValueError("langs/plats have bits beyond world.languages/world.platforms")
+
+
 def _out_degrees(n: int, mean: float, rng: np.random.Generator) -> np.ndarray:
     """Shifted geometric follows per user: 1 + Geom0 when mean >= 1, else Geom0 (lurkers)."""
-    if mean <= 0.0:
+    if mean <= 0.0 or n < 2:
         return np.zeros(n, dtype=np.int64)
     if mean >= 1.0:
         k = rng.geometric(1.0 / mean, n)
@@ -162,39 +163,45 @@ def _out_degrees(n: int, mean: float, rng: np.random.Generator) -> np.ndarray:
     return np.minimum(k, n - 1)
 
 
-def _bit_table(width: int, masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each mask: its number of set bits, and column r -> its r-th set bit (width if none)."""
+def _bits(masks: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per mask: number of set bits, and column r -> its r-th set bit (``width`` if none)."""
     bits = ((masks.astype(np.int64)[:, None] >> np.arange(width)) & 1).astype(bool)
-    nth = np.full((len(masks), max(width, 1)), width, dtype=np.int32)
+    nth = np.full((len(masks), max(width, 1)), width, dtype=np.int64)
     row, col = np.nonzero(bits)
     nth[row, (np.cumsum(bits, axis=1) - 1)[row, col]] = col
-    return bits.sum(1).astype(np.int32), nth
+    return bits.sum(1), nth
 
 
 def _users(community, langs, plats, world: World, bias: float) -> _Users:
-    present = np.flatnonzero(np.bincount(langs))
-    row_of = np.zeros(int(present[-1]) + 1, dtype=np.int32)
-    row_of[present] = np.arange(present.size, dtype=np.int32)
-    lang_count, lang_nth = _bit_table(len(world.languages), present)
-    lang_row = row_of[langs]
-    plat_count, plat_nth = _bit_table(8, np.arange(256))
-    plats = plats.astype(np.int32)
+    """Group users by (language mask, platform mask) and tabulate their pairs."""
+    n_lang, n_plat = len(world.languages), len(world.platforms)
+    lang_masks, lang_row = np.unique(langs, return_inverse=True)
+    combos, combo_row = np.unique(lang_row.astype(np.int64) * 256 + plats, return_inverse=True)
+    nl, lnth = _bits(lang_masks[combos // 256], n_lang)
+    n_p, pnth = _bits(combos % 256, n_plat)
+    nl1, np1 = np.maximum(nl, 1), np.maximum(n_p, 1)
+    width = max(n_lang, 1) * max(n_plat, 1)
+    r = np.arange(width)[None, :]
+    li = np.minimum(r // np1[:, None], lnth.shape[1] - 1)
+    pi = np.minimum(r % np1[:, None], pnth.shape[1] - 1)
+    d = np.arange(len(combos))[:, None]
+    lp = lnth[d, li] * n_plat + np.minimum(pnth[d, pi], max(n_plat - 1, 0))
     sizes = np.bincount(community, minlength=len(world.communities))
     return _Users(
-        community, lang_count[lang_row], lang_row, lang_nth, plat_count[plats], plats,
-        plat_nth, _cross_table(present, world, sizes, bias), len(world.communities),
-        present.size,
+        community, lang_row.astype(np.int32), combo_row.astype(np.int32),
+        (nl1 * n_p).astype(np.int32)[combo_row], lp.astype(np.int32).ravel(),
+        _cross_table(lang_masks, world, sizes, bias), len(world.communities),
+        len(lang_masks), (n_lang + 1) * n_plat, width,
     )
 
 
 def _cross_table(masks: np.ndarray, world: World, sizes: np.ndarray, bias: float) -> np.ndarray:
-    """Cumulative weights of the other communities for each (community c, mask row m).
+    """Cumulative weights of the other communities per (community c, language mask row m).
 
-    Row key = c * M + m occupies ``[key*C, (key+1)*C)`` and holds ``key + cumulative
-    probability``, so one searchsorted of ``key + U`` draws every cross-community follow at
-    once. A community speaks the languages with P(speaks) > SPEAKS_THRESHOLD (its most
-    spoken one if none is). Communities without members get no weight; a row with no
-    eligible community keeps the follow at home."""
+    Row key = c * M + m spans ``[key * C, (key + 1) * C)`` and holds ``key + cumulative
+    probability``, so one searchsorted of ``key + U`` draws all cross-community follows.
+    Communities without members get no weight; a row with no eligible community keeps the
+    follow at home."""
     n_comm, prob = len(world.communities), world.lang_prob
     spoken = prob > SPEAKS_THRESHOLD
     if prob.size:
@@ -214,7 +221,10 @@ def _cross_table(masks: np.ndarray, world: World, sizes: np.ndarray, bias: float
 
 
 def _build_pools(community, langs, plats, fitness, world: World) -> _Pools:
-    """Group users into pools laid out (language, platform, community): one counting sort."""
+    """Users grouped into pools laid out (language, platform, community): one counting sort.
+
+    The "any language" pools are filled only for (community, platform) pairs that need the
+    fallback, or for all when some user speaks no listed language."""
     n_comm, n_lang, n_plat = len(world.communities), len(world.languages), len(world.platforms)
     order = np.argsort(community, kind="stable").astype(np.int32)
     comm_s, langs_s, plats_s = community[order], langs[order], plats[order]
@@ -222,7 +232,10 @@ def _build_pools(community, langs, plats, fitness, world: World) -> _Pools:
     for lang in range(n_lang + 1):
         speaks = ((langs_s >> lang) & 1).astype(bool) if lang < n_lang else True
         for p in range(n_plat):
-            idx = np.flatnonzero(((plats_s >> p) & 1).astype(bool) & speaks)
+            on = ((plats_s >> p) & 1).astype(bool) & speaks
+            if lang == n_lang and (langs != 0).all():
+                on &= (counts[:n_lang, p] == 0).any(0)[comm_s]
+            idx = np.flatnonzero(on)
             blocks.append(order[idx])
             counts[lang, p] = np.bincount(comm_s[idx], minlength=n_comm)
     members = np.concatenate(blocks) if blocks else np.zeros(0, np.int32)
@@ -233,21 +246,16 @@ def _build_pools(community, langs, plats, fitness, world: World) -> _Pools:
     cum[-1] = np.inf
     lo = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
     span = np.where(size > 0, cum[np.maximum(start + size - 1, 0)] - lo, 0.0)
-    guide, width = _guide(cum[:-1])
-    resolved = _fallbacks(size, n_comm, n_lang, n_plat)
-    return _Pools(members, cum, start + size, lo, span, resolved, guide, width, n_lang, n_plat)
-
-
-def _fallbacks(size: np.ndarray, n_comm: int, n_lang: int, n_plat: int) -> np.ndarray:
-    """An empty (c, l, p) pool falls back to (c, any language, p); if that is empty: -1."""
     g = np.arange(size.size, dtype=np.int32).reshape(n_comm, n_lang + 1, n_plat)
     res = np.where(size.reshape(g.shape) > 0, g, g[:, n_lang:, :]).ravel()
-    return np.where(size[res] > 0, res, -1).astype(np.int32)
+    resolved = np.where(size[res] > 0, res, -1).astype(np.int32)
+    guide, width = _guide(cum[:-1])
+    return _Pools(members, cum, start + size, lo, span, resolved, guide, width)
 
 
 def _guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
     """Guide table: bucket b (width w) starts its scan at the first slot with cum > b * w."""
-    n_buckets = max(2 * cum.size, 1)
+    n_buckets = max(cum.size, 1)
     width = (float(cum[-1]) if cum.size else 1.0) / n_buckets
     bucket = np.minimum((cum / width).astype(np.int64), n_buckets)
     guide = np.zeros(n_buckets + 2, dtype=np.int64)
@@ -255,105 +263,72 @@ def _guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
     return guide, width
 
 
-def _draw_round(counts, users: _Users, pools: _Pools, homophily: float, rng):
-    """``counts[u]`` new follows per user -> (followers CSR, follower id of each lost one)."""
-    n = counts.size
-    src = np.repeat(np.arange(n, dtype=np.int32), counts)
-    if src.size == 0:
-        return _empty(n), src
-    comm = _target_communities(counts, users, homophily, rng)
-    comm *= pools.n_lang + 1
-    comm += _pick(counts, users.lang_count, users.lang_row, users.lang_nth, rng)
-    comm *= pools.n_plat
-    comm += _pick(counts, users.plat_count, users.plats, users.plat_nth, rng)
-    tgt = _sample(pools, pools.resolved[comm], rng)
-    del comm
-    bad = (tgt < 0) | (tgt == src)
-    followers, dups = _transpose_dedupe(tgt, bad, counts, n)
-    return followers, np.concatenate((src[bad], dups))
-
-
-def _target_communities(counts, users: _Users, homophily: float, rng) -> np.ndarray:
-    """Own community with probability ``homophily``, else a draw from the cross table."""
-    comm = np.repeat(users.community, counts)
-    if homophily >= 1.0:
-        return comm
-    out = np.flatnonzero(rng.random(comm.size) >= homophily)
-    key = comm[out] * users.n_mask + np.repeat(users.lang_row, counts)[out]
-    x = key + rng.random(out.size)
-    pick = np.searchsorted(users.cross, x, side="right") - key * users.n_comm
-    comm[out] = np.clip(pick, 0, users.n_comm - 1)
-    return comm
-
-
-def _pick(counts, n_set, row, nth, rng) -> np.ndarray:
-    """One set bit per follow, uniformly among the follower's (``nth.shape[1]`` if none)."""
-    k = np.repeat(n_set, counts)
-    r = (rng.random(k.size, dtype=np.float32) * k).astype(np.int32)
+def _draw(src, counts, users: _Users, pools: _Pools, homophily: float, rng) -> np.ndarray:
+    """A target per follow of follower ``src`` (-1: no pool). ``counts`` (src = repeat of
+    0..n-1 by counts) lets per-user lookups use np.repeat instead of a gather."""
+    each = (lambda a: np.repeat(a, counts)) if counts is not None else (lambda a: a[src])
+    comm = each(users.community)
+    if homophily < 1.0:
+        u = rng.random(comm.size)
+        out = np.flatnonzero(u >= homophily)
+        key = comm[out] * users.n_mask + each(users.lang_row)[out]
+        x = key + (u[out] - homophily) / (1.0 - homophily)
+        pick = np.searchsorted(users.cross, x, side="right") - key * users.n_comm
+        comm[out] = np.clip(pick, 0, users.n_comm - 1)
+    k = each(users.combo_count)
+    r = (rng.random(comm.size, dtype=np.float32) * k).astype(np.int32)
     np.minimum(r, np.maximum(k - 1, 0), out=r)
-    r += np.repeat(row, counts) * nth.shape[1]
-    return nth.ravel()[r]
+    r += each(users.combo_row) * users.width
+    comm *= users.n_lp
+    comm += users.combo_lp[r]
+    return _sample(pools, pools.resolved[comm], rng)
 
 
 def _sample(pools: _Pools, g: np.ndarray, rng) -> np.ndarray:
     """A fitness-weighted member of pool g per entry (-1 where g is -1)."""
-    ok = g >= 0
-    gg = np.where(ok, g, 0)
-    x = pools.lo[gg] + rng.random(g.size) * pools.span[gg]
-    slot = pools.guide[np.minimum((x / pools.width).astype(np.int64), pools.guide.size - 1)]
+    x = pools.lo[g] + rng.random(g.size) * pools.span[g]
+    bucket = (x / pools.width).astype(np.int64)
+    slot = pools.guide[np.minimum(bucket, pools.guide.size - 1, out=bucket)]
     todo = np.flatnonzero(pools.cum[slot] <= x)
-    while todo.size:  # short scan: about 2 slots per bucket on average
+    while todo.size:  # about one slot per bucket on average
         slot[todo] += 1
         todo = todo[pools.cum[slot[todo]] <= x[todo]]
-    np.minimum(slot, pools.end[gg] - 1, out=slot)
-    return np.where(ok, pools.members[slot], -1).astype(np.int32)
+    np.minimum(slot, pools.end[g] - 1, out=slot)
+    tgt = pools.members[slot]
+    tgt[g < 0] = -1
+    return tgt
 
 
-def _transpose_dedupe(tgt, bad, counts, n):
-    """Follower-major edges -> canonical followers CSR, and the followers of duplicates.
+def _assemble(src, tgt, indptr, n: int) -> tuple[sp.csr_array, np.ndarray]:
+    """Follower-major follows -> followers CSR (data = follow slot) and the entries to drop.
 
-    The transpose is scipy's O(nnz) counting sort; as followers are visited in order, each
-    row comes out sorted, so duplicates sit side by side."""
-    good = ~bad
-    kept = np.concatenate(([0], np.cumsum(good)))
-    indptr = kept[np.concatenate(([0], np.cumsum(counts)))]
-    following = sp.csr_array(
-        (np.ones(int(kept[-1]), dtype=bool), tgt[good], indptr.astype(np.int32)), shape=(n, n)
-    )
+    The transpose is scipy's O(nnz) counting sort; followers are visited in order, so rows
+    come out sorted and duplicates sit side by side (the first slot is kept). Follows with
+    no target are parked on the follower itself and dropped as self-loops."""
+    col = np.where(tgt < 0, src, tgt)
+    slots = np.arange(src.size, dtype=np.int32)
+    following = sp.csr_array((slots, col, indptr), shape=(n, n))
     followers = following.T.tocsr()
     ind, ptr = followers.indices, followers.indptr
-    keep = np.ones(ind.size, dtype=bool)
-    np.not_equal(ind[1:], ind[:-1], out=keep[1:])
-    keep[ptr[:-1][ptr[:-1] < ptr[1:]]] = True
-    return _keep(followers, keep), ind[~keep]
+    drop = np.zeros(ind.size, dtype=bool)
+    np.equal(ind[1:], ind[:-1], out=drop[1:])
+    drop[ptr[:-1][ptr[:-1] < ptr[1:]]] = False
+    drop |= ind == _rows(followers)
+    return followers, drop
+
+
+def _rows(a: sp.csr_array) -> np.ndarray:
+    return np.repeat(np.arange(a.shape[0], dtype=np.int32), np.diff(a.indptr))
 
 
 def _keep(a: sp.csr_array, keep: np.ndarray) -> sp.csr_array:
-    """The CSR with only the entries where ``keep`` holds (order kept, so still canonical)."""
-    if keep.all():
-        return _canonical(a.indices, a.indptr, a.shape[0])
-    csum = np.concatenate(([0], np.cumsum(keep)))
-    return _canonical(a.indices[keep], csum[a.indptr], a.shape[0])
-
-
-def _union(a: sp.csr_array, b: sp.csr_array) -> tuple[sp.csr_array, np.ndarray]:
-    """Edges of either canonical graph, and the followers of b's edges already in a."""
-    rows = np.repeat(np.arange(b.shape[0], dtype=np.int32), np.diff(b.indptr))
-    seen = np.asarray(a[rows, b.indices]).astype(bool) if b.nnz else np.zeros(0, bool)
-    c = a + _keep(b, ~seen)
-    return _canonical(c.indices, c.indptr, c.shape[0]), b.indices[seen]
-
-
-def _canonical(indices, indptr, n: int) -> sp.csr_array:
+    """The CSR with the entries where ``keep`` holds, bool data, int32 indices, canonical."""
+    kept = np.zeros(keep.size + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept[1:])
     out = sp.csr_array(
-        (np.ones(indices.size, dtype=bool), indices.astype(np.int32, copy=False),
-         indptr.astype(np.int32, copy=False)),
-        shape=(n, n),
+        (np.ones(int(kept[-1]), dtype=bool), a.indices[keep].astype(np.int32, copy=False),
+         kept[a.indptr].astype(np.int32)),
+        shape=a.shape,
     )
-    out.has_sorted_indices = True
     out.has_canonical_format = True
     return out
-
-
-def _empty(n: int) -> sp.csr_array:
-    return _canonical(np.zeros(0, np.int32), np.zeros(n + 1, np.int32), n)
