@@ -45,11 +45,13 @@ class WorldConfig:
     horizon_days: float = 14.0
     tick_hours: float = 1.0
     support_threshold: float = 0.2  # |opinion| above this counts as supporting a side
+    scale: float = 0.0  # > 0: users per real user; graph.n and shares come from real_size
 
 
 @dataclass
 class CommunityConfig:
     share: float = 0.1  # fraction of all users
+    real_size: float = 0.0  # real users it stands for (used when world.scale > 0)
     kind: str = "international"  # domestic | diaspora | international
     side: Optional[str] = None  # the side a domestic/diaspora community belongs to
     languages: dict[str, float] = field(default_factory=dict)  # P(speaks language)

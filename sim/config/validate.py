@@ -7,13 +7,13 @@ consistency rules and the memory estimate. Every failure is a ``ConfigError``.
 """
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import rules
+from sim.config.keys import allowed_fields, check_keys, friendly_type_message
 from sim.config.schema import (ActorsConfig, GraphConfig, OutputConfig, PopulationConfig, SimConfig,
                                SpreadConfig, WorldConfig)
 from sim.errors import ConfigError, did_you_mean, unknown
@@ -25,16 +25,6 @@ GROUPS: dict[str, type] = {
 SCALARS = {"seed": int, "mode": str, "scenario": str}
 
 
-def allowed_fields(schema: type, path: list[str]) -> list[str]:
-    """Field names allowed at ``path`` below ``schema`` (follows nested dataclasses)."""
-    for part in path:
-        f = {x.name: x for x in dataclasses.fields(schema)}.get(part)
-        if f is None or not dataclasses.is_dataclass(f.type if isinstance(f.type, type) else None):
-            return []
-        schema = f.type
-    return [f.name for f in dataclasses.fields(schema)] if dataclasses.is_dataclass(schema) else []
-
-
 def from_omegaconf_error(e: OmegaConfBaseException, prefix: str = "") -> ConfigError:
     """One line from an OmegaConf error: the full key and what went wrong."""
     key = getattr(e, "full_key", "") or ""
@@ -42,8 +32,11 @@ def from_omegaconf_error(e: OmegaConfBaseException, prefix: str = "") -> ConfigE
     msg = str(getattr(e, "msg", e)).strip().splitlines()[0]
     if "not in struct" in msg or "Key '" in msg and "not" in msg:
         leaf = key.rsplit(".", 1)[-1]
-        return ConfigError(key, f"unknown key '{leaf}'{did_you_mean(leaf, _siblings(key))}")
-    return ConfigError(key or "config", msg)
+        siblings = _siblings(key)
+        if not siblings and key.count(".") >= 2:  # a name-keyed mapping such as languages
+            return ConfigError(key, f"unknown key '{leaf}'; a new entry needs a leading '+': +{key}=...")
+        return ConfigError(key, f"unknown key '{leaf}'{did_you_mean(leaf, siblings)}")
+    return ConfigError(key or "config", friendly_type_message(msg))
 
 
 def _siblings(key: str) -> list[str]:
@@ -51,10 +44,11 @@ def _siblings(key: str) -> list[str]:
     schema = GROUPS.get(parts[0])
     if schema is None:
         return [*GROUPS, *SCALARS]
-    return allowed_fields(schema, [p for p in parts[1:-1] if not p.isdigit()])
+    return allowed_fields(schema, parts[1:-1])
 
 
 def _convert(key: str, schema: type, node: Any) -> Any:
+    check_keys(key, schema, node)  # OmegaConf drops keys added with '+' silently
     try:
         merged = OmegaConf.merge(OmegaConf.structured(schema), node if node is not None else {})
         return OmegaConf.to_object(merged)
@@ -62,7 +56,8 @@ def _convert(key: str, schema: type, node: Any) -> Any:
         raise from_omegaconf_error(e, key) from None
 
 
-def _strategies(cfg: DictConfig, sides: list[str]) -> dict[str, dict[str, Any]]:
+def _strategies(cfg: DictConfig, sides: list[str],
+                world: WorldConfig | None = None) -> dict[str, dict[str, Any]]:
     from sim.strategies import load_all
 
     registry = load_all()
@@ -80,7 +75,11 @@ def _strategies(cfg: DictConfig, sides: list[str]) -> dict[str, dict[str, Any]]:
             if "any" not in cls.meta.sides and role not in cls.meta.sides:
                 raise ConfigError(f"strategy@{side}", f"'{name}' is for the {'/'.join(cls.meta.sides)} "
                                   f"side only; {side} plays the {role} role")
-            out[side][str(name)] = _convert(f"{side}.{name}", cls.Config, chosen[name])
+            obj = _convert(f"{side}.{name}", cls.Config, chosen[name])
+            obj.check(f"{side}.{name}")  # the strategy's own ranges (ConfigError)
+            if world is not None:
+                obj.check_world(f"{side}.{name}", world)  # its names of languages, platforms...
+            out[side][str(name)] = obj
     return out
 
 
@@ -105,8 +104,11 @@ def to_sim_config(cfg: DictConfig) -> SimConfig:
             if typ is str and not isinstance(v, str):
                 raise ConfigError(key, f"{v!r} is not a string")
             values[key] = v
-    values["strategies"] = _strategies(cfg, sides)
+    values["strategies"] = _strategies(cfg, sides, world)
     sc = SimConfig(**values)
+    from sim.config.scale import apply_scale
+
+    apply_scale(sc)  # scenarios given in real users (world.scale > 0)
     rules.check_all(sc)
     from sim.memory import check_memory
 
