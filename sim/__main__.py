@@ -24,6 +24,10 @@ def task(cfg: DictConfig) -> dict:
 
     hc = HydraConfig.get()
     multirun = hc.mode.name == "MULTIRUN"
+    if multirun:  # results store, skip-if-finished, failure records: sim.sweep
+        from sim.sweep.job import run_job
+
+        return run_job(cfg, hc)
     try:
         sc = to_sim_config(cfg)
     except ConfigError as e:

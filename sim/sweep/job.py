@@ -1,0 +1,108 @@
+"""One job of a multirun: validate, skip if already finished, run, commit atomically, never raise.
+
+Runs inside whatever process the launcher chose (the main process, a joblib/loky worker, a
+Ray worker, a submitit subprocess or SLURM node), so it shares nothing with the others but the
+file system: its result appears by one rename, and its outcome is appended to
+``<sweep>/events.jsonl`` (one short line, O_APPEND) for the progress bar and the final report.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig
+
+from sim.sweep import store
+
+log = logging.getLogger("sim.sweep")
+EVENTS = "events.jsonl"
+
+
+def append_event(sweep: Path, event: dict[str, Any]) -> None:
+    """Append one JSON line with a single write (atomic for short lines on a local fs)."""
+    line = (json.dumps(event, sort_keys=True) + "\n").encode()
+    fd = os.open(sweep / EVENTS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def record_failure(sweep: Path, key: str, overrides: list[str], h: str | None,
+                   err: BaseException) -> None:
+    from sim.errors import ConfigError
+    from sim.outputs import write_json
+
+    d = sweep / store.FAILED
+    d.mkdir(parents=True, exist_ok=True)
+    line = err.line() if isinstance(err, ConfigError) else f"{type(err).__name__}: {err}"
+    write_json({"overrides": overrides, "config_hash": h, "error": line,
+                "traceback": "".join(traceback.format_exception(err))}, d / f"{key}.json")
+
+
+def clear_failure(sweep: Path, key: str) -> None:
+    (sweep / store.FAILED / f"{key}.json").unlink(missing_ok=True)
+
+
+def execute(sc: Any, h: str, sweep: Path, overrides: list[str], launcher: str) -> dict[str, Any]:
+    """Run into a staging dir, add config.json and result.parquet, rename into runs/<hash>."""
+    from sim.api import run
+    from sim.outputs import write_json, write_parquet
+    from sim.sweep.provenance import provenance
+
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    staging = store.staging_dir(sweep, h)
+    try:
+        t0 = time.perf_counter()
+        res = run(sc, out=staging, progress=False)
+        wall = time.perf_counter() - t0
+        write_json(store.config_dict(sc), staging / "config.json")
+        prov = provenance(h, sc.seed, wall, started, launcher, overrides)
+        row = store.result_row(store.params_from_overrides(overrides), res.summary, prov)
+        write_parquet(row, staging / store.RESULT)
+        committed = store.commit(staging, sweep / store.RUNS / h)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {"status": "ran" if committed else "skipped", "wall_s": round(wall, 3)}
+
+
+def run_job(cfg: DictConfig, hc: Any) -> dict[str, Any]:
+    """The multirun task: returns {'hash', 'status', ...}; failures are recorded, not raised."""
+    from sim.config.validate import to_sim_config
+
+    sweep = Path(hc.sweep.dir).resolve()
+    sweep.mkdir(parents=True, exist_ok=True)
+    overrides = [str(o) for o in hc.overrides.task]
+    key = store.overrides_key(overrides)
+    launcher = str(hc.runtime.choices.get("hydra/launcher", "basic"))
+    h: str | None = None
+    t0 = time.perf_counter()
+    try:
+        sc = to_sim_config(cfg)
+        h = store.config_hash(sc)
+        if store.is_finished(sweep, h):
+            out = {"status": "skipped"}
+        else:
+            out = execute(sc, h, sweep, overrides, launcher)
+        clear_failure(sweep, key)
+    except Exception as e:  # one bad run must not stop the sweep
+        record_failure(sweep, key, overrides, h, e)
+        out = {"status": "failed", "error": f"{type(e).__name__}: {e}".splitlines()[0]}
+    out.update(hash=h, key=key, pid=os.getpid(), t=round(time.time(), 3))
+    append_event(sweep, out)
+    from sim.outputs import write_json
+
+    job_dir = Path(hc.runtime.output_dir)
+    job_dir.mkdir(parents=True, exist_ok=True)
+    write_json({**out, "overrides": overrides}, job_dir / "job.json")
+    log.info("%s %s in %.2f s (%s)", out["status"], h or key, time.perf_counter() - t0,
+             " ".join(overrides))
+    return out
