@@ -8,7 +8,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.cli import CONF_DIR, precheck
+from sim.cli import CONF_DIR, guarded, precheck
 from sim.config.store import register
 from sim.config.validate import to_sim_config
 from sim.errors import ConfigError
@@ -36,7 +36,8 @@ def task(cfg: DictConfig) -> dict:
         print(e.line(), file=sys.stderr)
         sys.exit(2)
     out = Path(hc.runtime.output_dir)
-    res = run(sc, out=out, progress=sc.output.progress and not multirun)
+    progress = sc.output.progress and not multirun
+    res = run(sc, out=out, progress=progress) if multirun else guarded(run, sc, out=out, progress=progress)
     if not sc.output.quiet and not multirun:
         print_summary(res.summary, out)
     return res.summary

@@ -8,7 +8,9 @@ converts it with ``to_sim_config``; only then does Hydra's own main take over.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
@@ -21,6 +23,7 @@ from sim.config.validate import from_omegaconf_error, to_sim_config
 from sim.errors import ConfigError, unknown
 
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+T = TypeVar("T")
 
 
 def group_options(group: str) -> list[str]:
@@ -50,6 +53,10 @@ def translate(e: Exception) -> ConfigError:
         return e
     if isinstance(e, MissingConfigException):
         text = str(e)
+        missing, options = getattr(e, "missing_cfg_file", None), getattr(e, "options", None)
+        if missing and options is not None and "/" in missing:
+            group, name = missing.rsplit("/", 1)
+            return unknown(group, name, [o for o in options if o != "schema"], "option")
         for group in ("world", "population", "graph", "actors", "spread", "output", "scenario",
                       "strategy", "experiment"):
             marker = f"'{group}/"
@@ -58,6 +65,10 @@ def translate(e: Exception) -> ConfigError:
                 return unknown(group, name, group_options(group), "option")
         return ConfigError("config", text.strip().splitlines()[0])
     cause = e.__cause__ or e.__context__
+    if "is not a subclass of" in str(cause) and str(e).startswith("Error merging override "):
+        key = str(e).split()[-1].split("=", 1)[0].lstrip("+~")
+        return ConfigError(key, "a new named entry cannot be built from the command line; "
+                           "define it in a YAML file under conf/ and select that file")
     if isinstance(cause, OmegaConfBaseException):
         return from_omegaconf_error(cause)
     if isinstance(e, OmegaConfBaseException):
@@ -82,15 +93,41 @@ def load(overrides: list[str]) -> SimConfig:
         GlobalHydra.instance().clear()
 
 
+def check_hydra_groups(overrides: list[str]) -> None:
+    """Hydra's own groups (hydra/launcher=..., hydra/sweeper=...) exist; raises ConfigError."""
+    chosen = [o for o in overrides if o.split("=", 1)[0].lstrip("+~").startswith("hydra/")]
+    if not chosen:
+        return
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+            compose(config_name="config", overrides=chosen, return_hydra_config=True)
+    except (HydraException, OmegaConfBaseException, ValueError, KeyError) as e:
+        raise translate(e) from None
+    finally:
+        GlobalHydra.instance().clear()
+
+
 def precheck(argv: list[str]) -> None:
     """Exit 2 with one line if the (first) run's config is invalid."""
     overrides = [a for a in argv if not a.startswith("-")]
     try:
         load(first_values(overrides))
+        check_hydra_groups(overrides)
     except ConfigError as e:
         print(e.line(), file=sys.stderr)
         sys.exit(2)
     except Exception as e:  # the override grammar itself
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         print(f"error: override: {first}", file=sys.stderr)
+        sys.exit(2)
+
+
+def guarded(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call ``fn``; a ConfigError found while running (e.g. in a graph file) exits 2 with
+    its one line, like a bad override, and nothing that looks finished is written."""
+    try:
+        return fn(*args, **kwargs)
+    except ConfigError as e:
+        print(e.line(), file=sys.stderr)
         sys.exit(2)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sim.config.schema import (ACTOR_KINDS, COMMUNITY_KINDS, GRAPH_KINDS, MODES, SOURCE_KINDS,
@@ -17,6 +18,7 @@ Check = tuple[Callable[[Any], bool], str]
 PROB: Check = (lambda v: 0.0 <= v <= 1.0, "a probability in [0, 1]")
 POS: Check = (lambda v: v > 0, "a number > 0")
 NONNEG: Check = (lambda v: v >= 0, "a number >= 0")
+GRAPH_SUFFIXES = (".csv", ".tsv", ".graphml")
 
 
 def rng(lo: float, hi: float, lo_open: bool = False, hi_open: bool = False) -> Check:
@@ -109,6 +111,7 @@ def check_graph(c: SimConfig) -> None:
         check("graph.n", g.n, ((lambda v: v >= 0), "an integer >= 0 (0: infer from the file)"))
         if not g.path:
             raise ConfigError("graph.path", "is empty; give an edge list (.csv/.tsv) or .graphml file")
+        check_graph_file(g.path)
         return
     check("graph.n", g.n, ((lambda v: v >= 2), "an integer >= 2"))
     check("graph.mean_degree", g.mean_degree, ((lambda v: 0 < v < g.n), f"a number in (0, graph.n={g.n})"))
@@ -121,6 +124,35 @@ def check_graph(c: SimConfig) -> None:
             if cm.share * g.n < 1:
                 raise ConfigError(f"population.communities.{name}.share",
                                   f"{cm.share} x graph.n={g.n} users leaves it empty; raise the share or graph.n")
+
+
+def check_graph_file(path: str) -> None:
+    """Cheap checks before the run; the loader (sim.graph.load) checks the contents."""
+    p = Path(path)
+    if p.suffix.lower() not in GRAPH_SUFFIXES:
+        raise ConfigError("graph.path", f"'{path}' has an unsupported type; allowed: {', '.join(GRAPH_SUFFIXES)} files")
+    if not p.is_file():
+        raise ConfigError("graph.path", f"file '{path}' does not exist; give an existing "
+                          f"{'/'.join(GRAPH_SUFFIXES)} file")
+    if p.stat().st_size == 0:
+        raise ConfigError("graph.path", f"file '{path}' is empty; it needs one edge per line (or GraphML)")
+
+
+def check_audience(key: str, group: Any, c: SimConfig) -> None:
+    """Every host community must read one of the group's languages on one of its platforms."""
+    w = c.world
+    langs = list(group.languages) or w.languages[:1]
+    plats = list(group.platforms) or list(w.platforms)
+    for h in group.hosts:
+        cm = c.population.communities[h]
+        if not any(cm.languages.get(x, 0) > 0 for x in langs):
+            spoken = [x for x, p in cm.languages.items() if p > 0]
+            raise ConfigError(f"{key}.hosts", f"host '{h}' has no audience: nobody there reads "
+                              f"{', '.join(langs)}; add one of {', '.join(spoken)} to {key}.languages")
+        if not any(cm.platforms.get(x, 0) > 0 for x in plats):
+            used = [x for x, p in cm.platforms.items() if p > 0]
+            raise ConfigError(f"{key}.hosts", f"host '{h}' has no audience: nobody there uses "
+                              f"{', '.join(plats)}; add one of {', '.join(used)} to {key}.platforms")
 
 
 def check_actors(c: SimConfig) -> None:
@@ -140,6 +172,7 @@ def check_actors(c: SimConfig) -> None:
             member(f"{key}.platforms", p, w.platforms, "platform")
         for k in g.narratives:
             member(f"{key}.narratives", k, list(w.narratives), "narrative")
+        check_audience(key, g, c)
         check(f"{key}.accounts", g.accounts, ((lambda v: 0 <= v <= 100000), "an integer in [0, 100000]"))
         check(f"{key}.posts_per_day", g.posts_per_day, rng(0, 10000))
         check(f"{key}.followers", g.followers, PROB)
