@@ -44,6 +44,9 @@ def format_summary(s: dict[str, Any]) -> str:
     top = [[r["account"], r["side"], r["kind"], f"{r['reshares']:,}"] for r in s["top_accounts"]]
     if top:
         parts.append("\nMost reshared accounts\n" + _table(top, ["account", "side", "kind", "reshares"]))
+    from sim.analysis.hooks import report_sections
+
+    parts += report_sections(s, _table)  # scorecard; thesis tables for the 2020 scenario
     return "\n".join(parts)
 
 

@@ -108,7 +108,7 @@ def summarize(model: "InfoWarModel") -> dict[str, Any]:
     w, mt = model.world, model.metrics
     reach = mt.reach_side[:mt.ticks_done].sum(axis=0)
     ratio = float(reach[0] / reach[1]) if len(reach) > 1 and reach[1] > 0 else None
-    return {
+    out = {
         "scenario": model.cfg.scenario,
         "seed": model.cfg.seed,
         "users": model.crowd.n,
@@ -126,3 +126,7 @@ def summarize(model: "InfoWarModel") -> dict[str, Any]:
         "hashtags": hashtags(model),
         "strategy_reports": {f"{w.sides[s.side]}/{s.name}": s.report() for s in model.strategies},
     }
+    from sim.analysis.hooks import run_extras
+
+    out.update(run_extras(model, out))  # scorecard; the 2020 scenario's calibration targets
+    return out
