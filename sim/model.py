@@ -57,6 +57,9 @@ class InfoWarModel(mesa.Model):
         self.queued = Posts.empty()  # users' reshares, delivered next tick
         self.outbox: list[Posts] = []  # this tick's posts from actors' accounts (src = account id)
         self.user_outbox: list[Posts] = []  # this tick's posts by users (src = user id), e.g. volunteers
+        # This tick's posts sent straight to chosen readers (ads, mentions), not via followers:
+        # (posts, indptr, indices) with ``posts.src`` indexing rows of that batch's own CSR.
+        self.direct: list[tuple[Posts, np.ndarray, np.ndarray]] = []
         self.phase_seconds: dict[str, float] = defaultdict(float)
         self.strategies: list[Strategy] = self._build_strategies()
         for s in self.strategies:
@@ -109,19 +112,23 @@ class InfoWarModel(mesa.Model):
     def post_actors(self) -> None:
         self.outbox = [a.post() for a in self.actors]
         self.user_outbox = []
+        self.direct = []
         for a in self.actors:
             a.moderate()
 
     def run_strategies(self) -> None:
         for s in self.strategies:
             s.act()
+        for s in self.strategies:  # second pass: revise the tick's posts (training, vetting)
+            s.revise()
 
     def read_feeds(self) -> Reads:
         indptr, indices = self.accounts.csr()
         f = self.followers
         active = self.spread_rng.random(self.crowd.n, dtype=np.float32) < self.crowd.activity
         users = Posts.concat([self.queued, *self.user_outbox])
-        batches = [(Posts.concat(self.outbox), indptr, indices), (users, f.indptr, f.indices)]
+        batches = [(Posts.concat(self.outbox), indptr, indices), (users, f.indptr, f.indices),
+                   *self.direct]
         return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.spread_rng)
 
     def update_beliefs(self, reads: Reads) -> None:

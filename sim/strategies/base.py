@@ -8,6 +8,7 @@ reports what it spent in staff-hours (the one cost unit of the project).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,6 +27,24 @@ class StrategyMeta:
     sides: tuple[str, ...] = ("home", "rival")  # side roles that may use it ("any" = all)
     changes: str = ""  # which model quantities it acts on
     hostile: bool = False  # a hostile tactic (inauthentic behaviour)
+    cost_model: str = ""  # how it spends staff-hours, in words (docs/strategies.md)
+
+
+@dataclass
+class StrategyConfig:
+    """Base of every strategy's config. ``budget`` caps what it may spend, in staff-hours;
+    0 turns the strategy into a no-op, bit-identical to not enabling it."""
+
+    budget: float = 100.0
+
+    def check(self, key: str) -> None:
+        """Range checks; subclasses extend. Raises ConfigError naming ``key.<field>``."""
+        from sim.config.rules import NONNEG, check
+
+        check(f"{key}.budget", self.budget, NONNEG)
+
+    def check_world(self, key: str, world: Any) -> None:
+        """Checks of names against the world (languages, platforms, sides); optional."""
 
 
 class Strategy:
@@ -44,11 +63,41 @@ class Strategy:
         self.model, self.side, self.cfg, self.rng = model, side, cfg, rng
         self.cost = 0.0  # staff-hours spent so far
 
+    @property
+    def enabled(self) -> bool:
+        """False with a zero budget: every hook must then return before touching anything."""
+        return self.cfg.budget > 0
+
+    @property
+    def left(self) -> float:
+        return max(self.cfg.budget - self.cost, 0.0)
+
+    def afford(self, count: int, unit_cost: float) -> int:
+        """How many of ``count`` units at ``unit_cost`` staff-hours each the budget still
+        covers; records their cost."""
+        if unit_cost <= 0:
+            return int(count)
+        got = min(int(count), math.floor(self.left / unit_cost + 1e-9))
+        self.cost += got * unit_cost
+        return got
+
+    def charge(self, hours: float) -> float:
+        """Spend up to ``hours``; returns the fraction paid (1.0 when the budget covered it)."""
+        if hours <= 0:
+            return 1.0
+        paid = min(hours, self.left)
+        self.cost += paid
+        return paid / hours
+
     def setup(self) -> None:
         """Called once after the world is built, before the first tick."""
 
     def act(self) -> None:
         """Called every tick in the strategies phase (after actors post, before feeds)."""
+
+    def revise(self) -> None:
+        """Called every tick after every strategy's ``act``: revise this tick's posts
+        (``model.outbox``, ``model.user_outbox``) whatever the order strategies were listed in."""
 
     def report(self) -> dict[str, Any]:
         """Extra numbers for the run summary."""

@@ -1,0 +1,146 @@
+"""Rapid response: monitor the rival's false stories and answer them with debunks fast.
+
+A monitoring cell detects each rival false narrative that the side has a debunk for,
+``delay_hours`` after it appears or as soon as its prevalence (believers / users) passes
+``threshold``, whichever is first. From then on, every official account of the side whose
+actor targets a community where the story has been seen posts debunks aimed there, in the
+community's best language among the account's own plus up to ``translation_capacity``
+translated languages (chosen for the largest affected audience the own ones miss).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.config.rules import NONNEG, PROB, check, rng
+from sim.crowd import SHARING, STOPPED
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.strategies.toolkit import (OFFICIAL, account_posts, best_language, debunks_of, hours_since,
+                                    live_accounts, per_tick, rival_fakes, side_actors)
+
+
+@dataclass
+class Config(StrategyConfig):
+    budget: float = 300.0
+    delay_hours: float = 24.0  # detection delay after a false story appears
+    threshold: float = 0.0  # also detect once this share of users believes it (0: off)
+    posts_per_hour: float = 0.5  # debunks per responding account per affected community
+    translation_capacity: int = 2  # languages beyond the accounts' own it can translate into
+    quality: float = 0.8  # persuasiveness of a debunk
+    staff_hours_per_post: float = 1.0
+    translation_hours_per_post: float = 0.5  # extra for a translated debunk
+    monitoring_hours_per_day: float = 8.0  # the monitoring cell, from the start of the run
+
+    def check(self, key: str) -> None:
+        super().check(key)
+        check(f"{key}.delay_hours", self.delay_hours, rng(0, 10000))
+        check(f"{key}.threshold", self.threshold, PROB)
+        check(f"{key}.posts_per_hour", self.posts_per_hour, rng(0, 100))
+        check(f"{key}.translation_capacity", self.translation_capacity, rng(0, 16))
+        check(f"{key}.quality", self.quality, PROB)
+        for f in ("staff_hours_per_post", "translation_hours_per_post", "monitoring_hours_per_day"):
+            check(f"{key}.{f}", getattr(self, f), NONNEG)
+
+
+class RapidResponse(Strategy):
+    name = "rapid_response"
+    Config = Config
+    meta = StrategyMeta(
+        summary="detect rival false stories after a delay or a prevalence threshold, then post "
+                "debunks into the affected communities in their languages",
+        sides=("home", "rival"),
+        changes="extra debunk posts by the side's official accounts (state, ministry, embassies)",
+        cost_model="monitoring_hours_per_day from the start; staff_hours_per_post per debunk, "
+                   "plus translation_hours_per_post when translated",
+    )
+
+    def setup(self) -> None:
+        if not self.enabled:
+            return
+        self.fakes = rival_fakes(self.model, self.side)
+        self.detected: dict[int, int] = {}  # fake -> tick detected
+        self.actors = side_actors(self.model, self.side, OFFICIAL)
+        self.posted = 0
+        self.translated = 0
+        self.languages_used: set[int] = set()
+
+    def act(self) -> None:
+        if not self.enabled:
+            return
+        self.charge(per_tick(self.model, self.cfg.monitoring_hours_per_day))
+        self._detect()
+        if self.detected:  # actors' languages now (multilingual may have added some)
+            self.own_langs = sorted({lang for a in self.actors for lang in a.languages})
+            self.lang_mask = np.zeros(len(self.model.accounts), dtype=np.int64)
+            for a in self.actors:
+                self.lang_mask[a.accounts] = sum(1 << lang for lang in set(a.languages))
+        for k in sorted(self.detected):
+            self._respond(k)
+
+    def _detect(self) -> None:
+        m, w = self.model, self.model.world
+        for k in self.fakes:
+            if k in self.detected:
+                continue
+            st = m.tally.states[k]
+            prevalence = (st[SHARING].sum() + st[STOPPED].sum()) / m.crowd.n
+            live = m.tick >= w.narr_start_tick[k]
+            late = live and hours_since(m, int(w.narr_start_tick[k])) >= self.cfg.delay_hours
+            if late or (self.cfg.threshold > 0 and prevalence >= self.cfg.threshold):
+                self.detected[int(k)] = m.tick
+
+    def _languages(self, affected: np.ndarray) -> list[int]:
+        """Own languages plus the translations that reach most affected users they miss."""
+        w, users = self.model.world, self.model.tally.users
+        if self.cfg.translation_capacity <= 0 or not len(affected):
+            return self.own_langs
+        p = w.lang_prob[affected]
+        missed = 1.0 - p[:, self.own_langs].max(axis=1)
+        score = (users[affected] * missed)[:, None] * p
+        score[:, self.own_langs] = 0.0
+        order = [int(l) for l in np.argsort(-score.sum(axis=0), kind="stable") if score[:, l].sum() > 0]
+        return sorted(self.own_langs + order[:self.cfg.translation_capacity])
+
+    def _respond(self, k: int) -> None:
+        m = self.model
+        affected = np.flatnonzero(m.tally.exposed[k] > 0)
+        langs = self._languages(affected)
+        debunks = debunks_of(m, self.side, k)
+        acct, comm = [], []
+        for a in self.actors:
+            hosts = np.intersect1d(a.hosts, affected)
+            accs = live_accounts(m, a)
+            if len(hosts) and len(accs):
+                acct.append(np.repeat(accs, len(hosts)))
+                comm.append(np.tile(hosts, len(accs)))
+        if not acct:
+            return
+        acct_a, comm_a = np.concatenate(acct), np.concatenate(comm)
+        n = self.rng.poisson(self.cfg.posts_per_hour * m.world.tick_hours, len(acct_a))
+        acct_a, comm_a = np.repeat(acct_a, n), np.repeat(comm_a, n)
+        lang = best_language(m, comm_a, langs)
+        own = ((self.lang_mask[acct_a] >> lang.astype(np.int64)) & 1).astype(bool)
+        unit = self.cfg.staff_hours_per_post + np.where(own, 0.0, self.cfg.translation_hours_per_post)
+        paid = np.cumsum(unit) <= self.left + 1e-9
+        if not paid.any():
+            return
+        self.cost += float(unit[paid].sum())
+        narr = debunks[self.rng.integers(len(debunks), size=int(paid.sum()))]
+        m.outbox.append(account_posts(m, acct_a[paid], narr, lang[paid], self.cfg.quality))
+        self.posted += int(paid.sum())
+        self.translated += int((~own[paid]).sum())
+        self.languages_used.update(int(x) for x in np.unique(lang[paid]))
+
+    def report(self) -> dict[str, Any]:
+        if not self.enabled:
+            return {}
+        w = self.model.world
+        return {
+            "detected_hour": {w.narratives[k]: round((t - int(w.narr_start_tick[k])) * w.tick_hours, 2)
+                              for k, t in sorted(self.detected.items())},
+            "debunks_posted": self.posted,
+            "translated": self.translated,
+            "languages": [w.languages[i] for i in sorted(self.languages_used)],
+        }
