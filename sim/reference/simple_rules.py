@@ -11,8 +11,8 @@ Rules (the per-agent twin in ``mesa_rules`` follows them line by line):
   followers in the tick it stops: the update is synchronous, two-phase);
 - a user who has believed one narrative never takes up the other.
 
-Cost per tick is proportional to the follows of current sharers (push), not to the users:
-sharers are kept as index lists, so nothing scans the whole population.
+Cost per tick is proportional to min(follows of current sharers, follows of unaware users),
+not to all follows: see ``SimpleRules``.
 """
 from __future__ import annotations
 
@@ -63,58 +63,85 @@ def adopt_prob(beta: float, max_count: int) -> np.ndarray:
 
 
 class SimpleRules:
-    """State: one uint8 per user; sharer lists per narrative; believer counts."""
+    """State: one uint8 per user, sharer lists per narrative, believer counts.
+
+    Exposure counts of both narratives travel packed in one integer per user (``code``:
+    1 for a sharer of A, ``2**shift`` for a sharer of B), so one sparse product counts both.
+    Each tick takes the cheaper direction: *push* (scatter the sharers' rows) when the
+    sharers have fewer follows than the unaware users, else *pull* (sum the codes over
+    the unaware users' rows, kept as a sub-CSR compacted now and then). Both give the same
+    counts for the same users in the same (ascending) order, hence the same draws."""
 
     def __init__(self, followers: sp.csr_array, params: RefParams, seeds: tuple[np.ndarray, np.ndarray],
                  rng: np.random.Generator) -> None:
         n = followers.shape[0]
         self.p, self.rng, self.n = params, rng, n
-        self.indptr = followers.indptr.astype(np.int64)  # int64: offsets up to 2*m*n
-        self.indices = followers.indices.astype(np.int32, copy=False)
+        self.deg = np.diff(followers.indptr).astype(np.int64)
+        max_deg = int(self.deg.max()) if n else 0
+        dt = np.int32 if max_deg < 2**15 else np.int64
+        self.shift = 16 if dt == np.int32 else 32
+        self.g = sp.csr_array((np.ones(followers.nnz, dtype=dt), followers.indices, followers.indptr),
+                              shape=followers.shape)
+        self.code = np.zeros(n, dtype=dt)
         self.state = np.zeros(n, dtype=np.uint8)
         self.sharers = [np.asarray(seeds[0], np.int32), np.asarray(seeds[1], np.int32)]
-        self.state[self.sharers[0]] = SHARE_A
-        self.state[self.sharers[1]] = SHARE_B
-        self.believers = np.array([len(self.sharers[0]), len(self.sharers[1])], dtype=np.int64)
-        deg = int(np.diff(self.indptr).max()) if n else 0
-        self.lut = np.stack([adopt_prob(params.beta_a, deg), adopt_prob(params.beta_b, deg)])
+        self.believers = np.zeros(2, dtype=np.int64)
+        self.lut = np.stack([adopt_prob(params.beta_a, max_deg), adopt_prob(params.beta_b, max_deg)])
+        self.e_unaware = int(self.deg.sum())
+        self.pull_rows: np.ndarray | None = None  # unaware users at the last compaction
+        self.pull_g: sp.csr_array | None = None
+        self.stale = 0  # follows in pull_g of users converted since the compaction
+        for k in (0, 1):
+            self._convert(self.sharers[k], k)
         self.ticks = 0
 
-    def _targets(self, src: np.ndarray) -> np.ndarray:
-        """Followers of every user in ``src`` (with repeats), unaware ones only."""
+    def _convert(self, users: np.ndarray, k: int) -> None:
+        self.state[users] = SHARE_A + k
+        self.code[users] = 1 << (self.shift * k)
+        self.believers[k] += len(users)
+        d = int(self.deg[users].sum())
+        self.e_unaware -= d
+        self.stale += d
+
+    def _push(self) -> tuple[np.ndarray, np.ndarray]:
+        """Scatter the sharers' codes onto their followers; unaware ones with a count."""
+        src = np.concatenate(self.sharers)
         if len(src) == 0:
-            return np.zeros(0, dtype=np.int32)
-        starts = self.indptr[src]
-        lens = self.indptr[src + 1] - starts
-        ends = np.cumsum(lens)
-        offs = np.arange(int(ends[-1]), dtype=np.int64)
-        offs += np.repeat(starts - (ends - lens), lens)
-        t = self.indices[offs]
-        return t[self.state[t] == UNAWARE]
+            return np.zeros(0, np.int32), np.zeros(0, self.code.dtype)
+        y = self.g[src].T @ self.code[src]
+        u = np.flatnonzero(y)
+        u = u[self.state[u] == UNAWARE].astype(np.int32)
+        return u, y[u]
+
+    def _pull(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sum the codes over the unaware users' follows (stale rows filtered after)."""
+        if self.pull_g is None or self.stale > self.e_unaware // 2:
+            rows = np.flatnonzero(self.state == UNAWARE).astype(np.int32)
+            self.pull_rows, self.pull_g, self.stale = rows, self.g[rows], 0
+        y = self.pull_g @ self.code
+        hit = np.flatnonzero(y)
+        u = self.pull_rows[hit]
+        ok = self.state[u] == UNAWARE
+        return u[ok], y[hit[ok]]
 
     def step(self) -> None:
         """One synchronous tick: expose (from sharers at the start), adopt, stop."""
-        n, rng = self.n, self.rng
-        ta, tb = self._targets(self.sharers[0]), self._targets(self.sharers[1])
-        ca = np.bincount(ta, minlength=n) if len(ta) else None
-        cb = np.bincount(tb, minlength=n) if len(tb) else None
-        touched = np.zeros(n, dtype=bool)
-        touched[ta] = True
-        touched[tb] = True
-        u = np.flatnonzero(touched).astype(np.int32)
-        a = ca[u] if ca is not None else np.zeros(len(u), np.int64)
-        b = cb[u] if cb is not None else np.zeros(len(u), np.int64)
+        e_share = int(self.deg[self.sharers[0]].sum() + self.deg[self.sharers[1]].sum())
+        u, y = self._push() if e_share <= self.e_unaware else self._pull()
+        mask = (1 << self.shift) - 1
+        a, b = y & mask, y >> self.shift
         pick_a = a >= b  # a user with no A exposure has b > 0 here
         p = np.where(pick_a, self.lut[0][a], self.lut[1][b])
-        hit = rng.random(len(u), dtype=np.float32) < p
+        hit = self.rng.random(len(u), dtype=np.float32) < p
         new = [u[hit & pick_a], u[hit & ~pick_a]]
         for k in (0, 1):
             old = self.sharers[k]
-            stop = rng.random(len(old), dtype=np.float32) < self.p.stop
-            self.state[old[stop]] = STOP_A + k
-            self.state[new[k]] = SHARE_A + k
+            stop = self.rng.random(len(old), dtype=np.float32) < self.p.stop
+            gone = old[stop]
+            self.state[gone] = STOP_A + k
+            self.code[gone] = 0
+            self._convert(new[k], k)
             self.sharers[k] = np.concatenate([old[~stop], new[k]])
-            self.believers[k] += len(new[k])
         self.ticks += 1
 
     def active(self) -> bool:
