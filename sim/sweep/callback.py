@@ -8,6 +8,7 @@ The callback object is pickled to the workers with Hydra's context, hence ``__ge
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 import time
@@ -66,6 +67,8 @@ class SweepCallback(Callback):
         self.__init__(**state)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        # Ray (if it is the launcher) starts after this: keep it from phoning home (offline).
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         self.sweep = Path(config.hydra.sweep.dir).resolve()
         self.sweep.mkdir(parents=True, exist_ok=True)
         stale = store.clean_stale(self.sweep)
