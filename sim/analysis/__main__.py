@@ -1,0 +1,55 @@
+"""``python -m sim.analysis <experiment> <sweep dir> [--out DIR]``: aggregate a multirun.
+
+Reads the sweep's study table (``sim.sweep.load_study``), writes ``runs.parquet`` (one
+row per run: config columns and outcomes), ``report.md`` and the figures under
+``results/<experiment>/`` (or ``--out``).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sim.analysis.studies import ANALYSES, prepare
+
+
+def analyse(experiment: str, sweep: Path, out: Path) -> Path:
+    from sim.outputs import atomic_write_bytes, write_parquet
+    from sim.sweep import load_study
+
+    df = load_study(sweep)
+    if df.empty:
+        raise SystemExit(f"error: no finished runs in {sweep}")
+    out.mkdir(parents=True, exist_ok=True)
+    prefix = "whatif_" if experiment == "whatif" else ""  # shares results/karabakh2020/
+    write_parquet(df, out / f"{prefix}runs.parquet")
+    lines = [f"# Experiment `{experiment}`", "",
+             f"{len(df)} runs from `{sweep}`; table `{prefix}runs.parquet` (one row per run). "
+             f"Written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by "
+             f"`python -m sim.analysis {experiment} {sweep}`.", "",
+             *ANALYSES[experiment](prepare(df), out), ""]
+    path = out / ("whatif.md" if prefix else "report.md")
+    atomic_write_bytes(path, "\n".join(lines).encode())
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m sim.analysis", description=__doc__.splitlines()[0])
+    ap.add_argument("experiment", help=f"one of: {', '.join(ANALYSES)}")
+    ap.add_argument("sweep", type=Path, help="the multirun's hydra.sweep.dir (or a study .parquet)")
+    ap.add_argument("--out", type=Path, default=None, help="default: results/<experiment>")
+    a = ap.parse_args(argv)
+    if a.experiment not in ANALYSES:
+        print(f"error: experiment: unknown '{a.experiment}'; known: {', '.join(ANALYSES)}", file=sys.stderr)
+        return 2
+    if not a.sweep.exists():
+        print(f"error: sweep: {a.sweep} does not exist", file=sys.stderr)
+        return 2
+    out = a.out or Path("results") / ("karabakh2020" if a.experiment == "whatif" else a.experiment)
+    print(f"wrote {analyse(a.experiment, a.sweep, out)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,113 @@
+"""Figures of the studies: forest plots, paired-seed plots, curves with CI bands, heatmaps.
+
+Every figure has a title, axis labels with units, a legend where several series appear,
+and 95% intervals drawn wherever a mean is shown. Written atomically as PNG.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+
+def save(fig, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp{os.getpid()}.png")
+    fig.savefig(tmp, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    os.replace(tmp, path)
+    return path
+
+
+def forest(tables: dict[str, pd.DataFrame], arm_col: str, title: str, path: Path) -> Path:
+    """One panel per metric: each arm's paired difference vs baseline with its 95% CI."""
+    n = len(tables)
+    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 0.45 * max(len(t) for t in tables.values()) + 1.8),
+                             sharey=True, squeeze=False)
+    for ax, (label, t) in zip(axes[0], tables.items()):
+        y = np.arange(len(t))
+        err = np.vstack([t["diff_mean"] - t["diff_lo"], t["diff_hi"] - t["diff_mean"]])
+        colors = ["tab:red" if s else "tab:gray" for s in t["significant"]]
+        ax.errorbar(t["diff_mean"], y, xerr=np.nan_to_num(err), fmt="none", ecolor=colors, capsize=3)
+        ax.scatter(t["diff_mean"], y, c=colors, zorder=3, label="mean difference (red: CI excludes 0)")
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_yticks(y, t[arm_col].astype(str))
+        ax.set_xlabel(f"change vs baseline\n{label}")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0][0].legend(loc="lower left", fontsize=7, bbox_to_anchor=(0, 1.02))
+    fig.suptitle(title + " (paired by seed, 95% CI)", y=1.08)
+    return save(fig, path)
+
+
+def paired_seeds(df: pd.DataFrame, arm_col: str, baseline, arm, metrics: dict[str, str],
+                 title: str, path: Path) -> Path:
+    """Per-seed baseline vs arm values for each metric, lines joining a seed's pair."""
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.4 * len(metrics), 3.4), squeeze=False)
+    for ax, (col, label) in zip(axes[0], metrics.items()):
+        piv = df.pivot_table(index="seed", columns=arm_col, values=col, aggfunc="mean")
+        if baseline not in piv or arm not in piv:
+            continue
+        for _, r in piv[[baseline, arm]].iterrows():
+            ax.plot([0, 1], [r[baseline], r[arm]], color="tab:gray", alpha=0.4, lw=0.8)
+        ax.scatter(np.zeros(len(piv)), piv[baseline], color="tab:blue", s=12, label="baseline")
+        ax.scatter(np.ones(len(piv)), piv[arm], color="tab:orange", s=12, label=str(arm))
+        ax.set_xticks([0, 1], ["baseline", str(arm)], rotation=15)
+        ax.set_ylabel(label)
+        ax.set_xlim(-0.4, 1.4)
+    axes[0][0].legend(fontsize=7)
+    fig.suptitle(title + " (one line per seed)")
+    fig.tight_layout()
+    return save(fig, path)
+
+
+def curve(stats: pd.DataFrame, x: str, xlabel: str, ylabel: str, title: str, path: Path,
+          baseline: tuple[float, float, float] | None = None, group: str | None = None) -> Path:
+    """Mean with a shaded 95% CI band against ``x`` (one line per ``group``)."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    groups = stats.groupby(group) if group else [(None, stats)]
+    for g, s in groups:
+        s = s.sort_values(x)
+        lab = f"{group} = {g}" if group else "strategy on (mean)"
+        ax.plot(s[x], s["mean"], marker="o", label=lab)
+        ax.fill_between(s[x], s["lo"], s["hi"], alpha=0.2)
+    if baseline is not None:
+        m, lo, hi = baseline
+        ax.axhline(m, color="black", ls="--", lw=1, label="baseline (strategy off)")
+        if np.isfinite(lo):
+            ax.axhspan(lo, hi, color="black", alpha=0.08)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title + " (95% CI band)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return save(fig, path)
+
+
+def heatmap(mat: pd.DataFrame, title: str, cbar: str, path: Path, fmt: str = "{:.3f}",
+            marks: pd.DataFrame | None = None, center: float | None = None) -> Path:
+    """A matrix with its values written in the cells; ``marks`` (bool) adds a star."""
+    fig, ax = plt.subplots(figsize=(1.4 * mat.shape[1] + 2.5, 0.7 * mat.shape[0] + 1.8))
+    v = mat.to_numpy(dtype=float)
+    kw = {"cmap": "viridis"}
+    if center is not None and np.isfinite(v).any():
+        m = np.nanmax(np.abs(v - center)) or 1.0
+        kw = {"cmap": "RdBu", "vmin": center - m, "vmax": center + m}
+    im = ax.imshow(v, aspect="auto", **kw)
+    for i in range(v.shape[0]):
+        for j in range(v.shape[1]):
+            star = "*" if marks is not None and bool(marks.iat[i, j]) else ""
+            ax.text(j, i, fmt.format(v[i, j]) + star, ha="center", va="center", fontsize=8,
+                    color="white" if center is None else "black")
+    ax.set_xticks(range(mat.shape[1]), [str(c) for c in mat.columns], rotation=30, ha="right")
+    ax.set_yticks(range(mat.shape[0]), [str(r) for r in mat.index])
+    ax.set_xlabel(str(mat.columns.name or ""))
+    ax.set_ylabel(str(mat.index.name or ""))
+    fig.colorbar(im, ax=ax, label=cbar)
+    ax.set_title(title)
+    return save(fig, path)
