@@ -26,10 +26,8 @@ def erdos_renyi(n: int, mean_degree: float, rng: np.random.Generator) -> sp.csr_
         return symmetric(np.zeros(0, np.int64), np.zeros(0, np.int64), max(n, 0))
     p = min(max(float(mean_degree) / (n - 1), 0.0), 1.0)
     pairs = n * (n - 1) // 2
-    if pairs <= DENSE_PAIRS:
-        i, j = np.triu_indices(n, k=1)
-        keep = rng.random(i.size) < p
-        return symmetric(i[keep], j[keep], n)
+    if pairs <= DENSE_PAIRS or p > 0.2:
+        return _dense_er(n, p, rng)
     m = int(rng.binomial(pairs, p))
     keys = np.zeros(0, dtype=np.int64)
     while keys.size < m:
@@ -41,6 +39,21 @@ def erdos_renyi(n: int, mean_degree: float, rng: np.random.Generator) -> sp.csr_
         keys = _distinct(np.concatenate([keys, lo * n + hi]))
     keys = np.delete(keys, rng.choice(keys.size, keys.size - m, replace=False))
     return symmetric(keys // n, keys % n, n)
+
+
+def _dense_er(n: int, p: float, rng: np.random.Generator) -> sp.csr_array:
+    """G(n, p) with one Bernoulli per pair, in blocks of rows of about DENSE_PAIRS pairs
+    (the sparse method's rejection of repeated pairs gets slow when p is large)."""
+    step = max(1, DENSE_PAIRS // n)
+    a, b = [], []
+    for lo in range(0, n - 1, step):  # a loop over blocks of rows, not over pairs
+        hi = min(lo + step, n - 1)
+        i, j = np.nonzero(rng.random((hi - lo, n)) < p)
+        i += lo
+        keep = j > i
+        a.append(i[keep])
+        b.append(j[keep])
+    return symmetric(np.concatenate(a), np.concatenate(b), n)
 
 
 def barabasi_albert(n: int, m: int, rng: np.random.Generator) -> sp.csr_array:
