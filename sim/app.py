@@ -1,0 +1,93 @@
+"""The classroom demo page (Mesa SolaraViz). Serve it with ``./demo.sh``.
+
+Each browser session builds its own ``DemoModel`` inside ``Page`` (a memo per session),
+so two students never share a world. Mesa supplies the controls (reset, play/pause, step)
+and the inputs from ``model_params``; a changed input takes effect on Reset, which
+rebuilds the model through ``sim.cli.load``. Pictures are matplotlib PNGs drawn on the
+server: the page needs nothing from the internet (see scripts/demo_assets.sh).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import solara
+from matplotlib.figure import Figure
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
+from sim.demo.controls import model_params
+from sim.demo.model import DemoModel
+from sim.demo.views import (OPINION, believers_figure, colour_options, network_figure,
+                            opinion_figure, reach_figure)
+
+TITLE = "Information war: classroom demo"
+
+
+def status_lines(model: DemoModel) -> tuple[str, str, str]:
+    """(tick, settings, strategies) as shown above the network."""
+    w = model.world
+    recent = model.step_ms[-20:]
+    speed = f" · step {sum(recent) / len(recent):.1f} ms" if recent else ""
+    tick = f"Tick {model.tick} of {w.ticks} · day {model.tick * w.tick_hours / 24:.1f}{speed}"
+    v = model.values
+    settings = (f"Scenario {model.cfg.scenario} · seed {model.cfg.seed} · {model.crowd.n} users"
+                f" · bot volume x{float(v.get('bot_volume', 1.0)):g}")
+    chosen = model.strategy_names()
+    strategies = "Strategies: " + ("; ".join(
+        f"{side}: {', '.join(s.replace('_', ' ') for s in names)}" for side, names in chosen.items())
+        if chosen else "none")
+    return tick, settings, strategies
+
+
+@solara.component
+def Picture(draw: Callable[[], Figure], dependencies: list, name: str):
+    """A matplotlib figure, redrawn only when ``dependencies`` change."""
+    fig = solara.use_memo(draw, dependencies)
+    with solara.Div(classes=[f"demo-chart-{name}"]):
+        solara.FigureMatplotlib(fig, dependencies=dependencies, format="png")
+
+
+@solara.component
+def NetworkPanel(model: DemoModel):
+    update_counter.get()
+    colour, set_colour = solara.use_state(OPINION)
+    options = colour_options(model)
+    colour = colour if colour in options else OPINION
+    tick, settings, strategies = status_lines(model)
+    with solara.Column(gap="4px"):
+        with solara.Div(classes=["demo-status"]):
+            solara.Text(tick, classes=["demo-tick"], style={"font-weight": "bold"})
+            solara.Div(children=[settings], classes=["demo-settings"])
+            solara.Div(children=[strategies], classes=["demo-strategies"])
+        if model.error:
+            solara.Warning(f"Input not accepted, showing the scenario's defaults: {model.error}")
+        solara.Select("Colour users by", value=colour, values=options, on_value=set_colour)
+        Picture(lambda: network_figure(model, colour), [model, model.tick, colour], "network")
+
+
+@solara.component
+def BelieversChart(model: DemoModel):
+    update_counter.get()
+    Picture(lambda: believers_figure(model), [model, model.tick], "believers")
+
+
+@solara.component
+def OpinionChart(model: DemoModel):
+    update_counter.get()
+    Picture(lambda: opinion_figure(model), [model, model.tick], "opinion")
+
+
+@solara.component
+def ReachChart(model: DemoModel):
+    update_counter.get()
+    Picture(lambda: reach_figure(model), [model, model.tick], "reach")
+
+
+COMPONENTS = [NetworkPanel, BelieversChart, OpinionChart, ReachChart]
+
+
+@solara.component
+def Page():
+    model = solara.use_memo(DemoModel, [])  # built per browser session, inside the page
+    params = solara.use_memo(model_params, [])
+    SolaraViz(model, components=COMPONENTS, model_params=params, name=TITLE, play_interval=100)

@@ -1,0 +1,160 @@
+"""The page's inputs and how they become Hydra overrides.
+
+Every input is a keyword of ``DemoModel``; ``overrides`` turns one set of values into the
+same command-line overrides a researcher would type, so ``sim.cli.load`` validates the
+demo's worlds exactly like the CLI's. Strategy toggles come from the registry, so a new
+strategy module appears on the page with no edit here; a slider bound to a strategy
+parameter is shown only while that strategy (and that field) exists.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from omegaconf import OmegaConf
+
+from sim.cli import CONF_DIR, group_options
+from sim.config.schema import SimConfig
+
+DEMO_N = 3000  # users in the demo world: a step takes about a millisecond (docs/teaching.md)
+ROLES = ("home", "rival")  # the first and second side of any world
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A slider. Bound to ``strategy.field`` when ``strategy`` is set; the default is the
+    value of ``conf/strategy/<strategy>.yaml`` so an untouched slider changes nothing."""
+
+    key: str
+    label: str
+    lo: float
+    hi: float
+    step: float
+    value: float = 0.0
+    strategy: str = ""
+    field: str = ""
+
+    @property
+    def is_int(self) -> bool:
+        return all(float(x).is_integer() for x in (self.lo, self.hi, self.step, self.value))
+
+
+BOT_VOLUME = Knob("bot_volume", "Bot volume (x their posts per day)", 0.0, 5.0, 0.25, 1.0)
+STRATEGY_KNOBS = (
+    Knob("response_delay", "Response delay, hours (rapid response)", 0, 48, 1,
+         strategy="rapid_response", field="delay_hours"),
+    Knob("languages", "Languages added (multilingual)", 0, 4, 1,
+         strategy="multilingual", field="translation_capacity"),
+    Knob("volunteers", "Volunteers (volunteer campaign)", 0, 300, 10,
+         strategy="volunteer_campaign", field="volunteers"),
+    Knob("shutdown_end", "Platform shutdown ends on day", 0, 44, 1,
+         strategy="platform_shutdown", field="end_day"),
+    Knob("bot_multiplier", "Bot flooding multiplier", 1, 10, 0.5,
+         strategy="bot_flooding", field="multiplier"),
+)
+
+
+def registry() -> dict[str, type]:
+    from sim.strategies import load_all
+
+    return dict(sorted(load_all().items()))
+
+
+def toggle_key(role: str, name: str) -> str:
+    return f"{role}_{name}"
+
+
+def toggles() -> list[tuple[str, str, str]]:
+    """(key, role, strategy) for every strategy each side role may use."""
+    out = []
+    for role in ROLES:
+        for name, cls in registry().items():
+            sides = cls.meta.sides
+            if "any" in sides or role in sides:
+                out.append((toggle_key(role, name), role, name))
+    return out
+
+
+@functools.cache
+def strategy_defaults(name: str) -> Any:
+    """The strategy's config as ``conf/strategy/<name>.yaml`` sets it (no Hydra compose)."""
+    cls = registry()[name]
+    node = OmegaConf.structured(cls.Config)
+    path = CONF_DIR / "strategy" / f"{name}.yaml"
+    if path.exists():
+        data = OmegaConf.load(path)  # packaged under the strategy's name
+        node = OmegaConf.merge(node, data.get(name) or {})
+    return OmegaConf.to_object(node)
+
+
+def knobs() -> list[Knob]:
+    """The strategy sliders whose strategy and field exist, with the yaml's default."""
+    out = []
+    for k in STRATEGY_KNOBS:
+        if k.strategy not in registry():
+            continue
+        cfg = strategy_defaults(k.strategy)
+        if k.field not in {f.name for f in dataclasses.fields(cfg)}:
+            continue
+        out.append(dataclasses.replace(k, value=float(getattr(cfg, k.field))))
+    return out
+
+
+def scenarios() -> list[str]:
+    """The scenarios under conf/scenario (karabakh2020 appears once its file exists)."""
+    names = group_options("scenario")
+    return sorted(names, key=lambda s: (s != "default", s))
+
+
+def model_params() -> dict[str, Any]:
+    """Mesa's ``model_params``: one input per DemoModel keyword, in page order."""
+    params: dict[str, Any] = {
+        "world_scenario": {"type": "Select", "value": "default", "values": scenarios(),
+                           "label": "Scenario"},
+        "seed": {"type": "SliderInt", "value": 0, "min": 0, "max": 20, "step": 1, "label": "Seed"},
+    }
+    for k in (BOT_VOLUME, *knobs()):
+        params[k.key] = {"type": "SliderInt" if k.is_int else "SliderFloat", "label": k.label,
+                         "value": int(k.value) if k.is_int else k.value,
+                         "min": k.lo, "max": k.hi, "step": k.step}
+    for key, role, name in toggles():
+        params[key] = {"type": "Checkbox", "value": False,
+                       "label": f"{role.capitalize()} side: {name.replace('_', ' ')}"}
+    params["graph_n"] = DEMO_N  # fixed: not shown on the page
+    return params
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return repr(v) if isinstance(v, str) else str(v)
+
+
+def _knob_value(k: Knob, v: Any) -> str:
+    """A slider value typed like the strategy's field (int fields stay ints)."""
+    current = getattr(strategy_defaults(k.strategy), k.field)
+    return _fmt(int(v) if isinstance(current, int) and not isinstance(current, bool) else float(v))
+
+
+def overrides(values: dict[str, Any], base: SimConfig, size: tuple[str, ...]) -> list[str]:
+    """The overrides for one set of page values; ``base`` is the scenario's own config at
+    the demo size, which the overrides in ``size`` give it."""
+    out = [f"scenario={values.get('world_scenario', 'default')}", f"seed={int(values.get('seed', 0))}",
+           *size, "mode=infowar"]
+    volume = float(values.get("bot_volume", 1.0))
+    for gname, g in base.actors.groups.items():
+        if g.kind == "bots" and volume != 1.0:
+            out.append(f"actors.groups.{gname}.posts_per_day={_fmt(g.posts_per_day * volume)}")
+    for role_i, role in enumerate(ROLES):
+        side = base.world.sides[role_i]
+        chosen = [name for key, r, name in toggles() if r == role and values.get(key)]
+        if not chosen:
+            continue
+        plus = "" if side in ROLES else "+"  # config.yaml declares strategy@home/@rival only
+        out.append(f"{plus}strategy@{side}=[{','.join(chosen)}]")
+        for k in knobs():
+            if k.strategy in chosen and k.key in values and float(values[k.key]) != k.value:
+                out.append(f"{side}.{k.strategy}.{k.field}={_knob_value(k, values[k.key])}")
+    return out
