@@ -165,6 +165,8 @@ def analyse_languages(df: pd.DataFrame, out: Path) -> list[str]:
 def analyse_volunteers(df: pd.DataFrame, out: Path) -> list[str]:
     """Volunteers x quality: the paired change vs no volunteers, and where it backfires."""
     vcol, qcol = "home.volunteer_campaign.volunteers", "home.volunteer_campaign.quality"
+    if qcol not in df and "volunteer_skill" in df:  # conf/volunteer_skill/q40.yaml -> 0.40
+        df = df.assign(**{qcol: df["volunteer_skill"].map(lambda s: int(str(s).lstrip("q")) / 100)})
     df = df.assign(**{vcol: pd.to_numeric(df[vcol]), qcol: pd.to_numeric(df[qcol])})
     lines = ["## Volunteers: quantity vs quality", "",
              "Each cell: paired change in the outcome vs the same seed with 0 volunteers. "

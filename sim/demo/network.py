@@ -72,22 +72,31 @@ def initial_positions(model: "InfoWarModel", users: np.ndarray, au: np.ndarray,
 
 
 def build_view(model: "InfoWarModel", size: int = SAMPLE_USERS) -> NetworkView:
-    """Sample, then lay out once with a spring layout started from community positions."""
+    """Sample, then lay out once. An invisible hub per community, tied to its members and
+    to the accounts aimed at it, keeps communities together and places users or bots
+    with no sampled follows next to their own audience instead of flinging them out."""
     rng = model.streams.get("demo/network")
     users = sample_users(model, size, rng)
     uu, au = sample_edges(model, users)
-    s, n_acc = len(users), len(model.accounts)
+    s, n_acc, n_comm = len(users), len(model.accounts), len(model.world.communities)
     init = initial_positions(model, users, au, rng)
+    hub = s + n_acc + np.arange(n_comm)
     g = nx.Graph()
-    g.add_nodes_from(range(s + n_acc))
-    g.add_edges_from(uu.tolist())
-    g.add_edges_from((au + [s, 0]).tolist())
-    pos = nx.spring_layout(g, pos={i: init[i] for i in range(len(init))}, k=0.12, iterations=40,
+    g.add_nodes_from(range(s + n_acc + n_comm))
+    g.add_edges_from(uu.tolist(), weight=1.0)
+    g.add_edges_from((au + [s, 0]).tolist(), weight=1.0)
+    g.add_edges_from(zip(range(s), hub[model.crowd.community[users]].tolist()), weight=0.6)
+    owner = np.asarray(model.accounts.owner, dtype=np.int64)
+    for a, o in enumerate(owner):
+        g.add_edges_from(((s + a, int(hub[h])) for h in model.actors[o].hosts), weight=0.3)
+    pos0 = {i: init[i] for i in range(s + n_acc)}
+    angle = 2 * np.pi * np.arange(n_comm) / max(n_comm, 1)
+    pos0.update({int(hub[c]): np.array([np.cos(angle[c]), np.sin(angle[c])]) for c in range(n_comm)})
+    pos = nx.spring_layout(g, pos=pos0, k=0.08, iterations=60, weight="weight",
                            seed=int(rng.integers(2**31)))
     xy = np.array([pos[i] for i in range(s + n_acc)])
     seg_uu = np.stack([xy[uu[:, 0]], xy[uu[:, 1]]], axis=1)
     seg_au = np.stack([xy[s + au[:, 0]], xy[au[:, 1]]], axis=1)
-    owner = np.asarray(model.accounts.owner, dtype=np.int64)
     return NetworkView(
         users=users, accounts=np.arange(n_acc), user_xy=xy[:s], account_xy=xy[s:],
         segments=np.concatenate([seg_uu, seg_au]).reshape(-1, 2, 2),

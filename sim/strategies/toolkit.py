@@ -143,14 +143,18 @@ def user_posts(model: "InfoWarModel", users: np.ndarray, narr: np.ndarray, lang:
                       backfire=False if backfire is None else backfire)
 
 
-def send_direct(model: "InfoWarModel", posts: Posts, readers: list[np.ndarray]) -> None:
-    """Deliver entry i of ``posts`` to ``readers[i]`` only (ads, mentions) via ``model.direct``."""
+def send_direct(model: "InfoWarModel", posts: Posts, readers: list[np.ndarray] | np.ndarray) -> None:
+    """Deliver entry i of ``posts`` to ``readers[i]`` only (ads, mentions) via ``model.direct``;
+    ``readers`` is a list of arrays, or one array with one reader per entry."""
     if len(posts) == 0:
         return
-    lens = np.array([len(r) for r in readers], dtype=np.int64)
-    indptr = np.zeros(len(lens) + 1, dtype=np.int64)
-    np.cumsum(lens, out=indptr[1:])
-    indices = (np.concatenate(readers) if len(readers) else np.zeros(0)).astype(np.int32)
+    if isinstance(readers, np.ndarray):
+        indptr, indices = np.arange(len(readers) + 1, dtype=np.int64), readers.astype(np.int32)
+    else:
+        lens = np.array([len(r) for r in readers], dtype=np.int64)
+        indptr = np.zeros(len(lens) + 1, dtype=np.int64)
+        np.cumsum(lens, out=indptr[1:])
+        indices = np.concatenate(readers).astype(np.int32)
     posts.src = np.arange(len(posts), dtype=np.int32)
     model.direct.append((posts, indptr, indices))
 

@@ -1,0 +1,159 @@
+"""Speed and scale benchmark (issue 6): writes results/benchmark.md, .json and two figures.
+
+    PYTHONPATH=. python experiments/benchmark.py            # full benchmark (~30-60 min)
+    PYTHONPATH=. python experiments/benchmark.py --quick    # 10^4 and 10^5 only, a few minutes
+
+Every configuration runs in its own process (experiments/benchmark_workers.py) so its peak
+memory is its own. Seconds per tick are reported as CPU time of that process (the cost of
+the code; numpy/scipy run single-threaded here) and as wall time (which adds waiting for a
+core when the machine is shared); the targets are judged on CPU time.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+WORKER = ROOT / "experiments" / "benchmark_workers.py"
+
+from experiments.benchmark_workers import size_overrides  # noqa: E402
+
+
+def job(args: argparse.Namespace, *argv) -> dict:
+    """Run one worker; returns its JSON, or {'error': ...}."""
+    cmd = [sys.executable, str(WORKER), *map(str, argv)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {args.timeout} s"}
+    lines = [ln for ln in p.stdout.splitlines() if ln.startswith("{")]
+    if p.returncode != 0 or not lines:
+        return {"error": (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]}
+    out = json.loads(lines[-1])
+    print(f"  {' '.join(map(str, argv)):<42} {time.perf_counter() - t0:7.1f} s", flush=True)
+    return out
+
+
+def reference(args, sizes: list[int]) -> list[dict]:
+    """Reference rules, vectorized and per-agent Mesa, at each size."""
+    rows = []
+    for n in sizes:
+        vec = job(args, "ref-vector", n, args.ref_ticks)
+        mesa, note = {}, ""
+        if not args.skip_mesa:
+            prev = next((r["mesa"] for r in reversed(rows) if r["mesa"].get("cpu")), None)
+            guess = float(np.mean(prev["cpu"])) * n / prev["n"] if prev else 0.0
+            if guess > 60.0:
+                note = f"not run: a tick would take about {guess:.0f} s (extrapolated linearly)"
+            else:
+                ticks = args.ref_ticks if n <= 10**5 else args.mesa_big_ticks
+                mesa = job(args, "ref-mesa", n, ticks)
+                if n > 10**5:
+                    note = f"first {len(mesa.get('cpu', []))} ticks only"
+        rows.append({"n": n, "vector": vec, "mesa": mesa, "note": note})
+    return rows
+
+
+def full_model(args, sizes: list[int], scenarios: list[str]) -> list[dict]:
+    rows = []
+    for sc in scenarios:
+        for n in sizes:
+            if sc != "default" and n > args.max_scenario_users:
+                continue
+            rows.append({"scenario": sc, "n": n, "res": job(args, "full", n, args.full_ticks, sc)})
+    return rows
+
+
+def graphs(args, sizes: list[int]) -> list[dict]:
+    return [{"kind": k, "n": n, "res": job(args, f"graph-{k}", n)}
+            for k in ("social", "ba") for n in sizes]
+
+
+def sweep(args, scenario: str, workers: int) -> dict:
+    """Runs per minute of a Hydra multirun at 10^4 users over the full horizon."""
+    launcher = (["hydra/launcher=basic"] if workers == 1 else
+                ["hydra/launcher=joblib", f"hydra.launcher.n_jobs={workers}"])
+    with tempfile.TemporaryDirectory(prefix="bench_sweep_") as tmp:
+        cmd = [str(ROOT / "run.sh"), "-m", *launcher, f"scenario={scenario}",
+               f"seed=range(0,{args.sweep_runs})", "output.figures=false", "output.progress=false",
+               "output.quiet=true", f"hydra.sweep.dir={tmp}", *size_overrides(scenario, 10**4)[1:]]
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout, cwd=ROOT)
+        wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        return {"error": (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]}
+    print(f"  sweep {scenario} x{args.sweep_runs} workers={workers}: {wall:.1f} s", flush=True)
+    return {"scenario": scenario, "workers": workers, "runs": args.sweep_runs, "wall": wall,
+            "per_min": 60.0 * args.sweep_runs / wall}
+
+
+def machine() -> dict:
+    model = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
+                  if ln.startswith("model name")), "unknown")
+    import mesa
+    import numpy
+    import scipy
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, cwd=ROOT).stdout.strip()
+    return {"cpu": model, "cores": os.cpu_count(), "ram_gib": psutil.virtual_memory().total / 2**30,
+            "available_gib": psutil.virtual_memory().available / 2**30,
+            "python": sys.version.split()[0], "numpy": numpy.__version__, "scipy": scipy.__version__,
+            "mesa": mesa.__version__, "commit": commit, "load_start": os.getloadavg(),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
+def parse(argv=None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="10^4 and 10^5 users, short runs")
+    ap.add_argument("--max-users", type=int, default=10**7, help="largest population measured")
+    ap.add_argument("--max-scenario-users", type=int, default=10**6, help="largest karabakh2020 run")
+    ap.add_argument("--ref-ticks", type=int, default=200, help="cap on reference-rule ticks")
+    ap.add_argument("--mesa-big-ticks", type=int, default=5, help="Mesa ticks above 10^5 users")
+    ap.add_argument("--full-ticks", type=int, default=10**9, help="cap on full-model ticks")
+    ap.add_argument("--sweep-runs", type=int, default=6, help="runs per sweep measurement")
+    ap.add_argument("--skip-mesa", action="store_true")
+    ap.add_argument("--skip-sweep", action="store_true")
+    ap.add_argument("--timeout", type=int, default=3600, help="seconds per configuration")
+    ap.add_argument("--out", type=Path, default=ROOT / "results")
+    a = ap.parse_args(argv)
+    if a.quick:
+        a.max_users, a.max_scenario_users = min(a.max_users, 10**5), min(a.max_scenario_users, 10**5)
+        a.full_ticks, a.sweep_runs = min(a.full_ticks, 48), min(a.sweep_runs, 2)
+    return a
+
+
+def main(argv=None) -> None:
+    from experiments.benchmark_report import write_report
+
+    args = parse(argv)
+    info = machine()
+    small = [n for n in (10**4, 10**5, 10**6) if n <= args.max_users]
+    big = small + ([10**7] if args.max_users >= 10**7 and info["available_gib"] > 12 else [])
+    scenarios = ["default"] + (["karabakh2020"] if (ROOT / "conf/scenario/karabakh2020.yaml").exists() else [])
+    print(f"benchmark on {info['cores']} cores, {info['cpu']}", flush=True)
+    res = {"machine": info, "args": {k: str(v) for k, v in vars(args).items()}}
+    res["reference"] = reference(args, small)
+    res["full"] = full_model(args, big, scenarios)
+    res["graph"] = graphs(args, [n for n in (10**5, 10**6, 10**7) if n <= args.max_users])
+    res["sweep"] = [] if args.skip_sweep else [
+        sweep(args, "default", 1), sweep(args, "default", 2)] + (
+        [sweep(args, "karabakh2020", 2)] if "karabakh2020" in scenarios else [])
+    info["load_end"] = os.getloadavg()
+    print(write_report(res, args.out))
+
+
+if __name__ == "__main__":
+    main()

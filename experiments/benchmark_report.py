@@ -1,0 +1,204 @@
+"""Turn the benchmark's raw measurements into results/benchmark.md, .json and figures."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+
+from sim.outputs import atomic_write_bytes
+
+MB = 1e6
+
+
+def _ms(r: dict, key: str = "cpu") -> float:
+    return 1e3 * float(np.mean(r[key])) if r.get(key) else float("nan")
+
+
+def _per_user(r: dict, key: str, n: int) -> float:
+    return (r[key] - r["base_rss"]) / n if key in r else float("nan")
+
+
+def _fmt(x: float, nd: int = 1) -> str:
+    return "-" if x is None or not np.isfinite(x) else f"{x:,.{nd}f}"
+
+
+def _n(n: int) -> str:
+    return f"10^{int(round(np.log10(n)))}" if n >= 10 else str(n)
+
+
+def _ratio(vec: dict, mesa: dict) -> float:
+    k = min(len(vec.get("cpu", [])), len(mesa.get("cpu", [])))
+    return sum(mesa["cpu"][:k]) / sum(vec["cpu"][:k]) if k else float("nan")
+
+
+def reference_table(rows: list[dict]) -> list[str]:
+    out = ["| users | ticks | vectorized ms/tick (CPU / wall) | peak MB | Mesa s/tick (CPU / wall) "
+           "| Mesa peak MB | speed-up (CPU, same ticks) | note |", "|" + "---|" * 8]
+    for r in rows:
+        v, m = r["vector"], r["mesa"]
+        out.append(f"| {_n(r['n'])} | {len(v.get('cpu', []))} | {_fmt(_ms(v))} / {_fmt(_ms(v, 'wall'))} "
+                   f"| {_fmt(v.get('peak_rss', np.nan) / MB, 0)} "
+                   f"| {_fmt(_ms(m) / 1e3, 3)} / {_fmt(_ms(m, 'wall') / 1e3, 3)} "
+                   f"| {_fmt(m.get('peak_rss', np.nan) / MB, 0)} | {_fmt(_ratio(v, m), 0)}x "
+                   f"| {r['note'] or v.get('error', '') or m.get('error', '')} |")
+    return out
+
+
+def full_table(rows: list[dict]) -> list[str]:
+    phases = ("post", "strategies", "feed", "update", "reshare", "metrics")
+    out = ["| scenario | users | follows | ticks | build s | ms/tick CPU | ms/tick wall | B/user held "
+           "| B/user peak | " + " | ".join(f"{p} ms" for p in phases) + " |", "|" + "---|" * (9 + len(phases))]
+    for row in rows:
+        r, n = row["res"], row["n"]
+        if "error" in r:
+            out.append(f"| {row['scenario']} | {_n(n)} | error: {r['error']} |")
+            continue
+        ph = " | ".join(_fmt(1e3 * r["phases"].get(p, 0.0), 2) for p in phases)
+        out.append(f"| {row['scenario']} | {r['users']:,} | {r['follows']:,} | {len(r['cpu'])} "
+                   f"| {_fmt(r['build_wall'])} | {_fmt(_ms(r), 2)} | {_fmt(_ms(r, 'wall'), 2)} "
+                   f"| {_fmt(_per_user(r, 'end_rss', r['users']), 0)} "
+                   f"| {_fmt(_per_user(r, 'peak_rss', r['users']), 0)} | {ph} |")
+    return out
+
+
+def graph_table(rows: list[dict]) -> list[str]:
+    out = ["| graph | users | follows | seconds CPU | seconds wall | peak MB above start |", "|" + "---|" * 6]
+    for row in rows:
+        r = row["res"]
+        if "error" in r:
+            out.append(f"| {row['kind']} | {_n(row['n'])} | error: {r['error']} |")
+            continue
+        out.append(f"| {row['kind']} | {_n(row['n'])} | {r['follows']:,} | {_fmt(r['build_cpu'], 2)} "
+                   f"| {_fmt(r['build_wall'], 2)} | {_fmt((r['peak_rss'] - r['base_rss']) / MB, 0)} |")
+    return out
+
+
+def sweep_table(rows: list[dict]) -> list[str]:
+    out = ["| scenario | users | workers | runs | wall s | runs per minute |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        if "error" in r:
+            out.append(f"| error: {r['error']} |")
+            continue
+        out.append(f"| {r['scenario']} | 10^4 | {r['workers']} | {r['runs']} | {_fmt(r['wall'])} "
+                   f"| {_fmt(r['per_min'], 2)} |")
+    return out
+
+
+def _find(rows, **kw):
+    return next((r for r in rows if all(r.get(k) == v for k, v in kw.items())), None)
+
+
+def targets(res: dict) -> list[str]:
+    """One line per issue-6 target: value reached, verdict."""
+    ref5, ref6 = _find(res["reference"], n=10**5), _find(res["reference"], n=10**6)
+    f6 = _find(res["full"], scenario="default", n=10**6)
+    f7 = _find(res["full"], scenario="default", n=10**7)
+    g6 = _find(res["graph"], kind="social", n=10**6)
+    kb = next((s for s in res["sweep"] if s.get("scenario") == "karabakh2020"), None)
+    rows = []
+
+    def add(name, value, ok, unit=""):
+        verdict = "-" if ok is None else ("met" if ok else "missed")
+        rows.append(f"| {name} | {value}{unit} | {verdict} |")
+
+    r = _ratio(ref5["vector"], ref5["mesa"]) if ref5 else np.nan
+    add("reference rules >= 300x per-agent Mesa at 10^5", _fmt(r, 0), r >= 300 if np.isfinite(r) else None, "x")
+    v = _ms(ref6["vector"]) if ref6 else np.nan
+    add("reference rules <= 25 ms/tick at 10^6", _fmt(v), v <= 25 if np.isfinite(v) else None, " ms")
+    fr = f6["res"] if f6 and "cpu" in f6["res"] else None
+    v = _ms(fr, "cpu") if fr else np.nan
+    add("full default model <= 100 ms/tick at 10^6", _fmt(v), v <= 100 if fr else None, " ms")
+    b = _per_user(fr, "end_rss", fr["users"]) if fr else np.nan
+    p = _per_user(fr, "peak_rss", fr["users"]) if fr else np.nan
+    add("full default model <= 500 B/user at 10^6 (held; peak)", f"{_fmt(b, 0)}; {_fmt(p, 0)}",
+        b <= 500 if fr else None, " B")
+    g = g6["res"].get("build_cpu", np.nan) if g6 else np.nan
+    add("10^6-user graph (social) <= 3 s", _fmt(g, 2), g <= 3 if np.isfinite(g) else None, " s")
+    pk = f7["res"].get("peak_rss", np.nan) / 2**30 if f7 else np.nan
+    add("10^7 users (full default model) within 24 GiB", _fmt(pk, 2), pk <= 24 if np.isfinite(pk) else None, " GiB peak")
+    t = 1000 / kb["per_min"] if kb and "per_min" in kb else np.nan
+    add("1,000-run karabakh2020 sweep at 10^4, 2 workers, <= 15 min", _fmt(t), t <= 15 if np.isfinite(t) else None,
+        " min (projected)")
+    return ["| target | reached | verdict |", "|---|---|---|", *rows]
+
+
+def figures(res: dict, out: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    ref = res["reference"]
+    for key, label in (("vector", "reference rules, vectorized"), ("mesa", "reference rules, per-agent Mesa")):
+        pts = [(r["n"], _ms(r[key])) for r in ref if r[key].get("cpu")]
+        if pts:
+            ax.plot(*zip(*pts), "o-", label=label)
+    for sc in sorted({r["scenario"] for r in res["full"]}):
+        pts = [(r["res"]["users"], _ms(r["res"])) for r in res["full"] if r["scenario"] == sc and "cpu" in r["res"]]
+        if pts:
+            ax.plot(*zip(*pts), "s-", label=f"full model, {sc}")
+    ax.plot([10**6], [25], "v", color="grey", label="targets at 10^6 (25 and 100 ms)")
+    ax.plot([10**6], [100], "v", color="grey")
+    ax.set(xscale="log", yscale="log", xlabel="users", ylabel="CPU ms per tick (mean over the run)",
+           title="Cost per tick vs users")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    paths = [_save(fig, out / "benchmark_scaling.png")]
+    plt.close(fig)
+    rows = [r for r in res["full"] if "phases" in r["res"]]
+    if rows:
+        fig, ax = plt.subplots(figsize=(7, 4))
+        names = list(rows[0]["res"]["phases"])
+        bottom = np.zeros(len(rows))
+        for p in names:
+            v = np.array([1e3 * r["res"]["phases"].get(p, 0.0) for r in rows])
+            ax.bar(range(len(rows)), v, bottom=bottom, label=p)
+            bottom += v
+        ax.set_xticks(range(len(rows)), [f"{r['scenario'][:8]}\n{_n(r['n'])}" for r in rows], fontsize=7)
+        ax.set(yscale="log", ylabel="wall ms per tick", title="Time per phase (full model)")
+        ax.legend(fontsize=7)
+        paths.append(_save(fig, out / "benchmark_phases.png"))
+        plt.close(fig)
+    return paths
+
+
+def _save(fig, path: Path) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    atomic_write_bytes(path, buf.getvalue())
+    return path.name
+
+
+def write_report(res: dict, out: Path) -> str:
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(out / "benchmark.json", (json.dumps(res, indent=1) + "\n").encode())
+    figs = figures(res, out)
+    m = res["machine"]
+    text = "\n".join([
+        "# Benchmark: speed and scale", "",
+        f"Written by `experiments/benchmark.py` on {m['date']} (commit {m['commit']}). Raw numbers: "
+        "`results/benchmark.json`.", "",
+        f"Machine: {m['cores']} cores, {m['cpu']}, {m['ram_gib']:.1f} GiB RAM "
+        f"({m['available_gib']:.1f} GiB available at start); Python {m['python']}, numpy {m['numpy']}, "
+        f"scipy {m['scipy']}, mesa {m['mesa']}. Load average at start {m['load_start'][0]:.1f}, "
+        f"at end {m.get('load_end', [float('nan')])[0]:.1f}.", "",
+        "Seconds per tick are CPU seconds of the measuring process (numpy and scipy.sparse run "
+        "single-threaded, so on an idle machine CPU and wall time agree; on a shared machine the "
+        "wall time also counts waiting for a core). Means are over all ticks of the run. "
+        "Memory: `held` is resident memory at the end of the run minus that before the model was "
+        "built, `peak` is the process's peak RSS minus the same baseline, both per user.", "",
+        "## Targets", "", *targets(res), "",
+        "## 1. Reference rules (BA m=4, two narratives, 0.1% seeds each)", "",
+        "Vectorized: `sim/reference/simple_rules.py`; per-agent Mesa: `sim/reference/mesa_rules.py`. "
+        "Both run to extinction (no sharer left) or the tick cap. The speed-up divides Mesa's CPU time "
+        "by the vectorized one over the same ticks.", "", *reference_table(res["reference"]), "",
+        "## 2. Full model (per phase: wall ms per tick)", "", *full_table(res["full"]), "",
+        "## 3. Graph generation", "", *graph_table(res["graph"]), "",
+        "## 4. Sweep throughput (Hydra multirun, figures off)", "", *sweep_table(res["sweep"]), "",
+        *[f"![{f}]({f})" for f in figs], "",
+    ])
+    atomic_write_bytes(out / "benchmark.md", text.encode())
+    return text

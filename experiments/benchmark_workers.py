@@ -1,0 +1,136 @@
+"""One benchmark measurement per process (called by experiments/benchmark.py).
+
+Each configuration runs in a fresh interpreter so its peak RSS is its own. Usage:
+``python experiments/benchmark_workers.py KIND N [MAX_TICKS] [SCENARIO]`` with KIND one of
+``ref-vector``, ``ref-mesa``, ``full``, ``graph-social``, ``graph-ba``; prints one JSON line.
+
+Times are taken twice: wall clock and this process's CPU time. numpy and scipy.sparse run
+single-threaded here, so on an idle machine the two agree; on a shared machine the CPU time
+is the cost of the code and the wall time adds waiting for a core.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+
+def _rss() -> int:
+    return psutil.Process().memory_info().rss
+
+
+def _peak() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+class Clock:
+    """Wall and CPU seconds of a block."""
+
+    def __enter__(self) -> "Clock":
+        self.w, self.c = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.w, time.process_time() - self.c
+
+
+def _ticks(step, active, max_ticks: int) -> tuple[list[float], list[float]]:
+    wall, cpu = [], []
+    while active() and len(wall) < max_ticks:
+        with Clock() as c:
+            step()
+        wall.append(c.wall)
+        cpu.append(c.cpu)
+    return wall, cpu
+
+
+def ref(kind: str, n: int, max_ticks: int) -> dict:
+    from sim.reference.simple_rules import RefParams, SimpleRules, ba_graph, seed_users
+    from sim.rng import Streams
+
+    p, s, base = RefParams(n=n), Streams(0), _rss()
+    with Clock() as build:
+        g = ba_graph(n, p.m, s.get("graph"))
+        seeds = seed_users(n, p.seed_fraction, s.get("reference/seed"))
+        if kind == "ref-vector":
+            m = SimpleRules(g, p, seeds, s.get("reference/spread"))
+        else:
+            from sim.reference.mesa_rules import MesaRules, to_networkx
+
+            graph = to_networkx(g)
+            del g
+            m = MesaRules(graph, p, seeds, int(s.get("reference/mesa").integers(2**31)))
+    wall, cpu = _ticks(m.step, m.active, max_ticks)
+    return {"build_wall": build.wall, "build_cpu": build.cpu, "wall": wall, "cpu": cpu,
+            "final_sizes": list(m.final_sizes()), "base_rss": base, "end_rss": _rss()}
+
+
+def size_overrides(scenario: str, n: int) -> list[str]:
+    """Overrides that give ``scenario`` about ``n`` users (scaled scenarios derive graph.n
+    from world.scale, so that is what changes there)."""
+    from sim.cli import load
+
+    out = [f"scenario={scenario}"]
+    c0 = load(out)
+    if c0.world.scale > 0:
+        return out + [f"world.scale={c0.world.scale * n / c0.graph.n!r}"]
+    return out + [f"graph.n={n}"]
+
+
+def full(n: int, max_ticks: int, scenario: str) -> dict:
+    from sim.cli import load
+    from sim.model import InfoWarModel
+
+    overrides = size_overrides(scenario, n) + ["output.figures=false", "output.progress=false"]
+    cfg, base = load(overrides), _rss()
+    with Clock() as build:
+        m = InfoWarModel(cfg)
+    built_rss = _rss()
+    wall, cpu = _ticks(m.step, lambda: m.tick < m.world.ticks, max_ticks)
+    return {"build_wall": build.wall, "build_cpu": build.cpu, "wall": wall, "cpu": cpu,
+            "users": int(m.crowd.n), "follows": int(m.followers.nnz), "horizon": int(m.world.ticks),
+            "phases": {k: v / max(len(wall), 1) for k, v in m.phase_seconds.items()},
+            "base_rss": base, "built_rss": built_rss, "end_rss": _rss()}
+
+
+def graph(kind: str, n: int) -> dict:
+    from sim.cli import load
+    from sim.crowd import build_crowd
+    from sim.population import build_population
+    from sim.rng import Streams
+    from sim.world import compile_world
+
+    cfg = load([f"graph.n={n}"] + (["graph=ba"] if kind == "graph-ba" else []))
+    streams, world = Streams(0), compile_world(cfg)
+    community, graph_fn = build_population(cfg, world, streams)
+    crowd = build_crowd(world, community, streams.get("crowd"))
+    base = _rss()
+    with Clock() as c:
+        g = graph_fn(crowd)
+    return {"build_wall": c.wall, "build_cpu": c.cpu, "follows": int(g.nnz), "base_rss": base,
+            "end_rss": _rss()}
+
+
+def main(argv: list[str]) -> None:
+    kind, n = argv[0], int(argv[1])
+    max_ticks = int(argv[2]) if len(argv) > 2 else 10**9
+    if kind.startswith("ref-"):
+        out = ref(kind, n, max_ticks)
+    elif kind == "full":
+        out = full(n, max_ticks, argv[3] if len(argv) > 3 else "default")
+    else:
+        out = graph(kind, n)
+    out.update(kind=kind, n=n, peak_rss=_peak())
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,168 @@
+"""``ReferenceModel``: the infowar model with its three spread phases as per-agent loops.
+
+It inherits everything else from ``InfoWarModel`` (world, crowd, graph, actors and their
+streams, strategies, seeding, metrics), so both implementations consume the very same
+inputs; only the feed, belief-update and reshare phases differ, and they draw from their
+own stream ("reference"), never from the kernel's ("spread"). Counts per community are
+recomputed from scratch each tick instead of being kept incrementally. Small N only:
+every loop here is over users or events in Python.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config.schema import SOURCE_KINDS, SimConfig
+from sim.crowd import INOCULATED, SHARING, STOPPED, UNAWARE
+from sim.kernel import Reads
+from sim.model import InfoWarModel
+from sim.posts import Posts
+from sim.reference.rules import adopted, after_debunk, any_hit, belief_per_read, pulled
+from sim.tally import Tally
+
+PEER = SOURCE_KINDS.index("peer")
+
+
+@dataclass
+class Event:
+    """One post read by one user in a tick."""
+
+    reader: int
+    post: int  # index into the tick's posts
+    reads: int  # copies of the post actually read
+    narr: int
+    before: int  # the reader's state for the narrative when the phase began
+
+
+class ReferenceModel(InfoWarModel):
+    """Same model, spread phases written as loops over users and posts."""
+
+    def __init__(self, cfg: SimConfig) -> None:
+        super().__init__(cfg)
+        self.ref_rng = self.streams.get("reference")
+        f = self.followers
+        self.user_followers = [f.indices[f.indptr[u]:f.indptr[u + 1]].tolist()
+                               for u in range(self.crowd.n)]
+        self.posts_now = Posts.empty()
+
+    # -- phase 3: feeds built and read ------------------------------------------------
+    def read_feeds(self) -> Reads:
+        crowd, rng, n = self.crowd, self.ref_rng, self.crowd.n
+        active = [rng.random() < float(crowd.activity[u]) for u in range(n)]
+        actor_posts = Posts.concat(self.outbox)
+        posts = Posts.concat([actor_posts, self.queued, *self.user_outbox])
+        self.posts_now = posts
+        visible: list[tuple[int, int]] = []
+        for i in range(len(posts)):
+            for r in self._audience(int(posts.src[i]), i < len(actor_posts)):
+                if active[r] and self._can_read(r, posts, i):
+                    visible.append((r, i))
+        feed = [0] * n  # posts in each reader's feed this tick
+        for r, i in visible:
+            feed[r] += int(posts.count[i])
+        attention = self.cfg.spread.attention
+        out: list[tuple[int, int, int]] = []
+        for r, i in visible:
+            p_read = min(1.0, attention / max(feed[r], 1))
+            got = sum(rng.random() < p_read for _ in range(int(posts.count[i])))
+            if got:
+                out.append((r, got, i))
+        cols = np.array(out, dtype=np.int32).reshape(-1, 3)
+        return Reads(cols[:, 0].copy(), cols[:, 1].copy(), cols[:, 2].copy(), posts)
+
+    def _audience(self, src: int, from_actor: bool) -> list[int]:
+        if from_actor:
+            return self.accounts.followers(src).tolist()
+        return self.user_followers[src]
+
+    def _can_read(self, r: int, posts: Posts, i: int) -> bool:
+        """Shared platform and a language the reader understands."""
+        c = self.crowd
+        shared = int(c.eff_plats[r]) & int(posts.plats[i])
+        return shared != 0 and (int(c.langs[r]) >> int(posts.lang[i])) & 1 == 1
+
+    # -- phase 4: beliefs and opinions update ----------------------------------------
+    def update_beliefs(self, rd: Reads) -> None:
+        crowd, posts = self.crowd, rd.posts
+        events = [Event(int(r), int(i), int(m), int(posts.narr[i]), 0)
+                  for r, m, i in zip(rd.reader, rd.reads, rd.post)]
+        for e in events:
+            e.before = int(crowd.state[e.narr, e.reader])
+            crowd.exposed[e.narr, e.reader] = True
+        success = [self._convinced(e, posts) for e in events]
+        for e, ok in zip(events, success):  # gaffes first: they move opinions at once
+            if ok and posts.backfire[e.post]:
+                self._pull(e.reader, -float(self.world.narr_sign[e.narr]))
+        self._stifle(events)
+        wins: dict[int, list[tuple[int, int]]] = {}
+        conv = []
+        for e, ok in zip(events, success):
+            c = ok and not posts.backfire[e.post] and e.before in (UNAWARE, INOCULATED)
+            conv.append(c)
+            if c:
+                wins.setdefault(e.reader, []).append((e.narr, int(posts.origin[e.post])))
+        for u in sorted(wins):
+            self._adopt(u, wins[u])
+        self.last_success = np.array(conv, dtype=bool)
+
+    def _convinced(self, e: Event, posts: Posts) -> bool:
+        sp, c = self.cfg.spread, self.crowd
+        q = belief_per_read(self.world, sp.beta, sp.confidence, sp.inoculation,
+                            int(c.community[e.reader]), float(c.opinion[e.reader]), e.before,
+                            e.narr, int(posts.kind[e.post]), float(posts.quality[e.post]))
+        return any_hit(self.ref_rng, q, e.reads)
+
+    def _stifle(self, events: list[Event]) -> None:
+        """A sharer who meets its story again stops with ``stifle`` per copy read."""
+        stifle = self.cfg.spread.stifle
+        for e in events:
+            if e.before == SHARING and any_hit(self.ref_rng, stifle, e.reads):
+                self.crowd.state[e.narr, e.reader] = STOPPED
+
+    def _adopt(self, u: int, wins: list[tuple[int, int]]) -> None:
+        crowd, w = self.crowd, self.world
+        chosen = adopted(w, wins, float(crowd.opinion[u]))
+        for k in sorted(chosen):
+            crowd.state[k, u] = SHARING
+            crowd.origin[k, u] = chosen[k]
+            t = int(w.narr_target[k])
+            if t >= 0:
+                crowd.state[t, u] = after_debunk(int(crowd.state[t, u]))
+        for k in sorted(chosen):
+            self._pull(u, float(w.narr_sign[k]))
+
+    def _pull(self, u: int, sign: float) -> None:
+        x = pulled(float(self.crowd.opinion[u]), sign, self.cfg.spread.opinion_step)
+        self.crowd.opinion[u] = x
+
+    # -- phase 5: reshares queued ----------------------------------------------------
+    def queue_reshares(self) -> None:
+        """Each sharer reshares each story it shares with P(activity x share_prob), then
+        stops sharing it with P(forget); reshares reach its followers next tick."""
+        crowd, sp, rng = self.crowd, self.cfg.spread, self.ref_rng
+        rows: list[tuple[int, int, int]] = []
+        for u in range(crowd.n):
+            for k in range(self.world.n_narratives):
+                if crowd.state[k, u] != SHARING:
+                    continue
+                if rng.random() < float(crowd.activity[u]) * sp.share_prob:
+                    o = int(crowd.origin[k, u])
+                    rows.append((u, k, o if o >= 0 else u))
+                if rng.random() < sp.forget:
+                    crowd.state[k, u] = STOPPED
+        self.queued = self._reshare_posts(rows)
+        self.metrics.count_reshares(self.queued)
+        self._recount()
+
+    def _reshare_posts(self, rows: list[tuple[int, int, int]]) -> Posts:
+        c = self.crowd
+        src = np.array([u for u, _, _ in rows], dtype=np.int64)
+        return Posts.make(src=src, narr=[k for _, k, _ in rows], lang=c.primary_lang[src],
+                          count=1, quality=1.0, kind=PEER, origin=[o for _, _, o in rows],
+                          plats=c.eff_plats[src])
+
+    def _recount(self) -> None:
+        """Counts per community, from scratch (the kernel keeps them incrementally)."""
+        self.tally = Tally(self.crowd, len(self.world.communities), self.world.support_threshold)
+        self.kernel.tally = self.tally

@@ -1,0 +1,64 @@
+"""Diaspora mobilisation: the side's diaspora organisations rally their best-connected members.
+
+Members are drawn from the side's diaspora communities, weighted by how many followers
+they have (the hubs of diaspora houses and information centres). They post the side's
+stories as diaspora voices, in a host language they read rather than the home language,
+which bridges into international audiences. No gaffes: these are seasoned members.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config.rules import NONNEG, PROB, check, rng
+from sim.config.schema import SOURCE_KINDS
+from sim.strategies.amplify import Amplifiers
+from sim.strategies.base import StrategyConfig, StrategyMeta
+from sim.strategies.toolkit import communities, home_language, members, random_spoken
+
+
+@dataclass
+class Config(StrategyConfig):
+    budget: float = 300.0
+    members: int = 100  # diaspora members mobilised
+    quality: float = 0.6
+    posts_per_day: float = 4.0  # per member
+    start_day: float = 0.0
+    recruit_hours: float = 2.0  # one-off organising per member
+    upkeep_hours_per_day: float = 0.2  # keeping one member engaged for a day
+
+    def check(self, key: str) -> None:
+        super().check(key)
+        check(f"{key}.members", self.members, rng(0, 10**8))
+        check(f"{key}.quality", self.quality, PROB)
+        check(f"{key}.posts_per_day", self.posts_per_day, rng(0, 1000))
+        for f in ("start_day", "recruit_hours", "upkeep_hours_per_day"):
+            check(f"{key}.{f}", getattr(self, f), NONNEG)
+
+
+class DiasporaMobilization(Amplifiers):
+    name = "diaspora_mobilization"
+    Config = Config
+    kind = SOURCE_KINDS.index("diaspora")
+    meta = StrategyMeta(
+        summary="mobilise well-connected diaspora members to post the side's stories in host "
+                "languages",
+        sides=("home", "rival"),
+        changes="extra user posts (user_outbox) from diaspora members, source kind diaspora",
+        cost_model="recruit_hours per member once, plus upkeep_hours_per_day per member",
+    )
+
+    @property
+    def wanted(self) -> int:
+        return self.cfg.members
+
+    def pool(self) -> np.ndarray:
+        return members(self.model, communities(self.model, self.side, "diaspora"))
+
+    def weights(self, pool: np.ndarray) -> np.ndarray:
+        indptr = self.model.followers.indptr
+        return (indptr[pool + 1] - indptr[pool]).astype(np.float64) + 1.0
+
+    def languages(self, users: np.ndarray) -> np.ndarray:
+        return random_spoken(self.model, users, self.rng, avoid=home_language(self.model, self.side))

@@ -1,0 +1,100 @@
+"""Audience targeting: the side's official posts go where the undecided users are.
+
+Data analytics picks, each tick, a share ``share`` of the side's official actors' routine
+posts and re-aims them: instead of reaching the account's followers, each is shown to
+``reach_per_post`` undecided users (|opinion| <= world.support_threshold) of the
+international audiences who read its language and use one of its platforms (promoted
+posts). A re-aimed post stays on the account's timeline for the post counts, but its
+delivery to followers is switched off. Only actors' routine posts are re-aimed, so the
+result does not depend on the order strategies are listed in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.config.rules import NONNEG, PROB, check, rng
+from sim.posts import Posts
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.strategies.toolkit import OFFICIAL, communities, members, send_direct
+
+
+@dataclass
+class Config(StrategyConfig):
+    budget: float = 200.0
+    share: float = 0.5  # share of official routine posts re-aimed
+    reach_per_post: int = 40  # undecided users each re-aimed post is shown to
+    hours_per_post: float = 0.25  # analytics and promotion per re-aimed post
+    setup_hours: float = 10.0  # one-off: building the audience model
+
+    def check(self, key: str) -> None:
+        super().check(key)
+        check(f"{key}.share", self.share, PROB)
+        check(f"{key}.reach_per_post", self.reach_per_post, rng(0, 10**7))
+        check(f"{key}.hours_per_post", self.hours_per_post, NONNEG)
+        check(f"{key}.setup_hours", self.setup_hours, NONNEG)
+
+
+class Targeting(Strategy):
+    name = "targeting"
+    Config = Config
+    meta = StrategyMeta(
+        summary="re-aim a share of official posts at undecided users of the international "
+                "audiences",
+        sides=("home", "rival"),
+        changes="who reads the side's official posts (direct delivery instead of followers)",
+        cost_model="setup_hours once, plus hours_per_post per re-aimed post",
+    )
+
+    def setup(self) -> None:
+        if not self.enabled:
+            return
+        m = self.model
+        self.ready = self.charge(self.cfg.setup_hours) >= 1.0
+        self.slots = [i for i, a in enumerate(m.actors) if a.side == self.side and a.kind in OFFICIAL]
+        self.audience = members(m, communities(m, None, "international"))
+        self.reaimed = 0
+
+    def act(self) -> None:
+        m = self.model
+        if not self.enabled or not self.ready or not len(self.audience):
+            return
+        x = m.crowd.opinion[self.audience]
+        undecided = self.audience[np.abs(x) <= m.world.support_threshold]
+        if not len(undecided):
+            return
+        for i in self.slots:  # the actors' own routine batches (model.outbox[i])
+            m.outbox[i] = self._reaim(m.outbox[i], undecided)
+
+    def _reaim(self, p: Posts, undecided: np.ndarray) -> Posts:
+        if not len(p) or self.left <= 0:
+            return p
+        pick = self.rng.binomial(p.count, self.cfg.share).astype(np.int64)
+        got = self.afford(int(pick.sum()), self.cfg.hours_per_post)
+        before = np.cumsum(pick) - pick
+        pick = np.clip(got - before, 0, pick)  # the budget pays for the first ones only
+        rows = np.flatnonzero(pick > 0)
+        if not len(rows):
+            return p
+        crowd = self.model.crowd
+        ads = p.select(rows)
+        ads.count = pick[rows].astype(ads.count.dtype)
+        readers = []
+        for lang, plats in zip(ads.lang, ads.plats):  # a few entries per actor and tick
+            ok = undecided[(((crowd.langs[undecided] >> np.uint16(lang)) & 1) == 1)
+                           & ((crowd.eff_plats[undecided] & plats) != 0)]
+            k = min(len(ok), self.cfg.reach_per_post)
+            readers.append(np.sort(self.rng.choice(ok, k, replace=False)) if k else ok)
+        ghost = ads.select(np.ones(len(ads), dtype=bool))  # on the timeline, shown to no one
+        ghost.plats = np.zeros(len(ghost), dtype=ghost.plats.dtype)
+        send_direct(self.model, ads, readers)
+        p.count = (p.count - pick).astype(p.count.dtype)
+        self.reaimed += int(pick.sum())
+        return Posts.concat([p.select(p.count > 0), ghost])
+
+    def report(self) -> dict[str, Any]:
+        if not self.enabled:
+            return {}
+        return {"posts_reaimed": self.reaimed}

@@ -1,0 +1,91 @@
+"""Training: courses for the side's communicators raise post quality and cut gaffes.
+
+``trainees`` people take a course of ``course_hours`` each at the start; a budget short
+of the full course trains fewer, and the effect scales with the share trained. After
+``ramp_days`` the side's own posts this tick (its actors', and those of its volunteers
+and mobilised diaspora) gain ``quality_gain`` in quality (capped at 1), and a share
+``gaffe_reduction`` of its gaffes are never posted. Applied in the revise pass, so it
+works on every strategy's posts whatever the order strategies were listed in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.config.rules import NONNEG, PROB, check, rng
+from sim.posts import Posts
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.strategies.toolkit import owner_side_kind, thin, tick_of_day
+
+
+@dataclass
+class Config(StrategyConfig):
+    budget: float = 200.0
+    trainees: int = 20  # communicators to train
+    course_hours: float = 8.0  # staff-hours per trainee
+    quality_gain: float = 0.15  # added to post quality (capped at 1)
+    gaffe_reduction: float = 0.5  # share of gaffes avoided
+    ramp_days: float = 1.0  # courses take this long before they show
+
+    def check(self, key: str) -> None:
+        super().check(key)
+        check(f"{key}.trainees", self.trainees, rng(0, 10**6))
+        check(f"{key}.course_hours", self.course_hours, NONNEG)
+        check(f"{key}.quality_gain", self.quality_gain, PROB)
+        check(f"{key}.gaffe_reduction", self.gaffe_reduction, PROB)
+        check(f"{key}.ramp_days", self.ramp_days, NONNEG)
+
+
+class Training(Strategy):
+    name = "training"
+    Config = Config
+    meta = StrategyMeta(
+        summary="train the side's communicators: higher post quality, fewer gaffes",
+        sides=("home", "rival"),
+        changes="quality of the side's own posts; share of its gaffes (backfire posts) dropped",
+        cost_model="course_hours per trainee, once at the start",
+    )
+
+    def setup(self) -> None:
+        if not self.enabled:
+            return
+        want = self.cfg.trainees
+        trained = self.afford(want, self.cfg.course_hours)
+        self.coverage = trained / want if want else 0.0
+        self.start = tick_of_day(self.model, self.cfg.ramp_days)
+        self.gaffes_avoided = 0
+
+    def revise(self) -> None:
+        m = self.model
+        if not self.enabled or self.coverage <= 0 or m.tick < self.start:
+            return
+        gain = self.cfg.quality_gain * self.coverage
+        keep = 1.0 - self.cfg.gaffe_reduction * self.coverage
+        m.outbox = [self._revise(p, gain, keep, accounts=True) for p in m.outbox]
+        m.user_outbox = [self._revise(p, gain, keep, accounts=False) for p in m.user_outbox]
+
+    def _revise(self, p: Posts, gain: float, keep: float, accounts: bool) -> Posts:
+        if not len(p):
+            return p
+        own = self.model.world.narr_side[p.narr] == self.side
+        if accounts:  # the side's own authentic accounts, not hijacked or bot ones
+            side, kind = owner_side_kind(self.model, p)
+            own &= (side == self.side) & (kind != "bots")
+        if not own.any():
+            return p
+        p.quality = np.where(own & ~p.backfire, np.minimum(p.quality + gain, 1.0),
+                             p.quality).astype(p.quality.dtype)
+        gaffe = own & p.backfire
+        if not gaffe.any():
+            return p
+        probs = np.where(gaffe, keep, 1.0)
+        p, dropped = thin(p, probs, self.rng)
+        self.gaffes_avoided += dropped
+        return p
+
+    def report(self) -> dict[str, Any]:
+        if not self.enabled:
+            return {}
+        return {"coverage": round(self.coverage, 4), "gaffes_avoided": self.gaffes_avoided}

@@ -1,0 +1,68 @@
+"""Volunteer campaign: young domestic users recruited to amplify the side's stories.
+
+Volunteers are drawn from the side's domestic communities, the most active users first
+(a proxy for young, always-online students). They add volume, but their posts are of lower
+quality than the officials', and a share ``gaffe_prob`` are gaffes that push their readers
+away from the side: the quantity/quality trade-off the 2020 volunteer campaign met.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config.rules import NONNEG, PROB, check, rng
+from sim.strategies.amplify import Amplifiers
+from sim.strategies.base import StrategyConfig, StrategyMeta
+from sim.strategies.toolkit import PEER, communities, members, random_spoken
+
+
+@dataclass
+class Config(StrategyConfig):
+    budget: float = 300.0
+    volunteers: int = 100  # users recruited (at most the domestic users)
+    quality: float = 0.35  # persuasiveness of a volunteer's post
+    gaffe_prob: float = 0.05  # share of posts that are gaffes (backfire)
+    posts_per_day: float = 6.0  # per volunteer
+    start_day: float = 0.0
+    recruit_hours: float = 1.0  # one-off briefing per volunteer
+    upkeep_hours_per_day: float = 0.1  # coordinating one volunteer for a day
+
+    def check(self, key: str) -> None:
+        super().check(key)
+        check(f"{key}.volunteers", self.volunteers, rng(0, 10**8))
+        check(f"{key}.quality", self.quality, PROB)
+        check(f"{key}.gaffe_prob", self.gaffe_prob, PROB)
+        check(f"{key}.posts_per_day", self.posts_per_day, rng(0, 1000))
+        for f in ("start_day", "recruit_hours", "upkeep_hours_per_day"):
+            check(f"{key}.{f}", getattr(self, f), NONNEG)
+
+
+class VolunteerCampaign(Amplifiers):
+    name = "volunteer_campaign"
+    Config = Config
+    kind = PEER
+    meta = StrategyMeta(
+        summary="recruit young domestic users who amplify the side's stories: more volume, "
+                "lower quality, gaffes that backfire",
+        sides=("home", "rival"),
+        changes="extra user posts (user_outbox) with lower quality; gaffes flagged backfire",
+        cost_model="recruit_hours per volunteer once, plus upkeep_hours_per_day per volunteer",
+    )
+
+    @property
+    def wanted(self) -> int:
+        return self.cfg.volunteers
+
+    @property
+    def gaffe_prob(self) -> float:
+        return self.cfg.gaffe_prob
+
+    def pool(self) -> np.ndarray:
+        return members(self.model, communities(self.model, self.side, "domestic"))
+
+    def weights(self, pool: np.ndarray) -> np.ndarray:
+        return self.model.crowd.activity[pool]
+
+    def languages(self, users: np.ndarray) -> np.ndarray:
+        return random_spoken(self.model, users, self.rng)
