@@ -128,9 +128,12 @@ def check_graph(c: SimConfig) -> None:
 
 def check_graph_file(path: str) -> None:
     """Cheap checks before the run; the loader (sim.graph.load) checks the contents."""
-    p = Path(path)
-    if p.suffix.lower() not in GRAPH_SUFFIXES:
-        raise ConfigError("graph.path", f"'{path}' has an unsupported type; allowed: {', '.join(GRAPH_SUFFIXES)} files")
+    p = Path(path).expanduser()
+    sfx = [x.lower() for x in p.suffixes[-2:]]
+    kind = sfx[0] if len(sfx) == 2 and sfx[1] in (".gz", ".bz2") else p.suffix.lower()
+    if kind not in GRAPH_SUFFIXES:
+        raise ConfigError("graph.path", f"'{path}' has an unsupported type; allowed: .csv, .tsv "
+                          "(optionally .gz/.bz2), .graphml files")
     if not p.is_file():
         raise ConfigError("graph.path", f"file '{path}' does not exist; give an existing "
                           f"{'/'.join(GRAPH_SUFFIXES)} file")
