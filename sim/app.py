@@ -8,17 +8,13 @@ server: the page needs nothing from the internet (see scripts/demo_assets.sh).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import solara
-from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
 from sim.demo.controls import model_params
 from sim.demo.model import DemoModel
-from sim.demo.views import (OPINION, believers_figure, colour_options, network_figure,
-                            opinion_figure, reach_figure)
+from sim.demo.views import OPINION, PICTURES, NetworkPicture, colour_options
 
 TITLE = "Information war: classroom demo"
 
@@ -40,11 +36,11 @@ def status_lines(model: DemoModel) -> tuple[str, str, str]:
 
 
 @solara.component
-def Picture(draw: Callable[[], Figure], dependencies: list, name: str):
-    """A matplotlib figure, redrawn only when ``dependencies`` change."""
-    fig = solara.use_memo(draw, dependencies)
+def Picture(picture, tick: int, name: str):
+    """A picture object's current PNG; re-encoded only when the tick (or picture) changes."""
+    fig = solara.use_memo(picture.update, [picture, tick])
     with solara.Div(classes=[f"demo-chart-{name}"]):
-        solara.FigureMatplotlib(fig, dependencies=dependencies, format="png")
+        solara.FigureMatplotlib(fig, dependencies=[picture, tick], format="png")
 
 
 @solara.component
@@ -53,36 +49,34 @@ def NetworkPanel(model: DemoModel):
     colour, set_colour = solara.use_state(OPINION)
     options = colour_options(model)
     colour = colour if colour in options else OPINION
+    picture = solara.use_memo(lambda: NetworkPicture(model, colour), [model, colour])
     tick, settings, strategies = status_lines(model)
     with solara.Column(gap="4px"):
         with solara.Div(classes=["demo-status"]):
             solara.Text(tick, classes=["demo-tick"], style={"font-weight": "bold"})
-            solara.Div(children=[settings], classes=["demo-settings"])
-            solara.Div(children=[strategies], classes=["demo-strategies"])
+            with solara.Div(style={"font-size": "0.85em"}):
+                solara.Text(settings + " · ", classes=["demo-settings"])
+                solara.Text(strategies, classes=["demo-strategies"])
         if model.error:
             solara.Warning(f"Input not accepted, showing the scenario's defaults: {model.error}")
         solara.Select("Colour users by", value=colour, values=options, on_value=set_colour)
-        Picture(lambda: network_figure(model, colour), [model, model.tick, colour], "network")
+        Picture(picture, model.tick, "network")
 
 
-@solara.component
-def BelieversChart(model: DemoModel):
-    update_counter.get()
-    Picture(lambda: believers_figure(model), [model, model.tick], "believers")
+def _chart(name: str):
+    cls = PICTURES[name]
+
+    def chart(model: DemoModel):
+        update_counter.get()
+        picture = solara.use_memo(lambda: cls(model), [model])
+        Picture(picture, model.tick, name)
+
+    return chart
 
 
-@solara.component
-def OpinionChart(model: DemoModel):
-    update_counter.get()
-    Picture(lambda: opinion_figure(model), [model, model.tick], "opinion")
-
-
-@solara.component
-def ReachChart(model: DemoModel):
-    update_counter.get()
-    Picture(lambda: reach_figure(model), [model, model.tick], "reach")
-
-
+BelieversChart = solara.component(_chart("believers"))
+OpinionChart = solara.component(_chart("opinion"))
+ReachChart = solara.component(_chart("reach"))
 COMPONENTS = [NetworkPanel, BelieversChart, OpinionChart, ReachChart]
 
 

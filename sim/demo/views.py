@@ -1,6 +1,7 @@
-"""The page's pictures as plain matplotlib figures (rendered to PNG on the server, so the
-browser needs no charting library from a CDN). Pure functions of the model: testable
-without a browser.
+"""The page's pictures as matplotlib figures rendered to PNG on the server, so the browser
+needs no charting library from a CDN. Each picture is built once per model (axes, legend,
+the network's layout and edges) and later steps only update data and colours: a redraw
+costs a PNG encode, not a new figure. Plain classes of the model: testable without a browser.
 """
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ if TYPE_CHECKING:
 
 SIDE_COLOURS = ("#1f5fbf", "#c8302b")  # first side blue, second red (as in the opinion map)
 OTHER_SIDE = "#7f7f7f"
-STATE_COLOURS = ("#d4d4d4", "#f06a0c", "#f7b77a", "#8064b4", "#2e9e4f")  # by STATE_NAMES
+STATE_COLOURS = np.array(["#d4d4d4", "#f06a0c", "#f7b77a", "#8064b4", "#2e9e4f"])  # STATE_NAMES
+COMMUNITY_COLOURS = ("#1f5fbf", "#c8302b", "#6fa0e8", "#ec8a86", "#8c564b", "#9467bd", "#2ca02c",
+                     "#bcbd22", "#17becf", "#e377c2", "#7f7f7f", "#ff7f0e")
 KIND_MARKERS = {"head_of_state": "*", "ministry": "s", "embassy": "D", "diaspora": "^",
                 "ngo": "p", "bots": "X", "media": "h", "factchecker": "P"}
 OPINION = "opinion"
-SIZE = (5.6, 4.0)
 DPI = 80
+SIZE = (5.6, 4.0)  # inches at DPI: one cell of SolaraViz's grid
+NETWORK_SIZE = (5.6, 3.3)  # leaves room for the status lines above it
 
 
 def side_colour(side: int) -> str:
@@ -35,97 +39,157 @@ def colour_options(model: "InfoWarModel") -> list[str]:
     return [OPINION, *model.world.narr_label]
 
 
-def days(model: "InfoWarModel") -> np.ndarray:
-    return np.arange(1, model.metrics.ticks_done + 1) * model.world.tick_hours / 24.0
+class NetworkPicture:
+    """Sampled users (coloured by opinion or one narrative's state) and actor accounts,
+    drawn by kind (marker) and side (colour); a removed account turns white."""
 
-
-def _figure() -> tuple[Figure, object]:
-    fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
-    return fig, fig.add_subplot()
-
-
-def network_figure(model: "InfoWarModel", colour_by: str = OPINION) -> Figure:
-    """Sampled users (coloured by opinion or a narrative's state) and actor accounts."""
-    v = model.view
-    fig, ax = _figure()
-    ax.add_collection(LineCollection(v.segments, colors="#9a9a9a", linewidths=0.3, alpha=0.35))
-    labels = model.world.narr_label
-    if colour_by in labels:
-        state = model.crowd.state[labels.index(colour_by), v.users]
-        ax.scatter(*v.user_xy.T, s=14, c=np.array(STATE_COLOURS)[state], linewidths=0)
+    def __init__(self, model: "InfoWarModel", colour_by: str = OPINION) -> None:
+        v, w = model.view, model.world
+        self.model, self.k = model, (w.narr_label.index(colour_by) if colour_by in w.narr_label else -1)
+        self.fig = Figure(figsize=NETWORK_SIZE, dpi=DPI)
+        self.fig.subplots_adjust(left=0.0, right=0.8, bottom=0.0, top=0.93)
+        ax = self.fig.add_subplot()
+        ax.add_collection(LineCollection(v.segments, colors="#9a9a9a", linewidths=0.3, alpha=0.35))
+        self.users = ax.scatter(*v.user_xy.T, s=14, c=np.zeros(len(v.users)), linewidths=0,
+                                cmap="RdBu", vmin=-1, vmax=1)
         handles = [Line2D([], [], ls="", marker="o", color=c, label=s)
-                   for s, c in zip(STATE_NAMES, STATE_COLOURS)]
-    else:
-        sc = ax.scatter(*v.user_xy.T, s=14, c=model.crowd.opinion[v.users], cmap="RdBu",
-                        vmin=-1, vmax=1, linewidths=0)
-        fig.colorbar(sc, ax=ax, shrink=0.6, label=f"opinion (+1 {model.world.sides[0]})")
-        handles = []
-    active = model.accounts.active
-    for kind, marker in KIND_MARKERS.items():
-        idx = np.array([i for i, k in enumerate(v.account_kind) if k == kind], dtype=np.int64)
-        if len(idx) == 0:
-            continue
-        face = [side_colour(s) if active[i] else "white" for i, s in zip(idx, v.account_side[idx])]
-        ax.scatter(*v.account_xy[idx].T, s=70 if kind != "bots" else 30, marker=marker, c=face,
-                   edgecolors="black", linewidths=0.6, zorder=3)
-        handles.append(Line2D([], [], ls="", marker=marker, color="black", mfc="white",
-                              label=kind.replace("_", " ")))
-    ax.legend(handles=handles, fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    ax.set_title(f"{len(v.users)} sampled users and {len(v.accounts)} accounts: "
-                 f"{'opinion' if colour_by == OPINION else colour_by}", fontsize=8)
-    ax.set_aspect("equal")
-    ax.autoscale_view()
-    ax.set_axis_off()
-    return fig
+                   for s, c in zip(STATE_NAMES, STATE_COLOURS)] if self.k >= 0 else []
+        if self.k < 0:
+            cax = self.fig.add_axes((0.83, 0.08, 0.02, 0.45))
+            self.fig.colorbar(self.users, cax=cax).set_label(f"opinion (+1 {w.sides[0]})", fontsize=7)
+            cax.tick_params(labelsize=6)
+        self.kinds = []
+        for kind, marker in KIND_MARKERS.items():
+            idx = np.flatnonzero(np.array(v.account_kind) == kind)
+            if len(idx):
+                pc = ax.scatter(*v.account_xy[idx].T, s=30 if kind == "bots" else 70, marker=marker,
+                                edgecolors="black", linewidths=0.6, zorder=3)
+                self.kinds.append((idx, pc))
+                handles.append(Line2D([], [], ls="", marker=marker, color="black", mfc="white",
+                                      label=kind.replace("_", " ")))
+        ax.legend(handles=handles, fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        ax.set_title(f"{len(v.users)} sampled users and {len(v.accounts)} accounts, coloured by "
+                     f"{'opinion' if self.k < 0 else colour_by}", fontsize=8)
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.autoscale_view()
+        ax.set_axis_off()
+
+    def update(self) -> Figure:
+        m, v = self.model, self.model.view
+        if self.k >= 0:
+            self.users.set_array(None)
+            self.users.set_facecolors(STATE_COLOURS[m.crowd.state[self.k, v.users]])
+        else:
+            self.users.set_array(m.crowd.opinion[v.users])
+        active = m.accounts.active
+        for idx, pc in self.kinds:
+            pc.set_facecolors([side_colour(s) if active[i] else "white"
+                               for i, s in zip(idx, v.account_side[idx])])
+        return self.fig
 
 
-def believers_figure(model: "InfoWarModel") -> Figure:
-    """Share of users who believe each narrative, per day (false stories dashed)."""
-    fig, ax = _figure()
-    m, w, t = model.metrics, model.world, model.metrics.ticks_done
-    n = max(model.crowd.n, 1)
-    for k, label in enumerate(w.narr_label):
-        believers = (m.states[:t, k, SHARING] + m.states[:t, k, STOPPED]).sum(axis=1)
-        ax.plot(days(model), 100.0 * believers / n, label=label, color=side_colour(int(w.narr_side[k])),
-                ls="-" if w.narr_true[k] else "--", lw=1.4)
-    _axes(ax, "Believers of each narrative", "% of users", model)
-    ax.legend(fontsize=6, loc="upper left", frameon=False)
-    return fig
+class LinePicture:
+    """A live line chart over days; subclasses say what the lines are."""
+
+    title, ylabel, legend_outside = "", "", False
+
+    def __init__(self, model: "InfoWarModel") -> None:
+        self.model = model
+        self.fig = Figure(figsize=SIZE, dpi=DPI)
+        self.fig.subplots_adjust(left=0.13, right=0.74 if self.legend_outside else 0.97,
+                                 bottom=0.12, top=0.92)
+        ax = self.ax = self.fig.add_subplot()
+        self.lines = [ax.plot([], [], **style)[0] for style in self.styles()]
+        ax.set_title(self.title, fontsize=9)
+        ax.set_xlabel("day", fontsize=8)
+        ax.set_ylabel(self.ylabel, fontsize=8)
+        w = model.world
+        ax.set_xlim(0, w.ticks * w.tick_hours / 24.0)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+        if self.legend_outside:
+            ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        else:
+            ax.legend(fontsize=6, loc="upper left", frameon=False)
+
+    def styles(self) -> list[dict]:
+        raise NotImplementedError
+
+    def series(self) -> np.ndarray:
+        """(ticks done, lines) values."""
+        raise NotImplementedError
+
+    def update(self) -> Figure:
+        m = self.model
+        t = m.metrics.ticks_done
+        x = np.arange(1, t + 1) * m.world.tick_hours / 24.0
+        y = self.series()
+        for i, line in enumerate(self.lines):
+            line.set_data(x, y[:, i])
+        if t:
+            lo, hi = float(np.nanmin(y)), float(np.nanmax(y))
+            self.ylim(lo, hi)
+        return self.fig
+
+    def ylim(self, lo: float, hi: float) -> None:
+        self.ax.set_ylim(min(0.0, lo), max(hi * 1.1, 1e-9) if hi > 0 else 1.0)
 
 
-def opinion_figure(model: "InfoWarModel") -> Figure:
-    """Mean opinion of each community over time (+1 = fully with the first side)."""
-    fig, ax = _figure()
-    m, w, t = model.metrics, model.world, model.metrics.ticks_done
-    cmap = ("#1f5fbf", "#c8302b", "#6fa0e8", "#ec8a86", "#8c564b", "#9467bd", "#2ca02c", "#bcbd22")
-    for c, name in enumerate(w.communities):
-        ax.plot(days(model), m.opinion[:t, 0, c], label=name, color=cmap[c % len(cmap)], lw=1.2)
-    ax.axhline(0, color="black", lw=0.5)
-    ax.set_ylim(-1, 1)
-    _axes(ax, f"Opinion by community (+1 {w.sides[0]}, -1 {w.sides[1]})", "mean opinion", model)
-    ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    return fig
+class BelieversPicture(LinePicture):
+    """Share of users who believe each narrative (false stories dashed)."""
+
+    title, ylabel = "Believers of each narrative", "% of users"
+
+    def styles(self) -> list[dict]:
+        w = self.model.world
+        return [{"label": label, "color": side_colour(int(w.narr_side[k])), "lw": 1.4,
+                 "ls": "-" if w.narr_true[k] else "--"} for k, label in enumerate(w.narr_label)]
+
+    def series(self) -> np.ndarray:
+        m = self.model
+        st = m.metrics.states[:m.metrics.ticks_done]
+        return 100.0 * (st[:, :, SHARING] + st[:, :, STOPPED]).sum(axis=2) / max(m.crowd.n, 1)
 
 
-def reach_figure(model: "InfoWarModel") -> Figure:
+class OpinionPicture(LinePicture):
+    """Mean opinion of each community (+1 = fully with the first side)."""
+
+    ylabel, legend_outside = "mean opinion", True
+
+    def __init__(self, model: "InfoWarModel") -> None:
+        self.title = f"Opinion by community (+1 {model.world.sides[0]}, -1 {model.world.sides[1]})"
+        super().__init__(model)
+        self.ax.axhline(0, color="black", lw=0.5)
+
+    def styles(self) -> list[dict]:
+        return [{"label": name, "color": COMMUNITY_COLOURS[c % len(COMMUNITY_COLOURS)], "lw": 1.2}
+                for c, name in enumerate(self.model.world.communities)]
+
+    def series(self) -> np.ndarray:
+        m = self.model
+        return m.metrics.opinion[:m.metrics.ticks_done, 0]
+
+    def ylim(self, lo: float, hi: float) -> None:
+        self.ax.set_ylim(-1, 1)
+
+
+class ReachPicture(LinePicture):
     """Posts of each side read per hour (6-hour moving mean)."""
-    fig, ax = _figure()
-    m, w, t = model.metrics, model.world, model.metrics.ticks_done
-    per_hour = m.reach_side[:t] / w.tick_hours
-    win = max(1, int(round(6 / w.tick_hours)))
-    for s, side in enumerate(w.sides):
-        ser = per_hour[:, s].astype(float)
-        smooth = np.convolve(ser, np.ones(win) / win, mode="full")[:t] if t else ser
-        ax.plot(days(model), smooth, label=side, color=side_colour(s), lw=1.4)
-    _axes(ax, "Reach of each side", "posts read per hour", model)
-    ax.legend(fontsize=7, loc="upper left", frameon=False)
-    return fig
+
+    title, ylabel = "Reach of each side", "posts read per hour"
+
+    def styles(self) -> list[dict]:
+        return [{"label": side, "color": side_colour(s), "lw": 1.4}
+                for s, side in enumerate(self.model.world.sides)]
+
+    def series(self) -> np.ndarray:
+        m, w = self.model, self.model.world
+        t = m.metrics.ticks_done
+        per_hour = m.metrics.reach_side[:t].astype(float) / w.tick_hours
+        win = max(1, int(round(6 / w.tick_hours)))
+        csum = np.cumsum(np.vstack([np.zeros((1, per_hour.shape[1])), per_hour]), axis=0)
+        lo = np.maximum(np.arange(1, t + 1) - win, 0)
+        return (csum[1:] - csum[lo]) / (np.arange(1, t + 1) - lo)[:, None]
 
 
-def _axes(ax, title: str, ylabel: str, model: "InfoWarModel") -> None:
-    ax.set_title(title, fontsize=9)
-    ax.set_xlabel("day", fontsize=8)
-    ax.set_ylabel(ylabel, fontsize=8)
-    ax.set_xlim(0, model.world.ticks * model.world.tick_hours / 24.0)
-    ax.tick_params(labelsize=7)
-    ax.grid(alpha=0.3)
+PICTURES = {"believers": BelieversPicture, "opinion": OpinionPicture, "reach": ReachPicture}
