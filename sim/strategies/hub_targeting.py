@@ -1,7 +1,8 @@
 """Hub targeting: bots aim their stories at the most-followed users of their target audiences.
 
-The ``hubs`` users with the most followers in the bots' host communities (who read one of
-the bots' languages) are singled out. Each live bot account sends Poisson(``mentions_per_day``)
+The ``hubs`` users of the bots' host communities (who read one of the bots' languages) with
+the most followers, weighted by how open they are to the side (the kernel's bounded-
+confidence ``align`` of their opinion at the start), are singled out. Each live bot account sends Poisson(``mentions_per_day``)
 mentions a day, each straight to one random hub, about one of the bots' stories: a hub who
 takes the story in reshares it to a large audience.
 """
@@ -14,8 +15,11 @@ import numpy as np
 
 from sim.config.rules import NONNEG, check, rng
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.crowd import SHARING, STOPPED
+from sim.kernel import align
 from sim.posts import Posts
 from sim.strategies.toolkit import live_accounts, members, per_tick, send_direct, side_actors
+from sim.world import side_sign
 
 
 @dataclass
@@ -57,7 +61,8 @@ class HubTargeting(Strategy):
             for lang in a.languages:
                 reads |= ((m.crowd.langs[pool] >> np.uint16(lang)) & 1) == 1
             pool = pool[reads]
-            top = np.argsort(-fan[pool], kind="stable")[:self.cfg.hubs]
+            lean = align(m.crowd.opinion[pool], np.float32(side_sign(self.side)), m.cfg.spread.confidence)
+            top = np.argsort(-(fan[pool] * lean), kind="stable")[:self.cfg.hubs]
             self.hub_of[id(a)] = np.sort(pool[top])
         self.mentions = 0
 
@@ -70,12 +75,15 @@ class HubTargeting(Strategy):
             if not len(hubs) or not len(accs) or not len(narr):
                 continue
             n = self.rng.poisson(per_tick(m, self.cfg.mentions_per_day), len(accs))
-            total = self.afford(int(n.sum()), self.cfg.hours_per_mention)
+            acct = np.repeat(accs, n)
+            target = hubs[self.rng.integers(len(hubs), size=len(acct))]
+            k = narr[self.rng.integers(len(narr), size=len(acct))]
+            st = m.crowd.state[k, target]  # hubs already spreading a story are left alone
+            fresh = (st != SHARING) & (st != STOPPED)
+            total = self.afford(int(fresh.sum()), self.cfg.hours_per_mention)
             if total == 0:
                 continue
-            acct = np.repeat(accs, n)[:total]
-            target = hubs[self.rng.integers(len(hubs), size=total)]
-            k = narr[self.rng.integers(len(narr), size=total)]
+            acct, target, k = acct[fresh][:total], target[fresh][:total], k[fresh][:total]
             lang = self._language(a, target)
             # one entry per mention (no aggregation): each goes to its own hub
             posts = Posts.make(src=acct, narr=k, lang=lang, count=1, quality=a.quality,

@@ -1,10 +1,13 @@
-"""Prebunking: warn audiences about a false story before it arrives (inoculation).
+"""Prebunking: warn the rival's target audiences about a false story before it arrives.
 
-From ``start_day`` the side's official accounts post its debunks of the rival's false
-stories before those stories appear, and up to ``overlap_days`` after. In the kernel a
-reader who takes in a debunk before meeting its target becomes inoculated against it
-(belief probability times 1 - spread.inoculation), and inoculation spreads as readers
-reshare the warning. Needs a debunk narrative for the rival story (world.narratives).
+From ``start_day`` until ``overlap_days`` after each rival false story appears, the side
+runs a warning campaign: ``posts_per_day`` promoted warnings (the side's debunk of that
+story), each shown straight to ``reach_per_post`` users of one community the rival's
+pushers of the story target (not the rival's own communities), in that community's main
+language, from the side's most-followed official account. In the kernel a reader who
+takes in a debunk before meeting its target becomes inoculated (belief probability times
+1 - spread.inoculation), and the warning spreads further as readers reshare it. Needs a
+debunk narrative of the rival story in world.narratives.
 """
 from __future__ import annotations
 
@@ -14,9 +17,10 @@ from typing import Any
 import numpy as np
 
 from sim.config.rules import NONNEG, PROB, check, rng
+from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
-from sim.strategies.toolkit import (OFFICIAL, account_posts, debunks_of, live_accounts, per_tick,
-                                    rival_fakes, side_actors, tick_of_day)
+from sim.strategies.toolkit import (OFFICIAL, best_language, debunks_of, per_tick, rival_fakes,
+                                    send_direct, side_actors, tick_of_day)
 
 
 @dataclass
@@ -24,16 +28,18 @@ class Config(StrategyConfig):
     budget: float = 200.0
     start_day: float = 0.0
     overlap_days: float = 0.5  # keep warning this long after the story appears
-    posts_per_day: float = 4.0  # per official account
+    posts_per_day: float = 12.0  # promoted warnings per day, in all
+    reach_per_post: int = 50  # users each warning is shown to
     quality: float = 0.7
-    staff_hours_per_post: float = 0.5
+    staff_hours_per_post: float = 1.0  # writing, translating and promoting one warning
     preparation_hours: float = 16.0  # one-off: researching the rival's likely stories
 
     def check(self, key: str) -> None:
         super().check(key)
         check(f"{key}.start_day", self.start_day, NONNEG)
         check(f"{key}.overlap_days", self.overlap_days, NONNEG)
-        check(f"{key}.posts_per_day", self.posts_per_day, rng(0, 1000))
+        check(f"{key}.posts_per_day", self.posts_per_day, rng(0, 10000))
+        check(f"{key}.reach_per_post", self.reach_per_post, rng(0, 10**7))
         check(f"{key}.quality", self.quality, PROB)
         check(f"{key}.staff_hours_per_post", self.staff_hours_per_post, NONNEG)
         check(f"{key}.preparation_hours", self.preparation_hours, NONNEG)
@@ -43,54 +49,67 @@ class Prebunking(Strategy):
     name = "prebunking"
     Config = Config
     meta = StrategyMeta(
-        summary="post warnings (debunks) before the rival's false stories appear, inoculating "
-                "readers",
+        summary="promoted warnings (debunks) shown to the rival's target audiences before its "
+                "false stories arrive, inoculating readers",
         sides=("home", "rival"),
-        changes="extra debunk posts by official accounts before their targets start; "
-                "inoculated users",
+        changes="extra debunk posts delivered straight to users (model.direct); inoculated users",
         cost_model="preparation_hours once, plus staff_hours_per_post per warning",
     )
 
     def setup(self) -> None:
         if not self.enabled:
             return
-        m = self.model
+        m, w = self.model, self.model.world
         self.start = tick_of_day(m, self.cfg.start_day)
         overlap = tick_of_day(m, self.cfg.overlap_days)
-        self.until = {int(k): int(m.world.narr_start_tick[k]) + overlap for k in rival_fakes(m, self.side)}
-        self.actors = side_actors(m, self.side, OFFICIAL)
+        self.until = {int(k): int(w.narr_start_tick[k]) + overlap for k in rival_fakes(m, self.side)}
+        self.audience = {k: self._audience(k) for k in self.until}
+        own = [a for a in side_actors(m, self.side, OFFICIAL)]
+        accs = [acc for a in own for acc in a.accounts]
+        fans = m.accounts.n_followers()
+        self.sender = max(accs, key=lambda a: (fans[a], -a)) if accs else None
         self.prepared = self.charge(self.cfg.preparation_hours) >= 1.0
         self.posted = 0
 
+    def _audience(self, k: int) -> np.ndarray:
+        """Communities the story's pushers target, outside the story's own side."""
+        m, w = self.model, self.model.world
+        side = w.narr_side[k]
+        hosts = {int(h) for a in m.actors if a.side == side and k in a.narratives for h in a.hosts}
+        return np.array(sorted(h for h in hosts if w.comm_side[h] != side), dtype=np.int64)
+
     def act(self) -> None:
         m = self.model
-        if not self.enabled or not self.prepared or m.tick < self.start:
+        if not self.enabled or not self.prepared or self.sender is None or m.tick < self.start:
             return
-        targets = [k for k, t in self.until.items() if m.tick < t]
-        if not targets:
+        for k, until in self.until.items():
+            if m.tick < until and len(self.audience[k]):
+                self._warn(k)
+
+    def _warn(self, k: int) -> None:
+        m, crowd = self.model, self.model.crowd
+        n = self.afford(int(self.rng.poisson(per_tick(m, self.cfg.posts_per_day))),
+                        self.cfg.staff_hours_per_post)
+        if n == 0:
             return
-        debunks = np.concatenate([debunks_of(m, self.side, k) for k in targets])
-        accs, hosts_of = [], []
-        for a in self.actors:
-            la = live_accounts(m, a)
-            accs.append(la)
-            hosts_of += [a] * len(la)
-        if not accs:
-            return
-        accs_a = np.concatenate(accs)
-        n = self.rng.poisson(per_tick(m, self.cfg.posts_per_day), len(accs_a))
-        total = self.afford(int(n.sum()), self.cfg.staff_hours_per_post)
-        if total == 0:
-            return
-        idx = np.repeat(np.arange(len(accs_a)), n)[:total]
-        lang = np.empty(total, dtype=np.uint8)
-        for j in np.unique(idx):  # per account: its actor picks the language for a random host
-            actor, sel = hosts_of[j], idx == j
-            host = actor.hosts[self.rng.integers(len(actor.hosts), size=int(sel.sum()))]
-            lang[sel] = actor.language_for(host)
-        k = debunks[self.rng.integers(len(debunks), size=total)]
-        m.outbox.append(account_posts(m, accs_a[idx], k, lang, self.cfg.quality))
-        self.posted += total
+        comms = self.audience[k]
+        size = m.tally.users[comms].astype(np.float64)
+        comm = comms[self.rng.choice(len(comms), n, p=size / size.sum())]
+        lang = best_language(m, comm, list(range(len(m.world.languages))))
+        plats = int(m.accounts.plats[self.sender])
+        readers = []
+        for c, lg in zip(comm, lang):  # a handful of warnings per tick
+            pool = m.members[c]
+            pool = pool[(((crowd.langs[pool] >> np.uint16(lg)) & 1) == 1) & ((crowd.eff_plats[pool] & plats) != 0)]
+            size_c = min(len(pool), self.cfg.reach_per_post)
+            readers.append(np.sort(self.rng.choice(pool, size_c, replace=False)) if size_c else pool)
+        debunks = debunks_of(m, self.side, k)
+        narr = debunks[self.rng.integers(len(debunks), size=n)]
+        posts = Posts.make(src=np.zeros(n), narr=narr, lang=lang, count=1, quality=self.cfg.quality,
+                           kind=m.accounts.kind[self.sender], origin=m.crowd.n + self.sender,
+                           plats=plats)
+        send_direct(m, posts, readers)
+        self.posted += n
 
     def report(self) -> dict[str, Any]:
         if not self.enabled:
