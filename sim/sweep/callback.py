@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import threading
-import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,9 @@ from omegaconf import DictConfig, OmegaConf
 from sim.sweep import store
 from sim.sweep.job import EVENTS
 
+# Our conf/hydra/launcher/*.yaml replace the plugins' entries of the same name on purpose; this
+# module is imported wherever Hydra unpickles the callbacks (every joblib/submitit worker).
+warnings.filterwarnings("ignore", message=r"\s*'hydra/launcher/\w+' is validated against ConfigStore")
 EXIT_FAILED = 3  # the exit code of a multirun in which some runs failed
 
 

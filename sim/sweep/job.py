@@ -65,7 +65,12 @@ def execute(sc: Any, h: str, sweep: Path, overrides: list[str], launcher: str) -
         wall = time.perf_counter() - t0
         write_json(store.config_dict(sc), staging / "config.json")
         prov = provenance(h, sc.seed, wall, started, launcher, overrides)
-        row = store.result_row(store.params_from_overrides(overrides), res.summary, prov)
+        params = store.params_from_overrides(overrides)
+        if "doe" in params:  # a SALib design point: its values become parameter columns
+            from sim.sweep.doe import doe_params
+
+            params.update(doe_params(str(params["doe"])))
+        row = store.result_row(params, res.summary, prov)
         write_parquet(row, staging / store.RESULT)
         committed = store.commit(staging, sweep / store.RUNS / h)
     except BaseException:

@@ -1,0 +1,81 @@
+"""Markdown reports and figures for the design-of-experiments and optimisation studies."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+
+def md_table(df: pd.DataFrame, floatfmt: str = ".3f") -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for _, r in df.iterrows():
+        cells = [format(v, floatfmt) if isinstance(v, float) else str(v) for v in r]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _figure(method: str, indices: pd.DataFrame, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    outputs = list(dict.fromkeys(indices["output"]))
+    fig, axes = plt.subplots(1, len(outputs), figsize=(4.6 * len(outputs), 3.6), squeeze=False)
+    for ax, out in zip(axes[0], outputs):
+        d = indices[indices["output"] == out]
+        y = range(len(d))
+        if method == "sobol":
+            ax.barh([i + 0.2 for i in y], d["ST"], 0.4, xerr=d["ST_conf"], label="total (ST)")
+            ax.barh([i - 0.2 for i in y], d["S1"], 0.4, xerr=d["S1_conf"], label="first order (S1)")
+            ax.set_xlabel("Sobol index")
+        else:
+            ax.barh(list(y), d["mu_star"], 0.6, xerr=d["mu_star_conf"], label="mu*")
+            ax.set_xlabel("Morris mu* (mean |elementary effect|)")
+        ax.set_yticks(list(y), [p.replace("spread.", "") for p in d["parameter"]])
+        ax.set_title(out.replace("support.international.", "intl ").replace("misinformation.", ""),
+                     fontsize=9)
+    axes[0][0].legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    tmp = path.with_name(f".{path.name}.tmp.png")
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    tmp.replace(path)
+
+
+def sensitivity_report(method: str, problem: Any, indices: pd.DataFrame, df: pd.DataFrame,
+                       out: Path, n: int, seeds: int, minutes: float, argv: str) -> Path:
+    """results/<method>/report.md + <method>.png."""
+    from sim.outputs import atomic_write_bytes
+
+    fig = out / f"{method}.png"
+    _figure(method, indices, fig)
+    key = "ST" if method == "sobol" else "mu_star"
+    lines = [f"# {method.capitalize()} sensitivity study", "",
+             f"Command: `{f'PYTHONPATH=. python experiments/sobol.py {argv}'.strip()}`",
+             "",
+             f"{len(df)} runs ({df['doe'].nunique()} design points x {seeds} seed(s); base sample "
+             f"n={n}) on {int(df['users'].iloc[0]):,}-user worlds of {float(df['days'].iloc[0]):g} days; "
+             f"sweep wall time {minutes:.1f} min. Runs: `{(out / '_runs').name}/` "
+             "(load with `sim.sweep.load_study`). Design: `design.csv`; indices: `indices.csv`.", "",
+             "Parameters and ranges (uniform): " +
+             ", ".join(f"`{k}` [{lo:g}, {hi:g}]" for k, (lo, hi) in problem.bounds.items()) + ".", "",
+             f"![{method} indices]({fig.name})", ""]
+    for o in problem.outputs:
+        d = indices[indices["output"] == o].drop(columns="output").sort_values(key, ascending=False)
+        y = df[o].astype(float)
+        lines += [f"## `{o}`", "",
+                  f"Across the design: mean {y.mean():.4f}, range [{y.min():.4f}, {y.max():.4f}]. "
+                  f"Most influential: `{d['parameter'].iloc[0]}`.", "", md_table(d), ""]
+    if method == "sobol":
+        lines += ["S1 is the share of the output's variance due to the parameter alone, ST "
+                  "including its interactions (95% bootstrap intervals as `_conf`). Negative or "
+                  "above-one values inside their intervals are sampling noise of a small N.", ""]
+    else:
+        lines += ["mu* ranks parameters by mean absolute elementary effect; sigma large relative "
+                  "to mu* means interactions or non-linearity.", ""]
+    path = out / "report.md"
+    atomic_write_bytes(path, "\n".join(lines).encode())
+    return path
