@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import hydra
@@ -13,6 +14,8 @@ from sim.config.store import register
 from sim.config.validate import to_sim_config
 from sim.errors import ConfigError
 
+# conf/hydra/launcher/*.yaml replace the launcher plugins' entries of the same name on purpose.
+warnings.filterwarnings("ignore", message=r"\s*'hydra/launcher/\w+' is validated against ConfigStore")
 INFO_FLAGS = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--resolve",
               "--shell-completion", "-sc", "--version"}
 
