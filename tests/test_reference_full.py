@@ -3,12 +3,14 @@
 Both models are built from the same config and seed, so they share the world, crowd,
 graph and actors (whose posting streams are their own); only the spread phases and their
 random draws differ. Over many seeds the paired differences of each outcome must average
-zero within 3 standard errors. A deliberately wrong rule must be caught.
+zero: a paired t-test per outcome (about 3.5 standard errors after the Bonferroni
+correction for ~20 outcomes). A deliberately wrong rule must be caught.
 """
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from sim.cli import load
 from sim.config.schema import SimConfig
@@ -17,7 +19,7 @@ from sim.model import InfoWarModel
 from sim.reference import ReferenceModel
 from sim.world import compile_world
 
-Z = 3.0  # allowed |mean paired difference| in standard errors
+ALPHA = 0.01  # family-wise false-alarm rate of one comparison (all outcomes together)
 
 
 class Stress:
@@ -52,24 +54,28 @@ def small_config(n: int, days: float, extra: list[str] = ()) -> SimConfig:
     for g in cfg.actors.groups.values():
         g.followers = max(g.followers, 0.15)
         g.accounts = min(g.accounts, 5)
+    for narr in cfg.world.narratives.values():
+        if narr.debunks:  # early debunks: prebunking and rejection both happen
+            narr.start_day = 1.0
     return cfg
 
 
 def outcomes(m: InfoWarModel) -> dict[str, float]:
-    """Final and peak quantities of one run, as fractions of the population."""
+    """Final (and, for false stories, peak) quantities of one run, per user."""
     w, c, n = m.world, m.crowd, m.crowd.n
     out: dict[str, float] = {"opinion_mean": float(c.opinion.mean()),
                              "support_home": float((c.opinion > w.support_threshold).mean()),
                              "reshares": float(m.metrics.reshares.sum()) / n}
     states = m.metrics.states[:m.metrics.ticks_done].sum(axis=-1)  # (T, K, states)
     for k, name in enumerate(w.narratives):
-        believers = states[:, k, SHARING] + states[:, k, STOPPED]
         out[f"believers/{name}"] = float(c.believers(k).mean())
-        out[f"peak/{name}"] = float(believers.max()) / n
         out[f"exposed/{name}"] = float(c.exposed[k].mean())
-        out[f"rejected/{name}"] = float((c.state[k] == REJECTED).mean())
-        out[f"inoculated/{name}"] = float((c.state[k] == INOCULATED).mean())
         out[f"reads/{name}"] = float(m.metrics.reads[:, k].sum()) / n
+        if not w.narr_true[k]:
+            out[f"peak/{name}"] = float((states[:, k, SHARING] + states[:, k, STOPPED]).max()) / n
+        if k in w.narr_target:
+            out[f"rejected/{name}"] = float((c.state[k] == REJECTED).mean())
+            out[f"inoculated/{name}"] = float((c.state[k] == INOCULATED).mean())
     return out
 
 
@@ -84,14 +90,16 @@ def sample(model_cls: type[InfoWarModel], cfg: SimConfig, seeds: range) -> dict[
 
 
 def disagreements(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> list[str]:
-    """Outcomes whose mean paired difference exceeds Z standard errors."""
+    """Outcomes whose mean paired difference is significant: a paired t-test per outcome,
+    Bonferroni-corrected so the whole family has false-alarm rate ALPHA."""
     bad = []
     for key in a:
         d = b[key] - a[key]
+        crit = stats.t.isf(ALPHA / (2 * len(a)), df=len(d) - 1)
         se = d.std(ddof=1) / np.sqrt(len(d))
-        if abs(d.mean()) > Z * se + 1e-12:
+        if abs(d.mean()) > crit * se + 1e-12:
             bad.append(f"{key}: kernel {a[key].mean():.4f} vs reference {b[key].mean():.4f} "
-                       f"(diff {d.mean():+.4f}, se {se:.4f})")
+                       f"(diff {d.mean():+.4f}, se {se:.4f}, allowed {crit:.2f} se)")
     return bad
 
 
