@@ -32,9 +32,10 @@ def forest(tables: dict[str, pd.DataFrame], arm_col: str, title: str, path: Path
                              sharey=True, squeeze=False)
     for ax, (label, t) in zip(axes[0], tables.items()):
         y = np.arange(len(t))
-        err = np.vstack([t["diff_mean"] - t["diff_lo"], t["diff_hi"] - t["diff_mean"]])
         colors = ["tab:red" if s else "tab:gray" for s in t["significant"]]
-        ax.errorbar(t["diff_mean"], y, xerr=np.nan_to_num(err), fmt="none", ecolor=colors, capsize=3)
+        for yi, (_, r), c in zip(y, t.iterrows(), colors):
+            if np.isfinite(r["diff_lo"]):
+                ax.plot([r["diff_lo"], r["diff_hi"]], [yi, yi], color=c, lw=2)
         ax.scatter(t["diff_mean"], y, c=colors, zorder=3, label="mean difference (red: CI excludes 0)")
         ax.axvline(0, color="black", lw=0.8)
         ax.set_yticks(y, t[arm_col].astype(str))

@@ -24,7 +24,7 @@ RIVAL_COST = "cost_rival_total"
 METRICS = {
     SUPPORT: "final support for home, international users (share)",
     MIS_AUC: "misinformation area under the curve (believer-days per user)",
-    CONTAIN: "hours to contain the false story",
+    CONTAIN: "hours to contain the false story (never: the horizon)",
 }
 NO_STRATEGY = "none"
 
@@ -47,6 +47,8 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
         df[col] = df[parts].apply(pd.to_numeric, errors="coerce").sum(axis=1) if parts else math.nan
     for m in METRICS:
         df[m] = pd.to_numeric(df[m], errors="coerce") if m in df else math.nan
+    if "days" in df:  # never contained within the run: censored at the horizon
+        df[CONTAIN] = df[CONTAIN].fillna(pd.to_numeric(df["days"], errors="coerce") * 24)
     return df
 
 
@@ -156,7 +158,7 @@ def analyse_response_delay(df: pd.DataFrame, out: Path) -> list[str]:
 
 def analyse_languages(df: pd.DataFrame, out: Path) -> list[str]:
     return ["## Languages the official accounts post in", "",
-            "Languages = the embassies' one own language plus the translation capacity of the "
+            "Languages = the embassies' one own language (English) plus the translation capacity of the "
             "`multilingual` strategy (0 = one language).", "",
             *_curve_study(df, out, "home.multilingual.translation_capacity", "languages posted in",
                           "languages", "Multilingual posting", transform=lambda v: v + 1)]
