@@ -135,24 +135,29 @@ class InfoWarModel(mesa.Model):
         self.last_success = self.kernel.read(reads)["success"]
 
     def queue_reshares(self) -> None:
-        """Active sharers reshare each story with ``share_prob``; then sharers may forget."""
+        """Active sharers reshare each story with ``share_prob``; then sharers may forget.
+
+        All narratives at once; the uniform draws are laid out as a loop over narratives
+        would take them (per narrative: one per sharer to post, then one per sharer to
+        stop), so results equal the per-narrative loop's."""
         crowd, sp, rng = self.crowd, self.cfg.spread, self.spread_rng
-        batches = []
-        for k in range(self.world.n_narratives):
-            sharers = np.flatnonzero(crowd.state[k] == SHARING)
-            if len(sharers) == 0:
-                continue
-            p = crowd.activity[sharers] * sp.share_prob
-            post = sharers[rng.random(len(sharers)) < p]
-            if len(post):
-                origin = crowd.origin[k, post]
-                batches.append(Posts.make(
-                    src=post, narr=k, lang=crowd.primary_lang[post], count=1, quality=1.0,
-                    kind=SOURCE_KINDS.index("peer"), origin=np.where(origin >= 0, origin, post),
-                    plats=crowd.eff_plats[post]))
-            stop = sharers[rng.random(len(sharers)) < sp.forget]
-            self.kernel.set_state(np.full(len(stop), k, dtype=np.int64), stop, STOPPED)
-        self.queued = Posts.concat(batches)
+        k, users = np.nonzero(crowd.state == SHARING)  # narrative-major, users ascending
+        self.queued = Posts.empty()
+        if len(users):
+            lens = np.bincount(k, minlength=self.world.n_narratives)
+            first = (np.cumsum(lens) - lens)[k]  # where each sharer's narrative group starts
+            r = rng.random(2 * len(users))
+            i = np.arange(len(users)) + first
+            post = r[i] < crowd.activity[users] * sp.share_prob
+            stop = r[i + lens[k]] < sp.forget
+            pk, pu = k[post], users[post]
+            if len(pu):
+                origin = crowd.origin[pk, pu]
+                self.queued = Posts.make(
+                    src=pu, narr=pk, lang=crowd.primary_lang[pu], count=1, quality=1.0,
+                    kind=SOURCE_KINDS.index("peer"), origin=np.where(origin >= 0, origin, pu),
+                    plats=crowd.eff_plats[pu])
+            self.kernel.set_state(k[stop], users[stop], STOPPED)
         self.metrics.count_reshares(self.queued)
 
     # -- running ---------------------------------------------------------------------

@@ -17,6 +17,8 @@ _DTYPES = {
     "backfire": np.bool_,
 }
 
+_EMPTY = {name: np.zeros(0, dtype=dt) for name, dt in _DTYPES.items()}  # no elements: shareable
+
 
 @dataclass
 class Posts:
@@ -35,16 +37,22 @@ class Posts:
 
     @classmethod
     def empty(cls) -> "Posts":
-        return cls(**{name: np.zeros(0, dtype=dt) for name, dt in _DTYPES.items()})
+        return cls(**_EMPTY)
 
     @classmethod
     def make(cls, **columns) -> "Posts":
-        """Build a batch; scalars broadcast to the length of ``src``."""
+        """Build a batch; scalars broadcast to the length of ``src``. Every column is a
+        fresh array (never a view of the caller's)."""
         n = len(np.atleast_1d(columns["src"]))
         out = {}
         for name, dt in _DTYPES.items():
             value = columns.get(name, False if name == "backfire" else 0)
-            out[name] = np.broadcast_to(np.asarray(value, dtype=dt), (n,)).copy()
+            if np.ndim(value) == 0:  # the common case, ~10x cheaper than broadcast + copy
+                out[name] = np.full(n, value, dtype=dt)
+            elif np.shape(value) == (n,):
+                out[name] = np.array(value, dtype=dt)
+            else:
+                out[name] = np.broadcast_to(np.asarray(value, dtype=dt), (n,)).copy()
         return cls(**out)
 
     def select(self, mask: np.ndarray) -> "Posts":

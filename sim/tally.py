@@ -36,14 +36,19 @@ class Tally:
 
     def move(self, k: np.ndarray, old: np.ndarray, new: np.ndarray, comm: np.ndarray) -> None:
         """Users (k, comm) moved from state ``old`` to ``new``."""
-        size = self.states.size
+        if len(k) == 0:
+            return
+        flat = self.states.reshape(-1)  # a view (``.flat[:] -=`` is several times slower)
         base = (k.astype(np.int64) * N_STATES)
-        self.states.flat[:] -= np.bincount((base + old) * self.n_comm + comm, minlength=size)
-        self.states.flat[:] += np.bincount((base + new) * self.n_comm + comm, minlength=size)
+        flat -= np.bincount((base + old) * self.n_comm + comm, minlength=flat.size)
+        flat += np.bincount((base + new) * self.n_comm + comm, minlength=flat.size)
 
     def expose(self, k: np.ndarray, comm: np.ndarray) -> None:
+        if len(k) == 0:
+            return
         idx = k.astype(np.int64) * self.n_comm + comm
-        self.exposed.flat[:] += np.bincount(idx, minlength=self.exposed.size)
+        flat = self.exposed.reshape(-1)
+        flat += np.bincount(idx, minlength=flat.size)
 
     def opinions(self, comm: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
         """Opinions of users in ``comm`` changed from ``old`` to ``new`` (unique users)."""
