@@ -43,6 +43,10 @@ def task(cfg: DictConfig) -> dict:
     res = run(sc, out=out, progress=progress) if multirun else guarded(run, sc, out=out, progress=progress)
     if not sc.output.quiet and not multirun:
         print_summary(res.summary, out)
+        from sim.outputs import timing_line
+
+        if timing_line(res.summary):
+            print(timing_line(res.summary))
     return res.summary
 
 

@@ -1,4 +1,4 @@
-"""Write a run's results: tidy Parquet tables, summary.json and figures.
+"""Write a run's results: tidy Parquet tables, summary.json, timing.json and figures.
 
 Files are written to a temporary name and renamed, so a killed run never leaves a file
 that looks finished.
@@ -32,10 +32,24 @@ def write_json(obj: Any, path: Path) -> None:
     atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=False) + "\n").encode())
 
 
+WALL_CLOCK_KEYS = ("timing",)  # summary entries that differ between identical runs
+
+
+def split_wall_clock(summary: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(deterministic part, wall-clock part) of a summary; the input is left unchanged."""
+    det = {k: v for k, v in summary.items() if k not in WALL_CLOCK_KEYS}
+    clock = {k: summary[k] for k in WALL_CLOCK_KEYS if k in summary}
+    return det, clock
+
+
 def write_run(out: Path, timeseries: pd.DataFrame, actors: pd.DataFrame | None,
               summary: dict[str, Any], figures: bool, world=None) -> list[Path]:
-    """Everything a run leaves behind; summary.json last, as the 'finished' marker."""
+    """Everything a run leaves behind; summary.json last, as the 'finished' marker.
+
+    summary.json holds only what the config and seed determine, so two runs with the
+    same seed give identical bytes; wall-clock timing goes to timing.json beside it."""
     out.mkdir(parents=True, exist_ok=True)
+    summary, clock = split_wall_clock(summary)
     written = [out / "timeseries.parquet"]
     write_parquet(timeseries, written[0])
     if actors is not None:
@@ -45,6 +59,19 @@ def write_run(out: Path, timeseries: pd.DataFrame, actors: pd.DataFrame | None,
         from sim.figures import make_figures
 
         written += make_figures(out / "figures", timeseries, actors, summary, world)
+    if clock:
+        written.append(out / "timing.json")
+        write_json(clock.get("timing", clock), written[-1])
     written.append(out / "summary.json")
     write_json(summary, written[-1])
     return written
+
+
+def timing_line(summary: dict[str, Any]) -> str:
+    """One line on where the wall-clock time went (the content of timing.json)."""
+    t = summary.get("timing") or {}
+    if not t:
+        return ""
+    phases = ", ".join(f"{k} {v:.2f}" for k, v in t.get("phases_s", {}).items())
+    return (f"Wall time: build {t.get('build_s', 0):.2f} s, run {t.get('run_s', 0):.2f} s"
+            + (f" (phases, s: {phases})" if phases else ""))

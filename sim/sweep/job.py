@@ -15,11 +15,14 @@ import time
 import traceback
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig
 
 from sim.sweep import store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger("sim.sweep")
 EVENTS = "events.jsonl"
@@ -111,3 +114,23 @@ def run_job(cfg: DictConfig, hc: Any) -> dict[str, Any]:
     log.info("%s %s in %.2f s (%s)", out["status"], h or key, time.perf_counter() - t0,
              " ".join(overrides))
     return out
+
+
+def evaluate(overrides: list[str], sweep: Path, launcher: str = "inprocess") -> "pd.Series":
+    """Run one config in this process through the store (or reuse it); its result row.
+
+    For drivers that choose configs one at a time (Optuna): same hash, same files, same
+    provenance as a Hydra job, so ``load_study(sweep)`` sees these runs too.
+    """
+    import pandas as pd
+
+    from sim.cli import load
+
+    sc = load(overrides)
+    h = store.config_hash(sc)
+    sweep = Path(sweep).resolve()
+    if not store.is_finished(sweep, h):
+        out = execute(sc, h, sweep, overrides, launcher)
+        append_event(sweep, {**out, "hash": h, "key": store.overrides_key(overrides),
+                             "pid": os.getpid(), "t": round(time.time(), 3)})
+    return pd.read_parquet(sweep / store.RUNS / h / store.RESULT).iloc[0]
