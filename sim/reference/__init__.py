@@ -1,9 +1,23 @@
-"""A per-agent reference implementation of the infowar spread rules.
+"""Per-agent reference implementations, written as plain loops for small populations.
 
-Plain Python loops over users and posts, meant for small populations only: it exists so
-tests can check that the vectorized kernel (``sim.kernel``) implements the documented
-rules, by comparing the two in distribution over seeds.
+- ``full_rules.ReferenceModel``: the infowar model with its feed, belief-update and
+  reshare phases as loops over users and posts; tests compare it in distribution with
+  the vectorized kernel (tests/test_reference_full.py).
+- ``simple_rules`` / ``mesa_rules``: the benchmark's two-narrative contagion.
+
+``ReferenceModel`` is imported lazily so that the light benchmark modules do not pull in
+the whole model.
 """
-from sim.reference.full_rules import ReferenceModel
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["ReferenceModel"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ReferenceModel":
+        from sim.reference.full_rules import ReferenceModel
+
+        return ReferenceModel
+    raise AttributeError(f"module 'sim.reference' has no attribute {name!r}")
