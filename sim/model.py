@@ -88,7 +88,7 @@ class InfoWarModel(mesa.Model):
         out = []
         for side_name, chosen in self.cfg.strategies.items():
             side = self.world.side_index(side_name)
-            for name, scfg in chosen.items():
+            for name, scfg in sorted(chosen.items()):  # listing order must not matter
                 rng = self.streams.get(f"strategy/{side_name}/{name}")
                 out.append(REGISTRY[name](self, side, scfg, rng))
         return out
