@@ -176,3 +176,30 @@ def _host(argv: list[str]) -> str:
 def test_demo_serves_on_localhost_by_default(tmp_path) -> None:
     assert _host(_demo_command(tmp_path)) == "127.0.0.1"
     assert _host(_demo_command(tmp_path, "--public")) == "0.0.0.0"  # only when asked
+
+
+def test_crash_while_writing_leaves_no_finished_marker(tmp_path, monkeypatch) -> None:
+    """summary.json (the 'finished' marker) is written last, and every file goes to a
+    temporary name first: a crash halfway through writing a table leaves neither
+    summary.json nor a truncated file under a final name."""
+    import pandas as pd
+
+    from sim.api import run
+    from sim.cli import load
+
+    calls: list[str] = []
+    real = pd.DataFrame.to_parquet
+
+    def crash_midway(self, path, *args, **kwargs):
+        calls.append(Path(path).name)
+        if len(calls) == 2:
+            Path(path).write_bytes(b"PAR1 half a file")
+            raise KeyboardInterrupt("killed while writing")
+        return real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", crash_midway)
+    with pytest.raises(KeyboardInterrupt):
+        run(load(TINY), out=tmp_path / "run")
+    names = sorted(p.name for p in (tmp_path / "run").iterdir())
+    assert len(calls) == 2 and "summary.json" not in names, names
+    assert {n for n in names if not n.startswith(".")} == {"timeseries.parquet"}, names
