@@ -126,6 +126,18 @@ class DemoPage:
             self.wait_tick(before + 1)
         return self.tick()
 
+    def play_until(self, tick: int, timeout_s: float = 300.0) -> int:
+        """Press play, wait for ``tick`` (or the end), press pause; returns the tick reached."""
+        self.button("▶").click()
+        deadline = time.monotonic() + timeout_s
+        while self.tick() < tick and time.monotonic() < deadline:
+            time.sleep(0.2)
+        pause = self.button("❚❚")
+        if pause.count() and pause.is_enabled():  # disabled once the run has ended
+            pause.click()
+        time.sleep(1.0)  # the frame in flight
+        return self.tick()
+
     def reset(self) -> None:
         """Mesa's Reset: rebuild the model from the current inputs (tick back to 0)."""
         old = self.text(".demo-status")

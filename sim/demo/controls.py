@@ -47,7 +47,7 @@ STRATEGY_KNOBS = (
          strategy="rapid_response", field="delay_hours"),
     Knob("languages", "Languages added (multilingual)", 0, 4, 1,
          strategy="multilingual", field="translation_capacity"),
-    Knob("volunteers", "Volunteers (volunteer campaign)", 0, 300, 10,
+    Knob("volunteers", "Volunteers (volunteer campaign)", 0, 200, 10,
          strategy="volunteer_campaign", field="volunteers"),
     Knob("shutdown_end", "Platform shutdown ends on day", 0, 44, 1,
          strategy="platform_shutdown", field="end_day"),
