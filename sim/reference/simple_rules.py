@@ -87,24 +87,30 @@ class SimpleRules:
         self.code = np.zeros(n, dtype=dt)
         self.buf = np.zeros(n, dtype=dt)  # push target, all zero between ticks
         self.state = np.zeros(n, dtype=np.uint8)
-        self.sharers = [np.asarray(seeds[0], np.int32), np.asarray(seeds[1], np.int32)]
         self.believers = np.zeros(2, dtype=np.int64)
         self.lut = np.stack([adopt_prob(params.beta_a, max_deg), adopt_prob(params.beta_b, max_deg)])
         self.e_unaware = int(self.deg.sum())
         self.pull_rows: np.ndarray | None = None  # unaware users at the last compaction
         self.pull_g: sp.csr_array | None = None
         self.stale = 0  # follows in pull_g of users converted since the compaction
-        for k in (0, 1):
-            self._convert(self.sharers[k], k)
+        self.sharers = np.zeros(0, dtype=np.int32)  # current sharers of either narrative
+        self.narr = np.zeros(0, dtype=np.uint8)  # 0 (A) or 1 (B) for each sharer
+        self.e_share = 0  # follows of the current sharers
+        seed = np.concatenate([seeds[0], seeds[1]]).astype(np.int32)
+        self._convert(seed, np.repeat(np.array([0, 1], np.uint8), [len(seeds[0]), len(seeds[1])]))
         self.ticks = 0
 
-    def _convert(self, users: np.ndarray, k: int) -> None:
+    def _convert(self, users: np.ndarray, k: np.ndarray) -> None:
+        """Unaware ``users`` start sharing narrative ``k`` (0 = A, 1 = B)."""
         self.state[users] = SHARE_A + k
-        self.code[users] = 1 << (self.shift * k)
-        self.believers[k] += len(users)
+        self.code[users] = np.left_shift(1, self.shift * k.astype(self.code.dtype), dtype=self.code.dtype)
+        self.believers += np.bincount(k, minlength=2)
         d = int(self.deg[users].sum())
         self.e_unaware -= d
+        self.e_share += d
         self.stale += d
+        self.sharers = np.concatenate([self.sharers, users])
+        self.narr = np.concatenate([self.narr, k])
 
     def _push(self) -> tuple[np.ndarray, np.ndarray]:
         """Scatter the sharers' codes onto their followers; unaware ones with a count.
@@ -113,7 +119,7 @@ class SimpleRules:
         product into a persistent zeroed buffer, cleared again where touched): building
         scipy objects and clearing an n-vector each tick costs more than the work at
         10^5 users."""
-        src = np.concatenate(self.sharers)
+        src = self.sharers
         lens = self.deg[src]
         ptr = np.zeros(len(src) + 1, dtype=self.indptr.dtype)
         np.cumsum(lens, out=ptr[1:])
@@ -146,26 +152,23 @@ class SimpleRules:
 
     def step(self) -> None:
         """One synchronous tick: expose (from sharers at the start), adopt, stop."""
-        e_share = int(self.deg[self.sharers[0]].sum() + self.deg[self.sharers[1]].sum())
-        u, y = self._push() if e_share <= self.e_unaware else self._pull()
+        u, y = self._push() if self.e_share <= self.e_unaware else self._pull()
         mask = (1 << self.shift) - 1
         a, b = y & mask, y >> self.shift
         pick_a = a >= b  # a user with no A exposure has b > 0 here
         p = np.where(pick_a, self.lut[0][a], self.lut[1][b])
         hit = self.rng.random(len(u), dtype=np.float32) < p
-        new = [u[hit & pick_a], u[hit & ~pick_a]]
-        for k in (0, 1):
-            old = self.sharers[k]
-            stop = self.rng.random(len(old), dtype=np.float32) < self.p.stop
-            gone = old[stop]
-            self.state[gone] = STOP_A + k
-            self.code[gone] = 0
-            self._convert(new[k], k)
-            self.sharers[k] = np.concatenate([old[~stop], new[k]])
+        stop = self.rng.random(len(self.sharers), dtype=np.float32) < self.p.stop
+        gone = self.sharers[stop]
+        self.state[gone] = STOP_A + self.narr[stop]
+        self.code[gone] = 0
+        self.e_share -= int(self.deg[gone].sum())
+        self.sharers, self.narr = self.sharers[~stop], self.narr[~stop]
+        self._convert(u[hit], (~pick_a[hit]).view(np.uint8))
         self.ticks += 1
 
     def active(self) -> bool:
-        return len(self.sharers[0]) + len(self.sharers[1]) > 0
+        return len(self.sharers) > 0
 
     def final_sizes(self) -> tuple[float, float]:
         """Fractions of users who ever believed A and B."""
