@@ -224,6 +224,6 @@ def test_multilingual_raises_reach_where_the_home_language_is_not_spoken(sanity)
 @pytest.mark.slow
 def test_low_quality_high_gaffe_volunteers_backfire(sanity) -> None:
     opinion = lambda r: r.summary["support"]["international"]["opinion_mean"]  # noqa: E731
-    sloppy = paired(sanity, {"volunteer_campaign": {"volunteers": 300, "quality": 0.1, "gaffe_prob": 0.5}}, opinion)
-    careful = paired(sanity, {"volunteer_campaign": {"volunteers": 300, "quality": 0.7, "gaffe_prob": 0.0}}, opinion)
+    sloppy = paired(sanity, {"volunteer_campaign": {"volunteers": 300, "quality": 0.1, "gaffe_prob": 0.5, "budget": 1000}}, opinion)
+    careful = paired(sanity, {"volunteer_campaign": {"volunteers": 300, "quality": 0.7, "gaffe_prob": 0.0, "budget": 1000}}, opinion)
     assert sloppy.mean() < 0 < careful.mean()

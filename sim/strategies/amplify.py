@@ -1,7 +1,8 @@
 """Common machinery of the strategies that recruit ordinary users as amplifiers.
 
 An ``Amplifiers`` strategy recruits users from a pool (weighted by ``weights``) once, at a
-one-off cost per recruit, pays an upkeep per recruit per day, and each tick lets every
+one-off cost per recruit, pays an upkeep per recruit per day (it recruits only as many as
+its budget can keep going to the end of the run), and each tick lets every
 recruit post Poisson(``posts_per_day``) posts of the side's live stories to their own
 followers (``model.user_outbox``). A share ``gaffe_prob`` of posts are gaffes: readers who
 take them in move away from the side (``Posts.backfire``). A gaffe draws attention whatever
@@ -42,7 +43,13 @@ class Amplifiers(Strategy):
         if not self.enabled:
             return
         pool = self.pool()
-        k = self.afford(min(self.wanted, len(pool)), self.cfg.recruit_hours)
+        m = self.model
+        days = max(m.world.ticks * m.world.tick_hours / 24.0 - self.cfg.start_day, 0.0)
+        per_head = self.cfg.recruit_hours + self.cfg.upkeep_hours_per_day * days
+        k = min(self.wanted, len(pool))
+        if per_head > 0:  # only as many as the budget keeps going to the end of the run
+            k = min(k, int(self.cfg.budget / per_head + 1e-9))
+        k = self.afford(k, self.cfg.recruit_hours)
         w = self.weights(pool).astype(np.float64)
         p = w / w.sum() if len(pool) and w.sum() > 0 else None
         self.users = np.sort(self.rng.choice(pool, k, replace=False, p=p)) if k else pool[:0]

@@ -18,7 +18,7 @@ from sim.strategies.toolkit import account_posts, live_accounts, side_actors, ti
 
 @dataclass
 class Config(StrategyConfig):
-    budget: float = 300.0
+    budget: float = 400.0
     multiplier: float = 5.0  # bot volume relative to usual (1: no extra posts)
     start_day: float = 0.0
     hours_per_1000_posts: float = 4.0  # operators running the network

@@ -21,9 +21,9 @@ from sim.strategies.toolkit import OFFICIAL, owner_side_kind, per_tick, thin
 
 @dataclass
 class Config(StrategyConfig):
-    budget: float = 200.0
+    budget: float = 400.0
     vetting: float = 0.6  # share of contradictory official posts stopped
-    desk_hours_per_day: float = 16.0  # the coordination desk
+    desk_hours_per_day: float = 8.0  # the coordination desk
 
     def check(self, key: str) -> None:
         super().check(key)

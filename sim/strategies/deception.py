@@ -20,7 +20,7 @@ from sim.strategies.toolkit import live_accounts, per_tick, side_actors, tick_of
 
 @dataclass
 class Config(StrategyConfig):
-    budget: float = 200.0
+    budget: float = 250.0
     share: float = 0.5  # share of the bot accounts disguised
     mimic: str = "media"  # source kind they pose as
     start_day: float = 0.0

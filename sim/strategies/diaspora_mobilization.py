@@ -20,13 +20,13 @@ from sim.strategies.toolkit import communities, home_language, members, random_s
 
 @dataclass
 class Config(StrategyConfig):
-    budget: float = 300.0
+    budget: float = 700.0
     members: int = 100  # diaspora members mobilised
     quality: float = 0.6
     posts_per_day: float = 4.0  # per member
     start_day: float = 0.0
     recruit_hours: float = 2.0  # one-off organising per member
-    upkeep_hours_per_day: float = 0.2  # keeping one member engaged for a day
+    upkeep_hours_per_day: float = 0.1  # keeping one member engaged for a day
 
     def check(self, key: str) -> None:
         super().check(key)

@@ -24,7 +24,7 @@ from sim.world import side_sign
 
 @dataclass
 class Config(StrategyConfig):
-    budget: float = 200.0
+    budget: float = 250.0
     hubs: int = 50  # most-followed users targeted
     mentions_per_day: float = 6.0  # per bot account
     hours_per_mention: float = 0.02

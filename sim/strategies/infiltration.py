@@ -20,7 +20,7 @@ from sim.strategies.toolkit import live_accounts, members, per_tick, side_actors
 class Config(StrategyConfig):
     budget: float = 200.0
     rate: float = 5.0  # new followers per bot account per day
-    hours_per_follower: float = 0.05  # persona work per follower won
+    hours_per_follower: float = 0.02  # persona work per follower won
 
     def check(self, key: str) -> None:
         super().check(key)

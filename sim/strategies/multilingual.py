@@ -25,7 +25,7 @@ class Config(StrategyConfig):
     budget: float = 200.0
     languages: list[str] = field(default_factory=list)  # empty: the best ones for the audiences
     translation_capacity: int = 2  # languages added at most
-    cost_per_language: float = 4.0  # staff-hours per added language per day
+    cost_per_language: float = 2.0  # staff-hours per added language per day
 
     def check(self, key: str) -> None:
         super().check(key)

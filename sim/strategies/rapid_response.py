@@ -23,7 +23,7 @@ from sim.strategies.toolkit import (OFFICIAL, account_posts, best_language, debu
 
 @dataclass
 class Config(StrategyConfig):
-    budget: float = 300.0
+    budget: float = 600.0
     delay_hours: float = 24.0  # detection delay after a false story appears
     threshold: float = 0.0  # also detect once this share of users believes it (0: off)
     posts_per_hour: float = 0.5  # debunks per responding account per affected community
@@ -31,7 +31,7 @@ class Config(StrategyConfig):
     quality: float = 0.8  # persuasiveness of a debunk
     staff_hours_per_post: float = 1.0
     translation_hours_per_post: float = 0.5  # extra for a translated debunk
-    monitoring_hours_per_day: float = 8.0  # the monitoring cell, from the start of the run
+    monitoring_hours_per_day: float = 4.0  # the monitoring cell, from the start of the run
 
     def check(self, key: str) -> None:
         super().check(key)

@@ -19,7 +19,7 @@ from sim.strategies.toolkit import PEER, communities, members, random_spoken
 
 @dataclass
 class Config(StrategyConfig):
-    budget: float = 300.0
+    budget: float = 600.0
     volunteers: int = 100  # users recruited (at most the domestic users)
     quality: float = 0.35  # persuasiveness of a volunteer's post
     gaffe_prob: float = 0.05  # share of posts that are gaffes (backfire)
