@@ -15,6 +15,7 @@ Layout of a sweep directory (``hydra.sweep.dir``)::
     <sweep>/failed/<key>.json        one failed job: overrides, error line, traceback (removed when
                                      the same job later succeeds); <key> hashes its override list
     <sweep>/study.parquet            merged table, refreshed at the end of every multirun
+    <sweep>/events.jsonl             one line per finished job (ran / skipped / failed): progress
     <sweep>/report.md                counts (ran / skipped / failed) and every failed config
 
 ``<hash>`` = first 16 hex digits of SHA-256 over the canonical JSON (sorted keys) of the resolved,
@@ -26,6 +27,7 @@ never results). Two jobs with the same hash are the same run.
 * parameter columns: every override of the job (``hydra.*`` excluded), named by its key without a
   leading ``+``/``++``: ``seed``, ``spread.beta``, ``strategy@home``, ``home.rapid_response.delay_hours``.
   Scalars keep their type; lists and dicts are JSON strings (``'["rapid_response"]'``).
+  A SALib design point (``+doe=<study>_pNNNNN``, see ``sim.sweep.doe``) adds its values too.
 * metric columns: ``summary.json`` flattened with keys joined by '.', e.g.
   ``support.international.support_home``, ``misinformation.<narrative>.peak``,
   ``cost.home.strategy_total``, ``reach.home``, ``reach_ratio``. Lists (top_accounts, hashtags,
@@ -33,11 +35,15 @@ never results). Two jobs with the same hash are the same run.
   (``seed``, ``scenario``: same value). The summary's ``timing`` goes to provenance.
 * provenance columns, all prefixed ``prov.``: ``prov.config_hash``, ``prov.seed``,
   ``prov.git_commit``, ``prov.git_dirty``, ``prov.versions.<package>``, ``prov.wall_s``,
-  ``prov.started_utc``, ``prov.host``, ``prov.launcher``, ``prov.timing.*``, ``prov.overrides``
+  ``prov.cpu_s``, ``prov.maxrss_mb`` (the worker's peak so far), ``prov.started_utc``,
+  ``prov.host``, ``prov.launcher``, ``prov.timing.*``, ``prov.overrides``
   (JSON list) and ``prov.params`` (JSON list of this row's parameter column names).
 
 Everything outside ``prov.*`` is deterministic: the same sweep gives the same table whatever the
 launcher, worker count or job order (``sim.sweep.store.deterministic_columns``).
+
+Several multiruns may share one store (same ``hydra.sweep.dir``) if each has its own
+``hydra.sweep.subdir`` (e.g. ``part3/${hydra.job.num}``): runs are keyed by config hash only.
 
 Use::
 

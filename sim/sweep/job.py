@@ -54,6 +54,13 @@ def clear_failure(sweep: Path, key: str) -> None:
     (sweep / store.FAILED / f"{key}.json").unlink(missing_ok=True)
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (a worker's peak over all its runs)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
 def execute(sc: Any, h: str, sweep: Path, overrides: list[str], launcher: str) -> dict[str, Any]:
     """Run into a staging dir, add config.json and result.parquet, rename into runs/<hash>."""
     from sim.api import run
@@ -63,11 +70,12 @@ def execute(sc: Any, h: str, sweep: Path, overrides: list[str], launcher: str) -
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     staging = store.staging_dir(sweep, h)
     try:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         res = run(sc, out=staging, progress=False)
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         write_json(store.config_dict(sc), staging / "config.json")
         prov = provenance(h, sc.seed, wall, started, launcher, overrides)
+        prov.update(cpu_s=round(cpu, 3), maxrss_mb=round(peak_rss_mb(), 1))
         params = store.params_from_overrides(overrides)
         if "doe" in params:  # a SALib design point: its values become parameter columns
             from sim.sweep.doe import doe_params

@@ -12,11 +12,13 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import psutil
 
 RUNS, FAILED, STUDY, RESULT = "runs", "failed", "study.parquet", "result.parquet"
 PROV = "prov."
@@ -105,10 +107,19 @@ def fsync_tree(path: Path) -> None:
 
 
 def staging_dir(sweep: Path, h: str) -> Path:
-    """A private temporary directory for run ``h`` (hidden, unique per attempt)."""
-    d = sweep / RUNS / f".{h}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    """A private temporary directory for run ``h``: hidden, named by attempt, process and host."""
+    d = sweep / RUNS / f".{h}.tmp.{uuid.uuid4().hex[:8]}.{os.getpid()}.{socket.gethostname()}"
     d.mkdir(parents=True)
     return d
+
+
+def _owner_dead(name: str) -> bool:
+    """True for a staging dir made on this host by a process that no longer runs."""
+    try:
+        _, pid, host = name.split(".tmp.", 1)[1].split(".", 2)
+    except ValueError:
+        return False
+    return host == socket.gethostname() and not psutil.pid_exists(int(pid))
 
 
 def commit(staging: Path, final: Path) -> bool:
@@ -130,9 +141,12 @@ def is_finished(sweep: Path, h: str) -> bool:
 
 
 def clean_stale(sweep: Path) -> int:
-    """Remove staging dirs left by killed attempts; returns how many."""
+    """Remove staging dirs left by killed attempts of this host; returns how many.
+
+    Dirs of live processes (another multirun sharing the store) and of other hosts are left
+    alone: they are invisible to readers and harmless."""
     runs = sweep / RUNS
-    stale = [p for p in runs.glob(".*.tmp-*")] if runs.is_dir() else []
+    stale = [p for p in runs.glob(".*.tmp.*") if _owner_dead(p.name)] if runs.is_dir() else []
     for p in stale:
         shutil.rmtree(p, ignore_errors=True)
     return len(stale)
