@@ -1,0 +1,55 @@
+"""Design of experiments (SALib -> Hydra design points -> indices) and in-process evaluation."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.sweep import doe
+from sim.sweep.job import evaluate
+
+TOY = doe.Problem(bounds={"spread.beta": (0.0, 1.0), "graph.homophily": (0.0, 1.0),
+                          "spread.forget": (0.0, 1.0)}, outputs=["y"])
+
+
+def toy_runs(design: pd.DataFrame) -> pd.DataFrame:
+    """A fake study table: y depends strongly on beta, weakly on homophily, not on forget."""
+    y = 10 * design["spread.beta"] + np.sin(2 * np.pi * design["graph.homophily"])
+    return pd.DataFrame({"doe": design["doe"], "y": y})
+
+
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_design_points_roundtrip_and_indices_rank(tmp_path: Path, method: str) -> None:
+    X = doe.sample(method, TOY, 64 if method == "sobol" else 20)
+    design = doe.write_design(method, TOY, X, doe_dir=tmp_path)
+    files = sorted(tmp_path.glob(f"{method}_p*.yaml"))
+    assert len(files) == len(X) == len(design)
+    assert files[0].read_text().startswith("# @package _global_")
+    point = doe.doe_params(design["doe"].iloc[3], doe_dir=tmp_path)
+    assert point == pytest.approx({k: X[3, j] for j, k in enumerate(TOY.bounds)})
+    ind = doe.analyze(method, TOY, design, toy_runs(design)).set_index("parameter")
+    key = "ST" if method == "sobol" else "mu_star"
+    assert ind[key].idxmax() == "spread.beta"
+    assert ind.loc["spread.forget", key] < 0.05 * ind.loc["spread.beta", key]
+    again = doe.write_design(method, TOY, X[:5], doe_dir=tmp_path)  # old points removed
+    assert len(list(tmp_path.glob(f"{method}_p*.yaml"))) == len(again) == 5
+
+
+def test_analysis_refuses_missing_points(tmp_path: Path) -> None:
+    design = doe.write_design("sobol", TOY, doe.sample("sobol", TOY, 8), doe_dir=tmp_path)
+    with pytest.raises(ValueError, match="no finished run"):
+        doe.analyze("sobol", TOY, design, toy_runs(design).iloc[1:])
+
+
+def test_evaluate_runs_once_then_reads_back(tmp_path: Path) -> None:
+    ov = ["graph.n=800", "world.horizon_days=6", "output.figures=false", "seed=4"]
+    a = evaluate(ov, tmp_path)
+    b = evaluate(ov, tmp_path)
+    pd.testing.assert_series_equal(a, b)
+    events = [json.loads(ln) for ln in (tmp_path / "events.jsonl").read_text().splitlines()]
+    assert [e["status"] for e in events] == ["ran"]
+    assert a["seed"] == 4 and a["prov.config_hash"] == events[0]["hash"]
+    assert len(a["prov.git_commit"]) in (40, 7) and a["prov.cpu_s"] > 0
