@@ -102,13 +102,8 @@ def generate_social(
     indptr = np.concatenate(([0], np.cumsum(want))).astype(np.int32)  # < 2**31 follows
     tgt = _draw(src, want, users, pools, cfg.homophily, rng)
     followers, drop = _assemble(src, tgt, indptr, n)
-    for _ in range(REDRAWS):
-        redo = followers.data[drop]
-        if redo.size == 0:
-            break
-        tgt[redo] = _draw(src[redo], None, users, pools, cfg.homophily, rng)
-        followers, drop = _assemble(src, tgt, indptr, n)
-    return _keep(followers, ~drop)
+    kept = _keep(followers, ~drop)
+    return _redraw(kept, src[followers.data[drop]], users, pools, cfg.homophily, rng)
 
 
 def platform_layer(followers: sp.csr_array, plats: np.ndarray, p: int) -> sp.csr_array:
@@ -297,6 +292,56 @@ def _sample(pools: _Pools, g: np.ndarray, rng) -> np.ndarray:
     tgt = pools.members[slot]
     tgt[g < 0] = -1
     return tgt
+
+
+def _redraw(kept: sp.csr_array, src: np.ndarray, users: _Users, pools: _Pools, homophily: float,
+            rng: np.random.Generator) -> sp.csr_array:
+    """``kept`` plus new targets for the dropped follows of followers ``src``.
+
+    Each of ``REDRAWS`` rounds keeps the draws that are no self-loop, not already in the
+    graph (a binary search in the target's sorted row) and not repeated among the new
+    follows; the rest are drawn again. The accepted follows are then inserted in place
+    (one O(follows) copy), so the big transpose runs only once."""
+    n = kept.shape[0]
+    new, at = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    for _ in range(REDRAWS):
+        if src.size == 0:
+            break
+        tgt = _draw(src, None, users, pools, homophily, rng)
+        ok = (tgt >= 0) & (tgt != src)
+        key = np.where(ok, tgt, 0).astype(np.int64) * n + src
+        pos = _row_search(kept, np.maximum(tgt, 0), src)
+        ok &= (pos >= kept.indptr[np.maximum(tgt, 0) + 1]) | (kept.indices[np.minimum(pos, kept.nnz - 1)] != src)
+        ok &= ~np.isin(key, new)
+        order = np.argsort(key, kind="stable")
+        repeat = np.zeros(key.size, dtype=bool)
+        repeat[order[1:]] = key[order[1:]] == key[order[:-1]]
+        ok &= ~repeat
+        new, at = np.concatenate([new, key[ok]]), np.concatenate([at, pos[ok]])
+        src = src[~ok]
+    order = np.argsort(new)
+    new, at = new[order], at[order]
+    indices = np.insert(kept.indices, at, (new % n).astype(np.int32))
+    indptr = kept.indptr.astype(np.int64)
+    indptr[1:] += np.cumsum(np.bincount(new // n, minlength=n))
+    out = sp.csr_array((np.ones(indices.size, dtype=bool), indices, indptr.astype(np.int32)),
+                       shape=kept.shape)
+    out.has_canonical_format = True
+    return out
+
+
+def _row_search(a: sp.csr_array, row: np.ndarray, col: np.ndarray) -> np.ndarray:
+    """Per query, the first slot of row ``row`` whose column is >= ``col`` (rows sorted):
+    a vectorized binary search, about log2(longest row) gathers per query."""
+    lo, hi = a.indptr[row].astype(np.int64), a.indptr[row + 1].astype(np.int64)
+    live = np.flatnonzero(lo < hi)
+    while live.size:
+        mid = (lo[live] + hi[live]) // 2
+        right = a.indices[mid] < col[live]
+        lo[live[right]] = mid[right] + 1
+        hi[live[~right]] = mid[~right]
+        live = live[lo[live] < hi[live]]
+    return lo
 
 
 def _assemble(src, tgt, indptr, n: int) -> tuple[sp.csr_array, np.ndarray]:
