@@ -89,14 +89,25 @@ def sweep(args, scenario: str, workers: int) -> dict:
         cmd = [str(ROOT / "run.sh"), "-m", *launcher, f"scenario={scenario}",
                f"seed=range(0,{args.sweep_runs})", "output.figures=false", "output.progress=false",
                "output.quiet=true", f"hydra.sweep.dir={tmp}", *size_overrides(scenario, 10**4)[1:]]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _children_cpu()
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout, cwd=ROOT)
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
     if p.returncode != 0:
         return {"error": (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]}
     print(f"  sweep {scenario} x{args.sweep_runs} workers={workers}: {wall:.1f} s", flush=True)
+    # CPU seconds of the whole sweep (launcher, workers, runs) per run; on ``workers`` idle
+    # cores the sweep cannot go faster than workers * 60 / cpu_per_run runs per minute.
+    per_run = cpu / args.sweep_runs
     return {"scenario": scenario, "workers": workers, "runs": args.sweep_runs, "wall": wall,
-            "per_min": 60.0 * args.sweep_runs / wall}
+            "per_min": 60.0 * args.sweep_runs / wall, "cpu_per_run": per_run,
+            "per_min_idle": 60.0 * workers / per_run}
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def machine() -> dict:
@@ -145,12 +156,18 @@ def main(argv=None) -> None:
     scenarios = ["default"] + (["karabakh2020"] if (ROOT / "conf/scenario/karabakh2020.yaml").exists() else [])
     print(f"benchmark on {info['cores']} cores, {info['cpu']}", flush=True)
     res = {"machine": info, "args": {k: str(v) for k, v in vars(args).items()}}
-    res["reference"] = reference(args, small)
-    res["full"] = full_model(args, big, scenarios)
-    res["graph"] = graphs(args, [n for n in (10**5, 10**6, 10**7) if n <= args.max_users])
-    res["sweep"] = [] if args.skip_sweep else [
-        sweep(args, "default", 1), sweep(args, "default", 2)] + (
-        [sweep(args, "karabakh2020", 2)] if "karabakh2020" in scenarios else [])
+    partial = args.out / "benchmark_partial.json"  # raw results so far, if a later step dies
+    args.out.mkdir(parents=True, exist_ok=True)
+    steps = [("reference", lambda: reference(args, small)),
+             ("full", lambda: full_model(args, big, scenarios)),
+             ("graph", lambda: graphs(args, [n for n in (10**5, 10**6, 10**7) if n <= args.max_users])),
+             ("sweep", lambda: [] if args.skip_sweep else [
+                 sweep(args, "default", 1), sweep(args, "default", 2)] + (
+                 [sweep(args, "karabakh2020", 2)] if "karabakh2020" in scenarios else []))]
+    for name, fn in steps:
+        res[name] = fn()
+        partial.write_text(json.dumps(res))
+    partial.unlink()
     info["load_end"] = os.getloadavg()
     print(write_report(res, args.out))
 
