@@ -8,6 +8,7 @@ server: the page needs nothing from the internet (see scripts/demo_assets.sh).
 """
 from __future__ import annotations
 
+import reacton.ipywidgets as rw
 import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
@@ -37,10 +38,10 @@ def status_lines(model: DemoModel) -> tuple[str, str, str]:
 
 @solara.component
 def Picture(picture, tick: int, name: str):
-    """A picture object's current PNG; re-encoded only when the tick (or picture) changes."""
-    fig = solara.use_memo(picture.update, [picture, tick])
+    """A picture's current PNG; rendered only when the tick (or the picture) changes."""
+    png = solara.use_memo(picture.png, [picture, tick])
     with solara.Div(classes=[f"demo-chart-{name}"]):
-        solara.FigureMatplotlib(fig, dependencies=[picture, tick], format="png")
+        rw.Image(value=png, format="png")
 
 
 @solara.component
@@ -63,20 +64,27 @@ def NetworkPanel(model: DemoModel):
         Picture(picture, model.tick, "network")
 
 
-def _chart(name: str):
-    cls = PICTURES[name]
-
-    def chart(model: DemoModel):
-        update_counter.get()
-        picture = solara.use_memo(lambda: cls(model), [model])
-        Picture(picture, model.tick, name)
-
-    return chart
+@solara.component
+def BelieversChart(model: DemoModel):
+    update_counter.get()
+    picture = solara.use_memo(lambda: PICTURES["believers"](model), [model])
+    Picture(picture, model.tick, "believers")
 
 
-BelieversChart = solara.component(_chart("believers"))
-OpinionChart = solara.component(_chart("opinion"))
-ReachChart = solara.component(_chart("reach"))
+@solara.component
+def OpinionChart(model: DemoModel):
+    update_counter.get()
+    picture = solara.use_memo(lambda: PICTURES["opinion"](model), [model])
+    Picture(picture, model.tick, "opinion")
+
+
+@solara.component
+def ReachChart(model: DemoModel):
+    update_counter.get()
+    picture = solara.use_memo(lambda: PICTURES["reach"](model), [model])
+    Picture(picture, model.tick, "reach")
+
+
 COMPONENTS = [NetworkPanel, BelieversChart, OpinionChart, ReachChart]
 
 

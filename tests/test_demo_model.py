@@ -2,8 +2,6 @@
 the network laid out once, the live pictures, the stop at the horizon."""
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
 
@@ -116,20 +114,14 @@ def test_same_inputs_same_world():
     assert np.array_equal(a.view.user_xy, b.view.user_xy)
 
 
-def _png(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
-
-
 def test_pictures_follow_the_model(model):
     net = NetworkPicture(model, OPINION)
     story = NetworkPicture(model, model.world.narr_label[0])
     charts = [cls(model) for cls in PICTURES.values()]
-    before = [_png(p.update()) for p in (net, story, *charts)]
+    before = [p.png() for p in (net, story, *charts)]
     for _ in range(12):
         model.step()
-    after = [_png(p.update()) for p in (net, story, *charts)]
+    after = [p.png() for p in (net, story, *charts)]
     assert all(x != y for x, y in zip(before, after))
     assert all(len(line.get_xdata()) == model.metrics.ticks_done for p in charts for line in p.lines)
     assert np.allclose(net.users.get_array(), model.crowd.opinion[model.view.users])

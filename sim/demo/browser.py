@@ -161,10 +161,12 @@ class DemoPage:
         for _ in range(abs(presses)):
             handle.press("ArrowRight" if presses > 0 else "ArrowLeft")
         handle.blur()
+        time.sleep(0.5)  # let the new value reach the server before the next click
         return self.slider_value(label)
 
     def toggle(self, label: str) -> None:
         self.page.get_by_label(label, exact=True).click(force=True)
+        time.sleep(0.3)  # as for sliders: the change reaches the server before the next click
 
     def select(self, label: str, option: str) -> None:
         self.page.locator(".v-select", has_text=label).click()
