@@ -131,6 +131,15 @@ def test_actor_accounts_are_hubs_inside_their_hosts(social):
             assert inside >= 1 - outside - 0.02, actor.name
 
 
+def test_social_graph_does_not_depend_on_thread_count(social, monkeypatch):
+    import sim.graph.social as social_mod
+
+    a = Social(social.cfg, n=5000).g
+    monkeypatch.setattr(social_mod.os, "cpu_count", lambda: 1)
+    b = Social(social.cfg, n=5000).g
+    assert (a != b).nnz == 0
+
+
 def test_social_generation_has_no_per_edge_python_loop(make_cfg, social):
     """Python line events while generating: a per-edge or per-user loop would make them
     grow with the graph; they must stay flat from 5000 to 50,000 users (10x the edges)."""

@@ -19,6 +19,8 @@ from sim.model import InfoWarModel
 from sim.reference import ReferenceModel
 from sim.world import compile_world
 
+STRATEGIES = ["strategy@home=[rapid_response,volunteer_campaign,prebunking]",
+              "strategy@rival=[bot_flooding]", "home.volunteer_campaign.volunteers=20"]
 ALPHA = 0.01  # family-wise false-alarm rate of one comparison (all outcomes together)
 
 
@@ -122,10 +124,19 @@ def test_comparison_catches_a_wrong_rule():
     """Doubling beta in the reference only must be detected (the test has power)."""
     cfg = small_config(300, 7)
     wrong = small_config(300, 7, [f"spread.beta={2 * cfg.spread.beta}"])
-    assert compare(cfg, range(20), wrong)
+    assert compare(cfg, range(12), wrong)
+
+
+def test_reference_matches_kernel_with_strategies():
+    """Strategies act on both alike: volunteers' gaffes, promoted warnings delivered
+    directly, debunks posted on detection, flooding bots."""
+    cfg = small_config(300, 7, STRATEGIES)
+    bad = compare(cfg, range(30))
+    assert not bad, "kernel and reference disagree:\n" + "\n".join(bad)
 
 
 @pytest.mark.slow
-def test_reference_matches_kernel_larger():
-    bad = compare(small_config(800, 14), range(120))
+@pytest.mark.parametrize("extra", [[], STRATEGIES], ids=["plain", "strategies"])
+def test_reference_matches_kernel_larger(extra):
+    bad = compare(small_config(800, 14, extra), range(120))
     assert not bad, "kernel and reference disagree:\n" + "\n".join(bad)

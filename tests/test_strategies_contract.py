@@ -57,34 +57,52 @@ def reach(side: str) -> Callable:
     return lambda r: r.summary["reach"][side]
 
 
-def believers_at_end(narrs: list[str]) -> Callable:
+def believer_days(narrs: list[str]) -> Callable:
+    return lambda r: float(r.timeseries[[f"believers_{k}" for k in narrs]].sum().sum())
+
+
+def protected_at_end(k: str) -> Callable:
+    """Users inoculated against, or rejecting, narrative k at the end."""
     def f(r) -> float:
         ts = r.timeseries
-        return float(ts[ts["tick"] == ts["tick"].max()][[f"believers_{k}" for k in narrs]].sum().sum())
+        return float(ts[ts["tick"] == ts["tick"].max()][[f"inoculated_{k}", f"rejecters_{k}"]].sum().sum())
     return f
 
 
-# name -> (parameters making it matter, outcome, expected sign of (with - without))
-EXPECT: dict[str, tuple[dict, Callable, int]] = {
-    "rapid_response": (dict(delay_hours=1, posts_per_hour=2, translation_capacity=6, budget=3000),
-                       auc("rival_fake"), -1),
-    "multilingual": ({}, reads(HOME, ["intl_turkey", "intl_russia", "intl_france"]), +1),
-    "volunteer_campaign": ({}, reach("home"), +1),
-    "diaspora_mobilization": ({}, reads(HOME, INTL), +1),
-    "ngo_appeals": (dict(lag_days=0.5, appeals_per_day=12, network=0.1), reads(HOME, INTL), +1),
-    "prebunking": (dict(posts_per_day=48, overlap_days=3, budget=2000), auc("rival_fake"), -1),
-    "training": (dict(ramp_days=0, quality_gain=0.5), believers_at_end(HOME), +1),
-    "coordination": (dict(vetting=1.0), auc("home_fake"), -1),
-    "targeting": (dict(share=1.0), reads(HOME, INTL), +1),
-    "platform_shutdown": ({}, reads(HOME + RIVAL, ["home_domestic"]), -1),
-    "bot_flooding": ({}, reach("rival"), +1),
-    "infiltration": (dict(rate=50), reach("rival"), +1),
-    "deception": (dict(share=1.0), auc("rival_fake"), +1),
-    "account_hijack": (dict(start_day=0.5, end_day=2.5, accounts=3, posts_per_day=48,
-                            targets=["head_of_state", "ministry"]),
-                       reads(RIVAL, ["home_domestic", "home_diaspora"]), +1),
-    "hub_targeting": (dict(mentions_per_day=24), auc("rival_fake"), +1),
+@dataclasses.dataclass(frozen=True)
+class Expect:
+    """Parameters that make the strategy matter in the test world, the outcome it should
+    move and the sign of (with - without); ``world``: other strategies present in both
+    arms (name -> parameters), for a strategy that works on what another one does."""
+
+    params: dict
+    outcome: Callable
+    sign: int
+    world: dict = dataclasses.field(default_factory=dict)
+
+
+SLOPPY_VOLUNTEERS = {"volunteer_campaign": dict(volunteers=300, quality=0.2, gaffe_prob=0.3)}
+EXPECT: dict[str, Expect] = {
+    "rapid_response": Expect(dict(delay_hours=1, posts_per_hour=2, translation_capacity=6, budget=3000),
+                             auc("rival_fake"), -1),
+    "multilingual": Expect({}, reads(HOME, ["intl_turkey", "intl_russia", "intl_france"]), +1),
+    "volunteer_campaign": Expect({}, reach("home"), +1),
+    "diaspora_mobilization": Expect({}, reads(HOME, INTL), +1),
+    "ngo_appeals": Expect(dict(lag_days=0.5, appeals_per_day=12, network=0.1), reads(HOME, INTL), +1),
+    "prebunking": Expect(dict(posts_per_day=48, overlap_days=3, budget=2000), protected_at_end("rival_fake"), +1),
+    "training": Expect(dict(ramp_days=0, gaffe_reduction=0.9), believer_days(HOME), +1, SLOPPY_VOLUNTEERS),
+    "coordination": Expect(dict(vetting=1.0), auc("home_fake"), -1),
+    "targeting": Expect(dict(share=1.0), reads(HOME, INTL), +1),
+    "platform_shutdown": Expect({}, reads(HOME + RIVAL, ["home_domestic"]), -1),
+    "bot_flooding": Expect({}, reach("rival"), +1),
+    "infiltration": Expect(dict(rate=50), reach("rival"), +1),
+    "deception": Expect(dict(share=1.0), auc("rival_fake"), +1),
+    "account_hijack": Expect(dict(start_day=0.5, end_day=2.5, accounts=3, posts_per_day=48,
+                                  targets=["head_of_state", "ministry"]),
+                             reads(RIVAL, ["home_domestic", "home_diaspora"]), +1),
+    "hub_targeting": Expect(dict(mentions_per_day=24), auc("rival_fake"), +1),
 }
+NEUTRAL = Expect({}, reach("home"), 0)  # for a strategy that has not declared its effect
 
 
 # -- runs (cached: the contract tests share baselines and runs) --------------------------
@@ -105,22 +123,29 @@ def world():
     return base, configs
 
 
-def configure(world, name: str | None, seed: int, **params):
+def configure(world, chosen: dict, seed: int):
+    """The test world with the ``chosen`` strategies (name -> parameters)."""
     base, configs = world
     cfg = copy.deepcopy(base)
     cfg.seed = seed
-    if name is not None:
-        cfg.strategies[side_of(name)] = {name: dataclasses.replace(configs[name], **params)}
+    for name, params in chosen.items():
+        cfg.strategies[side_of(name)][name] = dataclasses.replace(configs[name], **params)
     return cfg
 
 
-def run(world, name: str | None, seed: int, **params):
+def run(world, chosen: dict, seed: int):
     from sim.api import run as api_run
 
-    key = (name, seed, tuple(sorted((k, repr(v)) for k, v in params.items())))
+    key = (seed, repr(sorted((n, sorted(p.items())) for n, p in chosen.items())))
     if key not in _RUNS:
-        _RUNS[key] = api_run(configure(world, name, seed, **params))
+        _RUNS[key] = api_run(configure(world, chosen, seed))
     return _RUNS[key]
+
+
+def arms(name: str, **extra) -> tuple[dict, dict]:
+    """(without, with) strategy selections for the paired comparison of ``name``."""
+    e = EXPECT.get(name, NEUTRAL)
+    return dict(e.world), {**e.world, name: {**e.params, **extra}}
 
 
 # -- metadata and config ----------------------------------------------------------------
@@ -189,9 +214,9 @@ def _same_outputs(a, b) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_zero_budget_is_bit_identical_to_off(name: str, world) -> None:
-    params = EXPECT.get(name, ({},))[0]
-    zero = run(world, name, SEEDS[0], **{**params, "budget": 0.0})
-    _same_outputs(zero, run(world, None, SEEDS[0]))
+    without, zero_arm = arms(name, budget=0.0)
+    zero = run(world, zero_arm, SEEDS[0])
+    _same_outputs(zero, run(world, without, SEEDS[0]))
     assert zero.summary["cost"][side_of(name)]["strategies"][name] == 0
 
 
@@ -209,16 +234,16 @@ def test_own_stream_only_deterministic_and_costed(name: str, world) -> None:
     within its budget."""
     from sim.model import InfoWarModel
 
-    params = EXPECT.get(name, ({},))[0]
+    without, with_ = arms(name)
     side = side_of(name)
     own = f"strategy/{side}/{name}"
-    off = InfoWarModel(configure(world, None, SEEDS[0]))
-    model = InfoWarModel(configure(world, name, SEEDS[0], **params))
+    off = InfoWarModel(configure(world, without, SEEDS[0]))
+    model = InfoWarModel(configure(world, with_, SEEDS[0]))
     assert set(model.streams.names()) == set(off.streams.names()) | {own}
     assert _stream_states(model, own) == _stream_states(off, own), "setup() drew from another stream"
     for a, b in ((model.crowd.opinion, off.crowd.opinion), (model.followers.indices, off.followers.indices)):
         assert np.array_equal(a, b)
-    strat = model.strategies[0]
+    strat = next(s for s in model.strategies if s.name == name)
     for hook in ("act", "revise"):
         inner = getattr(strat, hook)
 
@@ -228,7 +253,7 @@ def test_own_stream_only_deterministic_and_costed(name: str, world) -> None:
             assert _stream_states(model, own) == before, f"{hook}() drew from another stream"
         setattr(strat, hook, guarded)
     model.run()
-    again = run(world, name, SEEDS[0], **params)
+    again = run(world, with_, SEEDS[0])
     pd.testing.assert_frame_equal(model.metrics.timeseries(), again.timeseries, check_exact=True)
     spent = again.summary["cost"][side]["strategies"][name]
     assert 0 < spent <= strat.cfg.budget + 1e-6
@@ -239,6 +264,7 @@ def test_own_stream_only_deterministic_and_costed(name: str, world) -> None:
 def test_effect_has_the_expected_direction(name: str, world) -> None:
     """Over paired seeds, the mean change of the intended outcome has the expected sign."""
     assert name in EXPECT, f"declare the expected effect of '{name}' in EXPECT"
-    params, outcome, sign = EXPECT[name]
-    diffs = [outcome(run(world, name, s, **params)) - outcome(run(world, None, s)) for s in SEEDS]
-    assert sign * np.mean(diffs) > 0, f"{name}: paired differences {np.round(diffs, 4)}"
+    e = EXPECT[name]
+    without, with_ = arms(name)
+    diffs = [e.outcome(run(world, with_, s)) - e.outcome(run(world, without, s)) for s in SEEDS]
+    assert e.sign * np.mean(diffs) > 0, f"{name}: paired differences {np.round(diffs, 4)}"

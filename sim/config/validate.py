@@ -50,6 +50,8 @@ def _siblings(key: str) -> list[str]:
 def _convert(key: str, schema: type, node: Any) -> Any:
     check_keys(key, schema, node)  # OmegaConf drops keys added with '+' silently
     try:
+        if isinstance(node, DictConfig) and OmegaConf.get_type(node) is schema:
+            return OmegaConf.to_object(node)  # already typed by the group's schema: no merge needed
         merged = OmegaConf.merge(OmegaConf.structured(schema), node if node is not None else {})
         return OmegaConf.to_object(merged)
     except OmegaConfBaseException as e:

@@ -27,6 +27,8 @@ edges; Python loops run only over (language, platform) pools and redraw rounds.
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +40,7 @@ from sim.world import World
 
 SPEAKS_THRESHOLD = 0.2  # a community speaks a language when P(speaks) is above this
 REDRAWS = 3  # rounds that draw again self-loops, duplicates and follows with no pool
+BLOCKS = 4  # follower blocks drawn in parallel (fixed: results must not depend on cores)
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def generate_social(
     want[plats == 0] = 0
     src = np.repeat(np.arange(n, dtype=np.int32), want)
     indptr = np.concatenate(([0], np.cumsum(want))).astype(np.int32)  # < 2**31 follows
-    tgt = _draw(src, want, users, pools, cfg.homophily, rng)
+    tgt = _draw_blocks(want, users, pools, cfg.homophily, rng)
     followers, drop = _assemble(src, tgt, indptr, n)
     kept = _keep(followers, ~drop)
     return _redraw(kept, src[followers.data[drop]], users, pools, cfg.homophily, rng)
@@ -258,10 +261,35 @@ def _guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
     return guide, width
 
 
-def _draw(src, counts, users: _Users, pools: _Pools, homophily: float, rng) -> np.ndarray:
-    """A target per follow of follower ``src`` (-1: no pool). ``counts`` (src = repeat of
-    0..n-1 by counts) lets per-user lookups use np.repeat instead of a gather."""
-    each = (lambda a: np.repeat(a, counts)) if counts is not None else (lambda a: a[src])
+def _draw_blocks(want: np.ndarray, users: _Users, pools: _Pools, homophily: float,
+                 rng: np.random.Generator) -> np.ndarray:
+    """Targets of all follows (follower-major), drawn in ``BLOCKS`` fixed blocks of
+    followers, each with its own child stream, on up to ``BLOCKS`` threads (numpy releases
+    the GIL in these array operations). The blocks and streams do not depend on the
+    number of threads, so the graph is the same on any machine."""
+    n = want.size
+    bounds = np.linspace(0, n, BLOCKS + 1).astype(np.int64)
+    streams = rng.spawn(BLOCKS)
+
+    def block(b: int) -> np.ndarray:
+        lo, hi = bounds[b], bounds[b + 1]
+        return _draw(None, want[lo:hi], users, pools, homophily, streams[b], lo)
+
+    workers = min(BLOCKS, os.cpu_count() or 1)
+    if workers == 1:
+        return np.concatenate([block(b) for b in range(BLOCKS)])
+    with ThreadPoolExecutor(workers) as ex:
+        return np.concatenate(list(ex.map(block, range(BLOCKS))))
+
+
+def _draw(src, counts, users: _Users, pools: _Pools, homophily: float, rng,
+          lo: int = 0) -> np.ndarray:
+    """A target per follow of follower ``src`` (-1: no pool). Or, with ``counts``, of the
+    followers lo, lo + 1, ... making counts[i] follows each (np.repeat, not a gather)."""
+    if counts is not None:
+        each = lambda a: np.repeat(a[lo:lo + counts.size], counts)  # noqa: E731
+    else:
+        each = lambda a: a[src]  # noqa: E731
     comm = each(users.community)
     if homophily < 1.0:
         u = rng.random(comm.size)

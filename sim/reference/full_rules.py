@@ -9,6 +9,7 @@ every loop here is over users or events in Python.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,20 +45,24 @@ class ReferenceModel(InfoWarModel):
         f = self.followers
         self.user_followers = [f.indices[f.indptr[u]:f.indptr[u + 1]].tolist()
                                for u in range(self.crowd.n)]
-        self.posts_now = Posts.empty()
 
     # -- phase 3: feeds built and read ------------------------------------------------
     def read_feeds(self) -> Reads:
         crowd, rng, n = self.crowd, self.ref_rng, self.crowd.n
         active = [rng.random() < float(crowd.activity[u]) for u in range(n)]
-        actor_posts = Posts.concat(self.outbox)
-        posts = Posts.concat([actor_posts, self.queued, *self.user_outbox])
-        self.posts_now = posts
-        visible: list[tuple[int, int]] = []
-        for i in range(len(posts)):
-            for r in self._audience(int(posts.src[i]), i < len(actor_posts)):
-                if active[r] and self._can_read(r, posts, i):
-                    visible.append((r, i))
+        parts: list[Posts] = []
+        visible: list[tuple[int, int]] = []  # (reader, index into the tick's posts)
+        offset = 0
+        for posts, audience in self._channels():
+            if not len(posts):
+                continue
+            for i in range(len(posts)):
+                for r in audience(int(posts.src[i])):
+                    if active[r] and self._can_read(r, posts, i):
+                        visible.append((r, offset + i))
+            parts.append(posts)
+            offset += len(posts)
+        posts = Posts.concat(parts)
         feed = [0] * n  # posts in each reader's feed this tick
         for r, i in visible:
             feed[r] += int(posts.count[i])
@@ -71,10 +76,17 @@ class ReferenceModel(InfoWarModel):
         cols = np.array(out, dtype=np.int32).reshape(-1, 3)
         return Reads(cols[:, 0].copy(), cols[:, 1].copy(), cols[:, 2].copy(), posts)
 
-    def _audience(self, src: int, from_actor: bool) -> list[int]:
-        if from_actor:
-            return self.accounts.followers(src).tolist()
-        return self.user_followers[src]
+    def _channels(self) -> list[tuple[Posts, Callable[[int], list[int]]]]:
+        """This tick's posts with who sees each source: actors' posts reach their accounts'
+        followers, users' posts (reshares, recruits) their followers in the graph, direct
+        posts (ads, mentions placed by strategies) the readers listed with them."""
+        out: list[tuple[Posts, Callable[[int], list[int]]]] = [
+            (Posts.concat(self.outbox), lambda a: self.accounts.followers(a).tolist()),
+            (Posts.concat([self.queued, *self.user_outbox]), lambda u: self.user_followers[u]),
+        ]
+        for posts, indptr, indices in self.direct:
+            out.append((posts, lambda i, p=indptr, x=indices: x[p[i]:p[i + 1]].tolist()))
+        return out
 
     def _can_read(self, r: int, posts: Posts, i: int) -> bool:
         """Shared platform and a language the reader understands."""

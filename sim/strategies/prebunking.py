@@ -3,8 +3,9 @@
 From ``start_day`` until ``overlap_days`` after each rival false story appears, the side
 runs a warning campaign: ``posts_per_day`` promoted warnings (the side's debunk of that
 story), each shown straight to ``reach_per_post`` users of one community the rival's
-pushers of the story target (not the rival's own communities), in that community's main
-language, from the side's most-followed official account. In the kernel a reader who
+pushers of the story target (not the rival's own communities) who are not already won
+over by the rival (opinion beyond world.support_threshold toward it), in that
+community's main language, from the side's most-followed official account. In the kernel a reader who
 takes in a debunk before meeting its target becomes inoculated (belief probability times
 1 - spread.inoculation), and the warning spreads further as readers reshare it. Needs a
 debunk narrative of the rival story in world.narratives.
@@ -19,6 +20,7 @@ import numpy as np
 from sim.config.rules import NONNEG, PROB, check, rng
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.world import side_sign
 from sim.strategies.toolkit import (OFFICIAL, best_language, debunks_of, per_tick, rival_fakes,
                                     send_direct, side_actors, tick_of_day)
 
@@ -97,10 +99,13 @@ class Prebunking(Strategy):
         comm = comms[self.rng.choice(len(comms), n, p=size / size.sum())]
         lang = best_language(m, comm, list(range(len(m.world.languages))))
         plats = int(m.accounts.plats[self.sender])
+        sign, thr = side_sign(self.side), m.world.support_threshold
         readers = []
         for c, lg in zip(comm, lang):  # a handful of warnings per tick
             pool = m.members[c]
-            pool = pool[(((crowd.langs[pool] >> np.uint16(lg)) & 1) == 1) & ((crowd.eff_plats[pool] & plats) != 0)]
+            ok = (((crowd.langs[pool] >> np.uint16(lg)) & 1) == 1) & ((crowd.eff_plats[pool] & plats) != 0)
+            ok &= crowd.opinion[pool] * sign >= -thr  # not already won over by the rival
+            pool = pool[ok]
             size_c = min(len(pool), self.cfg.reach_per_post)
             readers.append(np.sort(self.rng.choice(pool, size_c, replace=False)) if size_c else pool)
         debunks = debunks_of(m, self.side, k)
