@@ -140,9 +140,13 @@ def test_social_graph_does_not_depend_on_thread_count(social, monkeypatch):
     assert (a != b).nnz == 0
 
 
-def test_social_generation_has_no_per_edge_python_loop(make_cfg, social):
+def test_social_generation_has_no_per_edge_python_loop(make_cfg, social, monkeypatch):
     """Python line events while generating: a per-edge or per-user loop would make them
     grow with the graph; they must stay flat from 5000 to 50,000 users (10x the edges)."""
+
+    import sim.graph.social as social_mod
+
+    monkeypatch.setattr(social_mod.os, "cpu_count", lambda: 1)  # settrace sees one thread
 
     def line_events(n: int) -> tuple[int, int]:
         s = Social(make_cfg("graph.n=30000"), n=n)
