@@ -64,7 +64,7 @@ def peak_rss_mb() -> float:
 def execute(sc: Any, h: str, sweep: Path, overrides: list[str], launcher: str) -> dict[str, Any]:
     """Run into a staging dir, add config.json and result.parquet, rename into runs/<hash>."""
     from sim.api import run
-    from sim.outputs import write_json, write_parquet
+    from sim.outputs import write_json
     from sim.sweep.provenance import provenance
 
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -82,7 +82,7 @@ def execute(sc: Any, h: str, sweep: Path, overrides: list[str], launcher: str) -
 
             params.update(doe_params(str(params["doe"])))
         row = store.result_row(params, res.summary, prov)
-        write_parquet(row, staging / store.RESULT)
+        store.write_row(row, staging / store.RESULT)
         committed = store.commit(staging, sweep / store.RUNS / h)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

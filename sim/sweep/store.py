@@ -89,6 +89,21 @@ def result_row(params: dict[str, Any], summary: dict[str, Any],
     return pd.DataFrame([row])
 
 
+def write_row(row: pd.DataFrame, path: Path) -> None:
+    """One small Parquet file, atomically. Per-column footer data (statistics, dictionaries,
+    the pandas/arrow schema copies) would be 5x the row itself, so it is left out: ~20 KB."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(row, preserve_index=False).replace_schema_metadata(None)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    pq.write_table(table, tmp, write_statistics=False, store_schema=False, use_dictionary=False,
+                   compression="none")
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
