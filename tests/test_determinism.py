@@ -186,3 +186,30 @@ def test_streams_depend_only_on_seed_and_name() -> None:
     assert a.get("crowd").random(8).tolist() == b.get("crowd").random(8).tolist()
     assert Streams(3).get("graph").random(8).tolist() != Streams(4).get("graph").random(8).tolist()
     assert Streams(3).get("graph").random(8).tolist() != Streams(3).get("crowd").random(8).tolist()
+
+
+@pytest.mark.parametrize("cores", [1, 3, 16])
+def test_graph_same_on_any_core_count(cores, monkeypatch) -> None:
+    """The social graph is drawn on threads; the result must not depend on how many."""
+    import numpy as np
+
+    import sim.graph.social as social
+    from sim.cli import load
+    from sim.population import build_population
+    from sim.crowd import build_crowd
+    from sim.rng import Streams
+    from sim.world import compile_world
+
+    def graph():
+        cfg = load([*TINY, "graph.n=2000", "seed=6"])
+        streams, world = Streams(cfg.seed), compile_world(cfg)
+        community, graph_fn = build_population(cfg, world, streams)
+        g = graph_fn(build_crowd(world, community, streams.get("crowd")))
+        return g.indptr.copy(), g.indices.copy()
+
+    if "graph" not in _CACHE:
+        monkeypatch.setattr(social.os, "cpu_count", lambda: 1)
+        _CACHE["graph"] = graph()
+    monkeypatch.setattr(social.os, "cpu_count", lambda: cores)
+    got = graph()
+    assert all(np.array_equal(a, b) for a, b in zip(got, _CACHE["graph"]))
