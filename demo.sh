@@ -29,6 +29,8 @@ export SOLARA_ASSETS_PROXY_CACHE_DIR="$(bash scripts/demo_assets.sh "$py")"
 # instead of hanging a classroom page on an unreachable CDN.
 export SOLARA_ASSETS_CDN="http://127.0.0.1:9/"
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE=false
+# Solara warns on every page load over plain http from another host name; harmless here.
+export PYTHONWARNINGS="${PYTHONWARNINGS:+$PYTHONWARNINGS,}ignore:Cookies with samesite:UserWarning"
 export PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}"
 
 if [[ "$host" == 0.0.0.0 ]]; then
