@@ -95,7 +95,7 @@ class AccountHijack(Strategy):
 
     def _take(self) -> None:
         m = self.model
-        accs = np.concatenate([live_accounts(m, a) for a in self.victims]) if self.victims else np.zeros(0, np.int64)
+        accs = np.concatenate([live_accounts(m, a) for a in self.victims] or [np.zeros(0, np.int64)])
         k = min(self.cfg.accounts, len(accs))
         chosen = np.sort(self.rng.choice(accs, k, replace=False)) if k else accs[:0]
         self.taken = chosen[:self.afford(len(chosen), self.cfg.hours_per_account)]

@@ -72,7 +72,7 @@ class Deception(Strategy):
 
     def _disguise(self) -> None:
         m = self.model
-        accs = np.concatenate([live_accounts(m, a) for a in self.bots]) if self.bots else np.zeros(0, np.int64)
+        accs = np.concatenate([live_accounts(m, a) for a in self.bots] or [np.zeros(0, np.int64)])
         chosen = accs[self.rng.random(len(accs)) < self.cfg.share]
         chosen = chosen[:self.afford(len(chosen), self.cfg.hours_per_account)]
         self.disguised, self.original = chosen, m.accounts.kind[chosen].copy()

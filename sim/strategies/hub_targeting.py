@@ -1,10 +1,12 @@
 """Hub targeting: bots aim their stories at the most-followed users of their target audiences.
 
-The ``hubs`` users of the bots' host communities (who read one of the bots' languages) with
-the most followers, weighted by how open they are to the side (the kernel's bounded-
-confidence ``align`` of their opinion at the start), are singled out. Each live bot account sends Poisson(``mentions_per_day``)
-mentions a day, each straight to one random hub, about one of the bots' stories: a hub who
-takes the story in reshares it to a large audience.
+The ``hubs`` users of the bots' host communities who read one of the bots' languages and
+have the most followers, weighted by how open they are to the side (the kernel's
+bounded-confidence ``align`` of their opinion at the start), are singled out. Each live
+bot account sends Poisson(``mentions_per_day``) mentions a day, each straight to one
+random hub, about one of the bots' stories: a hub who takes the story in reshares it to a
+large audience. Hubs already spreading (or done with) a story get no more mentions of it:
+repeats would only bore them (rumour stifling).
 """
 from __future__ import annotations
 

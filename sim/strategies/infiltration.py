@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from sim.config.rules import NONNEG, check, rng
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
 from sim.strategies.toolkit import live_accounts, members, per_tick, side_actors

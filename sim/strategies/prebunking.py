@@ -22,7 +22,7 @@ from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
 from sim.world import side_sign
 from sim.strategies.toolkit import (OFFICIAL, best_language, debunks_of, per_tick, rival_fakes,
-                                    send_direct, side_actors, tick_of_day)
+                                    sample_readers, send_direct, side_actors, tick_of_day)
 
 
 @dataclass
@@ -103,11 +103,8 @@ class Prebunking(Strategy):
         readers = []
         for c, lg in zip(comm, lang):  # a handful of warnings per tick
             pool = m.members[c]
-            ok = (((crowd.langs[pool] >> np.uint16(lg)) & 1) == 1) & ((crowd.eff_plats[pool] & plats) != 0)
-            ok &= crowd.opinion[pool] * sign >= -thr  # not already won over by the rival
-            pool = pool[ok]
-            size_c = min(len(pool), self.cfg.reach_per_post)
-            readers.append(np.sort(self.rng.choice(pool, size_c, replace=False)) if size_c else pool)
+            pool = pool[crowd.opinion[pool] * sign >= -thr]  # not already won over by the rival
+            readers.append(sample_readers(m, pool, int(lg), plats, self.cfg.reach_per_post, self.rng))
         debunks = debunks_of(m, self.side, k)
         narr = debunks[self.rng.integers(len(debunks), size=n)]
         posts = Posts.make(src=np.zeros(n), narr=narr, lang=lang, count=1, quality=self.cfg.quality,

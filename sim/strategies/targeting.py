@@ -18,7 +18,7 @@ import numpy as np
 from sim.config.rules import NONNEG, PROB, check, rng
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
-from sim.strategies.toolkit import OFFICIAL, communities, members, send_direct
+from sim.strategies.toolkit import OFFICIAL, communities, members, sample_readers, send_direct
 
 
 @dataclass
@@ -78,15 +78,10 @@ class Targeting(Strategy):
         rows = np.flatnonzero(pick > 0)
         if not len(rows):
             return p
-        crowd = self.model.crowd
         ads = p.select(rows)
         ads.count = pick[rows].astype(ads.count.dtype)
-        readers = []
-        for lang, plats in zip(ads.lang, ads.plats):  # a few entries per actor and tick
-            ok = undecided[(((crowd.langs[undecided] >> np.uint16(lang)) & 1) == 1)
-                           & ((crowd.eff_plats[undecided] & plats) != 0)]
-            k = min(len(ok), self.cfg.reach_per_post)
-            readers.append(np.sort(self.rng.choice(ok, k, replace=False)) if k else ok)
+        readers = [sample_readers(self.model, undecided, int(lang), int(plats), self.cfg.reach_per_post,
+                                  self.rng) for lang, plats in zip(ads.lang, ads.plats)]
         ghost = ads.select(np.ones(len(ads), dtype=bool))  # on the timeline, shown to no one
         ghost.plats = np.zeros(len(ghost), dtype=ghost.plats.dtype)
         send_direct(self.model, ads, readers)

@@ -159,6 +159,27 @@ def send_direct(model: "InfoWarModel", posts: Posts, readers: list[np.ndarray] |
     model.direct.append((posts, indptr, indices))
 
 
+def sample_readers(model: "InfoWarModel", pool: np.ndarray, lang: int, plats: int, k: int,
+                   rng: np.random.Generator) -> np.ndarray:
+    """Up to ``k`` users of ``pool`` who read ``lang`` and can reach one of ``plats``, sorted.
+    Candidates are drawn at random and filtered, so the cost is O(k) rather than O(pool);
+    only when too few candidates qualify is the whole pool scanned."""
+    if k <= 0 or not len(pool):
+        return pool[:0]
+    crowd = model.crowd
+
+    def ok(u: np.ndarray) -> np.ndarray:
+        return ((((crowd.langs[u] >> np.uint16(lang)) & 1) == 1)
+                & ((crowd.eff_plats[u] & np.uint8(plats)) != 0))
+
+    cand = rng.choice(pool, min(len(pool), 4 * k + 32), replace=False)
+    got = cand[ok(cand)][:k]
+    if len(got) < k and len(cand) < len(pool):
+        full = pool[ok(pool)]
+        got = rng.choice(full, min(k, len(full)), replace=False)
+    return np.sort(got)
+
+
 def thin(posts: Posts, keep_prob: float | np.ndarray, rng: np.random.Generator) -> tuple[Posts, int]:
     """Keep each single post with ``keep_prob``; returns the thinned batch and how many went."""
     if len(posts) == 0:
