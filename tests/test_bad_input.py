@@ -54,6 +54,7 @@ CASES: list[tuple[str, list[str], str, str]] = [
     ("zero-attention", ["spread.attention=0"], "spread.attention", "allowed: an integer >= 1"),
     ("nan-prob", ["spread.forget=nan"], "spread.forget", "allowed: a probability"),
     ("negative-seed", ["seed=-1"], "seed", "allowed: an integer in [0"),
+    ("huge-seed", ["seed=99999999999999999999"], "seed", "allowed: an integer in [0"),
     ("zero-degree", ["graph.mean_degree=0"], "graph.mean_degree", "allowed: a number in (0"),
     ("appeal-too-high", ["world.narratives.rival_fake.appeal=9"], "world.narratives.rival_fake.appeal",
      "allowed: a number in [0, 5]"),
@@ -66,6 +67,8 @@ CASES: list[tuple[str, list[str], str, str]] = [
     # inconsistent worlds
     ("narrative-missing-side", ["world.narratives.home_fake.side=neutral"], "world.narratives.home_fake.side",
      "allowed: home, rival"),
+    ("debunk-itself", ["world.narratives.debunk_rival_fake.debunks=debunk_rival_fake"],
+     "world.narratives.debunk_rival_fake.debunks", "allowed: home_claim"),
     ("debunk-missing-narrative", ["world.narratives.debunk_rival_fake.debunks=rival_fak"],
      "world.narratives.debunk_rival_fake.debunks", "did you mean 'rival_fake'"),
     ("community-speaks-nothing", ["population.communities.intl_usa.languages={en:0,fr:0}"],
@@ -95,6 +98,11 @@ CASES: list[tuple[str, list[str], str, str]] = [
      "home.rapid_response.delay_hours", "allowed"),
     ("strategy-param-unknown", ["strategy@home=[rapid_response]", "+home.rapid_response.delay=2"],
      "home.rapid_response.delay", "did you mean 'delay_hours'"),
+    ("strategy-wrong-side", ["strategy@home=[bot_flooding]"], "strategy@home", "rival side only"),
+    ("strategy-unknown-platform", ["strategy@home=[platform_shutdown]", "home.platform_shutdown.platforms=[myspace]"],
+     "home.platform_shutdown.platforms", "allowed: twitter"),
+    ("strategy-negative-budget", ["strategy@home=[rapid_response]", "home.rapid_response.budget=-5"],
+     "home.rapid_response.budget", "allowed: a number >= 0"),
     ("unknown-scenario", ["scenario=karabakh2021"], "scenario", "did you mean 'karabakh2020'"),
     ("unknown-mode", ["mode=sri"], "mode", "did you mean 'sir'"),
     # graph files ({files} is a folder of prepared files)

@@ -35,7 +35,8 @@ def from_omegaconf_error(e: OmegaConfBaseException, prefix: str = "") -> ConfigE
         siblings = _siblings(key)
         if not siblings and key.count(".") >= 2:  # a name-keyed mapping such as languages
             return ConfigError(key, f"unknown key '{leaf}'; a new entry needs a leading '+': +{key}=...")
-        return ConfigError(key, f"unknown key '{leaf}'{did_you_mean(leaf, siblings)}")
+        allowed = f"; allowed: {', '.join(siblings)}" if siblings else ""
+        return ConfigError(key, f"unknown key '{leaf}'{did_you_mean(leaf, siblings)}{allowed}")
     return ConfigError(key or "config", friendly_type_message(msg))
 
 
