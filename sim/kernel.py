@@ -76,11 +76,19 @@ def deliver(crowd: Crowd, batches: list[tuple[Posts, np.ndarray, np.ndarray]],
         return Reads(z, z, z, allposts)
     reader, post = np.concatenate(readers), np.concatenate(pos)
     count = allposts.count[post]
-    feed = np.bincount(reader, weights=count, minlength=crowd.n)
-    p_read = np.minimum(1.0, attention / np.maximum(feed[reader], 1.0))
+    p_read = np.minimum(1.0, attention / np.maximum(feed_sizes(reader, count, crowd.n), 1.0))
     reads = rng.binomial(count, p_read).astype(np.int32)
     keep = reads > 0
     return Reads(reader[keep], reads[keep], post[keep], allposts)
+
+
+def feed_sizes(reader: np.ndarray, count: np.ndarray, n: int) -> np.ndarray:
+    """Posts in each event's reader's feed this tick. With few events, sums over the
+    distinct readers instead of over an n-vector (same sums, same order)."""
+    if len(reader) * 16 < n:
+        _, inv = np.unique(reader, return_inverse=True)
+        return np.bincount(inv, weights=count)[inv]
+    return np.bincount(reader, weights=count, minlength=n)[reader]
 
 
 def conversion_prob(crowd: Crowd, world: World, spread: SpreadConfig, rd: Reads,

@@ -41,7 +41,11 @@ class Metrics:
     def count_reshares(self, queued: Posts) -> None:
         """Credit each queued reshare to the account whose post started the chain."""
         if len(queued):
-            self.reshares += np.bincount(queued.origin, minlength=len(self.reshares))
+            if len(queued) * 16 < len(self.reshares):  # few: touch only their origins
+                u, c = np.unique(queued.origin, return_counts=True)
+                self.reshares[u] += c
+            else:
+                self.reshares += np.bincount(queued.origin, minlength=len(self.reshares))
             self.narr_posts += np.bincount(queued.narr, weights=queued.count,
                                            minlength=len(self.narr_posts)).astype(np.int64)
 
