@@ -40,6 +40,7 @@ from sim.world import World
 
 SPEAKS_THRESHOLD = 0.2  # a community speaks a language when P(speaks) is above this
 REDRAWS = 3  # rounds that draw again self-loops, duplicates and follows with no pool
+GUIDE_BUCKETS = 2  # guide-table buckets per pool slot
 BLOCKS = 4  # follower blocks drawn in parallel (fixed: results must not depend on cores)
 
 
@@ -59,7 +60,7 @@ class _Pools:
     lo: np.ndarray  # float64 (G,)
     span: np.ndarray  # float64 (G,) total fitness of the pool
     resolved: np.ndarray  # int32 (G,) pool that serves draws for g (fallback); -1: none
-    guide: np.ndarray  # int64 (B + 2,)
+    guide: np.ndarray  # int32 (B + 2,)
     width: float
 
 
@@ -70,7 +71,7 @@ class _Users:
     community: np.ndarray  # int32 (n,)
     lang_row: np.ndarray  # int32 (n,) index of the user's language mask among those present
     combo_row: np.ndarray  # int32 (n,) index of its (language mask, platform mask) pair
-    combo_count: np.ndarray  # int32 (n,) number of (language, platform) pairs it has
+    combo_count: np.ndarray  # int32 (D,) number of (language, platform) pairs of a combo
     combo_lp: np.ndarray  # int32 (D * W,) row d, column r -> r-th pair as l * P + p
     cross: np.ndarray  # float64 (C * M * C,) see _cross_table
     n_comm: int
@@ -187,7 +188,7 @@ def _users(community, langs, plats, world: World, bias: float) -> _Users:
     sizes = np.bincount(community, minlength=len(world.communities))
     return _Users(
         community, lang_row.astype(np.int32), combo_row.astype(np.int32),
-        (nl1 * n_p).astype(np.int32)[combo_row], lp.astype(np.int32).ravel(),
+        (nl1 * n_p).astype(np.int32), lp.astype(np.int32).ravel(),
         _cross_table(lang_masks, world, sizes, bias), len(world.communities),
         len(lang_masks), (n_lang + 1) * n_plat, width,
     )
@@ -252,11 +253,12 @@ def _build_pools(community, langs, plats, fitness, world: World) -> _Pools:
 
 
 def _guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
-    """Guide table: bucket b (width w) starts its scan at the first slot with cum > b * w."""
-    n_buckets = max(cum.size, 1)
+    """Guide table: bucket b (width w) starts its scan at the first slot with cum > b * w.
+    GUIDE_BUCKETS buckets per slot keep the scans short; int32 keeps the table small."""
+    n_buckets = max(GUIDE_BUCKETS * cum.size, 1)
     width = (float(cum[-1]) if cum.size else 1.0) / n_buckets
-    bucket = np.minimum((cum / width).astype(np.int64), n_buckets)
-    guide = np.zeros(n_buckets + 2, dtype=np.int64)
+    bucket = np.minimum((cum * (1.0 / width)).astype(np.int64), n_buckets)  # as in _sample
+    guide = np.zeros(n_buckets + 2, dtype=np.int32)
     np.cumsum(np.bincount(bucket, minlength=n_buckets + 1), out=guide[1:])
     return guide, width
 
@@ -284,24 +286,25 @@ def _draw_blocks(want: np.ndarray, users: _Users, pools: _Pools, homophily: floa
 
 def _draw(src, counts, users: _Users, pools: _Pools, homophily: float, rng,
           lo: int = 0) -> np.ndarray:
-    """A target per follow of follower ``src`` (-1: no pool). Or, with ``counts``, of the
-    followers lo, lo + 1, ... making counts[i] follows each (np.repeat, not a gather)."""
-    if counts is not None:
-        each = lambda a: np.repeat(a[lo:lo + counts.size], counts)  # noqa: E731
-    else:
-        each = lambda a: a[src]  # noqa: E731
-    comm = each(users.community)
+    """A target per follow of follower ``src`` (-1: no pool); with ``counts`` instead,
+    of the followers lo, lo + 1, ... making counts[i] follows each. Per-user values are
+    read through ``src`` (sorted, so the reads are sequential)."""
+    if src is None:
+        src = np.repeat(np.arange(lo, lo + counts.size, dtype=np.int32), counts)
+    comm = users.community[src]
     if homophily < 1.0:
-        u = rng.random(comm.size)
+        u = rng.random(src.size, dtype=np.float32)
         out = np.flatnonzero(u >= homophily)
-        key = comm[out] * users.n_mask + each(users.lang_row)[out]
+        key = comm[out] * users.n_mask + users.lang_row[src[out]]
         x = key + (u[out] - homophily) / (1.0 - homophily)
         pick = np.searchsorted(users.cross, x, side="right") - key * users.n_comm
         comm[out] = np.clip(pick, 0, users.n_comm - 1)
-    k = each(users.combo_count)
-    r = (rng.random(comm.size, dtype=np.float32) * k).astype(np.int32)
+    row = users.combo_row[src]
+    k = users.combo_count[row]
+    r = (rng.random(src.size, dtype=np.float32) * k).astype(np.int32)
     np.minimum(r, np.maximum(k - 1, 0), out=r)
-    r += each(users.combo_row) * users.width
+    row *= users.width
+    r += row
     comm *= users.n_lp
     comm += users.combo_lp[r]
     return _sample(pools, pools.resolved[comm], rng)
@@ -310,8 +313,8 @@ def _draw(src, counts, users: _Users, pools: _Pools, homophily: float, rng,
 def _sample(pools: _Pools, g: np.ndarray, rng) -> np.ndarray:
     """A fitness-weighted member of pool g per entry (-1 where g is -1)."""
     x = pools.lo[g] + rng.random(g.size) * pools.span[g]
-    bucket = (x / pools.width).astype(np.int64)
-    slot = pools.guide[np.minimum(bucket, pools.guide.size - 1, out=bucket)]
+    bucket = (x * (1.0 / pools.width)).astype(np.int64)
+    slot = pools.guide[np.minimum(bucket, pools.guide.size - 1, out=bucket)].astype(np.int64)
     todo = np.flatnonzero(pools.cum[slot] <= x)
     while todo.size:  # about one slot per bucket on average
         slot[todo] += 1
