@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 SIDE_COLOURS = ("#1f5fbf", "#c8302b")  # first side blue, second red (as in the opinion map)
 OTHER_SIDE = "#7f7f7f"
+SIDE_SHADES = (("#1f5fbf", "#74a9f0", "#0b3a7a", "#3d8bd9", "#a9c9f5"),  # a side's narratives
+               ("#c8302b", "#f08a85", "#7a1410", "#e0584f", "#f5b7b3"))
 STATE_COLOURS = np.array(["#d4d4d4", "#f06a0c", "#f7b77a", "#8064b4", "#2e9e4f"])  # STATE_NAMES
 COMMUNITY_COLOURS = ("#1f5fbf", "#c8302b", "#6fa0e8", "#ec8a86", "#8c564b", "#9467bd", "#2ca02c",
                      "#bcbd22", "#17becf", "#e377c2", "#7f7f7f", "#ff7f0e")
@@ -35,6 +37,15 @@ NETWORK_SIZE = (5.6, 3.3)  # leaves room for the status lines above it
 
 def side_colour(side: int) -> str:
     return SIDE_COLOURS[side] if side < len(SIDE_COLOURS) else OTHER_SIDE
+
+
+def narrative_colour(narr_side: np.ndarray, k: int) -> str:
+    """The side's colour, a different shade for each of its narratives."""
+    side = int(narr_side[k])
+    if side >= len(SIDE_SHADES):
+        return OTHER_SIDE
+    shades = SIDE_SHADES[side]
+    return shades[int(np.sum(narr_side[:k] == side)) % len(shades)]
 
 
 def colour_options(model: "InfoWarModel") -> list[str]:
@@ -187,7 +198,7 @@ class BelieversPicture(LinePicture):
 
     def styles(self) -> list[dict]:
         w = self.model.world
-        return [{"label": label, "color": side_colour(int(w.narr_side[k])), "lw": 1.4,
+        return [{"label": label, "color": narrative_colour(w.narr_side, k), "lw": 1.4,
                  "ls": "-" if w.narr_true[k] else "--"} for k, label in enumerate(w.narr_label)]
 
     def series(self) -> np.ndarray:
