@@ -8,7 +8,8 @@ errors of the seed-mean statistics. The study lives in an Optuna journal file un
 results/karabakh2020/calibration/, so an interrupted calibration resumes where it
 stopped. The best parameters are then re-run on fresh seeds (not those fitted on) and
 results/karabakh2020/calibration.md reports each target with its 95% CI.
-``--apply`` writes the fitted values into conf/scenario/karabakh2020.yaml.
+``--apply`` writes the fitted values to conf/fitted/karabakh2020.yaml, which the scenario
+merges after its own values (so they are its defaults).
 
     PYTHONPATH=. python experiments/calibrate.py --trials 30 --seeds 2 --apply
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import sys
 import time
 from pathlib import Path
@@ -34,8 +34,7 @@ from sim.analysis.stats import mean_ci  # noqa: E402
 from sim.analysis.thesis import THESIS_TARGETS  # noqa: E402
 
 OUT = ROOT / "results" / "karabakh2020"
-SCENARIO = ROOT / "conf" / "scenario" / "karabakh2020.yaml"
-FITTED_START, FITTED_END = "# >>> fitted", "# <<< fitted"
+FITTED = ROOT / "conf" / "fitted" / "karabakh2020.yaml"  # the scenario's defaults list includes it
 # (override key, low, high, log scale): what the documents do not pin down
 SPACE = [
     ("actors.groups.Azpresident.followers", 0.05, 0.9, True),  # its follower count is not in FACTS
@@ -94,7 +93,7 @@ def open_study(path: Path, name: str) -> optuna.Study:
 
 
 def fitted_block(params: dict[str, float]) -> str:
-    """The scenario's fitted values as nested YAML (one flow mapping per top key)."""
+    """The fitted values as a ``# @package _global_`` YAML file (one flow mapping per top key)."""
     tree: dict = {}
     for key, v in params.items():
         node = tree
@@ -105,19 +104,17 @@ def fitted_block(params: dict[str, float]) -> str:
 
     def flow(d) -> str:
         return "{" + ", ".join(f"{k}: {flow(v) if isinstance(v, dict) else v}" for k, v in d.items()) + "}"
-    lines = [FITTED_START + " by experiments/calibrate.py (results/karabakh2020/calibration.md)"]
-    lines += [f"{k}: {flow(v)}" for k, v in tree.items()]
-    return "\n".join([*lines, FITTED_END])
+    lines = ["# @package _global_",
+             "# Written by experiments/calibrate.py --apply (results/karabakh2020/calibration.md); "
+             "do not edit by hand."]
+    return "\n".join([*lines, *(f"{k}: {flow(v)}" for k, v in tree.items())]) + "\n"
 
 
 def apply_fitted(params: dict[str, float]) -> None:
-    text = SCENARIO.read_text()
-    block = fitted_block(params)
-    pat = re.compile(re.escape(FITTED_START) + r".*?" + re.escape(FITTED_END), re.S)
-    text = pat.sub(lambda _: block, text) if pat.search(text) else text.rstrip("\n") + "\n" + block + "\n"
+    """Write conf/fitted/karabakh2020.yaml, which the scenario merges after its own values."""
     from sim.outputs import atomic_write_bytes
 
-    atomic_write_bytes(SCENARIO, text.encode())
+    atomic_write_bytes(FITTED, fitted_block(params).encode())
 
 
 def write_report(study: optuna.Study, evals: dict[float, pd.DataFrame], args, minutes: float) -> Path:
@@ -147,8 +144,10 @@ def write_report(study: optuna.Study, evals: dict[float, pd.DataFrame], args, mi
     for t in top:
         lines.append(f"| {t.number} | {t.value:.4f} | "
                      + " | ".join(f"{t.user_attrs.get(k, math.nan):.2f}" for k in THESIS_TARGETS) + " |")
+    scales = " ".join(map(str, args.eval_scales or [args.scale]))
     lines += ["", "Reproduce: `PYTHONPATH=. python experiments/calibrate.py "
-              f"--trials {args.trials} --seeds {args.seeds} --scale {args.scale} --apply` "
+              f"--trials {args.trials} --seeds {args.seeds} --scale {args.scale} --eval-scales {scales} "
+              f"--eval-seeds {args.eval_seeds} --apply` "
               "(resumes from the journal; delete it to start over).", ""]
     path = OUT / "calibration.md"
     atomic_write_bytes(path, "\n".join(lines).encode())
@@ -165,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="scales to evaluate the fit at (default: the fitting scale)")
     ap.add_argument("--jobs", type=int, default=2, help="parallel runs (joblib)")
     ap.add_argument("--storage", type=Path, default=OUT / "calibration" / "optuna.journal")
-    ap.add_argument("--apply", action="store_true", help="write the fit into the scenario yaml")
+    ap.add_argument("--apply", action="store_true", help="write the fit to conf/fitted/karabakh2020.yaml")
     args = ap.parse_args(argv)
     args.storage = args.storage.resolve()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -190,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {write_report(study, evals, args, (time.time() - t0) / 60)}")
     if args.apply:
         apply_fitted(params)
-        print(f"fitted values written to {SCENARIO.relative_to(ROOT)}")
+        print(f"fitted values written to {FITTED.relative_to(ROOT)}")
     return 0
 
 

@@ -93,4 +93,12 @@ def test_fitted_block_is_nested_yaml():
     spec.loader.exec_module(cal)
     block = cal.fitted_block({"spread.beta": 0.123456, "actors.groups.Azpresident.followers": 0.3})
     doc = yaml.safe_load(block)
+    assert block.startswith("# @package _global_\n")
     assert doc == {"spread": {"beta": 0.1235}, "actors": {"groups": {"Azpresident": {"followers": 0.3}}}}
+
+
+def test_fitted_values_are_the_defaults(make_cfg):
+    fitted = yaml.safe_load((CONF / "fitted" / "karabakh2020.yaml").read_text())
+    cfg = make_cfg("scenario=karabakh2020")
+    assert cfg.spread.beta == fitted["spread"]["beta"]
+    assert cfg.strategies["home"]["platform_shutdown"].vpn_share == fitted["home"]["platform_shutdown"]["vpn_share"]
