@@ -51,7 +51,7 @@ def reference(args, sizes: list[int]) -> list[dict]:
     rows = []
     for n in sizes:
         vec = job(args, "ref-vector", n, args.ref_ticks)
-        mesa, note = {}, ""
+        mesa, note, guess = {}, "", 0.0
         if not args.skip_mesa:
             prev = next((r["mesa"] for r in reversed(rows) if r["mesa"].get("cpu")), None)
             guess = float(np.mean(prev["cpu"])) * n / prev["n"] if prev else 0.0
@@ -62,17 +62,19 @@ def reference(args, sizes: list[int]) -> list[dict]:
                 mesa = job(args, "ref-mesa", n, ticks)
                 if n > 10**5:
                     note = f"first {len(mesa.get('cpu', []))} ticks only"
-        rows.append({"n": n, "vector": vec, "mesa": mesa, "note": note})
+        rows.append({"n": n, "vector": vec, "mesa": mesa, "note": note,
+                     "mesa_guess_s": guess if not mesa.get("cpu") else None})
     return rows
 
 
-def full_model(args, sizes: list[int], scenarios: list[str]) -> list[dict]:
+def full_model(args, sizes: list[int], scenarios: list[str], ticks: int | None = None) -> list[dict]:
     rows = []
     for sc in scenarios:
         for n in sizes:
             if sc != "default" and n > args.max_scenario_users:
                 continue
-            rows.append({"scenario": sc, "n": n, "res": job(args, "full", n, args.full_ticks, sc)})
+            res = job(args, "full", n, ticks or args.full_ticks, sc)
+            rows.append({"scenario": sc, "n": n, "res": res})
     return rows
 
 
@@ -134,6 +136,8 @@ def parse(argv=None) -> argparse.Namespace:
     ap.add_argument("--ref-ticks", type=int, default=200, help="cap on reference-rule ticks")
     ap.add_argument("--mesa-big-ticks", type=int, default=5, help="Mesa ticks above 10^5 users")
     ap.add_argument("--full-ticks", type=int, default=10**9, help="cap on full-model ticks")
+    ap.add_argument("--big-ticks", type=int, default=96, help="ticks of the 10^7-user full run")
+    ap.add_argument("--from-json", type=Path, help="only write the report from saved raw results")
     ap.add_argument("--sweep-runs", type=int, default=6, help="runs per sweep measurement")
     ap.add_argument("--skip-mesa", action="store_true")
     ap.add_argument("--skip-sweep", action="store_true")
@@ -150,26 +154,34 @@ def main(argv=None) -> None:
     from experiments.benchmark_report import write_report
 
     args = parse(argv)
+    if args.from_json:  # re-render a saved (possibly partial) run
+        res = json.loads(args.from_json.read_text())
+        print(write_report(res, args.out))
+        return
     info = machine()
     small = [n for n in (10**4, 10**5, 10**6) if n <= args.max_users]
-    big = small + ([10**7] if args.max_users >= 10**7 and info["available_gib"] > 12 else [])
+    big = [10**7] if args.max_users >= 10**7 and info["available_gib"] > 12 else []
     scenarios = ["default"] + (["karabakh2020"] if (ROOT / "conf/scenario/karabakh2020.yaml").exists() else [])
     print(f"benchmark on {info['cores']} cores, {info['cpu']}", flush=True)
-    res = {"machine": info, "args": {k: str(v) for k, v in vars(args).items()}}
+    res = {"machine": info, "args": {k: str(v) for k, v in vars(args).items()},
+           "reference": [], "full": [], "graph": [], "sweep": []}
     partial = args.out / "benchmark_partial.json"  # raw results so far, if a later step dies
     args.out.mkdir(parents=True, exist_ok=True)
+    # 10^7 last: on a shared machine it is the slowest part, and the rest is kept if it dies.
     steps = [("reference", lambda: reference(args, small)),
-             ("full", lambda: full_model(args, big, scenarios)),
-             ("graph", lambda: graphs(args, [n for n in (10**5, 10**6, 10**7) if n <= args.max_users])),
+             ("full", lambda: full_model(args, small, scenarios)),
+             ("graph", lambda: graphs(args, [n for n in (10**5, 10**6) if n <= args.max_users])),
              ("sweep", lambda: [] if args.skip_sweep else [
                  sweep(args, "default", 1), sweep(args, "default", 2)] + (
-                 [sweep(args, "karabakh2020", 2)] if "karabakh2020" in scenarios else []))]
+                 [sweep(args, "karabakh2020", 2)] if "karabakh2020" in scenarios else [])),
+             ("full", lambda: full_model(args, big, ["default"], args.big_ticks)),
+             ("graph", lambda: graphs(args, big))]
     for name, fn in steps:
-        res[name] = fn()
+        res[name] = res[name] + fn()
         partial.write_text(json.dumps(res))
-    partial.unlink()
     info["load_end"] = os.getloadavg()
     print(write_report(res, args.out))
+    partial.unlink()
 
 
 if __name__ == "__main__":

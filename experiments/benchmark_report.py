@@ -152,6 +152,9 @@ def figures(res: dict, out: Path) -> list[str]:
         pts = [(r["n"], _ms(r[key])) for r in ref if r[key].get("cpu")]
         if pts:
             ax.plot(*zip(*pts), "o-", label=label)
+    guess = [(r["n"], 1e3 * r["mesa_guess_s"]) for r in ref if r.get("mesa_guess_s")]
+    if guess:
+        ax.plot(*zip(*guess), "o", mfc="none", color="C1", label="per-agent Mesa, extrapolated")
     for sc in sorted({r["scenario"] for r in res["full"]}):
         pts = [(r["res"]["users"], _ms(r["res"])) for r in res["full"] if r["scenario"] == sc and "cpu" in r["res"]]
         if pts:

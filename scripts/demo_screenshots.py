@@ -20,7 +20,7 @@ SHOTS = [
     ("overview.png", [], "opinion", 48),
     ("exp1_bots_off.png", [("slider", "Bot volume", -4)], "opinion", DAY7),
     ("exp1_bots_x5.png", [("slider", "Bot volume", 16)], "opinion", DAY7),
-    ("exp2_slow_response.png", [("toggle", "Home side: rapid response", None)], "#FakeAtrocity", DAY7),
+    ("exp2_no_response.png", [], "#FakeAtrocity", DAY7),
     ("exp2_fast_response.png", [("toggle", "Home side: rapid response", None),
                                 ("slider", "Response delay", -22)], "#FakeAtrocity", DAY7),
     ("exp3_shutdown.png", [("toggle", "Home side: platform shutdown", None)], "opinion", DAY7),

@@ -134,3 +134,15 @@ def test_stops_at_the_horizon():
     assert not m.running and m.metrics.ticks_done == m.world.ticks
     m.step()  # a further press is harmless
     assert m.tick == m.world.ticks
+
+
+@pytest.mark.skipif(not (CONF_DIR / "scenario" / "karabakh2020.yaml").exists(),
+                    reason="conf/scenario/karabakh2020.yaml not present")
+def test_a_box_adds_to_the_scenarios_own_strategies():
+    base = base_config("karabakh2020", N)
+    own = list(base.strategies["home"])
+    ov = controls.overrides({"home_rapid_response": True}, base, size_overrides("karabakh2020", N))
+    cfg = load(ov)
+    assert list(cfg.strategies["home"]) == [*own, "rapid_response"] if "rapid_response" not in own \
+        else own
+    assert list(cfg.strategies["rival"]) == list(base.strategies["rival"])

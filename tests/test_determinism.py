@@ -164,15 +164,27 @@ def test_strategy_leaves_other_draws_alone(name, monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("name", _strategies())
-def test_strategy_with_zero_budget_is_bit_identical(name, tmp_path) -> None:
-    base = [*TINY, "seed=9"]
+def test_strategy_with_zero_budget_is_bit_identical(name) -> None:
+    """budget=0 must be a no-op: the same tables, bit for bit, as not enabling it. (The
+    strategy's config is its dataclass defaults with budget=0: no compose per strategy.)"""
+    import copy
+
+    import pandas as pd
+
+    from sim.api import run
+    from sim.cli import load
+    from sim.strategies import REGISTRY
+
     if "off" not in _CACHE:
-        _CACHE["off"] = _run_inprocess(base, tmp_path / "off")
-    off = _CACHE["off"]
-    side = _side(name)
-    zero = _run_inprocess([*base, f"strategy@{side}=[{name}]", f"{side}.{name}.budget=0"], tmp_path / "zero")
-    assert zero["timeseries.parquet"] == off["timeseries.parquet"]
-    assert zero["actors.parquet"] == off["actors.parquet"]
+        cfg = load([*TINY, "seed=9"])
+        _CACHE["off"] = {"cfg": cfg, "run": run(cfg)}
+    base, off = _CACHE["off"]["cfg"], _CACHE["off"]["run"]
+    cfg = copy.deepcopy(base)
+    cfg.strategies[_side(name)] = {name: REGISTRY[name].Config(budget=0.0)}
+    zero = run(cfg)
+    assert [s.name for s in zero.model.strategies] == [name]
+    pd.testing.assert_frame_equal(zero.timeseries, off.timeseries, check_exact=True)
+    pd.testing.assert_frame_equal(zero.actors, off.actors, check_exact=True)
 
 
 def test_streams_depend_only_on_seed_and_name() -> None:

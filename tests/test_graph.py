@@ -319,3 +319,20 @@ def test_loader_id_out_of_range(tmp_path):
     p = write(tmp_path, "e.csv", "source,target\n0,1\n1,12\n")
     with pytest.raises(ConfigError, match=r"node id 12 is out of range for graph.n=10"):
         load_graph(graph_cfg(p, n=10), COMMS)
+
+
+def test_add_follows_inserts_only_new_distinct_follows():
+    from sim.graph.csr import add_follows, keep
+
+    base = sp.csr_array(np.array([[0, 1, 1], [0, 0, 0], [1, 0, 0]], dtype=bool))
+    draws = iter([np.array([0, 2, 1, 1, -1]), np.array([1, 0])])
+    # follower 1 -> 0 new; 2 -> 2 self; 1 -> 1 self; 0 -> 1 new; 2 -> none
+    out = add_follows(keep(base, np.ones(base.nnz, bool)), np.array([1, 2, 1, 0, 2]), 2,
+                      lambda s: next(draws)[: s.size])
+    assert_clean(out)
+    dense = out.toarray()
+    assert dense[0].tolist() == [False, True, True]  # (0 <- 1) was there already
+    assert dense[1].tolist() == [True, False, False]  # 0 follows 1: new
+    assert dense[2].tolist() == [True, False, False]
+    empty = keep(base, np.zeros(base.nnz, bool))
+    assert_clean(add_follows(empty, np.array([0, 1]), 1, lambda s: np.array([1, 0])))

@@ -87,6 +87,7 @@ def analyse_duel(df: pd.DataFrame, out: Path) -> list[str]:
     """Home strategies x rival tactics: mean outcome per cell, and each cell's paired
     difference from 'no defence' under the same attack."""
     df = df.assign(**{c: df[c].map(arm_label) for c in ("strategy@home", "strategy@rival")})
+    df["strategy@rival"] = df["strategy@rival"].replace(NO_STRATEGY, "no tactic")
     lines = ["## Home defences x rival tactics", "",
              f"{df['seed'].nunique()} seeds per cell. Cells: mean outcome; a star marks a cell whose "
              "paired difference from 'none' (no home strategy, same rival tactic) has a 95% CI "
@@ -108,7 +109,7 @@ def analyse_duel(df: pd.DataFrame, out: Path) -> list[str]:
                                out / f"duel_{m.split('.')[-1]}.png", marks=marks))
         lines += [f"### {label}: mean per cell", "", *md_table(mean.round(4).reset_index()), "",
                   f"### {label}: change vs no home strategy under the same tactic", "",
-                  *md_table(diffs.round(4).reset_index().rename(columns={"index": "home strategy"})), ""]
+                  *md_table(diffs.drop(index=NO_STRATEGY, errors="ignore").round(4).reset_index()), ""]
         best = diffs.drop(index=NO_STRATEGY, errors="ignore")
         if len(best) and best.notna().any().any():
             sign = 1 if m == SUPPORT else -1
@@ -190,7 +191,8 @@ def analyse_volunteers(df: pd.DataFrame, out: Path) -> list[str]:
         figs.append(fg.heatmap(mat, f"Change vs no volunteers: {label}\n(* = 95% CI excludes 0)",
                                "change vs 0 volunteers", out / f"volunteers_{m.split('.')[-1]}.png",
                                fmt="{:+.4f}", marks=mk, center=0.0))
-        lines += [f"### {label}: change vs 0 volunteers", "", *md_table(mat.round(4).reset_index()), ""]
+        lines += [f"### {label}: change vs 0 volunteers (columns: post quality)", "",
+                  *md_table(mat.round(4).reset_index()), ""]
         if m == SUPPORT:
             back = [(v, q) for (v, q), s in marks.items() if s and diffs[(v, q)] < 0]
             gain = [(v, q) for (v, q), s in marks.items() if s and diffs[(v, q)] > 0]

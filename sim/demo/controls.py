@@ -149,11 +149,14 @@ def overrides(values: dict[str, Any], base: SimConfig, size: tuple[str, ...]) ->
             out.append(f"actors.groups.{gname}.posts_per_day={_fmt(g.posts_per_day * volume)}")
     for role_i, role in enumerate(ROLES):
         side = base.world.sides[role_i]
-        chosen = [name for key, r, name in toggles() if r == role and values.get(key)]
-        if not chosen:
-            continue
-        plus = "" if side in ROLES else "+"  # config.yaml declares strategy@home/@rival only
-        out.append(f"{plus}strategy@{side}=[{','.join(chosen)}]")
+        # A box adds a strategy to those the scenario already uses (karabakh2020 starts
+        # with its 2020 shutdowns on), so ticking one never drops the scenario's own.
+        own = list(base.strategies.get(side, {}))
+        ticked = [name for key, r, name in toggles() if r == role and values.get(key)]
+        chosen = own + [n for n in ticked if n not in own]
+        if len(chosen) > len(own):
+            plus = "" if side in ROLES else "+"  # config.yaml declares strategy@home/@rival only
+            out.append(f"{plus}strategy@{side}=[{','.join(chosen)}]")
         for k in knobs():
             if k.strategy in chosen and k.key in values and float(values[k.key]) != k.value:
                 out.append(f"{side}.{k.strategy}.{k.field}={_knob_value(k, values[k.key])}")

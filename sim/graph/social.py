@@ -36,6 +36,7 @@ import scipy.sparse as sp
 
 from sim.config.schema import GraphConfig
 from sim.errors import ConfigError
+from sim.graph.csr import add_follows, assemble, keep, rows
 from sim.world import World
 
 SPEAKS_THRESHOLD = 0.2  # a community speaks a language when P(speaks) is above this
@@ -105,15 +106,16 @@ def generate_social(
     src = np.repeat(np.arange(n, dtype=np.int32), want)
     indptr = np.concatenate(([0], np.cumsum(want))).astype(np.int32)  # < 2**31 follows
     tgt = _draw_blocks(want, users, pools, cfg.homophily, rng)
-    followers, drop = _assemble(src, tgt, indptr, n)
-    kept = _keep(followers, ~drop)
-    return _redraw(kept, src[followers.data[drop]], users, pools, cfg.homophily, rng)
+    followers, drop = assemble(src, tgt, indptr, n)
+    redo = src[followers.data[drop]]
+    return add_follows(keep(followers, ~drop), redo, REDRAWS,
+                       lambda s: _draw(s, None, users, pools, cfg.homophily, rng))
 
 
 def platform_layer(followers: sp.csr_array, plats: np.ndarray, p: int) -> sp.csr_array:
     """The edges whose two ends both use platform ``p`` (an index into world.platforms)."""
     on = ((np.asarray(plats).astype(np.int64) >> int(p)) & 1).astype(bool)
-    return _keep(followers, on[_rows(followers)] & on[followers.indices])
+    return keep(followers, on[rows(followers)] & on[followers.indices])
 
 
 def to_networkx(followers: sp.csr_array, community: np.ndarray, world: World):
@@ -125,7 +127,7 @@ def to_networkx(followers: sp.csr_array, community: np.ndarray, world: World):
     names = [world.communities[c] if c >= 0 else "" for c in np.asarray(community).tolist()]
     graph = nx.DiGraph()
     graph.add_nodes_from((i, {"community": name}) for i, name in enumerate(names))
-    graph.add_edges_from(zip(followers.indices.tolist(), _rows(followers).tolist()))
+    graph.add_edges_from(zip(followers.indices.tolist(), rows(followers).tolist()))
     return graph
 
 
@@ -323,88 +325,3 @@ def _sample(pools: _Pools, g: np.ndarray, rng) -> np.ndarray:
     tgt = pools.members[slot]
     tgt[g < 0] = -1
     return tgt
-
-
-def _redraw(kept: sp.csr_array, src: np.ndarray, users: _Users, pools: _Pools, homophily: float,
-            rng: np.random.Generator) -> sp.csr_array:
-    """``kept`` plus new targets for the dropped follows of followers ``src``.
-
-    Each of ``REDRAWS`` rounds keeps the draws that are no self-loop, not already in the
-    graph (a binary search in the target's sorted row) and not repeated among the new
-    follows; the rest are drawn again. The accepted follows are then inserted in place
-    (one O(follows) copy), so the big transpose runs only once."""
-    n = kept.shape[0]
-    new, at = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    for _ in range(REDRAWS):
-        if src.size == 0:
-            break
-        tgt = _draw(src, None, users, pools, homophily, rng)
-        ok = (tgt >= 0) & (tgt != src)
-        key = np.where(ok, tgt, 0).astype(np.int64) * n + src
-        pos = _row_search(kept, np.maximum(tgt, 0), src)
-        ok &= (pos >= kept.indptr[np.maximum(tgt, 0) + 1]) | (kept.indices[np.minimum(pos, kept.nnz - 1)] != src)
-        ok &= ~np.isin(key, new)
-        order = np.argsort(key, kind="stable")
-        repeat = np.zeros(key.size, dtype=bool)
-        repeat[order[1:]] = key[order[1:]] == key[order[:-1]]
-        ok &= ~repeat
-        new, at = np.concatenate([new, key[ok]]), np.concatenate([at, pos[ok]])
-        src = src[~ok]
-    order = np.argsort(new)
-    new, at = new[order], at[order]
-    indices = np.insert(kept.indices, at, (new % n).astype(np.int32))
-    indptr = kept.indptr.astype(np.int64)
-    indptr[1:] += np.cumsum(np.bincount(new // n, minlength=n))
-    out = sp.csr_array((np.ones(indices.size, dtype=bool), indices, indptr.astype(np.int32)),
-                       shape=kept.shape)
-    out.has_canonical_format = True
-    return out
-
-
-def _row_search(a: sp.csr_array, row: np.ndarray, col: np.ndarray) -> np.ndarray:
-    """Per query, the first slot of row ``row`` whose column is >= ``col`` (rows sorted):
-    a vectorized binary search, about log2(longest row) gathers per query."""
-    lo, hi = a.indptr[row].astype(np.int64), a.indptr[row + 1].astype(np.int64)
-    live = np.flatnonzero(lo < hi)
-    while live.size:
-        mid = (lo[live] + hi[live]) // 2
-        right = a.indices[mid] < col[live]
-        lo[live[right]] = mid[right] + 1
-        hi[live[~right]] = mid[~right]
-        live = live[lo[live] < hi[live]]
-    return lo
-
-
-def _assemble(src, tgt, indptr, n: int) -> tuple[sp.csr_array, np.ndarray]:
-    """Follower-major follows -> followers CSR (data = follow slot) and the entries to drop.
-
-    The transpose is scipy's O(nnz) counting sort; followers are visited in order, so rows
-    come out sorted and duplicates sit side by side (the first slot is kept). Follows with
-    no target are parked on the follower itself and dropped as self-loops."""
-    col = np.where(tgt < 0, src, tgt)
-    slots = np.arange(src.size, dtype=np.int32)
-    following = sp.csr_array((slots, col, indptr), shape=(n, n))
-    followers = following.T.tocsr()
-    ind, ptr = followers.indices, followers.indptr
-    drop = np.zeros(ind.size, dtype=bool)
-    np.equal(ind[1:], ind[:-1], out=drop[1:])
-    drop[ptr[:-1][ptr[:-1] < ptr[1:]]] = False
-    drop |= ind == _rows(followers)
-    return followers, drop
-
-
-def _rows(a: sp.csr_array) -> np.ndarray:
-    return np.repeat(np.arange(a.shape[0], dtype=np.int32), np.diff(a.indptr))
-
-
-def _keep(a: sp.csr_array, keep: np.ndarray) -> sp.csr_array:
-    """The CSR with the entries where ``keep`` holds, bool data, int32 indices, canonical."""
-    kept = np.zeros(keep.size + 1, dtype=np.int64)
-    np.cumsum(keep, out=kept[1:])
-    out = sp.csr_array(
-        (np.ones(int(kept[-1]), dtype=bool), a.indices[keep].astype(np.int32, copy=False),
-         kept[a.indptr].astype(np.int32)),
-        shape=a.shape,
-    )
-    out.has_canonical_format = True
-    return out

@@ -45,6 +45,22 @@ def _figure(method: str, indices: pd.DataFrame, path: Path) -> None:
     tmp.replace(path)
 
 
+def _noise_note(method: str, d: pd.DataFrame) -> list[str]:
+    """Say so when the indices are not resolved (seed noise and a small N look like interactions)."""
+    if method == "sobol":
+        unresolved = (d["ST_conf"] > d["ST"]).mean() >= 0.5 or d["ST"].sum() > 1.5
+        detail = f"sum of ST = {d['ST'].sum():.2f}"
+    else:
+        unresolved = (d["mu_star_conf"] > d["mu_star"]).mean() >= 0.5
+        detail = "mu* intervals as wide as mu*"
+    if not unresolved:
+        return []
+    return [f"*Not resolved at this size* ({detail}; intervals as wide as the indices): run-to-run "
+            "noise of a small world with one seed per point enters the variance as if it were "
+            "interaction. Read only the ranking of clearly separated parameters; for firm indices "
+            "use `--n 256 --seeds 4 graph.n=20000` on a cluster (docs/scaling.md).", ""]
+
+
 def sensitivity_report(method: str, problem: Any, indices: pd.DataFrame, df: pd.DataFrame,
                        out: Path, n: int, seeds: int, minutes: float, argv: str) -> Path:
     """results/<method>/report.md + <method>.png."""
@@ -69,6 +85,7 @@ def sensitivity_report(method: str, problem: Any, indices: pd.DataFrame, df: pd.
         lines += [f"## `{o}`", "",
                   f"Across the design: mean {y.mean():.4f}, range [{y.min():.4f}, {y.max():.4f}]. "
                   f"Most influential: `{d['parameter'].iloc[0]}`.", "", md_table(d), ""]
+        lines += _noise_note(method, d)
     if method == "sobol":
         lines += ["S1 is the share of the output's variance due to the parameter alone, ST "
                   "including its interactions (95% bootstrap intervals as `_conf`). Negative or "
