@@ -180,8 +180,9 @@ def main(argv=None) -> None:
         res[name] = res[name] + fn()
         partial.write_text(json.dumps(res))
     info["load_end"] = os.getloadavg()
-    print(write_report(res, args.out))
+    text = write_report(res, args.out)
     partial.unlink()
+    print(text)
 
 
 if __name__ == "__main__":
