@@ -141,8 +141,8 @@ def test_stops_at_the_horizon():
 def test_a_box_adds_to_the_scenarios_own_strategies():
     base = base_config("karabakh2020", N)
     own = list(base.strategies["home"])
-    ov = controls.overrides({"home_rapid_response": True}, base, size_overrides("karabakh2020", N))
-    cfg = load(ov)
-    assert list(cfg.strategies["home"]) == [*own, "rapid_response"] if "rapid_response" not in own \
-        else own
+    assert own and "rapid_response" not in own
+    values = {"world_scenario": "karabakh2020", "home_rapid_response": True}
+    cfg = load(controls.overrides(values, base, size_overrides("karabakh2020", N)))
+    assert list(cfg.strategies["home"]) == [*own, "rapid_response"]
     assert list(cfg.strategies["rival"]) == list(base.strategies["rival"])
