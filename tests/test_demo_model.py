@@ -146,3 +146,14 @@ def test_a_box_adds_to_the_scenarios_own_strategies():
     cfg = load(controls.overrides(values, base, size_overrides("karabakh2020", N)))
     assert list(cfg.strategies["home"]) == [*own, "rapid_response"]
     assert list(cfg.strategies["rival"]) == list(base.strategies["rival"])
+
+
+def test_demo_sh_rejects_unknown_options():
+    import subprocess
+
+    from sim.demo.browser import ROOT
+
+    r = subprocess.run([str(ROOT / "demo.sh"), "--bogus"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "--public" in r.stderr
+    r = subprocess.run([str(ROOT / "demo.sh"), "--help"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0 and "127.0.0.1" in r.stdout and "--public" in r.stdout
