@@ -43,6 +43,8 @@ def main() -> int:
     ap.add_argument("--seeds", type=int, default=1, help="replicate seeds per point (averaged)")
     ap.add_argument("--jobs", type=int, default=2, help="joblib workers")
     ap.add_argument("--design-only", action="store_true", help="write conf/doe/ and stop")
+    ap.add_argument("--analyse-only", action="store_true",
+                    help="skip the sweep: analyse the runs already in results/<method>/_runs")
     ap.add_argument("--out", type=Path, default=None, help="report dir (default results/<method>)")
     args, extra = ap.parse_known_args()
     n = args.n or (32 if args.method == "sobol" else 12)
@@ -55,14 +57,15 @@ def main() -> int:
     if args.design_only:
         return 0
     t0 = time.monotonic()
-    rc = run_sweep(args.method, out / "_runs", args.jobs, args.seeds, extra)
+    rc = 0 if args.analyse_only else run_sweep(args.method, out / "_runs", args.jobs, args.seeds, extra)
     minutes = (time.monotonic() - t0) / 60
     df = load_study(out / "_runs")
     df = df[df["doe"].isin(design["doe"])]
     indices = analyze(args.method, problem, design, df)
     indices.to_csv(out / "indices.csv", index=False)
-    report = sensitivity_report(args.method, problem, indices, df, out, n, args.seeds, minutes,
-                                " ".join(sys.argv[1:]))
+    argv = " ".join(a for a in sys.argv[1:] if a != "--analyse-only")
+    report = sensitivity_report(args.method, problem, indices, df, out, n, args.seeds,
+                                None if args.analyse_only else minutes, argv)
     print(f"wrote {report}", file=sys.stderr)
     return rc
 

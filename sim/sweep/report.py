@@ -45,6 +45,16 @@ def _figure(method: str, indices: pd.DataFrame, path: Path) -> None:
     tmp.replace(path)
 
 
+def _span(df: pd.DataFrame) -> str:
+    """How long the runs took: first start to last finish, and their summed CPU time."""
+    start = pd.to_datetime(df["prov.started_utc"])
+    end = start + pd.to_timedelta(df["prov.wall_s"], unit="s")
+    text = f"runs spanned {(end.max() - start.min()).total_seconds() / 60:.1f} min"
+    if "prov.cpu_s" in df and df["prov.cpu_s"].notna().any():
+        text += f" using {df['prov.cpu_s'].sum() / 60:.1f} CPU min"
+    return text
+
+
 def _noise_note(method: str, d: pd.DataFrame) -> list[str]:
     """Say so when the indices are not resolved (seed noise and a small N look like interactions)."""
     if method == "sobol":
@@ -62,7 +72,7 @@ def _noise_note(method: str, d: pd.DataFrame) -> list[str]:
 
 
 def sensitivity_report(method: str, problem: Any, indices: pd.DataFrame, df: pd.DataFrame,
-                       out: Path, n: int, seeds: int, minutes: float, argv: str) -> Path:
+                       out: Path, n: int, seeds: int, minutes: float | None, argv: str) -> Path:
     """results/<method>/report.md + <method>.png."""
     from sim.outputs import atomic_write_bytes
 
@@ -74,7 +84,8 @@ def sensitivity_report(method: str, problem: Any, indices: pd.DataFrame, df: pd.
              "",
              f"{len(df)} runs ({df['doe'].nunique()} design points x {seeds} seed(s); base sample "
              f"n={n}) on {int(df['users'].iloc[0]):,}-user worlds of {float(df['days'].iloc[0]):g} days; "
-             f"sweep wall time {minutes:.1f} min. Runs: `{(out / '_runs').name}/` "
+             f"{_span(df)}{'' if minutes is None else f'; the command took {minutes:.1f} min'}. "
+             f"Runs: `{(out / '_runs').name}/` "
              "(load with `sim.sweep.load_study`). Design: `design.csv`; indices: `indices.csv`.", "",
              "Parameters and ranges (uniform): " +
              ", ".join(f"`{k}` [{lo:g}, {hi:g}]" for k, (lo, hi) in problem.bounds.items()) + ".", "",
