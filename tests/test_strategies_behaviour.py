@@ -175,8 +175,9 @@ def test_deception_disguises_bots_until_the_upkeep_is_unpaid(tiny) -> None:
 
 
 # -- sanity checks of the model as a whole (slow) ------------------------------------------
-SANITY = ["graph.n=4000", "world.horizon_days=6", "output.figures=false", "output.progress=false"]
-SEEDS = range(10)
+# A contested world: the rival's bots have audiences and its false story is catchy.
+SANITY = ["graph.n=4000", "world.horizon_days=6", "output.figures=false", "output.progress=false",
+          "actors.groups.rival_bots.followers=0.02", "world.narratives.rival_fake.appeal=2.0"]
 
 
 @pytest.fixture(scope="module")
@@ -190,12 +191,12 @@ def sanity():
     return base, configs
 
 
-def paired(sanity, home: dict, outcome) -> np.ndarray:
+def paired(sanity, home: dict, outcome, seeds: int = 10) -> np.ndarray:
     """outcome(with strategies) - outcome(without), one per seed."""
     from sim.api import run
 
     out = []
-    for s in SEEDS:
+    for s in range(seeds):
         out.append(outcome(run(with_(sanity, s, home=home))) - outcome(run(with_(sanity, s))))
     return np.array(out)
 
@@ -208,8 +209,8 @@ def _reads(res, narrs, comms) -> float:
 @pytest.mark.slow
 def test_faster_response_lowers_misinformation_auc_on_average(sanity) -> None:
     auc = lambda r: r.summary["misinformation"]["rival_fake"]["auc"]  # noqa: E731
-    fast = paired(sanity, {"rapid_response": {"delay_hours": 1, "budget": 2000}}, auc)
-    slow = paired(sanity, {"rapid_response": {"delay_hours": 48, "budget": 2000}}, auc)
+    fast = paired(sanity, {"rapid_response": {"delay_hours": 1, "budget": 2000}}, auc, seeds=20)
+    slow = paired(sanity, {"rapid_response": {"delay_hours": 48, "budget": 2000}}, auc, seeds=20)
     assert fast.mean() < 0 and fast.mean() < slow.mean()
 
 

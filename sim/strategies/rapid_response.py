@@ -3,10 +3,10 @@
 A monitoring cell detects each rival false narrative that the side has a debunk for,
 ``delay_hours`` after it appears or as soon as its prevalence (believers / users) passes
 ``threshold``, whichever is first. From then on, every official account of the side whose
-actor targets a community where the story has been seen posts debunks aimed there while
-anybody still spreads the story, in the community's best language among the account's own
-plus up to ``translation_capacity`` translated languages (chosen for the largest affected
-audience the own ones miss).
+actor targets a community where the story has been seen posts debunks aimed there for as
+long as the budget lasts (its pushers may keep posting it), in the community's best
+language among the account's own plus up to ``translation_capacity`` translated languages
+(chosen for the largest affected audience the own ones miss).
 """
 from __future__ import annotations
 
@@ -78,8 +78,7 @@ class RapidResponse(Strategy):
             for a in self.actors:
                 self.lang_mask[a.accounts] = sum(1 << lang for lang in set(a.languages))
         for k in sorted(self.detected):
-            if self.model.tally.states[k, SHARING].sum() > 0:  # stand down once nobody spreads it
-                self._respond(k)
+            self._respond(k)
 
     def _detect(self) -> None:
         m, w = self.model, self.model.world
