@@ -74,7 +74,7 @@ def curve(stats: pd.DataFrame, x: str, xlabel: str, ylabel: str, title: str, pat
     groups = stats.groupby(group) if group else [(None, stats)]
     for g, s in groups:
         s = s.sort_values(x)
-        lab = f"{group} = {g}" if group else "strategy on (mean)"
+        lab = f"{group} = {g}" if group else "mean over seeds"
         ax.plot(s[x], s["mean"], marker="o", label=lab)
         ax.fill_between(s[x], s["lo"], s["hi"], alpha=0.2)
     if baseline is not None:
@@ -82,9 +82,12 @@ def curve(stats: pd.DataFrame, x: str, xlabel: str, ylabel: str, title: str, pat
         ax.axhline(m, color="black", ls="--", lw=1, label="baseline (strategy off)")
         if np.isfinite(lo):
             ax.axhspan(lo, hi, color="black", alpha=0.08)
+    xs = stats[x].to_numpy(dtype=float)
+    if len(xs) and xs.min() > 0 and xs.max() / xs.min() > 50:
+        ax.set_xscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title + " (95% CI band)")
+    ax.set_title(title + " (95% CI band)", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     return save(fig, path)
@@ -103,8 +106,10 @@ def heatmap(mat: pd.DataFrame, title: str, cbar: str, path: Path, fmt: str = "{:
     for i in range(v.shape[0]):
         for j in range(v.shape[1]):
             star = "*" if marks is not None and bool(marks.iat[i, j]) else ""
+            shade = im.norm(v[i, j]) if np.isfinite(v[i, j]) else 0.5
+            dark = abs(shade - 0.5) > 0.3 if center is not None else shade < 0.6
             ax.text(j, i, fmt.format(v[i, j]) + star, ha="center", va="center", fontsize=8,
-                    color="white" if center is None else "black")
+                    color="white" if dark else "black")
     ax.set_xticks(range(mat.shape[1]), [str(c) for c in mat.columns], rotation=30, ha="right")
     ax.set_yticks(range(mat.shape[0]), [str(r) for r in mat.index])
     ax.set_xlabel(str(mat.columns.name or ""))

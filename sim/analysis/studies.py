@@ -131,7 +131,7 @@ def _curve_study(df: pd.DataFrame, out: Path, x: str, xlabel: str, name: str, ti
     for m, label in METRICS.items():
         st = group_ci(df, "_x", m).rename(columns={"_x": xlabel})
         lines += [f"### {label}", "", *md_table(st.round(4)), ""]
-        figs.append(fg.curve(st.rename(columns={xlabel: "_x"}), "_x", xlabel, label, f"{title}: {label}",
+        figs.append(fg.curve(st.rename(columns={xlabel: "_x"}), "_x", xlabel, label, f"{title}:\n{label}",
                              out / f"{name}_{m.split('.')[-1]}.png"))
     xs = sorted(df["_x"].dropna().unique())
     if len(xs) >= 2:
