@@ -171,14 +171,18 @@ def figures(res: dict, out: Path) -> list[str]:
     if rows:
         fig, ax = plt.subplots(figsize=(7, 4))
         names = list(rows[0]["res"]["phases"])
+        ms = np.array([[1e3 * r["res"]["phases"].get(p, 0.0) for p in names] for r in rows])
+        share = ms / np.maximum(ms.sum(axis=1, keepdims=True), 1e-12)
         bottom = np.zeros(len(rows))
-        for p in names:
-            v = np.array([1e3 * r["res"]["phases"].get(p, 0.0) for r in rows])
-            ax.bar(range(len(rows)), v, bottom=bottom, label=p)
-            bottom += v
+        for j, p in enumerate(names):
+            ax.bar(range(len(rows)), share[:, j], bottom=bottom, label=p)
+            bottom += share[:, j]
+        for i, total in enumerate(ms.sum(axis=1)):
+            ax.text(i, 1.01, f"{total:.3g} ms", ha="center", va="bottom", fontsize=7)
         ax.set_xticks(range(len(rows)), [f"{r['scenario'][:8]}\n{_n(r['n'])}" for r in rows], fontsize=7)
-        ax.set(yscale="log", ylabel="wall ms per tick", title="Time per phase (full model)")
-        ax.legend(fontsize=7)
+        ax.set(ylim=(0, 1.1), ylabel="share of the tick (wall time)",
+               title="Time per phase, full model (label: wall ms per tick)")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         paths.append(_save(fig, out / "benchmark_phases.png"))
         plt.close(fig)
     return paths
