@@ -140,6 +140,27 @@ def targets(res: dict) -> list[str]:
     return ["| target | reached | verdict |", "|---|---|---|", *rows]
 
 
+def bounds() -> list[str]:
+    """What limits each figure (from profiling; see the tables below for the numbers)."""
+    return [
+        "What bounds the figures:",
+        "- *Reference rules.* A tick touches only the follows of the current sharers (push) or of "
+        "the still-unaware users (pull), whichever is fewer, through scipy's compiled CSR kernels; "
+        "at 10^6 that averages a few million follows per tick, near the memory-bound cost of one "
+        "random pass. At 10^4-10^5 users a tick is ~35 numpy/scipy calls on small arrays, so the "
+        "fixed cost of a call (a few microseconds) is about half of it: that, not memory, bounds "
+        "the ratio to the per-agent model, whose own tick is n x 2 Python method calls.",
+        "- *Full model.* Cost per tick follows the events (post x follower pairs reached) plus "
+        "two O(users) passes (drawing who is active, finding the sharers); at 10^4 users the tick "
+        "is dominated by fixed per-call costs, chiefly the actors' posting (one Python call and "
+        "~30 numpy calls per actor and tick; karabakh2020 has 27 actors and 12 narratives).",
+        "- *Sweeps.* A run costs ticks x the fixed per-tick cost above (1,056 hourly ticks for "
+        "karabakh2020) plus the Hydra job and writing its outputs; the CPU-bound projection "
+        "divides the measured CPU seconds per run by 2 workers. On this shared machine the wall "
+        "figures are several times worse because other jobs hold the cores.",
+    ]
+
+
 def figures(res: dict, out: Path) -> list[str]:
     import matplotlib
 
@@ -213,7 +234,7 @@ def write_report(res: dict, out: Path) -> str:
         "wall time also counts waiting for a core). Means are over all ticks of the run. "
         "Memory: `held` is resident memory at the end of the run minus that before the model was "
         "built, `peak` is the process's peak RSS minus the same baseline, both per user.", "",
-        "## Targets", "", *targets(res), "",
+        "## Targets", "", *targets(res), "", *bounds(), "",
         "## 1. Reference rules (BA m=4, two narratives, 0.1% seeds each)", "",
         "Vectorized: `sim/reference/simple_rules.py`; per-agent Mesa: `sim/reference/mesa_rules.py`. "
         "Both run to extinction (no sharer left) or the tick cap. The speed-up divides Mesa's CPU time "
