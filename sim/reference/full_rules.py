@@ -49,28 +49,31 @@ class ReferenceModel(InfoWarModel):
     # -- phase 3: feeds built and read ------------------------------------------------
     def read_feeds(self) -> Reads:
         crowd, rng, n = self.crowd, self.ref_rng, self.crowd.n
-        active = [rng.random() < float(crowd.activity[u]) for u in range(n)]
+        active = [rng.random() < a for a in crowd.activity.tolist()]
+        self._plats, self._langs = crowd.eff_plats.tolist(), crowd.langs.tolist()
         parts: list[Posts] = []
         visible: list[tuple[int, int]] = []  # (reader, index into the tick's posts)
         offset = 0
         for posts, audience in self._channels():
             if not len(posts):
                 continue
+            src, plats, lang = posts.src.tolist(), posts.plats.tolist(), posts.lang.tolist()
             for i in range(len(posts)):
-                for r in audience(int(posts.src[i])):
-                    if active[r] and self._can_read(r, posts, i):
+                for r in audience(src[i]):
+                    if active[r] and self._can_read(r, plats[i], lang[i]):
                         visible.append((r, offset + i))
             parts.append(posts)
             offset += len(posts)
         posts = Posts.concat(parts)
+        count = posts.count.tolist()
         feed = [0] * n  # posts in each reader's feed this tick
         for r, i in visible:
-            feed[r] += int(posts.count[i])
+            feed[r] += count[i]
         attention = self.cfg.spread.attention
         out: list[tuple[int, int, int]] = []
         for r, i in visible:
             p_read = min(1.0, attention / max(feed[r], 1))
-            got = sum(rng.random() < p_read for _ in range(int(posts.count[i])))
+            got = sum(rng.random() < p_read for _ in range(count[i]))
             if got:
                 out.append((r, got, i))
         cols = np.array(out, dtype=np.int32).reshape(-1, 3)
@@ -88,11 +91,9 @@ class ReferenceModel(InfoWarModel):
             out.append((posts, lambda i, p=indptr, x=indices: x[p[i]:p[i + 1]].tolist()))
         return out
 
-    def _can_read(self, r: int, posts: Posts, i: int) -> bool:
-        """Shared platform and a language the reader understands."""
-        c = self.crowd
-        shared = int(c.eff_plats[r]) & int(posts.plats[i])
-        return shared != 0 and (int(c.langs[r]) >> int(posts.lang[i])) & 1 == 1
+    def _can_read(self, r: int, plats: int, lang: int) -> bool:
+        """The reader can reach one of the post's platforms and understands its language."""
+        return self._plats[r] & plats != 0 and (self._langs[r] >> lang) & 1 == 1
 
     # -- phase 4: beliefs and opinions update ----------------------------------------
     def update_beliefs(self, rd: Reads) -> None:
@@ -154,11 +155,12 @@ class ReferenceModel(InfoWarModel):
         stops sharing it with P(forget); reshares reach its followers next tick."""
         crowd, sp, rng = self.crowd, self.cfg.spread, self.ref_rng
         rows: list[tuple[int, int, int]] = []
+        states, activity = crowd.state.T.tolist(), crowd.activity.tolist()  # read-only copies
         for u in range(crowd.n):
-            for k in range(self.world.n_narratives):
-                if crowd.state[k, u] != SHARING:
+            for k, st in enumerate(states[u]):
+                if st != SHARING:
                     continue
-                if rng.random() < float(crowd.activity[u]) * sp.share_prob:
+                if rng.random() < activity[u] * sp.share_prob:
                     o = int(crowd.origin[k, u])
                     rows.append((u, k, o if o >= 0 else u))
                 if rng.random() < sp.forget:
