@@ -70,11 +70,11 @@ def add_follows(kept: sp.csr_array, src: np.ndarray, rounds: int,
         if kept.nnz:
             ok &= (pos >= kept.indptr[t + 1]) | (kept.indices[np.minimum(pos, kept.nnz - 1)] != src)
         key = np.where(ok, t.astype(np.int64) * n + src, -1 - np.arange(src.size))
-        ok &= ~np.isin(key, new)
-        order = np.argsort(key, kind="stable")
-        repeat = np.zeros(key.size, dtype=bool)
-        repeat[order[1:]] = key[order[1:]] == key[order[:-1]]
-        ok &= ~repeat
+        both = np.concatenate([new, key])  # accepted before, then this round's
+        order = np.argsort(both, kind="stable")
+        repeat = np.zeros(both.size, dtype=bool)
+        repeat[order[1:]] = both[order[1:]] == both[order[:-1]]
+        ok &= ~repeat[new.size:]
         new, at = np.concatenate([new, key[ok]]), np.concatenate([at, pos[ok]])
         src = src[~ok]
     order = np.argsort(new)
@@ -93,7 +93,7 @@ def row_search(a: sp.csr_array, row: np.ndarray, col: np.ndarray) -> np.ndarray:
     a vectorized binary search, about log2(longest row) gathers per query."""
     lo, hi = a.indptr[row].astype(np.int64), a.indptr[row + 1].astype(np.int64)
     live = np.flatnonzero(lo < hi)
-    while live.size:
+    while live.size:  # about log2(row length) rounds, each on the queries still open
         mid = (lo[live] + hi[live]) // 2
         right = a.indices[mid] < col[live]
         lo[live[right]] = mid[right] + 1
