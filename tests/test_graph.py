@@ -293,6 +293,7 @@ BAD = {
     "bad.graphml": "<graphml><graph><node id='a'></graph>",
     "noedges.graphml": None,
     "edges.xlsx": "0,1\n",
+    "sparse_ids.csv": "source,target\n0,1\n1,123456789012\n",
 }
 
 

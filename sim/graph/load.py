@@ -33,6 +33,9 @@ from sim.errors import ConfigError, did_you_mean
 KEY = "graph.path"
 EDGE_LIST = {".csv": ",", ".tsv": "\t"}
 COMPRESSED = (".gz", ".bz2")
+# With graph.n = 0, ids above max(100 x edges, 10^7) are taken for a mistake (sparse ids
+# such as account numbers), not for that many users: each user costs memory.
+MAX_IDS_PER_EDGE, MAX_IDS_FLOOR = 100, 10_000_000
 
 
 def load_graph(cfg: GraphConfig, communities: list[str]) -> tuple[sp.csr_array, np.ndarray]:
@@ -74,7 +77,7 @@ def _read_edge_list(path: Path, sep: str, cfg: GraphConfig):
     if len(frame) == 0:
         raise _fail(path, "has no edges")
     src, dst = _ids(path, frame, "source"), _ids(path, frame, "target")
-    n = _size(path, cfg.n, max(int(src.max()), int(dst.max())) + 1)
+    n = _size(path, cfg.n, max(int(src.max()), int(dst.max())) + 1, len(frame))
     labels = []
     for col, nodes in ((cfg.community_attr, src), (f"target_{cfg.community_attr}", dst)):
         if col in frame.columns:
@@ -122,10 +125,13 @@ def _ids(path: Path, frame: pd.DataFrame, col: str) -> np.ndarray:
     return ids
 
 
-def _size(path: Path, n_cfg: int, n_file: int) -> int:
+def _size(path: Path, n_cfg: int, n_file: int, n_edges: int) -> int:
     if n_cfg and n_file > n_cfg:
         raise _fail(path, f"node id {n_file - 1} is out of range for graph.n={n_cfg} "
                     f"(ids must be 0..{n_cfg - 1}); raise graph.n or set it to 0 to infer it")
+    if not n_cfg and n_file > max(MAX_IDS_PER_EDGE * n_edges, MAX_IDS_FLOOR):
+        raise _fail(path, f"node id {n_file - 1} is far above what {n_edges} edges need; "
+                    "number the users 0..n-1, or set graph.n to the number of users")
     return int(n_cfg or n_file)
 
 
@@ -155,10 +161,10 @@ def _read_graphml(path: Path, cfg: GraphConfig):
         ids = np.array([int(v) for v in names], dtype=np.int64)
         if ids.min() < 0:
             raise _fail(path, f"node id {ids.min()} is negative; ids must be 0..n-1")
-        n = _size(path, cfg.n, int(ids.max()) + 1)
+        n = _size(path, cfg.n, int(ids.max()) + 1, graph.number_of_edges())
     else:
         ids = np.arange(len(nodes), dtype=np.int64)
-        n = _size(path, cfg.n, len(nodes))
+        n = _size(path, cfg.n, len(nodes), graph.number_of_edges())
     adj = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=None, format="coo")
     src, dst = ids[adj.row], ids[adj.col]  # undirected graphs come out symmetric
     attr = cfg.community_attr
