@@ -16,9 +16,11 @@ TOY = doe.Problem(bounds={"spread.beta": (0.0, 1.0), "graph.homophily": (0.0, 1.
 
 
 def toy_runs(design: pd.DataFrame) -> pd.DataFrame:
-    """A fake study table: y depends strongly on beta, weakly on homophily, not on forget."""
+    """A fake study table: y depends strongly on beta, weakly on homophily, not on forget.
+    Repeated points appear once, as in the store (same config, same hash)."""
     y = 10 * design["spread.beta"] + np.sin(2 * np.pi * design["graph.homophily"])
-    return pd.DataFrame({"doe": design["doe"], "y": y})
+    runs = design.assign(y=y)
+    return runs.drop_duplicates(subset=list(TOY.bounds)).reset_index(drop=True)
 
 
 @pytest.mark.parametrize("method", ["sobol", "morris"])
@@ -36,6 +38,14 @@ def test_design_points_roundtrip_and_indices_rank(tmp_path: Path, method: str) -
     assert ind.loc["spread.forget", key] < 0.05 * ind.loc["spread.beta", key]
     again = doe.write_design(method, TOY, X[:5], doe_dir=tmp_path)  # old points removed
     assert len(list(tmp_path.glob(f"{method}_p*.yaml"))) == len(again) == 5
+
+
+def test_repeated_design_point_reads_the_one_run(tmp_path: Path) -> None:
+    X = doe.sample("morris", TOY, 4)
+    X[5] = X[2]  # Morris trajectories may repeat a point: same config, run once in the store
+    design = doe.write_design("morris", TOY, X, doe_dir=tmp_path)
+    y = doe.responses(toy_runs(design), design, "y", list(TOY.bounds))
+    assert len(toy_runs(design)) == len(design) - 1 and y[5] == y[2]
 
 
 def test_analysis_refuses_missing_points(tmp_path: Path) -> None:

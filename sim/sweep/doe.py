@@ -106,14 +106,21 @@ def doe_params(choice: str, doe_dir: Path = DOE_DIR) -> dict[str, Any]:
     return flatten(OmegaConf.to_container(OmegaConf.load(p)))
 
 
-def responses(df: pd.DataFrame, design: pd.DataFrame, output: str) -> np.ndarray:
-    """Y in design order, averaged over seeds; raises if a point has no finished run."""
-    y = df.groupby("doe")[output].mean()
-    missing = [d for d in design["doe"] if d not in y.index]
+def responses(df: pd.DataFrame, design: pd.DataFrame, output: str, names: list[str]) -> np.ndarray:
+    """Y in design order, averaged over seeds; raises if a point has no finished run.
+
+    Points are matched by their parameter values, not their names: a design may repeat a
+    point (Morris trajectories do), and the store runs a repeated config only once."""
+    def key(frame: pd.DataFrame) -> pd.Series:
+        return frame[names].astype(float).round(12).apply(tuple, axis=1)
+
+    y = df.assign(_key=key(df)).groupby("_key")[output].mean()
+    want = key(design)
+    missing = design.loc[~want.isin(y.index), "doe"].tolist()
     if missing:
         raise ValueError(f"{len(missing)} design points have no finished run (first: {missing[0]}); "
                          "re-run the study to complete them")
-    return y.loc[design["doe"]].to_numpy(dtype=float)
+    return y.loc[want].to_numpy(dtype=float)
 
 
 def analyze(method: str, problem: Problem, design: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
@@ -121,7 +128,7 @@ def analyze(method: str, problem: Problem, design: pd.DataFrame, df: pd.DataFram
     X = design[list(problem.bounds)].to_numpy(dtype=float)
     rows = []
     for out in problem.outputs:
-        Y = responses(df, design, out)
+        Y = responses(df, design, out, list(problem.bounds))
         if np.ptp(Y) == 0:
             res = {k: np.zeros(len(problem.bounds)) for k in ("S1", "S1_conf", "ST", "ST_conf",
                                                                "mu_star", "mu_star_conf", "sigma")}
