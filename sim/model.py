@@ -2,9 +2,11 @@
 
 ``InfoWarModel.step`` runs six phases in this order (docs/model.md, "Process overview"):
 1. actors post            each actor agent emits its posts for the tick;
-2. strategies act         each side's strategies adjust actors, post, block platforms;
+2. strategies act         each side's strategies adjust actors, post, block platforms
+                          (every ``act`` in name order, then every ``revise``);
 3. feeds built and read   posts (actors' now, users' reshares queued last tick) reach
-                          followers, limited attention picks what is read;
+                          followers (``direct`` posts: their chosen readers), limited
+                          attention picks what is read;
 4. beliefs update         conversions, debunks, opinion pulls, gaffes, stifling;
 5. reshares queued        active sharers reshare (delivered next tick), sharers forget;
 6. metrics collected      the tally is copied into the per-tick tables.
