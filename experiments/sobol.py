@@ -65,7 +65,7 @@ def main() -> int:
     indices.to_csv(out / "indices.csv", index=False)
     argv = " ".join(a for a in sys.argv[1:] if a != "--analyse-only")
     report = sensitivity_report(args.method, problem, indices, df, out, n, args.seeds,
-                                None if args.analyse_only else minutes, argv)
+                                None if args.analyse_only else minutes, argv, len(design))
     print(f"wrote {report}", file=sys.stderr)
     return rc
 

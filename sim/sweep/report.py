@@ -72,7 +72,8 @@ def _noise_note(method: str, d: pd.DataFrame) -> list[str]:
 
 
 def sensitivity_report(method: str, problem: Any, indices: pd.DataFrame, df: pd.DataFrame,
-                       out: Path, n: int, seeds: int, minutes: float | None, argv: str) -> Path:
+                       out: Path, n: int, seeds: int, minutes: float | None, argv: str,
+                       points: int) -> Path:
     """results/<method>/report.md + <method>.png."""
     from sim.outputs import atomic_write_bytes
 
@@ -82,7 +83,7 @@ def sensitivity_report(method: str, problem: Any, indices: pd.DataFrame, df: pd.
     lines = [f"# {method.capitalize()} sensitivity study", "",
              f"Command: `{f'PYTHONPATH=. python experiments/sobol.py {argv}'.strip()}`",
              "",
-             f"{len(df)} runs ({df['doe'].nunique()} design points x {seeds} seed(s); base sample "
+             f"{len(df)} runs ({points} design points x {seeds} seed(s), repeated points run once; base sample "
              f"n={n}) on {int(df['users'].iloc[0]):,}-user worlds of {float(df['days'].iloc[0]):g} days; "
              f"{_span(df)}{'' if minutes is None else f'; the command took {minutes:.1f} min'}. "
              f"Runs: `{(out / '_runs').name}/` "
