@@ -91,7 +91,7 @@ def test_strategy_toggle_enables_it(page):
     _clean(page)
 
 
-def test_each_session_has_its_own_model(page, server, chrome):
+def test_each_session_has_its_own_model_and_the_scenario_picker_works(page, server, chrome):
     assert page.tick() == 2
     context = chrome.new_context(viewport=VIEWPORT)
     try:
@@ -99,6 +99,11 @@ def test_each_session_has_its_own_model(page, server, chrome):
         assert other.tick() == 0 and "bot volume x1" in other.text(".demo-settings")
         other.step()
         assert page.tick() == 2
+        if (ROOT / "conf" / "scenario" / "karabakh2020.yaml").exists():  # the scenario picker
+            other.select("Scenario", "karabakh2020")
+            other.reset()
+            assert "Scenario karabakh2020" in other.text(".demo-settings")
+            assert "Scenario default" in page.text(".demo-settings")
         _clean(other)
     finally:
         context.close()
