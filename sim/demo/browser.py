@@ -80,6 +80,8 @@ class Watch:
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        page.on("response", lambda r: self.failed.append(f"{r.url} (HTTP {r.status})")
+                if r.status >= 400 else None)  # e.g. an asset missing from the offline cache
         page.on("request", lambda r: None if _local(r.url) else self.external.append(r.url))
 
 
