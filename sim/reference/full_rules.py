@@ -45,6 +45,8 @@ class ReferenceModel(InfoWarModel):
         f = self.followers
         self.user_followers = [f.indices[f.indptr[u]:f.indptr[u + 1]].tolist()
                                for u in range(self.crowd.n)]
+        self._plats: list[int] = []  # users' reachable platforms, read once per tick
+        self._langs: list[int] = []  # users' languages, read once per tick
 
     # -- phase 3: feeds built and read ------------------------------------------------
     def read_feeds(self) -> Reads:
