@@ -129,11 +129,12 @@ class SimpleRules:
         y = self.buf
         _sparsetools.csc_matvec(self.n, len(src), ptr, tgt, ones, self.code[src], y)
         if len(tgt) * 8 < self.n:  # few targets: their distinct values beat a scan of y
-            u = np.unique(tgt)
+            u = np.sort(tgt)  # (np.unique's hash path is ~30x slower here)
+            u = u[np.concatenate(([True], u[1:] != u[:-1]))] if len(u) else u
         else:
             u = np.flatnonzero(y).astype(np.int32)
         val = y[u]
-        y[tgt] = 0
+        y[u] = 0  # u is exactly the set of targets (every code is positive)
         ok = self.state[u] == UNAWARE
         return u[ok], val[ok]
 
