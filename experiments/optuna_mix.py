@@ -40,13 +40,23 @@ def overrides(budgets: dict[str, int], seed: int, extra: list[str]) -> list[str]
             *(f"home.{s}.budget={b}" for s, b in budgets.items())]
 
 
-def measure(budgets: dict[str, int], args: argparse.Namespace) -> tuple[float, float]:
-    """(mean support, mean spend) over the seeds, runs in parallel through the store."""
-    rows = Parallel(n_jobs=args.jobs)(
+def rows(budgets: dict[str, int], args: argparse.Namespace) -> list:
+    """One result row per seed, run in parallel through the store (or read back)."""
+    return Parallel(n_jobs=args.jobs)(
         delayed(evaluate)(overrides(budgets, s, args.extra), args.out / "_runs", "optuna")
         for s in range(args.seeds))
-    return (sum(float(r[SUPPORT]) for r in rows) / len(rows),
-            sum(float(r[COST]) for r in rows) / len(rows))
+
+
+def measure(budgets: dict[str, int], args: argparse.Namespace) -> tuple[float, float]:
+    """(mean support, mean spend) over the seeds."""
+    rs = rows(budgets, args)
+    return (sum(float(r[SUPPORT]) for r in rs) / len(rs), sum(float(r[COST]) for r in rs) / len(rs))
+
+
+def spend_by_strategy(budgets: dict[str, int], args: argparse.Namespace) -> dict[str, float]:
+    rs = rows(budgets, args)
+    return {s: sum(float(r.get(f"cost.home.strategies.{s}", 0.0)) for r in rs) / len(rs)
+            for s in budgets}
 
 
 def objective(trial: optuna.Trial, names: list[str], level: float, args: argparse.Namespace) -> float:
@@ -87,7 +97,12 @@ def main() -> int:
     todo = max(args.trials - len(done), 0)
     study.optimize(lambda t: objective(t, names, level, args), n_trials=todo,
                    show_progress_bar=sys.stderr.isatty())
-    report = optuna_report(study, names, level, low, high, out, args, (time.monotonic() - t0) / 60)
+    feasible = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE
+                and t.user_attrs.get("constraint", 1.0) <= 0]
+    best = min(feasible, key=lambda t: (t.value, t.number)) if feasible else None
+    spent = spend_by_strategy(best.params, args) if best else {}
+    report = optuna_report(study, names, level, low, high, out, args,
+                           (time.monotonic() - t0) / 60, spent)
     print(f"wrote {report}", file=sys.stderr)
     return 0
 

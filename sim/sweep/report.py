@@ -142,7 +142,8 @@ def _optuna_figure(df: pd.DataFrame, level: float, path: Path) -> None:
 
 
 def optuna_report(study: Any, names: list[str], level: float, low: tuple[float, float],
-                  high: tuple[float, float], out: Path, args: Any, minutes: float) -> Path:
+                  high: tuple[float, float], out: Path, args: Any, minutes: float,
+                  spent: dict[str, float]) -> Path:
     """results/optuna/report.md + trials.csv + cheapest_mix.png."""
     from sim.outputs import atomic_write_bytes
 
@@ -166,7 +167,9 @@ def optuna_report(study: Any, names: list[str], level: float, low: tuple[float, 
         mix = ", ".join(f"{s} {int(b[s])}" for s in names if b[s])
         lines += [f"**Cheapest feasible mix** (trial {int(b['trial'])}): {mix or 'none'}; spend "
                   f"{b['spend']:.0f} staff-hours ({b['spend'] / max(high[1], 1e-9):.0%} of the all-in "
-                  f"spend) for support {b['support']:.4f}.", "",
+                  f"spend) for support {b['support']:.4f}. The budgets are caps; what each "
+                  "strategy actually spent (staff-hours, mean over seeds): "
+                  + ", ".join(f"{s} {v:.0f}" for s, v in spent.items()) + ".", "",
                   "Ten cheapest feasible trials (budgets in staff-hours):", "",
                   md_table(feas.head(10).drop(columns="feasible"), ".4g"), ""]
     else:
