@@ -45,7 +45,8 @@ def serve(port: int | None = None, timeout: float = 120.0, log: Path | None = No
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"demo.sh exited with {proc.returncode}" + (f"; see {log}" if log else ""))
+                where = f"; see {log}" if log else ""
+                raise RuntimeError(f"demo.sh exited with {proc.returncode}{where}")
             try:
                 with urllib.request.urlopen(url, timeout=5) as r:
                     if r.status == 200:

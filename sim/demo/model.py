@@ -8,6 +8,7 @@ It also stops at the world's horizon (the metric tables end there) and times its
 """
 from __future__ import annotations
 
+import copy
 import functools
 import time
 from typing import Any
@@ -53,7 +54,8 @@ def demo_config(values: dict[str, Any]) -> tuple[SimConfig, list[str], str]:
     try:
         return load(ov), ov, error
     except ConfigError as e:
-        return base, [f"scenario={scenario}", *size_overrides(scenario, n)], e.line()
+        # a copy: the cached base must never be shared by two sessions' models
+        return copy.deepcopy(base), [f"scenario={scenario}", *size_overrides(scenario, n)], e.line()
 
 
 class DemoModel(InfoWarModel):

@@ -69,7 +69,9 @@ class Picture:
         raise NotImplementedError
 
     def png(self) -> bytes:
-        canvas = self.fig.canvas if isinstance(self.fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(self.fig)
+        canvas = self.fig.canvas
+        if not isinstance(canvas, FigureCanvasAgg):
+            canvas = FigureCanvasAgg(self.fig)
         if self.update() or getattr(self, "_background", None) is None:
             for a in self.artists():
                 a.set_visible(False)
@@ -80,7 +82,8 @@ class Picture:
         canvas.restore_region(self._background)
         for a in self.artists():
             a.axes.draw_artist(a)
-        img = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        size = canvas.get_width_height()
+        img = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buf = io.BytesIO()
         img.save(buf, format="png", compress_level=1)
         return buf.getvalue()
@@ -114,7 +117,8 @@ class NetworkPicture(Picture):
                 self.kinds.append((idx, pc))
                 handles.append(Line2D([], [], ls="", marker=marker, color="black", mfc="white",
                                       label=kind.replace("_", " ")))
-        ax.legend(handles=handles, fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        ax.legend(handles=handles, fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+                  frameon=False)
         ax.set_title(f"{len(v.users)} sampled users and {len(v.accounts)} accounts, coloured by "
                      f"{'opinion' if self.k < 0 else colour_by}", fontsize=8)
         ax.set_aspect("equal", adjustable="datalim")
