@@ -92,7 +92,7 @@ class SweepCallback(Callback):
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit="run", desc="sweep", file=sys.stderr, dynamic_ncols=True,
-                   smoothing=0.1, mininterval=self.poll_s)
+                   smoothing=0.1, mininterval=self.poll_s if sys.stderr.isatty() else 30.0)
         seen = 0
         while True:
             stopping = self._stop.wait(self.poll_s)

@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import uuid
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -198,7 +199,10 @@ def merge_study(sweep: Path, write: bool = True) -> pd.DataFrame:
     if write and todo:
         from sim.outputs import write_parquet
 
-        write_parquet(df, cached)
+        try:
+            write_parquet(df, cached)
+        except (ValueError, TypeError, OSError) as e:  # e.g. a column mixing text and numbers
+            warnings.warn(f"study table not cached in {cached}: {e}", stacklevel=2)
     return df
 
 
