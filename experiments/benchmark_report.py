@@ -34,11 +34,13 @@ def _ratio(vec: dict, mesa: dict) -> float:
 
 
 def reference_table(rows: list[dict]) -> list[str]:
-    out = ["| users | ticks | vectorized ms/tick (CPU / wall) | peak MB | Mesa s/tick (CPU / wall) "
-           "| Mesa peak MB | speed-up (CPU, same ticks) | note |", "|" + "---|" * 8]
+    out = ["| users | ticks | vectorized ms/tick (CPU / wall) | busiest tick ms (CPU) | process peak MB "
+           "| Mesa s/tick (CPU / wall) | Mesa process peak MB | speed-up (CPU, same ticks) | note |",
+           "|" + "---|" * 9]
     for r in rows:
         v, m = r["vector"], r["mesa"]
         out.append(f"| {_n(r['n'])} | {len(v.get('cpu', []))} | {_fmt(_ms(v))} / {_fmt(_ms(v, 'wall'))} "
+                   f"| {_fmt(1e3 * max(v['cpu']) if v.get('cpu') else np.nan)} "
                    f"| {_fmt(v.get('peak_rss', np.nan) / MB, 0)} "
                    f"| {_fmt(_ms(m) / 1e3, 3)} / {_fmt(_ms(m, 'wall') / 1e3, 3)} "
                    f"| {_fmt(m.get('peak_rss', np.nan) / MB, 0)} | {_fmt(_ratio(v, m), 0)}x "
@@ -61,8 +63,9 @@ def mesa_note(rows: list[dict]) -> list[str]:
 
 def full_table(rows: list[dict]) -> list[str]:
     phases = ("post", "strategies", "feed", "update", "reshare", "metrics")
-    out = ["| scenario | users | follows | ticks | build s | ms/tick CPU | ms/tick wall | B/user held "
-           "| B/user peak | " + " | ".join(f"{p} ms" for p in phases) + " |", "|" + "---|" * (9 + len(phases))]
+    out = ["| scenario | users | follows | ticks | build s | ms/tick CPU | busiest tick ms CPU | ms/tick wall "
+           "| B/user held | B/user peak | " + " | ".join(f"{p} ms" for p in phases) + " |",
+           "|" + "---|" * (10 + len(phases))]
     for row in rows:
         r, n = row["res"], row["n"]
         if "error" in r:
@@ -70,7 +73,8 @@ def full_table(rows: list[dict]) -> list[str]:
             continue
         ph = " | ".join(_fmt(1e3 * r["phases"].get(p, 0.0), 2) for p in phases)
         out.append(f"| {row['scenario']} | {r['users']:,} | {r['follows']:,} | {len(r['cpu'])} "
-                   f"| {_fmt(r['build_wall'])} | {_fmt(_ms(r), 2)} | {_fmt(_ms(r, 'wall'), 2)} "
+                   f"| {_fmt(r['build_wall'])} | {_fmt(_ms(r), 2)} | {_fmt(1e3 * max(r['cpu']), 1)} "
+                   f"| {_fmt(_ms(r, 'wall'), 2)} "
                    f"| {_fmt(_per_user(r, 'end_rss', r['users']), 0)} "
                    f"| {_fmt(_per_user(r, 'peak_rss', r['users']), 0)} | {ph} |")
     return out
