@@ -5,15 +5,19 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 py="$(bash scripts/ensure_env.sh)"
 
-# The browser tests drive Debian's chromium; without it they skip with a reason.
-if ! command -v chromium >/dev/null; then
+# The browser tests drive Debian's chromium; the demo's offline assets are unpacked once from
+# npm packages (scripts/demo_assets.sh). Without them the browser tests skip with a reason.
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v npm >/dev/null || need+=(npm)
+if (( ${#need[@]} )); then
   if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
-    echo "installing chromium for the browser tests (first run only)" >&2
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1; then
-      echo "warning: could not install chromium; the browser tests will be skipped" >&2
+    echo "installing ${need[*]} for the browser tests (first run only)" >&2
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; } >/dev/null 2>&1; then
+      echo "warning: could not install ${need[*]}; the browser tests will be skipped" >&2
     fi
   else
-    echo "warning: chromium not found (install it as root: apt-get install chromium); the browser tests will be skipped" >&2
+    echo "warning: ${need[*]} not found (install as root: apt-get install ${need[*]}); the browser tests will be skipped" >&2
   fi
 fi
 

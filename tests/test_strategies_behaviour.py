@@ -138,7 +138,7 @@ def test_rapid_response_detects_on_delay_or_threshold(tiny) -> None:
     from sim.api import run
 
     late = run(with_(tiny, home={"rapid_response": {"delay_hours": 30}})).summary
-    early = run(with_(tiny, home={"rapid_response": {"delay_hours": 30, "threshold": 0.002}})).summary
+    early = run(with_(tiny, home={"rapid_response": {"delay_hours": 30, "threshold": 1e-6}})).summary
     assert late["strategy_reports"]["home/rapid_response"]["detected_hour"] == {"rival_fake": 30.0}
     assert early["strategy_reports"]["home/rapid_response"]["detected_hour"]["rival_fake"] < 30.0
 
