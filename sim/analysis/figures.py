@@ -6,6 +6,7 @@ and 95% intervals drawn wherever a mean is shown. Written atomically as PNG.
 from __future__ import annotations
 
 import os
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -36,13 +37,17 @@ def forest(tables: dict[str, pd.DataFrame], arm_col: str, title: str, path: Path
         for yi, (_, r), c in zip(y, t.iterrows(), colors):
             if np.isfinite(r["diff_lo"]):
                 ax.plot([r["diff_lo"], r["diff_hi"]], [yi, yi], color=c, lw=2)
-        ax.scatter(t["diff_mean"], y, c=colors, zorder=3, label="mean difference (red: CI excludes 0)")
+        ax.scatter(t["diff_mean"], y, c=colors, zorder=3)
         ax.axvline(0, color="black", lw=0.8)
         ax.set_yticks(y, t[arm_col].astype(str))
-        ax.set_xlabel(f"change vs baseline\n{label}")
+        ax.set_title(textwrap.fill(label, 34), fontsize=9)
+        ax.set_xlabel("change vs baseline (arm - baseline)")
         ax.grid(axis="x", alpha=0.3)
-    axes[0][0].legend(loc="lower left", fontsize=7, bbox_to_anchor=(0, 1.02))
-    fig.suptitle(title + " (paired by seed, 95% CI)", y=1.08)
+    handles = [plt.Line2D([], [], color=c, marker="o", lw=2, label=lab) for c, lab in
+               (("tab:red", "95% CI excludes 0"), ("tab:gray", "95% CI includes 0"))]
+    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, -0.04))
+    fig.suptitle(title + " (paired by seed, mean and 95% CI)")
+    fig.tight_layout()
     return save(fig, path)
 
 
