@@ -84,25 +84,38 @@ def graphs(args, sizes: list[int]) -> list[dict]:
 
 
 def sweep(args, scenario: str, workers: int) -> dict:
-    """Runs per minute of a Hydra multirun at 10^4 users over the full horizon."""
+    """Runs per minute of a Hydra multirun at 10^4 users over the full horizon.
+
+    Two sweeps, of ``workers`` runs and of ``sweep_runs`` runs: their difference is the
+    marginal cost of a run (what a 1,000-run sweep pays), free of the fixed start-up of the
+    launcher and its worker processes (imports, Hydra), which the small sweep measures."""
+    small = _sweep_once(args, scenario, workers, workers)
+    big = _sweep_once(args, scenario, workers, args.sweep_runs)
+    if "error" in small or "error" in big:
+        return {"error": small.get("error") or big.get("error")}
+    extra = args.sweep_runs - workers
+    cpu_run = (big["cpu"] - small["cpu"]) / extra
+    wall_run = (big["wall"] - small["wall"]) / extra
+    print(f"  sweep {scenario} workers={workers}: {wall_run:.2f} s wall, {cpu_run:.2f} s CPU per run",
+          flush=True)
+    return {"scenario": scenario, "workers": workers, "runs": args.sweep_runs, "wall": big["wall"],
+            "startup_wall": small["wall"], "wall_per_run": wall_run, "per_min": 60.0 / wall_run,
+            "cpu_per_run": cpu_run, "per_min_idle": 60.0 * workers / cpu_run}
+
+
+def _sweep_once(args, scenario: str, workers: int, runs: int) -> dict:
     launcher = (["hydra/launcher=basic"] if workers == 1 else
                 ["hydra/launcher=joblib", f"hydra.launcher.n_jobs={workers}"])
     with tempfile.TemporaryDirectory(prefix="bench_sweep_") as tmp:
         cmd = [str(ROOT / "run.sh"), "-m", *launcher, f"scenario={scenario}",
-               f"seed=range(0,{args.sweep_runs})", "output.figures=false", "output.progress=false",
+               f"seed=range(0,{runs})", "output.figures=false", "output.progress=false",
                "output.quiet=true", f"hydra.sweep.dir={tmp}", *size_overrides(scenario, 10**4)[1:]]
         t0, c0 = time.perf_counter(), _children_cpu()
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout, cwd=ROOT)
         wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
     if p.returncode != 0:
         return {"error": (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]}
-    print(f"  sweep {scenario} x{args.sweep_runs} workers={workers}: {wall:.1f} s", flush=True)
-    # CPU seconds of the whole sweep (launcher, workers, runs) per run; on ``workers`` idle
-    # cores the sweep cannot go faster than workers * 60 / cpu_per_run runs per minute.
-    per_run = cpu / args.sweep_runs
-    return {"scenario": scenario, "workers": workers, "runs": args.sweep_runs, "wall": wall,
-            "per_min": 60.0 * args.sweep_runs / wall, "cpu_per_run": per_run,
-            "per_min_idle": 60.0 * workers / per_run}
+    return {"wall": wall, "cpu": cpu}
 
 
 def _children_cpu() -> float:
@@ -138,6 +151,9 @@ def parse(argv=None) -> argparse.Namespace:
     ap.add_argument("--full-ticks", type=int, default=10**9, help="cap on full-model ticks")
     ap.add_argument("--big-ticks", type=int, default=96, help="ticks of the 10^7-user full run")
     ap.add_argument("--from-json", type=Path, help="only write the report from saved raw results")
+    ap.add_argument("--only", default="reference,full,graph,sweep,big",
+                    help="comma list of parts to run (reference, full, graph, sweep, big = 10^7)")
+    ap.add_argument("--merge", type=Path, help="raw results to keep for the parts not run")
     ap.add_argument("--sweep-runs", type=int, default=6, help="runs per sweep measurement")
     ap.add_argument("--skip-mesa", action="store_true")
     ap.add_argument("--skip-sweep", action="store_true")
@@ -163,21 +179,32 @@ def main(argv=None) -> None:
     big = [10**7] if args.max_users >= 10**7 and info["available_gib"] > 12 else []
     scenarios = ["default"] + (["karabakh2020"] if (ROOT / "conf/scenario/karabakh2020.yaml").exists() else [])
     print(f"benchmark on {info['cores']} cores, {info['cpu']}", flush=True)
+    only = set(args.only.split(","))
     res = {"machine": info, "args": {k: str(v) for k, v in vars(args).items()},
            "reference": [], "full": [], "graph": [], "sweep": []}
+    if args.merge:  # keep the other parts' rows; the parts run now replace theirs
+        old = json.loads(args.merge.read_text())
+        big_rows = {"full": lambda r: r["n"] >= 10**7, "graph": lambda r: r["n"] >= 10**7}
+        for name in ("reference", "full", "graph", "sweep"):
+            keep_big = "big" not in only and name in big_rows
+            keep_small = name not in only
+            res[name] = [r for r in old.get(name, [])
+                         if (keep_big and big_rows[name](r)) or
+                         (keep_small and not (name in big_rows and big_rows[name](r)))]
     partial = args.out / "benchmark_partial.json"  # raw results so far, if a later step dies
     args.out.mkdir(parents=True, exist_ok=True)
     # 10^7 last: on a shared machine it is the slowest part, and the rest is kept if it dies.
-    steps = [("reference", lambda: reference(args, small)),
-             ("full", lambda: full_model(args, small, scenarios)),
-             ("graph", lambda: graphs(args, [n for n in (10**5, 10**6) if n <= args.max_users])),
-             ("sweep", lambda: [] if args.skip_sweep else [
+    steps = [("reference", "reference", lambda: reference(args, small)),
+             ("full", "full", lambda: full_model(args, small, scenarios)),
+             ("graph", "graph", lambda: graphs(args, [n for n in (10**5, 10**6) if n <= args.max_users])),
+             ("sweep", "sweep", lambda: [] if args.skip_sweep else [
                  sweep(args, "default", 1), sweep(args, "default", 2)] + (
                  [sweep(args, "karabakh2020", 2)] if "karabakh2020" in scenarios else [])),
-             ("full", lambda: full_model(args, big, ["default"], args.big_ticks)),
-             ("graph", lambda: graphs(args, big))]
-    for name, fn in steps:
-        res[name] = res[name] + fn()
+             ("big", "full", lambda: full_model(args, big, ["default"], args.big_ticks)),
+             ("big", "graph", lambda: graphs(args, big))]
+    for part, name, fn in steps:
+        if part in only:
+            res[name] = res[name] + fn()
         partial.write_text(json.dumps(res))
     info["load_end"] = os.getloadavg()
     text = write_report(res, args.out)

@@ -62,6 +62,7 @@ def mesa_note(rows: list[dict]) -> list[str]:
 
 
 def full_table(rows: list[dict]) -> list[str]:
+    rows = sorted(rows, key=lambda r: (r["scenario"] != "default", r["scenario"], r["n"]))
     phases = ("post", "strategies", "feed", "update", "reshare", "metrics")
     out = ["| scenario | users | follows | ticks | build s | ms/tick CPU | busiest tick ms CPU | ms/tick wall "
            "| B/user held | B/user peak | " + " | ".join(f"{p} ms" for p in phases) + " |",
@@ -82,7 +83,7 @@ def full_table(rows: list[dict]) -> list[str]:
 
 def graph_table(rows: list[dict]) -> list[str]:
     out = ["| graph | users | follows | seconds CPU | seconds wall | peak MB above start |", "|" + "---|" * 6]
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (r["kind"] != "social", r["n"])):
         r = row["res"]
         if "error" in r:
             out.append(f"| {row['kind']} | {_n(row['n'])} | error: {r['error']} |")
@@ -93,15 +94,18 @@ def graph_table(rows: list[dict]) -> list[str]:
 
 
 def sweep_table(rows: list[dict]) -> list[str]:
-    out = ["| scenario | users | workers | runs | wall s | runs per minute (wall) | CPU s per run "
-           "| runs per minute on idle cores (CPU-bound) |", "|" + "---|" * 8]
+    out = ["| scenario | users | workers | runs | start-up wall s | wall s per run | runs per minute (wall) "
+           "| CPU s per run | runs per minute on idle cores (CPU-bound) |", "|" + "---|" * 9]
     for r in rows:
         if "error" in r:
             out.append(f"| error: {r['error']} |")
             continue
-        out.append(f"| {r['scenario']} | 10^4 | {r['workers']} | {r['runs']} | {_fmt(r['wall'])} "
-                   f"| {_fmt(r['per_min'], 2)} | {_fmt(r.get('cpu_per_run', np.nan), 2)} "
+        out.append(f"| {r['scenario']} | 10^4 | {r['workers']} | {r['runs']} "
+                   f"| {_fmt(r.get('startup_wall', np.nan))} | {_fmt(r.get('wall_per_run', np.nan), 2)} "
+                   f"| {_fmt(r['per_min'], 1)} | {_fmt(r.get('cpu_per_run', np.nan), 2)} "
                    f"| {_fmt(r.get('per_min_idle', np.nan), 1)} |")
+    out += ["", "Per-run figures are marginal: the difference between a sweep of `workers` runs "
+            "(its wall time is the start-up column) and one of `runs` runs, divided by the extra runs."]
     return out
 
 
