@@ -10,7 +10,9 @@ from sim.analysis.stats import CI
 
 def _cell(v) -> str:
     if isinstance(v, float):
-        return "n/a" if not math.isfinite(v) else f"{v:.4g}"
+        if not math.isfinite(v):
+            return "n/a"
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
     return str(v)
 
 
