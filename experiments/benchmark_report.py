@@ -154,14 +154,19 @@ def bounds() -> list[str]:
         "What bounds the figures:",
         "- *Reference rules.* A tick touches only the follows of the current sharers (push) or of "
         "the still-unaware users (pull), whichever is fewer, through scipy's compiled CSR kernels; "
-        "at 10^6 that averages a few million follows per tick, near the memory-bound cost of one "
-        "random pass. At 10^4-10^5 users a tick is ~35 numpy/scipy calls on small arrays, so the "
+        "at 10^6 most ticks touch far fewer than the 8 million follows, so the mean tick costs "
+        "less than one random pass over them; the busiest ticks (hundreds of thousands of "
+        "sharers) cost a few such passes. At 10^4-10^5 users a tick is ~35 numpy/scipy calls on small arrays, so the "
         "fixed cost of a call (a few microseconds) is about half of it: that, not memory, bounds "
         "the ratio to the per-agent model, whose own tick is n x 2 Python method calls.",
         "- *Full model.* Cost per tick follows the events (post x follower pairs reached) plus "
         "two O(users) passes (drawing who is active, finding the sharers); at 10^4 users the tick "
         "is dominated by fixed per-call costs, chiefly the actors' posting (one Python call and "
         "~30 numpy calls per actor and tick; karabakh2020 has 27 actors and 12 narratives).",
+        "- *Graph.* The social generator (`sim/graph/social.py`, not changed here) draws every "
+        "follow's community, language-platform pool and fitness-weighted target, with redraw "
+        "rounds for duplicates, then sorts the edges into a CSR; the Barabasi-Albert generator "
+        "of the reference rules is several times faster.",
         "- *Sweeps.* A run costs ticks x the fixed per-tick cost above (1,056 hourly ticks for "
         "karabakh2020) plus the Hydra job and writing its outputs; the CPU-bound projection "
         "divides the measured CPU seconds per run by 2 workers. On this shared machine the wall "

@@ -143,7 +143,8 @@ class InfoWarModel(mesa.Model):
         would take them (per narrative: one per sharer to post, then one per sharer to
         stop), so results equal the per-narrative loop's."""
         crowd, sp, rng = self.crowd, self.cfg.spread, self.spread_rng
-        k, users = np.nonzero(crowd.state == SHARING)  # narrative-major, users ascending
+        # narrative-major, users ascending (flat indices: 2-D np.nonzero is ~3x slower)
+        k, users = np.divmod(np.flatnonzero(crowd.state == SHARING), crowd.n)
         self.queued = Posts.empty()
         if len(users):
             lens = np.bincount(k, minlength=self.world.n_narratives)
