@@ -63,11 +63,15 @@ def paired_seeds(df: pd.DataFrame, arm_col: str, baseline, arm, metrics: dict[st
             ax.plot([0, 1], [r[baseline], r[arm]], color="tab:gray", alpha=0.4, lw=0.8)
         ax.scatter(np.zeros(len(piv)), piv[baseline], color="tab:blue", s=12, label="baseline")
         ax.scatter(np.ones(len(piv)), piv[arm], color="tab:orange", s=12, label=str(arm))
-        ax.set_xticks([0, 1], ["baseline", str(arm)], rotation=15)
-        ax.set_ylabel(label)
+        from sim.analysis.stats import paired_diff
+
+        d = paired_diff(piv[arm], piv[baseline])
+        ax.set_xticks([0, 1], ["baseline", str(arm)])
+        ax.set_title(textwrap.fill(label, 32) + f"\nchange {d.fmt(3)}", fontsize=8)
         ax.set_xlim(-0.4, 1.4)
+        ax.grid(axis="y", alpha=0.3)
     axes[0][0].legend(fontsize=7)
-    fig.suptitle(title + " (one line per seed)")
+    fig.suptitle(title + " (one line per seed; change = mean paired difference [95% CI])", fontsize=10)
     fig.tight_layout()
     return save(fig, path)
 
