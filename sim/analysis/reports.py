@@ -12,6 +12,7 @@ def _cell(v) -> str:
     if isinstance(v, float):
         if not math.isfinite(v):
             return "n/a"
+        v = 0.0 if round(v, 4) == 0 else v  # no "-0"
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
     return str(v)
 

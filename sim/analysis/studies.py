@@ -135,16 +135,16 @@ def _curve_study(df: pd.DataFrame, out: Path, x: str, xlabel: str, name: str, ti
                              out / f"{name}_{m.split('.')[-1]}.png"))
     xs = sorted(df["_x"].dropna().unique())
     if len(xs) >= 2:
-        lo, hi = xs[0], xs[-1]
-        piv = df.assign(_arm=df["_x"].map(lambda v: "lo" if v == lo else ("hi" if v == hi else None)))
-        piv = piv[piv["_arm"].notna()]
+        lo = xs[0]
+        lines += [f"### Paired change vs {xlabel} = {lo:g} (same seeds)", ""]
         for m, label in METRICS.items():
-            t = paired_table(piv, "_arm", "lo", m)
-            if len(t):
-                r = t.iloc[0]
+            t = paired_table(df, "_x", lo, m, cost=COST).rename(columns={"_x": xlabel})
+            lines += [f"{label}:", "", *paired_md(t, xlabel), ""]
+            for _, r in t.iterrows():
                 ci = CI(r["diff_mean"], r["diff_lo"], r["diff_hi"], int(r["diff_n"]))
-                lines.append(f"- {label}: {xlabel} {hi:g} vs {lo:g} changes it by {ci.fmt(4)}"
-                             f"{' (CI excludes 0)' if ci.excludes_zero() else ' (CI includes 0)'}.")
+                if ci.excludes_zero():
+                    lines.append(f"- {label}: {xlabel} {r[xlabel]:g} vs {lo:g} changes it by {ci.fmt(4)}.")
+            lines.append("")
     lines += ["", "## Figures", "", *[f"![{p.stem}]({p.name})" for p in figs]]
     return lines
 
