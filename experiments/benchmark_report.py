@@ -64,9 +64,9 @@ def mesa_note(rows: list[dict]) -> list[str]:
 def full_table(rows: list[dict]) -> list[str]:
     rows = sorted(rows, key=lambda r: (r["scenario"] != "default", r["scenario"], r["n"]))
     phases = ("post", "strategies", "feed", "update", "reshare", "metrics")
-    out = ["| scenario | users | follows | ticks | build s | ms/tick CPU | busiest tick ms CPU | ms/tick wall "
-           "| B/user held | B/user peak | " + " | ".join(f"{p} ms" for p in phases) + " |",
-           "|" + "---|" * (10 + len(phases))]
+    out = ["| scenario | users | follows | ticks | build s | ms/tick CPU | CPU ms/tick per 10^6 follows "
+           "| busiest tick ms CPU | ms/tick wall | B/user held | B/user peak | "
+           + " | ".join(f"{p} ms" for p in phases) + " |", "|" + "---|" * (11 + len(phases))]
     for row in rows:
         r, n = row["res"], row["n"]
         if "error" in r:
@@ -74,7 +74,8 @@ def full_table(rows: list[dict]) -> list[str]:
             continue
         ph = " | ".join(_fmt(1e3 * r["phases"].get(p, 0.0), 2) for p in phases)
         out.append(f"| {row['scenario']} | {r['users']:,} | {r['follows']:,} | {len(r['cpu'])} "
-                   f"| {_fmt(r['build_wall'])} | {_fmt(_ms(r), 2)} | {_fmt(1e3 * max(r['cpu']), 1)} "
+                   f"| {_fmt(r['build_wall'])} | {_fmt(_ms(r), 2)} | {_fmt(_ms(r) * 1e6 / r['follows'], 2)} "
+                   f"| {_fmt(1e3 * max(r['cpu']), 1)} "
                    f"| {_fmt(_ms(r, 'wall'), 2)} "
                    f"| {_fmt(_per_user(r, 'end_rss', r['users']), 0)} "
                    f"| {_fmt(_per_user(r, 'peak_rss', r['users']), 0)} | {ph} |")
