@@ -246,8 +246,9 @@ def write_report(res: dict, out: Path) -> str:
         "Seconds per tick are CPU seconds of the measuring process (numpy and scipy.sparse run "
         "single-threaded, so on an idle machine CPU and wall time agree; on a shared machine the "
         "wall time also counts waiting for a core). Means are over all ticks of the run. "
-        "Memory: `held` is resident memory at the end of the run minus that before the model was "
-        "built, `peak` is the process's peak RSS minus the same baseline, both per user.", "",
+        "Memory: `held` is resident memory at the end of the run (after freed heap pages are "
+        "handed back to the OS) minus that before the model was built, `peak` is the process's "
+        "peak RSS (reached while the graph is generated) minus the same baseline, both per user.", "",
         "## Targets", "", *targets(res), "", *bounds(), "",
         "## 1. Reference rules (BA m=4, two narratives, 0.1% seeds each)", "",
         "Vectorized: `sim/reference/simple_rules.py`; per-agent Mesa: `sim/reference/mesa_rules.py`. "
