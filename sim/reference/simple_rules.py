@@ -36,18 +36,9 @@ class RefParams:
 
 
 def ba_graph(n: int, m: int, rng: np.random.Generator) -> sp.csr_array:
-    """Symmetric BA follower CSR (int32 indices): the project's generator when present,
-    else networkx's (slow, ~17 s at 10^6) converted to CSR."""
-    try:
-        from sim.graph.simple import barabasi_albert
-    except ImportError:
-        import networkx as nx
+    """Symmetric Barabasi-Albert follower CSR (int32 indices), from ``sim.graph.simple``."""
+    from sim.graph.simple import barabasi_albert
 
-        g = nx.barabasi_albert_graph(n, m, seed=int(rng.integers(2**31)))
-        a = nx.to_scipy_sparse_array(g, nodelist=range(n), dtype=bool, format="csr")
-        a.indices = a.indices.astype(np.int32)
-        a.indptr = a.indptr.astype(np.int32)
-        return a
     return barabasi_albert(n, m, rng)
 
 
@@ -64,7 +55,7 @@ def adopt_prob(beta: float, max_count: int) -> np.ndarray:
 
 
 class SimpleRules:
-    """State: one uint8 per user, sharer lists per narrative, believer counts.
+    """State: one uint8 per user, the current sharers (with each one's narrative), counts.
 
     Exposure counts of both narratives travel packed in one integer per user (``code``:
     1 for a sharer of A, ``2**shift`` for a sharer of B), so one sparse product counts both.
