@@ -93,7 +93,9 @@ def test_targets_from_a_summary():
             {"hashtag": "#armenia", "side": "rival", "posts": 10},
             {"hashtag": "#rivalfake", "side": "rival", "posts": 999}]  # not a Table 4 tag
     s = targets({"top_accounts": json.dumps(top), "hashtags": tags})
-    assert s == {"concentration": 9.0, "hashtag_ratio": 3.0, "hashtag_ratio_neutral_rival": 2.0}
+    assert s == {"concentration": 9.0, "head_share": 0.0, "hashtag_ratio": 3.0, "hashtag_ratio_neutral_rival": 2.0}
+    top[1]["account"] = "Azpresident"
+    assert targets({"top_accounts": top, "hashtags": tags})["head_share"] == pytest.approx(100 / 900, abs=1e-4)
 
 
 def test_scorecard_scores():

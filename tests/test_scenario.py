@@ -60,7 +60,8 @@ def test_tiny_scale_one_day_runs(make_cfg):
     s = res.summary
     assert s["ticks"] == 24 and s["users"] == cfg.graph.n
     assert set(s["scorecard"]) == {"home", "rival"}
-    assert set(s["calibration_targets"]) == {"concentration", "hashtag_ratio", "hashtag_ratio_neutral_rival"}
+    assert set(s["calibration_targets"]) == {"concentration", "head_share", "hashtag_ratio",
+                                             "hashtag_ratio_neutral_rival"}
     assert s["cost"]["home"]["strategies"]["platform_shutdown"] > 0
     from sim.report import format_summary
 

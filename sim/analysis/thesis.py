@@ -51,8 +51,19 @@ def hashtag_ratio(volume: dict[str, float], sides: dict[str, str], neutral_to_ri
     return home / rival if rival > 0 else math.nan
 
 
+HEAD_OF_STATE = "Azpresident"  # the thesis's most retweeted account
+
+
+def head_share(top: list[dict]) -> float:
+    """Reshares of the head of state's account over the most reshared account's (1 = on top)."""
+    best = max((float(r["reshares"]) for r in top), default=0.0)
+    own = sum(float(r["reshares"]) for r in top if r["account"] == HEAD_OF_STATE)
+    return own / best if best > 0 else math.nan
+
+
 THESIS_TARGETS = {
     "concentration": concentration([r for _, _, r in TABLE3]),
+    "head_share": 1.0,
     "hashtag_ratio": hashtag_ratio({t: v for t, _, v in TABLE4}, {t: s for t, s, _ in TABLE4}, False),
     "hashtag_ratio_neutral_rival": hashtag_ratio({t: v for t, _, v in TABLE4},
                                                  {t: s for t, s, _ in TABLE4}, True),
@@ -76,8 +87,10 @@ def targets(summary: dict[str, Any]) -> dict[str, float]:
     """The calibration statistics of one run, from its summary."""
     vol = tag_volume(summary.get("hashtags"))
     sides = {t: s for t, s, _ in TABLE4}
+    top = _as_list(summary.get("top_accounts"))
     return {
-        "concentration": round(concentration([r["reshares"] for r in _as_list(summary.get("top_accounts"))]), 4),
+        "concentration": round(concentration([r["reshares"] for r in top]), 4),
+        "head_share": round(head_share(top), 4),
         "hashtag_ratio": round(hashtag_ratio(vol, sides, False), 4),
         "hashtag_ratio_neutral_rival": round(hashtag_ratio(vol, sides, True), 4),
     }
@@ -112,6 +125,7 @@ def hashtags_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 def targets_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     sim = summary.get("calibration_targets") or targets(summary)
     names = {"concentration": "retweet concentration (top 1 / top 10)",
+             "head_share": "head of state (Azpresident) / top account",
              "hashtag_ratio": "home : rival hashtag volume",
              "hashtag_ratio_neutral_rival": "home : rival, 'armenia' counted rival"}
     rows = [[names[k], f"{THESIS_TARGETS[k]:.2f}", f"{sim.get(k, math.nan):.2f}"] for k in names]
