@@ -169,9 +169,12 @@ def bounds() -> list[str]:
         "rounds for duplicates, then sorts the edges into a CSR; the Barabasi-Albert generator "
         "of the reference rules is several times faster.",
         "- *Sweeps.* A run costs ticks x the fixed per-tick cost above (1,056 hourly ticks for "
-        "karabakh2020) plus the Hydra job and writing its outputs; the CPU-bound projection "
-        "divides the measured CPU seconds per run by 2 workers. On this shared machine the wall "
-        "figures are several times worse because other jobs hold the cores.",
+        "karabakh2020; about 45% of such a tick at 10^4 users is the actors' per-actor posting "
+        "in `sim/actors`, the main lever left) plus, outside the model, Hydra composing each "
+        "job's config and the job writing its outputs (the difference between the sweep's CPU "
+        "seconds per run and ticks x CPU ms per tick in table 2: about a third of the run). The "
+        "CPU-bound projection divides the measured CPU seconds per run by 2 workers; the wall "
+        "figures also count waiting for a core when other jobs share the machine.",
     ]
 
 
