@@ -34,14 +34,15 @@ def keep(a: sp.csr_array, mask: np.ndarray) -> sp.csr_array:
 
 def assemble(src: np.ndarray, tgt: np.ndarray, indptr: np.ndarray,
              n: int) -> tuple[sp.csr_array, np.ndarray]:
-    """Follower-major follows -> followers CSR (data = follow slot) and the entries to drop.
+    """Follower-major follows -> followers CSR and the entries to drop (whose followers,
+    ``indices[drop]``, must draw again).
 
     The transpose is scipy's O(nnz) counting sort; followers are visited in order, so rows
-    come out sorted and duplicates sit side by side (the first slot is kept). Follows with
-    no target (-1) are parked on the follower itself and dropped as self-loops."""
+    come out sorted and duplicates sit side by side (the first is kept). Follows with no
+    target (-1) are parked on the follower itself and dropped as self-loops. Data is bool:
+    the transpose moves one byte per follow for it."""
     col = np.where(tgt < 0, src, tgt)
-    slots = np.arange(src.size, dtype=np.int32)
-    following = sp.csr_array((slots, col, indptr), shape=(n, n))
+    following = sp.csr_array((np.ones(src.size, dtype=bool), col, indptr), shape=(n, n))
     followers = following.T.tocsr()
     ind, ptr = followers.indices, followers.indptr
     drop = np.zeros(ind.size, dtype=bool)

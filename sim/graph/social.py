@@ -42,7 +42,9 @@ from sim.world import World
 SPEAKS_THRESHOLD = 0.2  # a community speaks a language when P(speaks) is above this
 REDRAWS = 3  # rounds that draw again self-loops, duplicates and follows with no pool
 GUIDE_BUCKETS = 2  # guide-table buckets per pool slot
-BLOCKS = 4  # follower blocks drawn in parallel (fixed: results must not depend on cores)
+BLOCKS = 4  # at least this many follower blocks, drawn in parallel (never depends on cores)
+BLOCK_FOLLOWS = 1 << 18  # about this many follows per block: temporaries stay cache-sized
+# and reused by malloc (big fresh arrays cost page faults that showed as ~25% of the draw)
 
 
 @dataclass(frozen=True)
@@ -99,15 +101,15 @@ def generate_social(
     langs, plats = np.asarray(langs, dtype=np.uint16), np.asarray(plats, dtype=np.uint8)
     _check_users(community, langs, plats, world)
     fitness = rng.pareto(cfg.hub_exponent - 1.0, n) + 1.0
-    pools = _build_pools(community, langs, plats, fitness, world)
     users = _users(community, langs, plats, world, cfg.language_bias)
+    pools = _build_pools(users, langs, plats, fitness, len(world.languages), len(world.platforms))
     want = _out_degrees(n, cfg.mean_degree, rng)
     want[plats == 0] = 0
     src = np.repeat(np.arange(n, dtype=np.int32), want)
     indptr = np.concatenate(([0], np.cumsum(want))).astype(np.int32)  # < 2**31 follows
     tgt = _draw_blocks(want, users, pools, cfg.homophily, rng)
     followers, drop = assemble(src, tgt, indptr, n)
-    redo = src[followers.data[drop]]
+    redo = followers.indices[drop]
     return add_follows(keep(followers, ~drop), redo, REDRAWS,
                        lambda s: _draw(s, None, users, pools, cfg.homophily, rng))
 
@@ -221,25 +223,28 @@ def _cross_table(masks: np.ndarray, world: World, sizes: np.ndarray, bias: float
     return (cum + key).ravel()
 
 
-def _build_pools(community, langs, plats, fitness, world: World) -> _Pools:
-    """Users grouped into pools laid out (language, platform, community): one counting sort.
+def _build_pools(users: _Users, langs, plats, fitness, n_lang: int, n_plat: int) -> _Pools:
+    """Users grouped into pools laid out (language, platform, community), each pool in
+    user order: one stable radix sort of the (user, pool) memberships by pool.
 
     The "any language" pools are filled only for (community, platform) pairs that need the
     fallback, or for all when some user speaks no listed language."""
-    n_comm, n_lang, n_plat = len(world.communities), len(world.languages), len(world.platforms)
-    order = np.argsort(community, kind="stable").astype(np.int32)
-    comm_s, langs_s, plats_s = community[order], langs[order], plats[order]
-    blocks, counts = [], np.zeros((n_lang + 1, n_plat, n_comm), dtype=np.int64)
-    for lang in range(n_lang + 1):
-        speaks = ((langs_s >> lang) & 1).astype(bool) if lang < n_lang else True
-        for p in range(n_plat):
-            on = ((plats_s >> p) & 1).astype(bool) & speaks
-            if lang == n_lang and (langs != 0).all():
-                on &= (counts[:n_lang, p] == 0).any(0)[comm_s]
-            idx = np.flatnonzero(on)
-            blocks.append(order[idx])
-            counts[lang, p] = np.bincount(comm_s[idx], minlength=n_comm)
-    members = np.concatenate(blocks) if blocks else np.zeros(0, np.int32)
+    n_comm, comm = users.n_comm, users.community
+    shape = (n_lang + 1, n_plat, n_comm)
+    user, lp = _memberships(users)
+    specific = lp < n_lang * n_plat  # users who speak no language get "any" pairs here
+    user, key = user[specific], lp[specific] * n_comm + comm[user[specific]]
+    counts = np.bincount(key, minlength=int(np.prod(shape))).reshape(shape)
+    need = (counts[:n_lang] == 0).any(0) | (langs == 0).any()  # (P, C)
+    users_any, keys_any = [user], [key]
+    for p in range(n_plat):
+        idx = np.flatnonzero(((plats >> p) & 1).astype(bool) & need[p][comm]).astype(np.int32)
+        users_any.append(idx)
+        keys_any.append((n_lang * n_plat + p) * n_comm + comm[idx])
+    key = np.concatenate(keys_any)
+    small = np.int16 if counts.size < 2**15 else np.int32  # int16 sorts by radix
+    members = np.concatenate(users_any)[np.argsort(key.astype(small), kind="stable")]
+    counts = np.bincount(key, minlength=counts.size).reshape(shape)
     start = np.concatenate(([0], np.cumsum(counts.ravel())[:-1])).reshape(counts.shape)
     start, size = start.transpose(2, 0, 1).ravel(), counts.transpose(2, 0, 1).ravel()
     cum = np.empty(members.size + 1)
@@ -252,6 +257,17 @@ def _build_pools(community, langs, plats, fitness, world: World) -> _Pools:
     resolved = np.where(size[res] > 0, res, -1).astype(np.int32)
     guide, width = _guide(cum[:-1])
     return _Pools(members, cum, start + size, lo, span, resolved, guide, width)
+
+
+def _memberships(users: _Users) -> tuple[np.ndarray, np.ndarray]:
+    """Every (user, l * P + p) pair of the users' (language, platform) pairs, user-major."""
+    row = users.combo_row
+    cnt = users.combo_count[row]
+    user = np.repeat(np.arange(row.size, dtype=np.int32), cnt)
+    first = np.cumsum(cnt, dtype=np.int64) - cnt
+    slot = np.arange(user.size, dtype=np.int64) - np.repeat(first, cnt)
+    slot += np.repeat(row.astype(np.int64) * users.width, cnt)
+    return user, users.combo_lp[slot]
 
 
 def _guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
@@ -267,13 +283,14 @@ def _guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
 
 def _draw_blocks(want: np.ndarray, users: _Users, pools: _Pools, homophily: float,
                  rng: np.random.Generator) -> np.ndarray:
-    """Targets of all follows (follower-major), drawn in ``BLOCKS`` fixed blocks of
-    followers, each with its own child stream, on up to ``BLOCKS`` threads (numpy releases
-    the GIL in these array operations). The blocks and streams do not depend on the
-    number of threads, so the graph is the same on any machine."""
+    """Targets of all follows (follower-major), drawn in fixed blocks of followers (their
+    number depends only on the follows wanted), each with its own child stream, on up to
+    ``BLOCKS`` threads (numpy releases the GIL in these array operations). The blocks and
+    streams do not depend on the number of threads, so the graph is the same anywhere."""
     n = want.size
-    bounds = np.linspace(0, n, BLOCKS + 1).astype(np.int64)
-    streams = rng.spawn(BLOCKS)
+    n_blocks = max(BLOCKS, -(-int(want.sum()) // BLOCK_FOLLOWS))
+    bounds = np.linspace(0, n, n_blocks + 1).astype(np.int64)
+    streams = rng.spawn(n_blocks)
 
     def block(b: int) -> np.ndarray:
         lo, hi = bounds[b], bounds[b + 1]
@@ -281,9 +298,9 @@ def _draw_blocks(want: np.ndarray, users: _Users, pools: _Pools, homophily: floa
 
     workers = min(BLOCKS, os.cpu_count() or 1)
     if workers == 1:
-        return np.concatenate([block(b) for b in range(BLOCKS)])
+        return np.concatenate([block(b) for b in range(n_blocks)])
     with ThreadPoolExecutor(workers) as ex:
-        return np.concatenate(list(ex.map(block, range(BLOCKS))))
+        return np.concatenate(list(ex.map(block, range(n_blocks))))
 
 
 def _draw(src, counts, users: _Users, pools: _Pools, homophily: float, rng,
