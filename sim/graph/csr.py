@@ -3,7 +3,7 @@
 Generators draw follows follower-major (user u's follows side by side); the model wants
 the ``followers`` CSR (row s = users following s, see ``sim.graph``). ``assemble`` turns
 one into the other with scipy's O(nnz) transpose and marks self-loops and duplicates;
-``add_follows`` draws replacements for them and inserts the accepted ones in place, so the
+``replace`` draws replacements for them and swaps them in with one copy, so the
 big transpose runs only once.
 """
 from __future__ import annotations
@@ -54,50 +54,55 @@ def assemble(src: np.ndarray, tgt: np.ndarray, indptr: np.ndarray,
 
 def add_follows(kept: sp.csr_array, src: np.ndarray, rounds: int,
                 draw: Callable[[np.ndarray], np.ndarray]) -> sp.csr_array:
-    """``kept`` (canonical) plus one new follow per follower in ``src``, targets from
+    """``kept`` (canonical) plus one new follow per follower in ``src``: see ``replace``."""
+    return replace(kept, np.zeros(kept.nnz, dtype=bool), src, rounds, draw)
+
+
+def replace(a: sp.csr_array, drop: np.ndarray, src: np.ndarray, rounds: int,
+            draw: Callable[[np.ndarray], np.ndarray]) -> sp.csr_array:
+    """``a`` (rows sorted) without the entries where ``drop`` holds (self-loops, or repeats
+    of a kept entry) plus one new follow per follower in ``src``, targets from
     ``draw(src)`` (-1: none). Each of ``rounds`` rounds accepts the draws that are no
-    self-loop, not already in the graph (a binary search in the target's sorted row) and
-    not repeated among the new follows; the rest are drawn again, and what is left after
-    the last round is dropped. The accepted follows are inserted with one O(nnz) copy."""
-    n = kept.shape[0]
-    new, at = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    self-loop, not already in the graph and not repeated among the new follows; the rest
+    are drawn again, and what is left after the last round is dropped. Entries are looked
+    up by their key ``row * n + column`` (sorted, so one compiled searchsorted does it);
+    dropping and inserting take one O(nnz) copy together."""
+    n = a.shape[0]
+    have = rows(a).astype(np.int64)
+    have *= n
+    have += a.indices
+    new = _accepted(have, src, rounds, draw, n)
+    at = np.searchsorted(have, new)
+    indices = np.insert(a.indices, at, (new % n).astype(np.int32))
+    count = np.diff(a.indptr).astype(np.int64) + np.bincount(new // n, minlength=n)
+    if drop.any():
+        indices = indices[np.insert(~drop, at, True)]
+        count -= np.bincount(have[drop] // n, minlength=n)
+    indptr = np.zeros(n + 1, dtype=np.int32)  # < 2**31 follows
+    np.cumsum(count, out=indptr[1:])
+    out = sp.csr_array((np.ones(indices.size, dtype=bool), indices, indptr), shape=a.shape)
+    out.has_canonical_format = True
+    return out
+
+
+def _accepted(have: np.ndarray, src: np.ndarray, rounds: int, draw, n: int) -> np.ndarray:
+    """Sorted keys of the new follows accepted over the redraw rounds (see ``replace``)."""
+    new = np.zeros(0, dtype=np.int64)
     for _ in range(rounds):
         if src.size == 0:
             break
         tgt = draw(src)
+        key = np.maximum(tgt, 0).astype(np.int64) * n + src
         ok = (tgt >= 0) & (tgt != src)
-        t = np.maximum(tgt, 0)
-        pos = row_search(kept, t, src)
-        if kept.nnz:
-            ok &= (pos >= kept.indptr[t + 1]) | (kept.indices[np.minimum(pos, kept.nnz - 1)] != src)
-        key = np.where(ok, t.astype(np.int64) * n + src, -1 - np.arange(src.size))
+        if have.size:
+            ok &= have[np.minimum(np.searchsorted(have, key), have.size - 1)] != key
+        key = np.where(ok, key, -1 - np.arange(src.size))
         both = np.concatenate([new, key])  # accepted before, then this round's
         order = np.argsort(both, kind="stable")
         repeat = np.zeros(both.size, dtype=bool)
         repeat[order[1:]] = both[order[1:]] == both[order[:-1]]
         ok &= ~repeat[new.size:]
-        new, at = np.concatenate([new, key[ok]]), np.concatenate([at, pos[ok]])
+        new = np.concatenate([new, key[ok]])
         src = src[~ok]
-    order = np.argsort(new)
-    new, at = new[order], at[order]
-    indices = np.insert(kept.indices, at, (new % n).astype(np.int32))
-    indptr = kept.indptr.astype(np.int64)
-    indptr[1:] += np.cumsum(np.bincount(new // n, minlength=n))
-    out = sp.csr_array((np.ones(indices.size, dtype=bool), indices, indptr.astype(np.int32)),
-                       shape=kept.shape)
-    out.has_canonical_format = True
-    return out
-
-
-def row_search(a: sp.csr_array, row: np.ndarray, col: np.ndarray) -> np.ndarray:
-    """Per query, the first slot of row ``row`` whose column is >= ``col`` (rows sorted):
-    a vectorized binary search, about log2(longest row) gathers per query."""
-    lo, hi = a.indptr[row].astype(np.int64), a.indptr[row + 1].astype(np.int64)
-    live = np.flatnonzero(lo < hi)
-    while live.size:  # about log2(row length) rounds, each on the queries still open
-        mid = (lo[live] + hi[live]) // 2
-        right = a.indices[mid] < col[live]
-        lo[live[right]] = mid[right] + 1
-        hi[live[~right]] = mid[~right]
-        live = live[lo[live] < hi[live]]
-    return lo
+    new.sort()
+    return new

@@ -36,7 +36,7 @@ import scipy.sparse as sp
 
 from sim.config.schema import GraphConfig
 from sim.errors import ConfigError
-from sim.graph.csr import add_follows, assemble, keep, rows
+from sim.graph.csr import assemble, keep, replace, rows
 from sim.world import World
 
 SPEAKS_THRESHOLD = 0.2  # a community speaks a language when P(speaks) is above this
@@ -109,9 +109,8 @@ def generate_social(
     indptr = np.concatenate(([0], np.cumsum(want))).astype(np.int32)  # < 2**31 follows
     tgt = _draw_blocks(want, users, pools, cfg.homophily, rng)
     followers, drop = assemble(src, tgt, indptr, n)
-    redo = followers.indices[drop]
-    return add_follows(keep(followers, ~drop), redo, REDRAWS,
-                       lambda s: _draw(s, None, users, pools, cfg.homophily, rng))
+    return replace(followers, drop, followers.indices[drop], REDRAWS,
+                   lambda s: _draw(s, None, users, pools, cfg.homophily, rng))
 
 
 def platform_layer(followers: sp.csr_array, plats: np.ndarray, p: int) -> sp.csr_array:
