@@ -22,6 +22,7 @@ import numpy as np
 
 from sim.actors import Accounts, Actor
 from sim.actors.build import build_actors
+from sim.actors.posting import Poster
 from sim.config.schema import SOURCE_KINDS, SimConfig
 from sim.crowd import SHARING, STOPPED, build_crowd
 from sim.kernel import Kernel, Reads, deliver
@@ -51,6 +52,7 @@ class InfoWarModel(mesa.Model):
         self.members = _members(self.crowd.community, len(self.world.communities))
         self.accounts = Accounts()
         self.actors: list[Actor] = build_actors(self)
+        self.poster = Poster(self)  # draws all actors' routine posts in a few array calls
         self.tally = Tally(self.crowd, len(self.world.communities), self.world.support_threshold)
         self.spread_rng = self.streams.get("spread")
         self.kernel = Kernel(self.crowd, self.world, cfg.spread, self.tally, self.spread_rng)
@@ -112,11 +114,10 @@ class InfoWarModel(mesa.Model):
         return out
 
     def post_actors(self) -> None:
-        self.outbox = [a.post() for a in self.actors]
+        self.outbox = self.poster.post()
         self.user_outbox = []
         self.direct = []
-        for a in self.actors:
-            a.moderate()
+        self.poster.moderate()
 
     def run_strategies(self) -> None:
         for s in self.strategies:

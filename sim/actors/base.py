@@ -6,13 +6,12 @@ attributes (add languages, raise quality, hijack an account) rather than the cod
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
 
 from sim.config.schema import SOURCE_KINDS, ActorGroupConfig
-from sim.posts import Posts
 
 if TYPE_CHECKING:
     from sim.model import InfoWarModel
@@ -24,8 +23,21 @@ SOURCE_OF_KIND = {
 }
 
 
+class Plan(NamedTuple):
+    """An actor's posting decision for a tick: accounts, posts per account and tick,
+    narratives, target communities, languages, quality, moderation per tick."""
+
+    accounts: tuple[int, ...]
+    rate: float
+    narratives: tuple[int, ...]
+    hosts: tuple[int, ...]
+    languages: tuple[int, ...]
+    quality: float
+    moderation: float
+
+
 class Actor(mesa.Agent):
-    """One actor. ``post`` returns this tick's posts as a batch (account ids as sources)."""
+    """One actor: it decides (``plan``); the model's ``Poster`` draws all actors' posts."""
 
     def __init__(self, model: "InfoWarModel", name: str, group: str, cfg: ActorGroupConfig,
                  hosts: list[int], rng: np.random.Generator) -> None:
@@ -62,47 +74,14 @@ class Actor(mesa.Agent):
         start = self.model.world.narr_start_tick[self.narratives]
         return self.narratives[start <= tick]
 
-    # -- posting ---------------------------------------------------------------------
-    def post(self) -> Posts:
-        """Poisson posts per live account, each about a live narrative, aimed at a host
-        community and written in the actor's best language for it."""
-        accounts = np.array(self.accounts, dtype=np.int64)
-        accounts = accounts[self.model.accounts.active[accounts]]
-        narr = self.live_narratives(self.model.tick)
-        if len(accounts) == 0 or len(narr) == 0 or len(self.hosts) == 0:
-            return Posts.empty()
-        counts = self.stream.poisson(self.rate * self.rate_multiplier, len(accounts))
-        total = int(counts.sum())
-        if total == 0:
-            return Posts.empty()
-        acct = np.repeat(accounts, counts)
-        k = narr[self.stream.integers(len(narr), size=total)]
-        host = self.hosts[self.stream.integers(len(self.hosts), size=total)]
-        lang = self.language_for(host)
-        return self._batch(acct, k, lang)
+    # -- posting: the agent decides, ``sim.actors.posting.Poster`` draws for all -------
+    def plan(self) -> "Plan":
+        """This tick's posting decision (what strategies changed shows up here)."""
+        return Plan(tuple(self.accounts), self.rate * self.rate_multiplier,
+                    tuple(self.narratives.tolist()), tuple(self.hosts.tolist()),
+                    tuple(self.languages), self.quality, self.moderation)
 
-    def _batch(self, acct: np.ndarray, narr: np.ndarray, lang: np.ndarray,
-               backfire: bool = False, quality: float | None = None) -> Posts:
-        """Aggregate single posts into (account, narrative, language) entries."""
-        key = (acct * 65536 + narr) * 256 + lang
-        uniq, count = np.unique(key, return_counts=True)
-        acct_u = uniq // (65536 * 256)
-        accounts = self.model.accounts
-        self.posts_made += int(count.sum())
-        self.staff_hours += float(count.sum()) * self.staff_hours_per_post
-        return Posts.make(
-            src=acct_u, narr=(uniq // 256) % 65536, lang=uniq % 256, count=count,
-            quality=self.quality if quality is None else quality,
-            kind=accounts.kind[acct_u], origin=self.model.crowd.n + acct_u,
-            plats=accounts.plats[acct_u], backfire=backfire,
-        )
-
-    def moderate(self) -> int:
-        """Platform moderation removes some of this actor's live accounts."""
-        if self.moderation <= 0:
-            return 0
-        acc = np.array(self.accounts, dtype=np.int64)
-        live = acc[self.model.accounts.active[acc]]
-        gone = live[self.stream.random(len(live)) < self.moderation]
-        self.model.accounts.active[gone] = False
-        return len(gone)
+    def record_posts(self, count: int) -> None:
+        """Book ``count`` routine posts made this tick (and the staff time they took)."""
+        self.posts_made += count
+        self.staff_hours += count * self.staff_hours_per_post
