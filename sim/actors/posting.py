@@ -52,8 +52,6 @@ _COLUMNS = tuple(f.name for f in fields(Posts))
 
 def _slice(p: Posts, lo: int, hi: int) -> Posts:
     """Entries lo..hi-1 of a batch (views: each actor's batch is its own disjoint part)."""
-    if lo == hi:
-        return Posts.empty()
     return Posts(*[getattr(p, c)[lo:hi] for c in _COLUMNS])
 
 
@@ -117,14 +115,18 @@ class Poster:
         who_u = uniq // (len(m.accounts) * 65536 * 256)
         acct_u = (uniq // (65536 * 256)) % len(m.accounts)
         made = np.bincount(who, minlength=n_act)
-        for a, c in zip(m.actors, made.tolist()):
-            a.record_posts(c)
+        posting = np.flatnonzero(made).tolist()  # usually a few of the actors in a tick
+        for i, c in zip(posting, made[posting].tolist()):
+            m.actors[i].record_posts(c)
         batch = Posts.make(
             src=acct_u, narr=(uniq // 256) % 65536, lang=uniq % 256, count=count,
             quality=t.quality[who_u], kind=m.accounts.kind[acct_u],
             origin=m.crowd.n + acct_u, plats=m.accounts.plats[acct_u])
         cut = np.searchsorted(who_u, np.arange(n_act + 1)).tolist()
-        return [_slice(batch, cut[i], cut[i + 1]) for i in range(n_act)]
+        out = [Posts.empty() for _ in range(n_act)]  # own objects: strategies edit batches
+        for i in posting:
+            out[i] = _slice(batch, cut[i], cut[i + 1])
+        return out
 
     def moderate(self) -> None:
         """Platform moderation removes some live accounts (each actor's own rate), right
