@@ -12,7 +12,7 @@ results/karabakh2020/calibration.md reports each target with its 95% CI.
 ``--apply`` writes the fitted values to conf/fitted/karabakh2020.yaml, which the scenario
 merges after its own values (so they are its defaults).
 
-    PYTHONPATH=. python experiments/calibrate.py --trials 30 --seeds 2 --apply
+    PYTHONPATH=. python experiments/calibrate.py --trials 40 --seeds 5 --eval-scales 0.001 0.004 --apply
 """
 from __future__ import annotations
 
@@ -163,8 +163,8 @@ def write_report(study: optuna.Study, evals: dict[float, pd.DataFrame], args, mi
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--trials", type=int, default=30, help="total trials in the study (resumes)")
-    ap.add_argument("--seeds", type=int, default=2, help="seeds per trial")
+    ap.add_argument("--trials", type=int, default=40, help="total trials in the study (resumes)")
+    ap.add_argument("--seeds", type=int, default=5, help="seeds per trial")
     ap.add_argument("--scale", type=float, default=0.001, help="world.scale while fitting")
     ap.add_argument("--eval-seeds", type=int, default=10)
     ap.add_argument("--eval-scales", type=float, nargs="*", default=None,
