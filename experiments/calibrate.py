@@ -12,7 +12,7 @@ results/karabakh2020/calibration.md reports each target with its 95% CI.
 ``--apply`` writes the fitted values to conf/fitted/karabakh2020.yaml, which the scenario
 merges after its own values (so they are its defaults).
 
-    PYTHONPATH=. python experiments/calibrate.py --trials 40 --seeds 5 --eval-scales 0.001 0.004 --apply
+    scripts/python experiments/calibrate.py --trials 40 --seeds 5 --eval-scales 0.001 0.004 --apply
 """
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def write_report(study: optuna.Study, evals: dict[float, pd.DataFrame], args, mi
         lines.append(f"| {t.number} | {t.value:.4f} | "
                      + " | ".join(f"{t.user_attrs.get(k, math.nan):.2f}" for k in THESIS_TARGETS) + " |")
     scales = " ".join(map(str, args.eval_scales or [args.scale]))
-    lines += ["", "Reproduce: `PYTHONPATH=. python experiments/calibrate.py "
+    lines += ["", "Reproduce: `scripts/python experiments/calibrate.py "
               f"--trials {args.trials} --seeds {args.seeds} --scale {args.scale} --eval-scales {scales} "
               f"--eval-seeds {args.eval_seeds} --apply` "
               "(resumes from the journal; delete it to start over).", ""]

@@ -1,7 +1,7 @@
 """The cheapest mix of home strategies that keeps international support above a level (Optuna).
 
-    PYTHONPATH=. python experiments/optuna_mix.py            # -> results/optuna/report.md
-    PYTHONPATH=. python experiments/optuna_mix.py --trials 80 --seeds 3 --level 0.43 graph.n=20000
+    scripts/python experiments/optuna_mix.py            # -> results/optuna/report.md
+    scripts/python experiments/optuna_mix.py --trials 80 --seeds 3 --level 0.43 graph.n=20000
 
 Decision: the staff-hour budget of each home strategy (0 = off), in steps of 25. Objective:
 the staff-hours actually spent (``cost.home.strategy_total``), mean over ``--seeds`` seeds.

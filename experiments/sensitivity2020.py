@@ -8,8 +8,8 @@ trajectories; each point is a ``conf/doe/k2020morris_*.yaml`` option swept by
 ``+experiment=sensitivity2020`` through the project's sweep store (resumable); the
 elementary effects are analysed with SALib and written to results/karabakh2020/sensitivity.md.
 
-    PYTHONPATH=. python experiments/sensitivity2020.py             # 8 trajectories: 88 runs
-    PYTHONPATH=. python experiments/sensitivity2020.py --n 20 --jobs 8
+    scripts/python experiments/sensitivity2020.py             # 8 trajectories: 88 runs
+    scripts/python experiments/sensitivity2020.py --n 20 --jobs 8
 """
 from __future__ import annotations
 

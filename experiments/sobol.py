@@ -1,8 +1,8 @@
 """Sobol (or Morris) sensitivity study, run as a Hydra sweep, analysed with SALib.
 
-    PYTHONPATH=. python experiments/sobol.py                  # -> results/sobol/report.md
-    PYTHONPATH=. python experiments/sobol.py --method morris  # -> results/morris/report.md
-    PYTHONPATH=. python experiments/sobol.py --n 256 --jobs 8 graph.n=20000   # research scale
+    scripts/python experiments/sobol.py                  # -> results/sobol/report.md
+    scripts/python experiments/sobol.py --method morris  # -> results/morris/report.md
+    scripts/python experiments/sobol.py --n 256 --jobs 8 graph.n=20000   # research scale
 
 Steps: SALib draws the design; each point becomes conf/doe/<method>_pNNNNN.yaml; the sweep
 ``python -m sim -m +experiment=<method>`` (its yaml sweeps +doe=glob(<method>_*)) runs every point through the

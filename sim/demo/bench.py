@@ -1,6 +1,6 @@
 """Measure the demo's frame budget: one model step and one redraw of each picture.
 
-    PYTHONPATH=. python -m sim.demo.bench [--ticks 100] [--scenario default]
+    scripts/python -m sim.demo.bench [--ticks 100] [--scenario default]
 
 Prints wall-clock and CPU milliseconds (CPU time is what a quiet laptop would see when
 this machine is shared). The page's promise: a step at the demo size takes <= 100 ms.

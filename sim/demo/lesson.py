@@ -1,6 +1,6 @@
 """The numbers quoted in docs/teaching.md, measured headless with the page's own model.
 
-    PYTHONPATH=. python -m sim.demo.lesson [--seeds 6] [--day 7]
+    scripts/python -m sim.demo.lesson [--seeds 6] [--day 7]
 
 Runs each experiment setting of the lesson for several seeds to the given day and prints
 the means, so the lesson plan can be checked whenever the model changes.

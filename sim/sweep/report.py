@@ -81,7 +81,7 @@ def sensitivity_report(method: str, problem: Any, indices: pd.DataFrame, df: pd.
     _figure(method, indices, fig)
     key = "ST" if method == "sobol" else "mu_star"
     lines = [f"# {method.capitalize()} sensitivity study", "",
-             f"Command: `{f'PYTHONPATH=. python experiments/sobol.py {argv}'.strip()}`",
+             f"Command: `{f'scripts/python experiments/sobol.py {argv}'.strip()}`",
              "",
              f"{len(df)} runs ({points} design points x {seeds} seed(s), repeated points run once; base sample "
              f"n={n}) on {int(df['users'].iloc[0]):,}-user worlds of {float(df['days'].iloc[0]):g} days; "
@@ -151,7 +151,7 @@ def optuna_report(study: Any, names: list[str], level: float, low: tuple[float, 
     df.to_csv(out / "trials.csv", index=False)
     _optuna_figure(df, level, out / "cheapest_mix.png")
     feas = df[df["feasible"]].sort_values(["spend", "trial"])
-    cmd = " ".join(["PYTHONPATH=. python experiments/optuna_mix.py", *sys_argv()]).strip()
+    cmd = " ".join(["scripts/python experiments/optuna_mix.py", *sys_argv()]).strip()
     lines = ["# Cheapest mix of home strategies keeping international support above a level", "",
              f"Command: `{cmd}`", "",
              f"Study `{study.study_name}` in `{out.name}/cheapest_mix.sqlite3` (Optuna TPE with a "
