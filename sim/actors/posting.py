@@ -2,11 +2,13 @@
 
 The Mesa agents still decide: each ``Actor.plan()`` states this tick's accounts, posting
 rate, narratives, target communities, languages, quality and moderation. ``Poster`` turns
-those plans into flat per-account and per-actor tables (rebuilt only when some plan or the
-set of live narratives changes) and draws every actor's posts at once: Poisson posts per
-live account, a live narrative and a host community per post, uniformly, written in the
-actor's best language for that host. Posting one actor at a time cost ~30 numpy calls per
-actor and tick, about half of a 10^4-user tick.
+those plans into cells, one per (actor, account, live narrative, language), each with its
+expected posts per tick (rebuilt only when some plan or the set of live narratives
+changes), and draws every cell's Poisson count in one call. That is the same law as
+"Poisson(rate) posts per live account, each about a uniform live narrative, aimed at a
+uniform host community and written in the actor's best language for it" (Poisson
+splitting). Posting one actor at a time cost ~30 numpy calls per actor and tick, about
+half of a 10^4-user tick; this is ~15 calls per tick for all of them.
 
 Draws come from two named streams (``actors/post``, ``actors/moderation``), not from the
 actors' own streams: the posts have the same distribution as one-by-one posting, not the
@@ -26,25 +28,32 @@ if TYPE_CHECKING:
 
 
 class _Tables(NamedTuple):
-    acct: np.ndarray  # int64 (A,) accounts of all actors, actor after actor
-    owner: np.ndarray  # int64 (A,) position of the posting actor in model.actors
-    rate: np.ndarray  # float64 (A,) posts per tick of each account (0: actor cannot post)
-    mod: np.ndarray  # float64 (A,) moderation probability per tick
-    narr: np.ndarray  # int64 flat live narratives; actor i's at narr_at[i] + (0..narr_len[i])
-    narr_at: np.ndarray
-    narr_len: np.ndarray
-    host: np.ndarray  # int64 flat hosts, and the language each actor writes in for each
-    lang: np.ndarray
-    host_at: np.ndarray
-    host_len: np.ndarray
-    quality: np.ndarray  # float32 per actor
+    """One cell per (actor, account, live narrative, language): its expected posts a tick.
+
+    Posts of an account about narrative k to host h are Poisson(rate / (K * H)) for each
+    of the actor's K live narratives and H hosts, independently (Poisson splitting of
+    "Poisson(rate) posts, each with a uniform narrative and host"); hosts the actor writes
+    to in the same language are merged into one cell (the sum of Poissons is Poisson).
+    Cells are ordered by actor, then account, narrative, language."""
+
+    acct: np.ndarray  # int64 (C,)
+    owner: np.ndarray  # int64 (C,) position of the actor in model.actors, ascending
+    rate: np.ndarray  # float64 (C,)
+    narr: np.ndarray  # int16 (C,)
+    lang: np.ndarray  # uint8 (C,)
+    quality: np.ndarray  # float32 (C,)
+    mod_acct: np.ndarray  # int64 accounts of all actors, and each one's moderation per tick
+    mod: np.ndarray
 
 
-def _flat(parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    lens = np.array([len(p) for p in parts], dtype=np.int64)
-    at = np.concatenate(([0], np.cumsum(lens)[:-1])).astype(np.int64)
-    flat = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
-    return flat, at, lens
+def _cells(i: int, accounts: np.ndarray, narr: np.ndarray, langs: np.ndarray,
+           rate: float) -> tuple[np.ndarray, ...]:
+    """Cells of actor ``i`` (see ``_Tables``): rate split over narratives and hosts."""
+    lang, hosts = np.unique(langs, return_counts=True)
+    n_a, n_k, n_l = len(accounts), len(narr), len(lang)
+    share = rate * hosts / (len(langs) * n_k)
+    return (np.repeat(np.sort(accounts), n_k * n_l), np.full(n_a * n_k * n_l, i, np.int64),
+            np.tile(share, n_a * n_k), np.tile(np.repeat(narr, n_l), n_a), np.tile(lang, n_a * n_k))
 
 
 _COLUMNS = tuple(f.name for f in fields(Posts))
@@ -78,52 +87,41 @@ class Poster:
 
     def _build(self, plans: list, live: list[tuple[int, ...]]) -> _Tables:
         m = self.model
-        acct, owner, rate, mod, hosts, langs = [], [], [], [], [], []
+        cells, quality, mod = [], [], []
         for i, (a, p) in enumerate(zip(m.actors, plans)):
             accounts = np.array(p.accounts, dtype=np.int64)
-            can = len(live[i]) > 0 and len(p.hosts) > 0
-            acct.append(accounts)
-            owner.append(np.full(len(accounts), i, dtype=np.int64))
-            rate.append(np.full(len(accounts), p.rate if can else 0.0))
             mod.append(np.full(len(accounts), p.moderation))
-            h = np.array(p.hosts, dtype=np.int64)
-            hosts.append(h)
-            langs.append(a.language_for(h) if len(h) else np.zeros(0, np.uint8))
-        narr, narr_at, narr_len = _flat([np.array(x, dtype=np.int64) for x in live])
-        host, host_at, host_len = _flat(hosts)
-        return _Tables(
-            np.concatenate(acct), np.concatenate(owner), np.concatenate(rate),
-            np.concatenate(mod), narr, narr_at, narr_len, host,
-            np.concatenate(langs).astype(np.int64), host_at, host_len,
-            np.array([p.quality for p in plans], dtype=np.float32))
+            if len(live[i]) and len(p.hosts) and len(accounts):
+                hosts = np.array(p.hosts, dtype=np.int64)
+                c = _cells(i, accounts, np.array(live[i], np.int64), a.language_for(hosts), p.rate)
+                cells.append(c)
+                quality.append(np.full(len(c[0]), p.quality, dtype=np.float32))
+        cols = [np.concatenate(x) for x in zip(*cells)] if cells else [np.zeros(0, np.int64)] * 5
+        mod_acct = np.concatenate([np.array(p.accounts, np.int64) for p in plans] or [np.zeros(0, np.int64)])
+        return _Tables(cols[0], cols[1], cols[2].astype(np.float64), cols[3].astype(np.int16),
+                       cols[4].astype(np.uint8),
+                       np.concatenate(quality) if quality else np.zeros(0, np.float32),
+                       mod_acct, np.concatenate(mod) if mod else np.zeros(0))
 
     def post(self) -> list[Posts]:
         """This tick's routine posts, one batch per actor (in ``model.actors`` order)."""
         m, t = self.model, self.tables()
         n_act = len(m.actors)
-        active = m.accounts.active[t.acct]
-        counts = self.post_rng.poisson(np.where(active, t.rate, 0.0))
-        total = int(counts.sum())
-        if total == 0:
-            return [Posts.empty() for _ in range(n_act)]
-        acct, who = np.repeat(t.acct, counts), np.repeat(t.owner, counts)
-        u = self.post_rng.random((2, total))
-        k = t.narr[t.narr_at[who] + (u[0] * t.narr_len[who]).astype(np.int64)]
-        j = t.host_at[who] + (u[1] * t.host_len[who]).astype(np.int64)
-        key = ((who * len(m.accounts) + acct) * 65536 + k) * 256 + t.lang[j]
-        uniq, count = np.unique(key, return_counts=True)
-        who_u = uniq // (len(m.accounts) * 65536 * 256)
-        acct_u = (uniq // (65536 * 256)) % len(m.accounts)
-        made = np.bincount(who, minlength=n_act)
+        out = [Posts.empty() for _ in range(n_act)]  # own objects: strategies edit batches
+        counts = self.post_rng.poisson(t.rate * m.accounts.active[t.acct])
+        nz = np.flatnonzero(counts)
+        if not len(nz):
+            return out
+        acct, who, count = t.acct[nz], t.owner[nz], counts[nz].astype(np.int32)
+        made = np.bincount(who, weights=count, minlength=n_act)
         posting = np.flatnonzero(made).tolist()  # usually a few of the actors in a tick
         for i, c in zip(posting, made[posting].tolist()):
-            m.actors[i].record_posts(c)
-        batch = Posts.make(
-            src=acct_u, narr=(uniq // 256) % 65536, lang=uniq % 256, count=count,
-            quality=t.quality[who_u], kind=m.accounts.kind[acct_u],
-            origin=m.crowd.n + acct_u, plats=m.accounts.plats[acct_u])
-        cut = np.searchsorted(who_u, np.arange(n_act + 1)).tolist()
-        out = [Posts.empty() for _ in range(n_act)]  # own objects: strategies edit batches
+            m.actors[i].record_posts(int(c))
+        batch = Posts(src=acct.astype(np.int32), narr=t.narr[nz], lang=t.lang[nz], count=count,
+                      quality=t.quality[nz], kind=m.accounts.kind[acct],
+                      origin=(acct + m.crowd.n).astype(np.int32), plats=m.accounts.plats[acct],
+                      backfire=np.zeros(len(nz), dtype=bool))
+        cut = np.searchsorted(who, np.arange(n_act + 1)).tolist()
         for i in posting:
             out[i] = _slice(batch, cut[i], cut[i + 1])
         return out
@@ -135,5 +133,5 @@ class Poster:
         if not t.mod.any():
             return
         acc = self.model.accounts
-        hit = acc.active[t.acct] & (self.mod_rng.random(len(t.acct)) < t.mod)
-        acc.active[t.acct[hit]] = False
+        hit = acc.active[t.mod_acct] & (self.mod_rng.random(len(t.mod_acct)) < t.mod)
+        acc.active[t.mod_acct[hit]] = False
