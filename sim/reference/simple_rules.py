@@ -87,7 +87,7 @@ class SimpleRules:
         self.mask = dt((1 << self.shift) - 1)
         self.e_unaware = int(self.deg.sum())
         self.pull_rows: np.ndarray | None = None  # unaware users at the last compaction
-        self.pull_g: sp.csr_array | None = None
+        self.pull_g: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # their sub-CSR
         self.stale = 0  # follows in pull_g of users converted since the compaction
         self.sharers = np.zeros(0, dtype=np.int32)  # current sharers (state tells which)
         self.e_share = 0  # follows of the current sharers
@@ -117,12 +117,7 @@ class SimpleRules:
         scipy objects and clearing an n-vector each tick costs more than the work at
         10^5 users."""
         src = self.sharers
-        lens = self.deg[src]
-        ptr = np.zeros(len(src) + 1, dtype=self.indptr.dtype)
-        np.cumsum(lens, out=ptr[1:])
-        tgt = np.empty(int(ptr[-1]), dtype=self.indices.dtype)
-        ones = np.empty(len(tgt), dtype=self.code.dtype)
-        _sparsetools.csr_row_index(len(src), src, self.indptr, self.indices, self.ones, tgt, ones)
+        ptr, tgt, ones = self._rows(src)
         y = self.buf
         _sparsetools.csc_matvec(self.n, len(src), ptr, tgt, ones, self.code[src], y)
         if len(tgt) * 8 < self.n:  # few targets: their distinct values beat a scan of y
@@ -135,14 +130,24 @@ class SimpleRules:
         ok = self.state[u] == UNAWARE
         return u[ok], val[ok]
 
+    def _rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(indptr, indices, ones) of the sub-CSR of ``rows``, by scipy's compiled row
+        gather (no scipy object: building and checking one costs more at 10^5 users)."""
+        ptr = np.zeros(len(rows) + 1, dtype=self.indptr.dtype)
+        np.cumsum(self.deg[rows], out=ptr[1:])
+        idx = np.empty(int(ptr[-1]), dtype=self.indices.dtype)
+        ones = np.empty(len(idx), dtype=self.code.dtype)
+        _sparsetools.csr_row_index(len(rows), rows, self.indptr, self.indices, self.ones, idx, ones)
+        return ptr, idx, ones
+
     def _pull(self) -> tuple[np.ndarray, np.ndarray]:
         """Sum the codes over the unaware users' follows (stale rows filtered after)."""
         if self.pull_g is None or self.stale > self.e_unaware // 2:
             rows = np.flatnonzero(self.state == UNAWARE).astype(np.int32)
-            self.pull_rows, self.pull_g, self.stale = rows, self.g[rows], 0
-        g = self.pull_g
-        y = np.zeros(g.shape[0], dtype=self.code.dtype)
-        _sparsetools.csr_matvec(g.shape[0], self.n, g.indptr, g.indices, g.data, self.code, y)
+            self.pull_rows, self.pull_g, self.stale = rows, self._rows(rows), 0
+        ptr, idx, ones = self.pull_g
+        y = np.zeros(len(self.pull_rows), dtype=self.code.dtype)
+        _sparsetools.csr_matvec(len(y), self.n, ptr, idx, ones, self.code, y)
         hit = np.flatnonzero(y)
         u = self.pull_rows[hit]
         ok = self.state[u] == UNAWARE
