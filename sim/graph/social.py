@@ -330,9 +330,11 @@ def _draw(src, counts, users: _Users, pools: _Pools, homophily: float, rng,
 
 def _sample(pools: _Pools, g: np.ndarray, rng) -> np.ndarray:
     """A fitness-weighted member of pool g per entry (-1 where g is -1)."""
-    x = pools.lo[g] + rng.random(g.size) * pools.span[g]
+    x = rng.random(g.size)
+    x *= pools.span[g]
+    x += pools.lo[g]
     bucket = (x * (1.0 / pools.width)).astype(np.int64)
-    slot = pools.guide[np.minimum(bucket, pools.guide.size - 1, out=bucket)].astype(np.int64)
+    slot = pools.guide[np.minimum(bucket, pools.guide.size - 1, out=bucket)]  # int32
     todo = np.flatnonzero(pools.cum[slot] <= x)
     while todo.size:  # about one slot per bucket on average
         slot[todo] += 1
