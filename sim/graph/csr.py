@@ -86,7 +86,9 @@ def replace(a: sp.csr_array, drop: np.ndarray, src: np.ndarray, rounds: int,
 
 
 def _accepted(have: np.ndarray, src: np.ndarray, rounds: int, draw, n: int) -> np.ndarray:
-    """Sorted keys of the new follows accepted over the redraw rounds (see ``replace``)."""
+    """Sorted keys of the new follows accepted over the redraw rounds (see ``replace``).
+    A round sorts only its own draws: repeats among them side by side, and a binary
+    search in the (sorted) keys accepted before."""
     new = np.zeros(0, dtype=np.int64)
     for _ in range(rounds):
         if src.size == 0:
@@ -94,15 +96,14 @@ def _accepted(have: np.ndarray, src: np.ndarray, rounds: int, draw, n: int) -> n
         tgt = draw(src)
         key = np.maximum(tgt, 0).astype(np.int64) * n + src
         ok = (tgt >= 0) & (tgt != src)
-        if have.size:
-            ok &= have[np.minimum(np.searchsorted(have, key), have.size - 1)] != key
-        key = np.where(ok, key, -1 - np.arange(src.size))
-        both = np.concatenate([new, key])  # accepted before, then this round's
-        order = np.argsort(both, kind="stable")
-        repeat = np.zeros(both.size, dtype=bool)
-        repeat[order[1:]] = both[order[1:]] == both[order[:-1]]
-        ok &= ~repeat[new.size:]
-        new = np.concatenate([new, key[ok]])
+        for old in (have, new):
+            if old.size:
+                ok &= old[np.minimum(np.searchsorted(old, key), old.size - 1)] != key
+        order = np.argsort(np.where(ok, key, -1), kind="stable")
+        k = key[order]
+        first = np.ones(k.size, dtype=bool)
+        first[1:] = k[1:] != k[:-1]
+        ok[order[~first]] = False  # a repeat within the round: only its first is kept
+        new = np.sort(np.concatenate([new, key[ok]]))
         src = src[~ok]
-    new.sort()
     return new
