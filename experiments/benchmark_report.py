@@ -170,13 +170,16 @@ def bounds() -> list[str]:
         "every actor's posts; karabakh2020 has 27 actors and 12 narratives), about 0.15 ms a tick.",
         "- *Graph.* The social generator (`sim/graph/social.py`) draws every follow's community, "
         "language-platform pool and fitness-weighted target in cache-sized blocks of followers "
-        "(about 2^18 follows each, so temporaries are reused rather than page-faulted in), "
+        "(about 2^18 follows each, so the temporaries stay small and are reused), "
         "transposes once with scipy's O(nnz) counting sort, and swaps in the redraws of "
         "duplicates and self-loops (about 6% of the follows at 10^6) with one copy. At 10^6 "
         "about 40% of it is the random gathers of the target draw (guide table, cumulative "
         "fitness, pool members: cache misses), the rest the transpose, the redraw bookkeeping "
-        "and the pool layout; the Barabasi-Albert generator of the reference rules is several "
-        "times faster.",
+        "and the pool layout. The draw runs on up to 4 threads (same graph on any count): the "
+        "CPU column adds up the threads, which also slow each other down (shared memory "
+        "bandwidth), so here it exceeds the wall time; on one thread the 10^6 graph took "
+        "2.6 s CPU (= wall) in separate runs on this machine. The Barabasi-Albert generator "
+        "of the reference rules is several times faster.",
         "- *Sweeps.* A run costs ticks x the fixed per-tick cost above (1,056 hourly ticks for "
         "karabakh2020) plus, outside the model, Hydra composing each job's config twice (the "
         "basic sweeper composes every job of a batch to validate it, the launcher composes it "
