@@ -97,7 +97,8 @@ class Poster:
                 cells.append(c)
                 quality.append(np.full(len(c[0]), p.quality, dtype=np.float32))
         cols = [np.concatenate(x) for x in zip(*cells)] if cells else [np.zeros(0, np.int64)] * 5
-        mod_acct = np.concatenate([np.array(p.accounts, np.int64) for p in plans] or [np.zeros(0, np.int64)])
+        every = [np.array(p.accounts, np.int64) for p in plans] or [np.zeros(0, np.int64)]
+        mod_acct = np.concatenate(every)
         return _Tables(cols[0], cols[1], cols[2].astype(np.float64), cols[3].astype(np.int16),
                        cols[4].astype(np.uint8),
                        np.concatenate(quality) if quality else np.zeros(0, np.float32),
