@@ -1,7 +1,7 @@
 """Speed and scale benchmark (issue 6): writes results/benchmark.md, .json and two figures.
 
-    $(bash scripts/ensure_env.sh) experiments/benchmark.py           # everything (~20-40 min)
-    $(bash scripts/ensure_env.sh) experiments/benchmark.py --quick   # 10^4 and 10^5, a few minutes
+    scripts/python experiments/benchmark.py           # everything (~20-40 min)
+    scripts/python experiments/benchmark.py --quick   # 10^4 and 10^5, a few minutes
     ... --only sweep --merge results/benchmark.json                   # redo one part, keep the rest
 
 Every configuration runs in its own process (experiments/benchmark_workers.py) so its peak
