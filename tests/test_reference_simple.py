@@ -31,21 +31,23 @@ def _setup(seed: int, p: RefParams):
 
 
 def _outcomes(kind: str, p: RefParams) -> np.ndarray:
-    """(SEEDS, 3): final size of A, final size of B, ticks to extinction."""
+    """(SEEDS, 3): final size of A, final size of B, ticks to extinction.
+
+    ``kind``: "vector", or the Mesa form ("push" or "pull")."""
     rows = []
     for seed in range(SEEDS):
         s, g, seeds = _setup(seed, p)
         if kind == "vector":
             m = run_simple(g, p, seeds, s.get("reference/spread"))
         else:
-            m = run_mesa(to_networkx(g), p, seeds, s.get("reference/mesa"))
+            m = run_mesa(to_networkx(g), p, seeds, s.get("reference/mesa"), form=kind)
         rows.append((*m.final_sizes(), m.ticks))
     return np.array(rows)
 
 
 @cache
-def _mesa() -> np.ndarray:
-    return _outcomes("mesa", PARAMS)
+def _mesa(form: str = "push") -> np.ndarray:
+    return _outcomes(form, PARAMS)
 
 
 def _z_scores(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -53,8 +55,14 @@ def _z_scores(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.abs(x.mean(axis=0) - y.mean(axis=0)) / np.maximum(se, 1e-12)
 
 
-def test_vectorized_matches_mesa_in_distribution():
-    vec, mesa = _outcomes("vector", PARAMS), _mesa()
+@cache
+def _vector() -> np.ndarray:
+    return _outcomes("vector", PARAMS)
+
+
+@pytest.mark.parametrize("form", ["push", "pull"])
+def test_vectorized_matches_mesa_in_distribution(form):
+    vec, mesa = _vector(), _mesa(form)
     assert np.all(_z_scores(vec, mesa) < 3.0), (vec.mean(axis=0), mesa.mean(axis=0))
     for col in range(3):
         assert ks_2samp(vec[:, col], mesa[:, col]).pvalue > 0.01
@@ -88,10 +96,11 @@ def test_one_tick_rules_exactly_vectorized():
     assert m.state.tolist() == [STOP_A, STOP_A, STOP_A, STOP_B] and not m.active()
 
 
-def test_one_tick_rules_exactly_mesa():
+@pytest.mark.parametrize("form", ["push", "pull"])
+def test_one_tick_rules_exactly_mesa(form):
     p = RefParams(n=4, beta_a=1.0, beta_b=1.0, stop=0.0)
     m = run_mesa(to_networkx(_path_graph()), p, (np.array([0]), np.array([3])),
-                 np.random.default_rng(0), max_ticks=2)
+                 np.random.default_rng(0), max_ticks=2, form=form)
     assert [u.state for u in m.users] == [SHARE_A, SHARE_A, SHARE_A, SHARE_B]
     assert m.final_sizes() == (0.75, 0.25) and m.active()
     m.params = replace(p, stop=1.0)
