@@ -2,7 +2,7 @@
 
 Each configuration runs in a fresh interpreter so its peak RSS is its own. Usage:
 ``python experiments/benchmark_workers.py KIND N [MAX_TICKS] [SCENARIO]`` with KIND one of
-``ref-vector``, ``ref-mesa``, ``full``, ``graph-social``, ``graph-ba``; prints one JSON line.
+``ref-vector``, ``ref-mesa`` (lean push form), ``ref-mesa-pull`` (plain pull form), ``full``, ``graph-social``, ``graph-ba``; prints one JSON line.
 
 Times are taken twice: wall clock and this process's CPU time. numpy and scipy.sparse run
 single-threaded here, so on an idle machine the two agree; on a shared machine the CPU time
@@ -11,6 +11,7 @@ is the cost of the code and the wall time adds waiting for a core.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -81,7 +82,8 @@ def ref(kind: str, n: int, max_ticks: int) -> dict:
 
             graph = to_networkx(g)
             del g
-            m = MesaRules(graph, p, seeds, int(s.get("reference/mesa").integers(2**31)))
+            form = "pull" if kind == "ref-mesa-pull" else "push"
+            m = MesaRules(graph, p, seeds, int(s.get("reference/mesa").integers(2**31)), form)
     wall, cpu = _ticks(m.step, m.active, max_ticks)
     return {"build_wall": build.wall, "build_cpu": build.cpu, "wall": wall, "cpu": cpu,
             "final_sizes": list(m.final_sizes()), "base_rss": base, "end_rss": _rss()}
@@ -126,11 +128,11 @@ def graph(kind: str, n: int) -> dict:
     streams, world = Streams(0), compile_world(cfg)
     community, graph_fn = build_population(cfg, world, streams)
     crowd = build_crowd(world, community, streams.get("crowd"))
-    base = _rss()
+    base, load = _rss(), os.getloadavg()[0]
     with Clock() as c:
         g = graph_fn(crowd)
     return {"build_wall": c.wall, "build_cpu": c.cpu, "follows": int(g.nnz), "base_rss": base,
-            "end_rss": _rss()}
+            "end_rss": _rss(), "load": load}
 
 
 def main(argv: list[str]) -> None:
