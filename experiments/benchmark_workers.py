@@ -2,7 +2,8 @@
 
 Each configuration runs in a fresh interpreter so its peak RSS is its own. Usage:
 ``python experiments/benchmark_workers.py KIND N [MAX_TICKS] [SCENARIO]`` with KIND one of
-``ref-vector``, ``ref-mesa`` (lean push form), ``ref-mesa-pull`` (plain pull form), ``full``, ``graph-social``, ``graph-ba``; prints one JSON line.
+``ref-vector``, ``ref-mesa`` (lean push form), ``ref-mesa-pull`` (plain pull form), ``full``,
+``graph-social``, ``graph-ba``; prints one JSON line.
 
 Times are taken twice: wall clock and this process's CPU time. numpy and scipy.sparse run
 single-threaded here, so on an idle machine the two agree; on a shared machine the CPU time
