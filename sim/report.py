@@ -23,7 +23,7 @@ def format_summary(s: dict[str, Any]) -> str:
         return _table([[k, s[k]] for k in keys], ["quantity", "value"])
     parts = [f"Run: {s['scenario']}, seed {s['seed']}, {s['users']:,} users, {s['follows']:,} follows, "
              f"{s['accounts']} actor accounts, {s['days']} days"]
-    strat = ", ".join(f"{side}: {', '.join(v) or 'none'}" for side, v in s["strategies"].items())
+    strat = "; ".join(f"{side}: {', '.join(v) or 'none'}" for side, v in s["strategies"].items())
     parts.append(f"Strategies: {strat or 'none'}")
     sides = list(s["reach"])[:2]
     rows = [[name, f"{v['opinion_mean']:+.2f}", *(_pct(v.get(f'support_{sd}')) for sd in sides)]
@@ -37,10 +37,12 @@ def format_summary(s: dict[str, Any]) -> str:
            for v in s["misinformation"].values()]
     if mis:
         parts.append("\nFalse narratives\n" + _table(mis, ["hashtag", "side", "peak", "peak day", "AUC (days)", "contained after"]))
-    cost = [[side, f"{c['actors']:.0f}", f"{c['strategy_total']:.0f}"] for side, c in s["cost"].items()]
+    cost = [[side, f"{c['actors']:.0f}", f"{c['strategy_total']:.0f}",
+             ", ".join(f"{k} {v:.0f}" for k, v in c.get("strategies", {}).items()) or "-"]
+            for side, c in s["cost"].items()]
     parts.append("\nReach (posts read): " + ", ".join(f"{k} {v:,}" for k, v in s["reach"].items())
                  + (f"; ratio {s['reach_ratio']:.2f}" if s["reach_ratio"] is not None else ""))
-    parts.append("\nCost (staff-hours)\n" + _table(cost, ["side", "routine posting", "strategies"]))
+    parts.append("\nCost (staff-hours)\n" + _table(cost, ["side", "routine posting", "strategies", "by strategy"]))
     top = [[r["account"], r["side"], r["kind"], f"{r['reshares']:,}"] for r in s["top_accounts"]]
     if top:
         parts.append("\nMost reshared accounts\n" + _table(top, ["account", "side", "kind", "reshares"]))
