@@ -24,3 +24,11 @@ def make_cfg() -> Callable[..., SimConfig]:
         return _CACHE[key]
 
     return make
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Our launcher yamls in conf/hydra/launcher share the plugins' names on purpose; Hydra
+    # warns that they are matched against the plugins' schemas (sim/__main__.py filters the
+    # same warning for the CLI).
+    config.addinivalue_line(
+        "filterwarnings", "ignore:(?s).*is validated against ConfigStore schema with the same name:UserWarning")
