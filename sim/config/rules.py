@@ -35,6 +35,15 @@ def check(key: str, value: Any, rule: Check) -> None:
         raise ConfigError(key, f"{value!r} is out of range; allowed: {allowed}")
 
 
+def check_window(key: str, start_day: float, end_day: float) -> None:
+    """A time window in days: both ends >= 0 and the end not before the start."""
+    check(f"{key}.start_day", start_day, NONNEG)
+    check(f"{key}.end_day", end_day, NONNEG)
+    if end_day < start_day:
+        raise ConfigError(f"{key}.end_day", f"{end_day} is before start_day={start_day}; "
+                          "allowed: a day >= start_day")
+
+
 def member(key: str, value: str, choices, what: str = "name") -> None:
     if value not in choices:
         raise unknown(key, value, choices, what)

@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check, member, rng
+from sim.config.rules import NONNEG, PROB, check, check_window, member, rng
 from sim.config.schema import ACTOR_KINDS
-from sim.errors import ConfigError
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
 from sim.strategies.toolkit import (account_posts, claims, live_accounts, other_side, per_tick,
                                     side_actors, tick_of_day)
@@ -36,11 +35,7 @@ class Config(StrategyConfig):
 
     def check(self, key: str) -> None:
         super().check(key)
-        check(f"{key}.start_day", self.start_day, NONNEG)
-        check(f"{key}.end_day", self.end_day, NONNEG)
-        if self.end_day < self.start_day:
-            raise ConfigError(f"{key}.end_day", f"{self.end_day} is before start_day="
-                              f"{self.start_day}; allowed: a day >= start_day")
+        check_window(key, self.start_day, self.end_day)
         check(f"{key}.accounts", self.accounts, rng(0, 10**6))
         for t in self.targets:
             member(f"{key}.targets", t, [k for k in ACTOR_KINDS if k != "bots"], "actor kind")

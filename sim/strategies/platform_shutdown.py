@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check, member
-from sim.errors import ConfigError
+from sim.config.rules import NONNEG, PROB, check, check_window, member
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
 from sim.strategies.toolkit import communities, members, per_tick, tick_of_day
 
@@ -30,11 +29,7 @@ class Config(StrategyConfig):
 
     def check(self, key: str) -> None:
         super().check(key)
-        check(f"{key}.start_day", self.start_day, NONNEG)
-        check(f"{key}.end_day", self.end_day, NONNEG)
-        if self.end_day < self.start_day:
-            raise ConfigError(f"{key}.end_day", f"{self.end_day} is before start_day="
-                              f"{self.start_day}; allowed: a day >= start_day")
+        check_window(key, self.start_day, self.end_day)
         check(f"{key}.vpn_share", self.vpn_share, PROB)
         check(f"{key}.hours_per_day", self.hours_per_day, NONNEG)
 
