@@ -2,7 +2,9 @@
 
 The estimate counts the big arrays: per user (attributes, per-narrative state, origin
 and exposure flags, reshare credits), per follow (an int32 index, a bool, and the
-transient copies made while generating), and the per-tick tables. It errs high.
+transient copies made while generating), and the per-tick tables, plus the interpreter
+and libraries. It errs high: results/benchmark.md measured a peak of ~57 bytes per
+follow above the process baseline (690 MB at 10^6 users, 6.0 GiB at 10^7), against 60 here.
 """
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from sim.errors import ConfigError
 BYTES_PER_USER_BASE = 48  # community, langs, plats, opinion, activity, reshares, scratch
 BYTES_PER_USER_NARR = 6  # state (1) + origin (4) + exposed (1)
 BYTES_PER_FOLLOW = 5  # int32 index + bool data in the CSR
-GEN_FOLLOW_FACTOR = 5.0  # peak while generating (edge lists before the CSR is built)
+GEN_FOLLOW_FACTOR = 12.0  # peak while generating (draw blocks, keys, CSR copies): 60 B/follow
 EVENT_BYTES = 64  # per delivered post-follower event in a tick
+PROCESS_BYTES = 200 * 2**20  # Python, numpy, scipy, pandas, Mesa and Hydra loaded
 
 
 def estimate_bytes(c: SimConfig) -> int:
@@ -27,7 +30,7 @@ def estimate_bytes(c: SimConfig) -> int:
     tables = ticks * k * len(c.population.communities) * 8 * 8
     peak_graph = follows * BYTES_PER_FOLLOW * GEN_FOLLOW_FACTOR
     events = follows * 0.2 * EVENT_BYTES  # a busy tick reaches ~20% of follows
-    return int(n * (BYTES_PER_USER_BASE + k * BYTES_PER_USER_NARR) + max(peak_graph, events) + tables)
+    return int(PROCESS_BYTES + n * (BYTES_PER_USER_BASE + k * BYTES_PER_USER_NARR) + max(peak_graph, events) + tables)
 
 
 def limit_bytes(c: SimConfig) -> int:
