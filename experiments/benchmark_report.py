@@ -28,8 +28,8 @@ def _n(n: int) -> str:
     return f"10^{int(round(np.log10(n)))}" if n >= 10 else str(n)
 
 
-def _ratio(vec: dict, mesa: dict) -> float:
-    k = min(len(vec.get("cpu", [])), len(mesa.get("cpu", [])))
+def _ratio(vec: dict, mesa: dict, first: int | None = None) -> float:
+    k = min(len(vec.get("cpu", [])), len(mesa.get("cpu", [])), first or 10**9)
     return sum(mesa["cpu"][:k]) / sum(vec["cpu"][:k]) if k else float("nan")
 
 
@@ -71,13 +71,27 @@ def mesa_note(rows: list[dict]) -> list[str]:
         "distribution (`tests/test_reference_simple.py`). *Plain (pull)*: the textbook form; in "
         "`step` every unaware user looks at the accounts it follows and counts the sharers among "
         "them, every sharer draws whether it stops, and `advance` applies the next states, so a "
-        "tick scans the neighbours of every unaware user (most of the follows). *Lean (push)*: "
+        "tick scans the neighbours of every unaware user (at first nearly all the follows). *Lean (push)*: "
         "in `step` only the sharers loop over their followers, adding to counters that `advance` "
         "resolves, so a tick's work follows the few sharers. Issue 6 quotes about "
         f"{QUOTED_S} s per tick at 10^5 users for a plain per-agent Mesa model on this kind of machine; "
         f"measured here, pull {_fmt(pull, 3)} s and push {push:.3f} s (CPU, mean over all ticks). "
         f"Against the quoted figure the vectorized rules ({1e3 * vec:.2f} ms per tick) are about "
-        f"{QUOTED_S / vec:,.0f}x faster."]
+        f"{QUOTED_S / vec:,.0f}x faster. A pull tick costs in proportion to the unaware users' "
+        f"follows: at 10^5 its first {FIRST} ticks (almost everyone unaware) cost "
+        f"{_fmt(_early(r5.get('mesa_pull', {})), 3)} s each, "
+        f"{_fmt(_ratio(r5['vector'], r5.get('mesa_pull', {}), FIRST), 0)}x "
+        f"the vectorized rules over the same ticks, and once B has reached most users a tick is "
+        f"little more than the 2 x n method calls, so the mean over the run is lower; the push "
+        f"form's first {FIRST} ticks cost {_fmt(_early(r5['mesa']), 3)} s each "
+        f"({_fmt(_ratio(r5['vector'], r5['mesa'], FIRST), 0)}x)."]
+
+
+FIRST = 5
+
+
+def _early(r: dict) -> float:
+    return float(np.mean(r["cpu"][:FIRST])) if r.get("cpu") else float("nan")
 
 
 def full_table(rows: list[dict]) -> list[str]:
