@@ -8,12 +8,14 @@ from experiments.benchmark_report import targets, write_report
 from experiments.benchmark_workers import full, ref
 
 
-def _res(vec: dict, mesa: dict, full_row: dict) -> dict:
+def _res(vec: dict, mesa: dict, full_row: dict, pull: dict | None = None, graph=()) -> dict:
     machine = {"date": "d", "commit": "c", "cores": 2, "cpu": "x", "ram_gib": 1.0,
                "available_gib": 1.0, "python": "3", "numpy": "2", "scipy": "1", "mesa": "3",
                "load_start": [0.0, 0.0, 0.0], "load_end": [0.0, 0.0, 0.0]}
-    return {"machine": machine, "reference": [{"n": 10**5, "vector": vec, "mesa": mesa, "note": ""}],
-            "full": [{"scenario": "default", "n": 10**6, "res": full_row}], "graph": [], "sweep": []}
+    ref_row = {"n": 10**5, "vector": vec, "mesa": mesa, "mesa_pull": pull or mesa, "note": ""}
+    return {"machine": machine, "reference": [ref_row],
+            "full": [{"scenario": "default", "n": 10**6, "res": full_row}], "graph": list(graph),
+            "sweep": []}
 
 
 def test_workers_measure_and_report_renders(tmp_path):
@@ -36,10 +38,14 @@ def test_targets_verdicts_follow_the_numbers():
     slow = {"cpu": [0.5] * 4, "wall": [0.5] * 4}
     row = {"cpu": [0.05] * 3, "wall": [0.05] * 3, "users": 10**6, "base_rss": 0,
            "end_rss": 400 * 10**6, "peak_rss": 900 * 10**6, "phases": {}}
+    graph = [{"kind": "social", "n": 10**6, "res": {"build_wall": 2.7, "build_cpu": 3.3}}]
+    lines = targets(_res(fast, slow, row, pull={"cpu": [0.2] * 4, "wall": [0.2] * 4}, graph=graph))
+    assert "| 200x vs plain (pull); 500x vs lean (push) | missed |" in lines[2]  # judged on pull
+    assert "2.70 s wall; 3.30 s CPU | met" in lines[6]  # the graph is judged on wall time
     lines = targets(_res(fast, slow, row))
-    assert "| 500x | met |" in lines[2]  # 0.5 s / 1 ms
+    assert "500x vs lean (push) | met |" in lines[2]  # 0.5 s / 1 ms
     assert "| 1.0 ms | met |" not in "".join(lines)  # no 10^6 reference row: no verdict
     assert "50.0 ms | met" in lines[4] and "400; 900 B | met" in lines[5]
     lines = targets(_res(slow, fast, {**row, "cpu": [0.2] * 3, "end_rss": 600 * 10**6}))
-    assert "| 0x | missed |" in lines[2]
+    assert "| 0x vs plain (pull); 0x vs lean (push) | missed |" in lines[2]
     assert "missed" in lines[4] and "missed" in lines[5]
