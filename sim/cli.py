@@ -19,7 +19,7 @@ from hydra.errors import HydraException, MissingConfigException
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.schema import SimConfig
-from sim.config.validate import from_omegaconf_error, to_sim_config
+from sim.config.validate import check_bool_overrides, from_omegaconf_error, to_sim_config
 from sim.errors import ConfigError, unknown
 
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
@@ -84,6 +84,7 @@ def load(overrides: list[str]) -> SimConfig:
     register()
     GlobalHydra.instance().clear()
     try:
+        check_bool_overrides(overrides)
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             cfg = compose(config_name="config", overrides=overrides)
         return to_sim_config(cfg)
@@ -100,6 +101,7 @@ def check_hydra_groups(overrides: list[str]) -> None:
         return
     GlobalHydra.instance().clear()
     try:
+        check_bool_overrides(overrides)
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             compose(config_name="config", overrides=chosen, return_hydra_config=True)
     except (HydraException, OmegaConfBaseException, ValueError, KeyError) as e:
