@@ -64,25 +64,20 @@ def NetworkPanel(model: DemoModel):
         Picture(picture, model.tick, "network")
 
 
-@solara.component
-def BelieversChart(model: DemoModel):
-    update_counter.get()
-    picture = solara.use_memo(lambda: PICTURES["believers"](model), [model])
-    Picture(picture, model.tick, "believers")
+def _chart(name: str):
+    """A page component for one of the live charts (believers, opinion, reach)."""
+
+    @solara.component
+    def Chart(model: DemoModel):
+        update_counter.get()
+        picture = solara.use_memo(lambda: PICTURES[name](model), [model])
+        Picture(picture, model.tick, name)
+
+    Chart.__name__ = f"{name.capitalize()}Chart"
+    return Chart
 
 
-@solara.component
-def OpinionChart(model: DemoModel):
-    update_counter.get()
-    picture = solara.use_memo(lambda: PICTURES["opinion"](model), [model])
-    Picture(picture, model.tick, "opinion")
-
-
-@solara.component
-def ReachChart(model: DemoModel):
-    update_counter.get()
-    picture = solara.use_memo(lambda: PICTURES["reach"](model), [model])
-    Picture(picture, model.tick, "reach")
+BelieversChart, OpinionChart, ReachChart = (_chart(n) for n in ("believers", "opinion", "reach"))
 
 
 COMPONENTS = [NetworkPanel, BelieversChart, OpinionChart, ReachChart]
