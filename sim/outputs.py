@@ -7,25 +7,35 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+@contextmanager
+def atomic_path(path: Path, fsync: bool = False, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary sibling of ``path`` to write; once the block ends it replaces
+    ``path`` in one rename (after an fsync when asked), so a reader never sees a half-written
+    file. ``suffix`` keeps an extension for writers that infer the format from it."""
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}{suffix}")
+    yield tmp
+    if fsync:
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    with atomic_path(path, fsync=True) as tmp:
+        tmp.write_bytes(data)
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    df.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        df.to_parquet(tmp, index=False)
 
 
 def write_json(obj: Any, path: Path) -> None:

@@ -5,7 +5,6 @@ and 95% intervals drawn wherever a mean is shown. Written atomically as PNG.
 """
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
@@ -16,13 +15,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.outputs import atomic_path  # noqa: E402
+
 
 def save(fig, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{os.getpid()}.png")
-    fig.savefig(tmp, dpi=110, bbox_inches="tight")
+    with atomic_path(path, suffix=".png") as tmp:  # savefig reads the format from the name
+        fig.savefig(tmp, dpi=110, bbox_inches="tight")
     plt.close(fig)
-    os.replace(tmp, path)
     return path
 
 

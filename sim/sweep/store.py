@@ -97,12 +97,11 @@ def write_row(row: pd.DataFrame, path: Path) -> None:
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(row, preserve_index=False).replace_schema_metadata(None)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    pq.write_table(table, tmp, write_statistics=False, store_schema=False, use_dictionary=False,
-                   compression="none")
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    from sim.outputs import atomic_path
+
+    with atomic_path(path, fsync=True) as tmp:
+        pq.write_table(table, tmp, write_statistics=False, store_schema=False, use_dictionary=False,
+                       compression="none")
 
 
 def fsync_dir(path: Path) -> None:
