@@ -50,6 +50,12 @@ def schema_at(schema: type, path: list[str]) -> type | None:
     return None if entries else cur
 
 
+def field_type(schema: type, path: list[str]) -> Any:
+    """The declared type of the field at ``path`` (None when the path leaves the schemas)."""
+    found = schema_at(schema, path[:-1])
+    return _hints(found).get(path[-1]) if found is not None else None
+
+
 def allowed_fields(schema: type, path: list[str]) -> list[str]:
     """Field names allowed at ``path`` below ``schema``."""
     found = schema_at(schema, path)

@@ -13,7 +13,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import rules
-from sim.config.keys import allowed_fields, check_keys, friendly_type_message
+from sim.config.keys import allowed_fields, check_keys, field_type, friendly_type_message
 from sim.config.schema import (ActorsConfig, GraphConfig, OutputConfig, PopulationConfig, SimConfig,
                                SpreadConfig, WorldConfig)
 from sim.errors import ConfigError, did_you_mean, unknown
@@ -89,21 +89,14 @@ def _strategies(cfg: DictConfig, sides: list[str],
 def check_bool_overrides(overrides: list[str]) -> None:
     """Refuse ``key=3`` or ``key=yes`` for a true/false field: OmegaConf would turn them into
     True while composing, so a typo would silently flip a switch."""
-    import typing
-
     from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    from sim.config.keys import schema_at
 
     for ov in OverridesParser.create().parse_overrides(overrides):
         parts = ov.get_key_element().lstrip("+~").split(".")
         if ov.is_sweep_override() or parts[0] not in GROUPS or len(parts) < 2:
             continue
-        schema = schema_at(GROUPS[parts[0]], parts[1:-1])
-        hints = typing.get_type_hints(schema) if schema is not None else {}
-        value = ov.value()
-        if hints.get(parts[-1]) is bool and not isinstance(value, bool):
-            raise ConfigError(".".join(parts), f"{value!r} is not true or false; allowed: true or false")
+        if field_type(GROUPS[parts[0]], parts[1:]) is bool and not isinstance(ov.value(), bool):
+            raise ConfigError(".".join(parts), f"{ov.value()!r} is not true or false; allowed: true or false")
 
 
 def to_sim_config(cfg: DictConfig) -> SimConfig:
