@@ -49,10 +49,11 @@ def job(args: argparse.Namespace, *argv) -> dict:
 
 
 def reference(args, sizes: list[int]) -> list[dict]:
-    """Reference rules, vectorized and both per-agent Mesa forms (lean push, plain pull)."""
+    """Reference rules: compiled and numpy kernels, both per-agent Mesa forms (push, pull)."""
     rows = []
     for n in sizes:
-        row = {"n": n, "vector": job(args, "ref-vector", n, args.ref_ticks)}
+        row = {"n": n, "compiled": job(args, "ref-compiled", n, args.ref_ticks),
+               "vector": job(args, "ref-vector", n, args.ref_ticks)}
         for key, kind in (("mesa", "ref-mesa"), ("mesa_pull", "ref-mesa-pull")):
             res, note, guess = _mesa_job(args, rows, key, kind, n)
             row.update({key: res, f"{key}_note": note,

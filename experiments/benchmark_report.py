@@ -38,26 +38,41 @@ FORMS = (("mesa_pull", "plain (pull)"), ("mesa", "lean (push)"))
 QUOTED_S = 0.7  # issue 6: a plain per-agent Mesa model, s per tick at 10^5 users, 2 cores
 
 
+def _kernel(r: dict) -> dict:
+    """The project's kernel for the reference rules: the compiled one (older runs: numpy)."""
+    return r.get("compiled") or r.get("vector", {})
+
+
 def reference_table(rows: list[dict]) -> list[str]:
-    cols = " | ".join(f"Mesa {name} s/tick (CPU / wall) | peak MB | speed-up vs {name}"
+    cols = " | ".join(f"Mesa {name} s/tick (CPU / wall) | peak MB | speed-up vs {name}: compiled; numpy"
                       for _, name in FORMS)
-    out = [f"| users | ticks | vectorized ms/tick (CPU / wall) | busiest tick ms (CPU) | process peak MB "
-           f"| {cols} | note |", "|" + "---|" * (6 + 3 * len(FORMS))]
+    out = [f"| users | ticks | compiled ms/tick (CPU / wall) | numpy ms/tick (CPU) | busiest tick ms, "
+           f"compiled; numpy (CPU) | process peak MB | {cols} | note |", "|" + "---|" * (7 + 3 * len(FORMS))]
     for r in rows:
-        v = r["vector"]
+        c, v = _kernel(r), r.get("vector", {})
         cells, notes = [], []
         for key, name in FORMS:
             m = r.get(key, {})
             cells.append(f"{_fmt(_ms(m) / 1e3, 3)} / {_fmt(_ms(m, 'wall') / 1e3, 3)} "
-                         f"| {_fmt(m.get('peak_rss', np.nan) / MB, 0)} | {_fmt(_ratio(v, m), 0)}x")
+                         f"| {_fmt(m.get('peak_rss', np.nan) / MB, 0)} "
+                         f"| {_fmt(_ratio(c, m), 0)}x; {_fmt(_ratio(v, m), 0)}x")
             note = r.get(f"{key}_note", r.get("note", "") if key == "mesa" else "") or m.get("error", "")
             if note:
                 notes.append(f"{name.split()[0]}: {note}")
-        out.append(f"| {_n(r['n'])} | {len(v.get('cpu', []))} | {_fmt(_ms(v))} / {_fmt(_ms(v, 'wall'))} "
-                   f"| {_fmt(1e3 * max(v['cpu']) if v.get('cpu') else np.nan)} "
-                   f"| {_fmt(v.get('peak_rss', np.nan) / MB, 0)} | {' | '.join(cells)} "
-                   f"| {'; '.join(notes) or v.get('error', '')} |")
+        out.append(f"| {_n(r['n'])} | {len(c.get('cpu', []))} | {_fmt(_ms(c), 2)} / {_fmt(_ms(c, 'wall'), 2)} "
+                   f"| {_fmt(_ms(v), 2)} | {_fmt(_busiest(c))}; {_fmt(_busiest(v))} "
+                   f"| {_fmt(c.get('peak_rss', np.nan) / MB, 0)} | {' | '.join(cells)} "
+                   f"| {'; '.join(notes) or c.get('error', '') or v.get('error', '')} |")
     return out
+
+
+def _jit(rows: list[dict]) -> str:
+    t = [r["compiled"]["jit_wall"] for r in rows if r.get("compiled", {}).get("jit_wall")]
+    return f"{max(t):.1f} s at most, not counted" if t else "not measured"
+
+
+def _busiest(r: dict) -> float:
+    return 1e3 * max(r["cpu"]) if r.get("cpu") else np.nan
 
 
 def mesa_note(rows: list[dict]) -> list[str]:
@@ -65,11 +80,12 @@ def mesa_note(rows: list[dict]) -> list[str]:
     r5 = next((r for r in rows if r["n"] == 10**5 and r["mesa"].get("cpu")), None)
     if not r5:
         return []
-    push, vec = _ms(r5["mesa"]) / 1e3, _ms(r5["vector"]) / 1e3
+    push, vec = _ms(r5["mesa"]) / 1e3, _ms(_kernel(r5)) / 1e3
     pull = _ms(r5.get("mesa_pull", {})) / 1e3
     return [
         "Two per-agent Mesa forms, same rules, both checked against the vectorized kernel in "
-        "distribution (`tests/test_reference_simple.py`). *Plain (pull)*: the textbook form; in "
+        "distribution (`tests/test_reference_simple.py`), which the compiled kernel matches draw "
+        "for draw (same test file). *Plain (pull)*: the textbook form; in "
         "`step` every unaware user looks at the accounts it follows and counts the sharers among "
         "them, every sharer draws whether it stops, and `advance` applies the next states, so a "
         "tick scans the neighbours of every unaware user (at first nearly all the follows). *Lean (push)*: "
@@ -77,15 +93,15 @@ def mesa_note(rows: list[dict]) -> list[str]:
         "resolves, so a tick's work follows the few sharers. Issue 6 quotes about "
         f"{QUOTED_S} s per tick at 10^5 users for a plain per-agent Mesa model on this kind of machine; "
         f"measured here, pull {_fmt(pull, 3)} s and push {push:.3f} s (CPU, mean over all ticks). "
-        f"Against the quoted figure the vectorized rules ({1e3 * vec:.2f} ms per tick) are about "
+        f"Against the quoted figure the compiled rules ({1e3 * vec:.2f} ms per tick) are about "
         f"{QUOTED_S / vec:,.0f}x faster. A pull tick costs in proportion to the unaware users' "
         f"follows: at 10^5 its first {FIRST} ticks (almost everyone unaware) cost "
         f"{_fmt(_early(r5.get('mesa_pull', {})), 3)} s each, "
-        f"{_fmt(_ratio(r5['vector'], r5.get('mesa_pull', {}), FIRST), 0)}x "
-        f"the vectorized rules over the same ticks, and once B has reached most users a tick is "
+        f"{_fmt(_ratio(_kernel(r5), r5.get('mesa_pull', {}), FIRST), 0)}x "
+        f"the compiled rules over the same ticks, and once B has reached most users a tick is "
         f"little more than the 2 x n method calls, so the mean over the run is lower; the push "
         f"form's first {FIRST} ticks cost {_fmt(_early(r5['mesa']), 3)} s each "
-        f"({_fmt(_ratio(r5['vector'], r5['mesa'], FIRST), 0)}x)."]
+        f"({_fmt(_ratio(_kernel(r5), r5['mesa'], FIRST), 0)}x)."]
 
 
 FIRST = 5
@@ -163,14 +179,18 @@ def targets(res: dict) -> list[str]:
         verdict = "-" if ok is None else ("met" if ok else "missed")
         rows.append(f"| {name} | {value}{unit} | {verdict} |")
 
-    r = _ratio(ref5["vector"], ref5.get("mesa_pull", {})) if ref5 else np.nan
-    r2 = _ratio(ref5["vector"], ref5["mesa"]) if ref5 else np.nan
+    k5 = _kernel(ref5) if ref5 else {}
+    r = _ratio(k5, ref5.get("mesa_pull", {})) if ref5 else np.nan
+    r2 = _ratio(k5, ref5["mesa"]) if ref5 else np.nan
+    rv = _ratio(ref5.get("vector", {}), ref5.get("mesa_pull", {})) if ref5 else np.nan
     add("reference rules >= 300x the plain per-agent Mesa model at 10^5 (the issue's \"plain\" "
         f"model, quoted at {QUOTED_S} s/tick: the pull form here; lean push form beside it)",
-        f"{_fmt(r, 0)}x vs plain (pull); {_fmt(r2, 0)}x vs lean (push)",
-        r >= 300 if np.isfinite(r) else None)
-    v = _ms(ref6["vector"]) if ref6 else np.nan
-    add("reference rules <= 25 ms/tick at 10^6", _fmt(v), v <= 25 if np.isfinite(v) else None, " ms")
+        f"compiled: {_fmt(r, 0)}x vs plain (pull), {_fmt(r2, 0)}x vs lean (push); "
+        f"numpy: {_fmt(rv, 0)}x vs plain", r >= 300 if np.isfinite(r) else None)
+    v = _ms(_kernel(ref6)) if ref6 else np.nan
+    vv = _ms(ref6.get("vector", {})) if ref6 else np.nan
+    add("reference rules <= 25 ms/tick at 10^6", f"compiled {_fmt(v)}; numpy {_fmt(vv)}",
+        v <= 25 if np.isfinite(v) else None, " ms")
     fr = f6["res"] if f6 and "cpu" in f6["res"] else None
     v = _ms(fr, "cpu") if fr else np.nan
     add("full default model <= 100 ms/tick at 10^6", _fmt(v), v <= 100 if fr else None, " ms")
@@ -199,11 +219,12 @@ def figures(res: dict, out: Path) -> list[str]:
 
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     ref = res["reference"]
-    for key, label in (("vector", "reference rules, vectorized"),
+    for key, label in (("compiled", "reference rules, compiled (numba)"),
+                       ("vector", "reference rules, numpy"),
                        ("mesa_pull", "reference rules, Mesa plain (pull)"),
                        ("mesa", "reference rules, Mesa lean (push)")):
         pts = [(r["n"], _ms(r[key])) for r in ref if r.get(key, {}).get("cpu")]
-        part = [_n(r["n"]) for r in ref if key != "vector" and "first" in r.get(f"{key}_note", "")]
+        part = [_n(r["n"]) for r in ref if key.startswith("mesa") and "first" in r.get(f"{key}_note", "")]
         label += f" ({', '.join(part)}: first ticks only)" if part else ""
         if pts:
             ax.plot(*zip(*pts), "o-", label=label)
@@ -272,9 +293,12 @@ def write_report(res: dict, out: Path) -> str:
         "peak RSS (reached while the graph is generated) minus the same baseline, both per user.", "",
         "## Targets", "", *targets(res), "", *bounds(), "",
         "## 1. Reference rules (BA m=4, two narratives, 0.1% seeds each)", "",
-        "Vectorized: `sim/reference/simple_rules.py`; per-agent Mesa: `sim/reference/mesa_rules.py`. "
-        "Both run to extinction (no sharer left) or the tick cap. Each speed-up divides that Mesa "
-        "form's CPU time by the vectorized one's over the same ticks, all measured in this run.", "", *reference_table(res["reference"]), "",
+        "Compiled (numba): `sim/reference/simple_jit.py`; numpy: `sim/reference/simple_rules.py` "
+        "(the same runs draw for draw); per-agent Mesa: `sim/reference/mesa_rules.py`. "
+        "All run to extinction (no sharer left) or the tick cap. Each speed-up divides that Mesa "
+        "form's CPU time by the kernel's over the same ticks, all measured in this run; the "
+        "compiled kernel is compiled (or loaded from its disk cache) before the timed ticks "
+        f"({_jit(res['reference'])}).", "", *reference_table(res["reference"]), "",
         *mesa_note(res["reference"]), "",
         "## 2. Full model (per phase: wall ms per tick)", "", *full_table(res["full"]), "",
         "## 3. Graph generation", "", *graph_table(res["graph"]), "",

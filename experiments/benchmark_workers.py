@@ -2,7 +2,7 @@
 
 Each configuration runs in a fresh interpreter so its peak RSS is its own. Usage:
 ``python experiments/benchmark_workers.py KIND N [MAX_TICKS] [SCENARIO]`` with KIND one of
-``ref-vector``, ``ref-mesa`` (lean push form), ``ref-mesa-pull`` (plain pull form), ``full``,
+``ref-vector`` (numpy), ``ref-compiled`` (numba), ``ref-mesa`` (lean push form), ``ref-mesa-pull`` (plain pull form), ``full``,
 ``graph-social``, ``graph-ba``; prints one JSON line.
 
 Times are taken twice: wall clock and this process's CPU time. numpy and scipy.sparse run
@@ -72,12 +72,17 @@ def ref(kind: str, n: int, max_ticks: int) -> dict:
     from sim.reference.simple_rules import RefParams, SimpleRules, ba_graph, seed_users
     from sim.rng import Streams
 
+    jit = _load_kernel() if kind == "ref-compiled" else None
     p, s, base = RefParams(n=n), Streams(0), _rss()
     with Clock() as build:
         g = ba_graph(n, p.m, s.get("graph"))
         seeds = seed_users(n, p.seed_fraction, s.get("reference/seed"))
         if kind == "ref-vector":
             m = SimpleRules(g, p, seeds, s.get("reference/spread"))
+        elif kind == "ref-compiled":
+            from sim.reference.simple_jit import CompiledRules
+
+            m = CompiledRules(g, p, seeds, s.get("reference/spread"))
         else:
             from sim.reference.mesa_rules import MesaRules, to_networkx
 
@@ -86,8 +91,24 @@ def ref(kind: str, n: int, max_ticks: int) -> dict:
             form = "pull" if kind == "ref-mesa-pull" else "push"
             m = MesaRules(graph, p, seeds, int(s.get("reference/mesa").integers(2**31)), form)
     wall, cpu = _ticks(m.step, m.active, max_ticks)
-    return {"build_wall": build.wall, "build_cpu": build.cpu, "wall": wall, "cpu": cpu,
-            "final_sizes": list(m.final_sizes()), "base_rss": base, "end_rss": _rss()}
+    out = {"build_wall": build.wall, "build_cpu": build.cpu, "wall": wall, "cpu": cpu,
+           "final_sizes": list(m.final_sizes()), "base_rss": base, "end_rss": _rss()}
+    if kind == "ref-compiled":
+        out["jit_wall"] = jit
+    return out
+
+
+def _load_kernel() -> float:
+    """Compile the numba kernel (or load it from its disk cache) on a tiny run, so the
+    timed ticks are the kernel's; returns the wall seconds that took."""
+    from sim.reference.simple_jit import run_compiled
+    from sim.reference.simple_rules import RefParams, ba_graph, seed_users
+
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(0)
+    p = RefParams(n=200, seed_fraction=0.05)
+    run_compiled(ba_graph(p.n, p.m, rng), p, seed_users(p.n, p.seed_fraction, rng), rng)
+    return time.perf_counter() - t0
 
 
 def size_overrides(scenario: str, n: int) -> list[str]:

@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 from scipy.stats import ks_2samp
 
+from sim.reference import simple_jit
 from sim.reference.mesa_rules import run_mesa, to_networkx
+from sim.reference.simple_jit import CompiledRules
 from sim.reference.simple_rules import (SHARE_A, SHARE_B, STOP_A, STOP_B, RefParams,
                                         SimpleRules, ba_graph, run_simple, seed_users)
 from sim.rng import Streams
@@ -84,9 +86,10 @@ def _path_graph():
     return sp.csr_array((np.ones(6, bool), (np.r_[a, b], np.r_[b, a])), shape=(4, 4))
 
 
-def test_one_tick_rules_exactly_vectorized():
+@pytest.mark.parametrize("kernel", [SimpleRules, CompiledRules])
+def test_one_tick_rules_exactly_vectorized(kernel):
     p = RefParams(n=4, beta_a=1.0, beta_b=1.0, stop=0.0)
-    m = SimpleRules(_path_graph(), p, (np.array([0]), np.array([3])), np.random.default_rng(0))
+    m = kernel(_path_graph(), p, (np.array([0]), np.array([3])), np.random.default_rng(0))
     m.step()
     assert m.state.tolist() == [SHARE_A, SHARE_A, SHARE_A, SHARE_B]
     m.step()  # nobody is unaware any more and nobody stops
@@ -106,3 +109,47 @@ def test_one_tick_rules_exactly_mesa(form):
     m.params = replace(p, stop=1.0)
     m.step()
     assert [u.state for u in m.users] == [STOP_A, STOP_A, STOP_A, STOP_B] and not m.active()
+
+
+def _twin_run(g, p: RefParams, seeds, seed: int) -> set[bool]:
+    """Run the numpy and the compiled kernel side by side from the same Generator seed;
+    every tick must leave the same states, the same sharers in the same order and the
+    random stream at the same place. Returns the directions the compiled kernel took."""
+    a = SimpleRules(g, p, seeds, np.random.default_rng(seed))
+    b = CompiledRules(g, p, seeds, np.random.default_rng(seed))
+    ways = set()
+    while a.active() or b.active():
+        ways.add(bool(simple_jit.PUSH_COST * b.tally[simple_jit.E_SHARE] <= b.tally[simple_jit.E_UNAWARE]))
+        a.step()
+        b.step()
+        assert np.array_equal(a.state, b.state), a.ticks
+        assert a.sharers.tolist() == b.sharers[:b.ns].tolist(), a.ticks
+        assert a.rng.bit_generator.state == b.rng.bit_generator.state, a.ticks
+    assert a.ticks == b.ticks and a.final_sizes() == b.final_sizes()
+    return ways
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_compiled_kernel_matches_numpy_draw_for_draw(seed):
+    s, g, seeds = _setup(seed, PARAMS)
+    _twin_run(g, PARAMS, seeds, seed)
+
+
+def test_compiled_kernel_matches_numpy_through_push_and_pull():
+    p = RefParams(n=20_000)
+    s, g, seeds = _setup(3, p)
+    assert _twin_run(g, p, seeds, 3) == {True, False}
+
+
+def test_compiled_kernel_matches_numpy_with_wide_counts():
+    """A hub with 2^15 followers: counts no longer fit 16 bits, both kernels switch to 64-bit codes."""
+    import scipy.sparse as sp
+
+    n = 2**15 + 200
+    p = RefParams(n=n, m=2, seed_fraction=0.002)
+    s, g, seeds = _setup(1, p)
+    star = sp.csr_array((np.ones(n - 1, bool), (np.zeros(n - 1, int), np.arange(1, n))), shape=(n, n))
+    g = ((g + star + star.T) > 0).astype(bool).tocsr()
+    g.indices = g.indices.astype(np.int32)
+    assert CompiledRules(g, p, seeds, np.random.default_rng(0)).code.dtype == np.int64
+    _twin_run(g, p, seeds, 1)
