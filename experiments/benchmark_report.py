@@ -223,7 +223,7 @@ def figures(res: dict, out: Path) -> list[str]:
                        ("vector", "reference rules, numpy"),
                        ("mesa_pull", "reference rules, Mesa plain (pull)"),
                        ("mesa", "reference rules, Mesa lean (push)")):
-        pts = [(r["n"], _ms(r[key])) for r in ref if r.get(key, {}).get("cpu")]
+        pts = sorted((r["n"], _ms(r[key])) for r in ref if r.get(key, {}).get("cpu"))
         part = [_n(r["n"]) for r in ref if key.startswith("mesa") and "first" in r.get(f"{key}_note", "")]
         label += f" ({', '.join(part)}: first ticks only)" if part else ""
         if pts:
@@ -233,7 +233,7 @@ def figures(res: dict, out: Path) -> list[str]:
         if guess:
             ax.plot(*zip(*guess), "o", mfc="none", color=color, label=f"Mesa {name}, extrapolated")
     for sc in sorted({r["scenario"] for r in res["full"]}):
-        pts = [(r["res"]["users"], _ms(r["res"])) for r in res["full"] if r["scenario"] == sc and "cpu" in r["res"]]
+        pts = sorted((r["res"]["users"], _ms(r["res"])) for r in res["full"] if r["scenario"] == sc and "cpu" in r["res"])
         if pts:
             ax.plot(*zip(*pts), "s-", label=f"full model, {sc}")
     ax.plot([10**6], [25], "v", color="grey", label="targets at 10^6 (25 and 100 ms)")

@@ -2,8 +2,10 @@
 
 Hydra reports composition errors with several lines and exit code 1; a researcher
 deserves one line naming the key and exit code 2. So ``precheck`` composes the config
-with the Compose API first (for a multirun, with the first value of each sweep) and
-converts it with ``to_sim_config``; only then does Hydra's own main take over.
+with the Compose API first and converts it with ``to_sim_config``; only then does
+Hydra's own main take over. For a multirun it checks every value of every swept key (each
+with the other keys at their first value; see ``sweep_variants``), so a bad value fails the
+command before any job starts.
 """
 from __future__ import annotations
 
@@ -31,19 +33,45 @@ def group_options(group: str) -> list[str]:
     return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
 
 
-def first_values(overrides: list[str]) -> list[str]:
-    """Replace each sweep (a,b / range / choice) by its first value; drop hydra.* keys."""
-    parser = OverridesParser.create()
+def _parsed(overrides: list[str]) -> list[tuple[str, str, list[str] | None]]:
+    """(key, raw override, sweep values or None) for each override but hydra's own."""
     out = []
-    for raw, ov in zip(overrides, parser.parse_overrides(overrides)):
+    for raw, ov in zip(overrides, OverridesParser.create().parse_overrides(overrides)):
         key = ov.get_key_element()
         if key.startswith(("hydra.", "hydra/", "+hydra", "~hydra")) or key == "hydra":
             continue
-        if ov.is_sweep_override():
-            first = next(iter(ov.sweep_string_iterator()))
-            out.append(f"{key}={first}")
-        else:
-            out.append(raw)
+        values = list(ov.sweep_string_iterator()) if ov.is_sweep_override() else None
+        out.append((key, raw, values))
+    return out
+
+
+def first_values(overrides: list[str]) -> list[str]:
+    """Replace each sweep (a,b / range / choice) by its first value; drop hydra.* keys."""
+    return [f"{key}={values[0]}" if values else raw for key, raw, values in _parsed(overrides)]
+
+
+def _representatives(values: list[str]) -> list[str]:
+    """Values that stand for the whole sweep: all numeric -> the smallest and largest (every
+    numeric rule is a range, so the ends decide); otherwise each distinct value."""
+    try:
+        nums = [float(v) for v in values]
+    except ValueError:
+        return list(dict.fromkeys(values))
+    return list(dict.fromkeys([values[nums.index(min(nums))], values[nums.index(max(nums))]]))
+
+
+def sweep_variants(overrides: list[str]) -> list[list[str]]:
+    """Override lists that together check every swept value: the first values, then each
+    other representative value of one swept key with the rest at their first value.
+    Combinations of two swept keys are not formed (a cross-key rule such as a window's
+    start before its end is then checked when that job runs)."""
+    parsed = _parsed(overrides)
+    base = [f"{key}={values[0]}" if values else raw for key, raw, values in parsed]
+    out = [base]
+    for i, (key, _, values) in enumerate(parsed):
+        for v in _representatives(values) if values else []:
+            if v != values[0]:
+                out.append(base[:i] + [f"{key}={v}"] + base[i + 1:])
     return out
 
 
@@ -111,10 +139,11 @@ def check_hydra_groups(overrides: list[str]) -> None:
 
 
 def precheck(argv: list[str]) -> None:
-    """Exit 2 with one line if the (first) run's config is invalid."""
+    """Exit 2 with one line if any run's config is invalid (see ``sweep_variants``)."""
     overrides = [a for a in argv if not a.startswith("-")]
     try:
-        load(first_values(overrides))
+        for variant in sweep_variants(overrides):
+            load(variant)
         check_hydra_groups(overrides)
     except ConfigError as e:
         print(e.line(), file=sys.stderr)

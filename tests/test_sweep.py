@@ -53,26 +53,37 @@ def test_result_row_columns() -> None:
     assert json.loads(row["prov.params"]) == ["seed", "spread.beta", "strategy@home"]
 
 
+# Each value is valid with the others at their first value (so the sweep passes its check
+# before launching), but start_day 5 with end_day 3 is not: those jobs fail while running.
+WINDOW = ["strategy@home=[platform_shutdown]", "home.platform_shutdown.start_day=1,5",
+          "home.platform_shutdown.end_day=6,3"]
+
+
 def test_sweep_same_table_serial_joblib_any_order_skips_and_reports(tmp_path: Path) -> None:
-    """One failing value per seed: the sweep goes on, reports both, exits 3; reruns skip."""
+    """One failing combination per seed: the sweep goes on, reports both, exits 3; reruns skip."""
     serial, par = tmp_path / "serial", tmp_path / "joblib"
-    r = sweep(serial, "seed=0,1", "spread.beta=0.25,9.0,0.3")
+    r = sweep(serial, "seed=0,1", *WINDOW)
     assert r.returncode == 3, r.stderr[-2000:]
     report = (serial / "report.md").read_text()
-    assert report.count("spread.beta=9.0") == 2 and "out of range" in report
-    assert sorted(e["status"] for e in events(serial)) == ["failed"] * 2 + ["ran"] * 4
-    r2 = sweep(par, "seed=1,0", "spread.beta=0.3,9.0,0.25", "hydra.launcher.n_jobs=2",
-               launcher="joblib")
+    assert report.count("home.platform_shutdown.end_day=3") == 2 and "is before start_day" in report
+    assert sorted(e["status"] for e in events(serial)) == ["failed"] * 2 + ["ran"] * 6
+    r2 = sweep(par, "seed=1,0", *WINDOW, "hydra.launcher.n_jobs=2", launcher="joblib")
     assert r2.returncode == 3, r2.stderr[-2000:]
     a, b = table(serial), table(par)
-    assert len(a) == 4 and set(param_columns(load_study(par))) >= {"seed", "spread.beta", "graph.n"}
+    assert len(a) == 6 and set(param_columns(load_study(par))) >= {"seed", "home.platform_shutdown.end_day"}
     pd.testing.assert_frame_equal(a, b)
     assert a["support.international.support_home"].nunique() > 1
-    rerun = sweep(serial, "seed=0,1", "spread.beta=0.25,9.0,0.3")
+    rerun = sweep(serial, "seed=0,1", *WINDOW)
     assert rerun.returncode == 3
-    new = events(serial)[6:]
-    assert sorted(e["status"] for e in new) == ["failed"] * 2 + ["skipped"] * 4
+    new = events(serial)[8:]
+    assert sorted(e["status"] for e in new) == ["failed"] * 2 + ["skipped"] * 6
     pd.testing.assert_frame_equal(load_study(serial), load_study(serial / "study.parquet"))
+
+
+def test_bad_swept_value_stops_the_sweep_before_any_job(tmp_path: Path) -> None:
+    r = sweep(tmp_path / "s", "seed=0,1", "spread.beta=0.25,9.0,0.3")
+    assert r.returncode == 2 and "spread.beta" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "s" / "events.jsonl").exists()
 
 
 @pytest.mark.slow

@@ -3,7 +3,8 @@
 - ``full_rules.ReferenceModel``: the infowar model with its feed, belief-update and
   reshare phases as loops over users and posts; tests compare it in distribution with
   the vectorized kernel (tests/test_reference_full.py).
-- ``simple_rules`` / ``mesa_rules``: the benchmark's two-narrative contagion.
+- ``simple_rules`` (numpy) / ``simple_jit`` (numba, the same runs draw for draw) /
+  ``mesa_rules`` (per-agent Mesa): the benchmark's two-narrative contagion (issue 6).
 
 ``ReferenceModel`` is imported lazily so that the light benchmark modules do not pull in
 the whole model.
