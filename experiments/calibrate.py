@@ -23,7 +23,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import optuna
 import pandas as pd
 from joblib import Parallel, delayed

@@ -268,3 +268,16 @@ def test_effect_has_the_expected_direction(name: str, world) -> None:
     without, with_ = arms(name)
     diffs = [e.outcome(run(world, with_, s)) - e.outcome(run(world, without, s)) for s in SEEDS]
     assert e.sign * np.mean(diffs) > 0, f"{name}: paired differences {np.round(diffs, 4)}"
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if any(f.metadata.get("choices") is not None
+                                                          for f in dataclasses.fields(REGISTRY[n].Config))])
+def test_config_checks_every_name_with_choices(name: str) -> None:
+    """A string (or list of strings) declared with choices refuses a name outside them."""
+    cfg = REGISTRY[name].Config()
+    for f in dataclasses.fields(cfg):
+        if f.metadata.get("choices") is None:
+            continue
+        bad = ["no_such_name"] if isinstance(getattr(cfg, f.name), list) else "no_such_name"
+        with pytest.raises(ConfigError, match=rf"home\.{name}\.{f.name}"):
+            dataclasses.replace(cfg, **{f.name: bad}).check(f"home.{name}")

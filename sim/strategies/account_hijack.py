@@ -8,14 +8,14 @@ to their followers. At ``end_day`` the owners regain control.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check, check_window, member, rng
+from sim.config.rules import PROB, member, rng
 from sim.config.schema import ACTOR_KINDS
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import (account_posts, claims, live_accounts, other_side, per_tick,
                                     side_actors, tick_of_day)
 
@@ -25,24 +25,14 @@ class Config(StrategyConfig):
     budget: float = 200.0
     start_day: float = 1.0
     end_day: float = 2.0
-    accounts: int = 1  # accounts taken over
-    targets: list[str] = field(default_factory=lambda: ["embassy", "ministry"])  # actor kinds
+    accounts: int = param(1, rng(0, 10**6))  # accounts taken over
+    targets: list[str] = param(["embassy", "ministry"], choices=[k for k in ACTOR_KINDS if k != "bots"],
+                               what="actor kind")  # actor kinds
     target_side: str = ""  # empty: the first other side
-    posts_per_day: float = 24.0  # per hijacked account
-    quality: float = 0.6
+    posts_per_day: float = param(24.0, rng(0, 10000))  # per hijacked account
+    quality: float = param(0.6, PROB)
     hours_per_account: float = 40.0  # the intrusion, once per account
     hours_per_post: float = 0.1
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check_window(key, self.start_day, self.end_day)
-        check(f"{key}.accounts", self.accounts, rng(0, 10**6))
-        for t in self.targets:
-            member(f"{key}.targets", t, [k for k in ACTOR_KINDS if k != "bots"], "actor kind")
-        check(f"{key}.posts_per_day", self.posts_per_day, rng(0, 10000))
-        check(f"{key}.quality", self.quality, PROB)
-        check(f"{key}.hours_per_account", self.hours_per_account, NONNEG)
-        check(f"{key}.hours_per_post", self.hours_per_post, NONNEG)
 
     def check_world(self, key: str, world: Any) -> None:
         if self.target_side:

@@ -9,7 +9,8 @@ reports what it spent in staff-hours (the one cost unit of the project).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -30,18 +31,42 @@ class StrategyMeta:
     cost_model: str = ""  # how it spends staff-hours, in words (docs/strategies.md)
 
 
+def param(default: Any, rule: tuple | None = None, *, choices: Sequence[str] | None = None,
+          what: str = "name") -> Any:
+    """A strategy parameter with what it allows (read by ``StrategyConfig.check``): a number
+    obeys ``rule`` (a ``sim.config.rules`` check; default >= 0), a string or each string of a
+    list must be one of ``choices`` (a ``what``). A list default is copied per instance."""
+    meta = {"rule": rule, "choices": choices, "what": what}
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
 @dataclass
 class StrategyConfig:
     """Base of every strategy's config. ``budget`` caps what it may spend, in staff-hours;
-    0 turns the strategy into a no-op, bit-identical to not enabling it."""
+    0 turns the strategy into a no-op, bit-identical to not enabling it.
+
+    Every number is checked: >= 0 unless its field is declared with ``param(default, rule)``;
+    strings with ``param(..., choices=...)`` must be among the choices; ``start_day`` and
+    ``end_day``, where both exist, must form a window. A subclass overrides ``check`` only
+    for a rule across fields that this does not cover."""
 
     budget: float = 100.0
 
     def check(self, key: str) -> None:
-        """Range checks; subclasses extend. Raises ConfigError naming ``key.<field>``."""
-        from sim.config.rules import NONNEG, check
+        """Raises ConfigError naming ``key.<field>`` and what it allows."""
+        from sim.config.rules import NONNEG, check, check_window, member
 
-        check(f"{key}.budget", self.budget, NONNEG)
+        for f in fields(self):
+            value, rule, choices = getattr(self, f.name), f.metadata.get("rule"), f.metadata.get("choices")
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                check(f"{key}.{f.name}", value, rule or NONNEG)
+            elif choices is not None:
+                for v in value if isinstance(value, list) else [value]:
+                    member(f"{key}.{f.name}", v, list(choices), f.metadata["what"])
+        if hasattr(self, "start_day") and hasattr(self, "end_day"):
+            check_window(key, self.start_day, self.end_day)
 
     def check_world(self, key: str, world: Any) -> None:
         """Checks of names against the world (languages, platforms, sides); optional."""

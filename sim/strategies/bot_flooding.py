@@ -11,23 +11,17 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, check, rng
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.config.rules import rng
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import account_posts, live_accounts, side_actors, tick_of_day
 
 
 @dataclass
 class Config(StrategyConfig):
     budget: float = 400.0
-    multiplier: float = 5.0  # bot volume relative to usual (1: no extra posts)
+    multiplier: float = param(5.0, rng(1, 1000))  # bot volume relative to usual (1: no extra posts)
     start_day: float = 0.0
     hours_per_1000_posts: float = 4.0  # operators running the network
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.multiplier", self.multiplier, rng(1, 1000))
-        check(f"{key}.start_day", self.start_day, NONNEG)
-        check(f"{key}.hours_per_1000_posts", self.hours_per_1000_posts, NONNEG)
 
 
 class BotFlooding(Strategy):

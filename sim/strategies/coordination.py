@@ -13,22 +13,17 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check
+from sim.config.rules import PROB
 from sim.posts import Posts
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import OFFICIAL, owner_side_kind, per_tick, thin
 
 
 @dataclass
 class Config(StrategyConfig):
     budget: float = 400.0
-    vetting: float = 0.6  # share of contradictory official posts stopped
+    vetting: float = param(0.6, PROB)  # share of contradictory official posts stopped
     desk_hours_per_day: float = 8.0  # the coordination desk
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.vetting", self.vetting, PROB)
-        check(f"{key}.desk_hours_per_day", self.desk_hours_per_day, NONNEG)
 
 
 class Coordination(Strategy):

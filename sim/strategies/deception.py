@@ -12,28 +12,21 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check, member
+from sim.config.rules import PROB
 from sim.config.schema import SOURCE_KINDS
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import live_accounts, per_tick, side_actors, tick_of_day
 
 
 @dataclass
 class Config(StrategyConfig):
     budget: float = 250.0
-    share: float = 0.5  # share of the bot accounts disguised
-    mimic: str = "media"  # source kind they pose as
+    share: float = param(0.5, PROB)  # share of the bot accounts disguised
+    mimic: str = param("media", choices=[k for k in SOURCE_KINDS if k != "unknown"],
+                       what="source kind")  # source kind they pose as
     start_day: float = 0.0
     hours_per_account: float = 2.0  # one-off: building a convincing persona
     upkeep_hours_per_day: float = 0.2  # per disguised account
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.share", self.share, PROB)
-        member(f"{key}.mimic", self.mimic, [k for k in SOURCE_KINDS if k != "unknown"], "source kind")
-        check(f"{key}.start_day", self.start_day, NONNEG)
-        check(f"{key}.hours_per_account", self.hours_per_account, NONNEG)
-        check(f"{key}.upkeep_hours_per_day", self.upkeep_hours_per_day, NONNEG)
 
 
 class Deception(Strategy):

@@ -11,30 +11,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check, rng
+from sim.config.rules import PROB, rng
 from sim.config.schema import SOURCE_KINDS
 from sim.strategies.amplify import Amplifiers
-from sim.strategies.base import StrategyConfig, StrategyMeta
+from sim.strategies.base import StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import communities, home_language, members, random_spoken
 
 
 @dataclass
 class Config(StrategyConfig):
     budget: float = 700.0
-    members: int = 100  # diaspora members mobilised
-    quality: float = 0.6
-    posts_per_day: float = 4.0  # per member
+    members: int = param(100, rng(0, 10**8))  # diaspora members mobilised
+    quality: float = param(0.6, PROB)
+    posts_per_day: float = param(4.0, rng(0, 1000))  # per member
     start_day: float = 0.0
     recruit_hours: float = 2.0  # one-off organising per member
     upkeep_hours_per_day: float = 0.1  # keeping one member engaged for a day
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.members", self.members, rng(0, 10**8))
-        check(f"{key}.quality", self.quality, PROB)
-        check(f"{key}.posts_per_day", self.posts_per_day, rng(0, 1000))
-        for f in ("start_day", "recruit_hours", "upkeep_hours_per_day"):
-            check(f"{key}.{f}", getattr(self, f), NONNEG)
 
 
 class DiasporaMobilization(Amplifiers):

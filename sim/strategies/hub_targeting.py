@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, check, rng
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.config.rules import rng
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.crowd import SHARING, STOPPED
 from sim.kernel import align
 from sim.posts import Posts
@@ -27,15 +27,9 @@ from sim.world import side_sign
 @dataclass
 class Config(StrategyConfig):
     budget: float = 250.0
-    hubs: int = 50  # most-followed users targeted
-    mentions_per_day: float = 6.0  # per bot account
+    hubs: int = param(50, rng(0, 10**7))  # most-followed users targeted
+    mentions_per_day: float = param(6.0, rng(0, 10000))  # per bot account
     hours_per_mention: float = 0.02
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.hubs", self.hubs, rng(0, 10**7))
-        check(f"{key}.mentions_per_day", self.mentions_per_day, rng(0, 10000))
-        check(f"{key}.hours_per_mention", self.hours_per_mention, NONNEG)
 
 
 class HubTargeting(Strategy):

@@ -9,21 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sim.config.rules import NONNEG, check, rng
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.config.rules import rng
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import live_accounts, members, per_tick, side_actors
 
 
 @dataclass
 class Config(StrategyConfig):
     budget: float = 200.0
-    rate: float = 5.0  # new followers per bot account per day
+    rate: float = param(5.0, rng(0, 10**6))  # new followers per bot account per day
     hours_per_follower: float = 0.02  # persona work per follower won
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.rate", self.rate, rng(0, 10**6))
-        check(f"{key}.hours_per_follower", self.hours_per_follower, NONNEG)
 
 
 class Infiltration(Strategy):

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, check, member, rng
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.config.rules import member, rng
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import OFFICIAL, per_tick, side_actors
 
 
@@ -24,13 +24,8 @@ from sim.strategies.toolkit import OFFICIAL, per_tick, side_actors
 class Config(StrategyConfig):
     budget: float = 200.0
     languages: list[str] = field(default_factory=list)  # empty: the best ones for the audiences
-    translation_capacity: int = 2  # languages added at most
+    translation_capacity: int = param(2, rng(0, 16))  # languages added at most
     cost_per_language: float = 2.0  # staff-hours per added language per day
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.translation_capacity", self.translation_capacity, rng(0, 16))
-        check(f"{key}.cost_per_language", self.cost_per_language, NONNEG)
 
     def check_world(self, key: str, world: Any) -> None:
         for lang in self.languages:

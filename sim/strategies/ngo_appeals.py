@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check, rng
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.config.rules import PROB, rng
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import (account_posts, claims, communities, live_accounts, per_tick,
                                     side_actors, tick_of_day)
 
@@ -24,20 +24,11 @@ from sim.strategies.toolkit import (account_posts, claims, communities, live_acc
 class Config(StrategyConfig):
     budget: float = 200.0
     lag_days: float = 3.0  # before the first appeal
-    appeals_per_day: float = 2.0  # over all the side's NGO accounts
-    quality: float = 0.9
-    network: float = 0.02  # share of each international community gained as followers
+    appeals_per_day: float = param(2.0, rng(0, 1000))  # over all the side's NGO accounts
+    quality: float = param(0.9, PROB)
+    network: float = param(0.02, PROB)  # share of each international community gained as followers
     staff_hours_per_appeal: float = 6.0
     network_hours: float = 20.0  # one-off, building the network at the first appeal
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.lag_days", self.lag_days, NONNEG)
-        check(f"{key}.appeals_per_day", self.appeals_per_day, rng(0, 1000))
-        check(f"{key}.quality", self.quality, PROB)
-        check(f"{key}.network", self.network, PROB)
-        check(f"{key}.staff_hours_per_appeal", self.staff_hours_per_appeal, NONNEG)
-        check(f"{key}.network_hours", self.network_hours, NONNEG)
 
 
 class NgoAppeals(Strategy):

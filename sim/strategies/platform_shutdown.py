@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check, check_window, member
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.config.rules import PROB, member
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import communities, members, per_tick, tick_of_day
 
 
@@ -24,14 +24,8 @@ class Config(StrategyConfig):
     start_day: float = 0.0
     end_day: float = 14.0
     platforms: list[str] = field(default_factory=list)  # empty: every platform
-    vpn_share: float = 0.1  # domestic users who get around the block
+    vpn_share: float = param(0.1, PROB)  # domestic users who get around the block
     hours_per_day: float = 20.0  # enforcement (staff-hours per day of the block)
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check_window(key, self.start_day, self.end_day)
-        check(f"{key}.vpn_share", self.vpn_share, PROB)
-        check(f"{key}.hours_per_day", self.hours_per_day, NONNEG)
 
     def check_world(self, key: str, world: Any) -> None:
         for p in self.platforms:

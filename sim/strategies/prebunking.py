@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check, rng
+from sim.config.rules import PROB, rng
 from sim.posts import Posts
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.world import side_sign
 from sim.strategies.toolkit import (OFFICIAL, best_language, debunks_of, per_tick, rival_fakes,
                                     sample_readers, send_direct, side_actors, tick_of_day)
@@ -30,21 +30,11 @@ class Config(StrategyConfig):
     budget: float = 200.0
     start_day: float = 0.0
     overlap_days: float = 0.5  # keep warning this long after the story appears
-    posts_per_day: float = 12.0  # promoted warnings per day, in all
-    reach_per_post: int = 50  # users each warning is shown to
-    quality: float = 0.7
+    posts_per_day: float = param(12.0, rng(0, 10000))  # promoted warnings per day, in all
+    reach_per_post: int = param(50, rng(0, 10**7))  # users each warning is shown to
+    quality: float = param(0.7, PROB)
     staff_hours_per_post: float = 1.0  # writing, translating and promoting one warning
     preparation_hours: float = 16.0  # one-off: researching the rival's likely stories
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.start_day", self.start_day, NONNEG)
-        check(f"{key}.overlap_days", self.overlap_days, NONNEG)
-        check(f"{key}.posts_per_day", self.posts_per_day, rng(0, 10000))
-        check(f"{key}.reach_per_post", self.reach_per_post, rng(0, 10**7))
-        check(f"{key}.quality", self.quality, PROB)
-        check(f"{key}.staff_hours_per_post", self.staff_hours_per_post, NONNEG)
-        check(f"{key}.preparation_hours", self.preparation_hours, NONNEG)
 
 
 class Prebunking(Strategy):

@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check, rng
+from sim.config.rules import PROB, rng
 from sim.crowd import SHARING, STOPPED
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import (OFFICIAL, account_posts, best_language, debunks_of, hours_since,
                                     live_accounts, per_tick, rival_fakes, side_actors)
 
@@ -25,24 +25,14 @@ from sim.strategies.toolkit import (OFFICIAL, account_posts, best_language, debu
 @dataclass
 class Config(StrategyConfig):
     budget: float = 600.0
-    delay_hours: float = 24.0  # detection delay after a false story appears
-    threshold: float = 0.0  # also detect once this share of users believes it (0: off)
-    posts_per_hour: float = 0.5  # debunks per responding account per affected community
-    translation_capacity: int = 2  # languages beyond the accounts' own it can translate into
-    quality: float = 0.8  # persuasiveness of a debunk
+    delay_hours: float = param(24.0, rng(0, 10000))  # detection delay after a false story appears
+    threshold: float = param(0.0, PROB)  # also detect once this share of users believes it (0: off)
+    posts_per_hour: float = param(0.5, rng(0, 100))  # debunks per responding account per affected community
+    translation_capacity: int = param(2, rng(0, 16))  # languages beyond the accounts' own it can translate into
+    quality: float = param(0.8, PROB)  # persuasiveness of a debunk
     staff_hours_per_post: float = 1.0
     translation_hours_per_post: float = 0.5  # extra for a translated debunk
     monitoring_hours_per_day: float = 4.0  # the monitoring cell, from the start of the run
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.delay_hours", self.delay_hours, rng(0, 10000))
-        check(f"{key}.threshold", self.threshold, PROB)
-        check(f"{key}.posts_per_hour", self.posts_per_hour, rng(0, 100))
-        check(f"{key}.translation_capacity", self.translation_capacity, rng(0, 16))
-        check(f"{key}.quality", self.quality, PROB)
-        for f in ("staff_hours_per_post", "translation_hours_per_post", "monitoring_hours_per_day"):
-            check(f"{key}.{f}", getattr(self, f), NONNEG)
 
 
 class RapidResponse(Strategy):

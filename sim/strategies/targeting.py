@@ -15,26 +15,19 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check, rng
+from sim.config.rules import PROB, rng
 from sim.posts import Posts
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import OFFICIAL, communities, members, sample_readers, send_direct
 
 
 @dataclass
 class Config(StrategyConfig):
     budget: float = 200.0
-    share: float = 0.5  # share of official routine posts re-aimed
-    reach_per_post: int = 40  # undecided users each re-aimed post is shown to
+    share: float = param(0.5, PROB)  # share of official routine posts re-aimed
+    reach_per_post: int = param(40, rng(0, 10**7))  # undecided users each re-aimed post is shown to
     hours_per_post: float = 0.25  # analytics and promotion per re-aimed post
     setup_hours: float = 10.0  # one-off: building the audience model
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.share", self.share, PROB)
-        check(f"{key}.reach_per_post", self.reach_per_post, rng(0, 10**7))
-        check(f"{key}.hours_per_post", self.hours_per_post, NONNEG)
-        check(f"{key}.setup_hours", self.setup_hours, NONNEG)
 
 
 class Targeting(Strategy):

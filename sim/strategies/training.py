@@ -14,28 +14,20 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check, rng
+from sim.config.rules import PROB, rng
 from sim.posts import Posts
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import owner_side_kind, thin, tick_of_day
 
 
 @dataclass
 class Config(StrategyConfig):
     budget: float = 200.0
-    trainees: int = 20  # communicators to train
+    trainees: int = param(20, rng(0, 10**6))  # communicators to train
     course_hours: float = 8.0  # staff-hours per trainee
-    quality_gain: float = 0.15  # added to post quality (capped at 1)
-    gaffe_reduction: float = 0.5  # share of gaffes avoided
+    quality_gain: float = param(0.15, PROB)  # added to post quality (capped at 1)
+    gaffe_reduction: float = param(0.5, PROB)  # share of gaffes avoided
     ramp_days: float = 1.0  # courses take this long before they show
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.trainees", self.trainees, rng(0, 10**6))
-        check(f"{key}.course_hours", self.course_hours, NONNEG)
-        check(f"{key}.quality_gain", self.quality_gain, PROB)
-        check(f"{key}.gaffe_reduction", self.gaffe_reduction, PROB)
-        check(f"{key}.ramp_days", self.ramp_days, NONNEG)
 
 
 class Training(Strategy):

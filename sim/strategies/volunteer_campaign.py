@@ -11,31 +11,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config.rules import NONNEG, PROB, check, rng
+from sim.config.rules import PROB, rng
 from sim.strategies.amplify import Amplifiers
-from sim.strategies.base import StrategyConfig, StrategyMeta
+from sim.strategies.base import StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import PEER, communities, members, random_spoken
 
 
 @dataclass
 class Config(StrategyConfig):
     budget: float = 600.0
-    volunteers: int = 100  # users recruited (at most the domestic users)
-    quality: float = 0.35  # persuasiveness of a volunteer's post
-    gaffe_prob: float = 0.05  # share of posts that are gaffes (backfire)
-    posts_per_day: float = 6.0  # per volunteer
+    volunteers: int = param(100, rng(0, 10**8))  # users recruited (at most the domestic users)
+    quality: float = param(0.35, PROB)  # persuasiveness of a volunteer's post
+    gaffe_prob: float = param(0.05, PROB)  # share of posts that are gaffes (backfire)
+    posts_per_day: float = param(6.0, rng(0, 1000))  # per volunteer
     start_day: float = 0.0
     recruit_hours: float = 1.0  # one-off briefing per volunteer
     upkeep_hours_per_day: float = 0.1  # coordinating one volunteer for a day
-
-    def check(self, key: str) -> None:
-        super().check(key)
-        check(f"{key}.volunteers", self.volunteers, rng(0, 10**8))
-        check(f"{key}.quality", self.quality, PROB)
-        check(f"{key}.gaffe_prob", self.gaffe_prob, PROB)
-        check(f"{key}.posts_per_day", self.posts_per_day, rng(0, 1000))
-        for f in ("start_day", "recruit_hours", "upkeep_hours_per_day"):
-            check(f"{key}.{f}", getattr(self, f), NONNEG)
 
 
 class VolunteerCampaign(Amplifiers):
