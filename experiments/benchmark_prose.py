@@ -42,11 +42,12 @@ def bounds() -> list[str]:
         "core. The Barabasi-Albert generator "
         "of the reference rules is several times faster.",
         "- *Sweeps.* A run costs ticks x the fixed per-tick cost above (1,056 hourly ticks for "
-        "karabakh2020) plus, outside the model, Hydra composing each job's config twice (the "
-        "basic sweeper composes every job of a batch to validate it, the launcher composes it "
-        "again to run it: about 0.4 CPU s each for karabakh2020) and the job writing its outputs "
-        "(about 0.1 s): the difference between the sweep's CPU seconds per run and ticks x CPU "
-        "ms per tick in table 2. The "
-        "CPU-bound projection divides the measured CPU seconds per run by 2 workers; the wall "
-        "figures also count waiting for a core when other jobs share the machine.",
+        "karabakh2020) plus, outside the model, Hydra composing the job's config in its worker "
+        "(about 0.4 CPU s for karabakh2020) and the job writing its outputs (about 0.1 s): the "
+        "difference between the sweep's CPU seconds per run and ticks x CPU ms per tick in "
+        "table 2. The submitting process composes only once per distinct swept value to check "
+        "it (the `checked` sweeper skips Hydra's serial re-composition of every job, during "
+        "which the workers would wait). The CPU-bound projection divides the measured CPU "
+        "seconds per run by 2 workers; the wall figures also count waiting for a core when "
+        "other jobs share the machine.",
     ]

@@ -193,3 +193,9 @@ def test_good_input_still_runs(tmp_path) -> None:
     res = run_inprocess(TINY, tmp_path / "run")
     assert res.code == 0, res.stderr
     assert (tmp_path / "run" / "summary.json").is_file()
+
+
+def test_multirun_with_an_information_flag(tmp_path) -> None:
+    """Hydra itself answers this with a traceback; python -m sim with one line."""
+    res = run_subprocess(["-m", "--cfg", "job"], tmp_path / "run")
+    check(res, tmp_path / "run", "--multirun", "give one of them")
