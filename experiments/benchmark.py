@@ -201,6 +201,9 @@ def main(argv=None) -> None:
             res[name] = [r for r in old.get(name, [])
                          if (keep_big and big_rows[name](r)) or
                          (keep_small and not (name in big_rows and big_rows[name](r)))]
+        res["kept"] = {**old.get("kept", {}), **{  # where the kept parts were measured
+            part: old.get("kept", {}).get(part, {"date": old["machine"]["date"], "commit": old["machine"]["commit"]})
+            for part in ("reference", "full", "graph", "sweep", "big") if part not in only}}
     partial = args.out / "benchmark_partial.json"  # raw results so far, if a later step dies
     args.out.mkdir(parents=True, exist_ok=True)
     # 10^7 last: on a shared machine it is the slowest part, and the rest is kept if it dies.

@@ -272,6 +272,15 @@ def _save(fig, path: Path) -> str:
     return path.name
 
 
+def _kept(res: dict) -> list[str]:
+    """Parts carried over from an earlier run (``--merge``), with where they were measured."""
+    kept = res.get("kept", {})
+    if not kept:
+        return []
+    parts = "; ".join(f"{part}: {v['date']}, commit {v['commit']}" for part, v in sorted(kept.items()))
+    return ["", f"Parts kept from earlier runs of this script (`--merge`), same machine: {parts}."]
+
+
 def write_report(res: dict, out: Path) -> str:
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out / "benchmark.json", (json.dumps(res, indent=1) + "\n").encode())
@@ -280,7 +289,7 @@ def write_report(res: dict, out: Path) -> str:
     text = "\n".join([
         "# Benchmark: speed and scale", "",
         f"Written by `experiments/benchmark.py` on {m['date']} (commit {m['commit']}). Raw numbers: "
-        "`results/benchmark.json`.", "",
+        "`results/benchmark.json`.", *_kept(res), "",
         f"Machine: {m['cores']} cores, {m['cpu']}, {m['ram_gib']:.1f} GiB RAM "
         f"({m['available_gib']:.1f} GiB available at start); Python {m['python']}, numpy {m['numpy']}, "
         f"scipy {m['scipy']}, mesa {m['mesa']}. Load average at start {m['load_start'][0]:.1f}, "
