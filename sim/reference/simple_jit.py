@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit
 
-from sim.reference.simple_rules import SHARE_A, UNAWARE, RefParams, adopt_prob
+from sim.reference.simple_rules import SHARE_A, UNAWARE, RefParams, adopt_prob, run_simple
 
 PUSH_COST = 2  # a pushed follow (scattered add, later sorted) costs about 2 pulled ones
 # tally slots
@@ -161,7 +161,4 @@ class CompiledRules:
 def run_compiled(followers: sp.csr_array, params: RefParams, seeds, rng: np.random.Generator,
                  max_ticks: int = 10_000) -> CompiledRules:
     """Run to extinction (no sharers left) or ``max_ticks``."""
-    model = CompiledRules(followers, params, seeds, rng)
-    while model.active() and model.ticks < max_ticks:
-        model.step()
-    return model
+    return run_simple(followers, params, seeds, rng, max_ticks, kernel=CompiledRules)

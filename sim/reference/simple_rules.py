@@ -182,9 +182,10 @@ class SimpleRules:
 
 
 def run_simple(followers: sp.csr_array, params: RefParams, seeds, rng: np.random.Generator,
-               max_ticks: int = 10_000) -> SimpleRules:
-    """Run to extinction (no sharers left) or ``max_ticks``."""
-    model = SimpleRules(followers, params, seeds, rng)
+               max_ticks: int = 10_000, kernel: type | None = None) -> SimpleRules:
+    """Run to extinction (no sharers left) or ``max_ticks``; ``kernel``: another class with
+    the same interface (``simple_jit.CompiledRules``)."""
+    model = (kernel or SimpleRules)(followers, params, seeds, rng)
     while model.active() and model.ticks < max_ticks:
         model.step()
     return model
