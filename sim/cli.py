@@ -9,6 +9,7 @@ command before any job starts.
 """
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -51,13 +52,27 @@ def first_values(overrides: list[str]) -> list[str]:
 
 
 def _representatives(values: list[str]) -> list[str]:
-    """Values that stand for the whole sweep: all numeric -> the smallest and largest (every
-    numeric rule is a range, so the ends decide); otherwise each distinct value."""
+    """Values that stand for the whole sweep. All numeric: the smallest and largest finite
+    ones (every numeric rule is a range, so the ends decide), each nan or inf, and the first
+    integer and first non-integer spelling (an integer key refuses 1.5). Otherwise: each
+    distinct value."""
     try:
         nums = [float(v) for v in values]
     except ValueError:
         return list(dict.fromkeys(values))
-    return list(dict.fromkeys([values[nums.index(min(nums))], values[nums.index(max(nums))]]))
+    finite = [(x, v) for x, v in zip(nums, values) if math.isfinite(x)]
+    pick = [min(finite)[1], max(finite)[1]] if finite else []
+    pick += [v for x, v in zip(nums, values) if not math.isfinite(x)]
+    pick += list({_is_int(v): v for v in reversed(values)}.values())
+    return list(dict.fromkeys(pick))
+
+
+def _is_int(v: str) -> bool:
+    try:
+        int(v)
+        return True
+    except ValueError:
+        return False
 
 
 def sweep_variants(overrides: list[str]) -> list[list[str]]:

@@ -124,6 +124,8 @@ CASES: list[tuple[str, list[str], str, str]] = [
     ("sweep-later-value", ["-m", "spread.beta=0.2,0.3,9.0"], "spread.beta", "allowed: a probability in [0, 1]"),
     ("sweep-later-option", ["-m", "seed=range(0,3)", "graph=ba,socal"], "graph", "did you mean 'social'"),
     ("sweep-smallest-value", ["-m", "seed=0,5,-1,2"], "seed", "allowed: an integer in [0"),
+    ("sweep-float-among-ints", ["-m", "graph.n=1000,1500.5,2000"], "graph.n", "allowed: an integer"),
+    ("sweep-nan-among-numbers", ["-m", "spread.beta=0.1,nan,0.3"], "spread.beta", "allowed: a probability"),
     # worlds too large for memory, caught by the estimate before the run
     ("too-large", ["graph.n=2000000000"], "graph.n", "lower graph.n"),
     ("memory-cap", ["graph.n=1000000", "output.max_memory_gb=0.01"], "graph.n", "output.max_memory_gb"),
