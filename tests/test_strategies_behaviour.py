@@ -208,18 +208,25 @@ def _reads(res, narrs, comms) -> float:
 
 @pytest.mark.slow
 def test_faster_response_lowers_misinformation_auc_on_average(sanity) -> None:
+    """The AUC effect is small against seed noise (sd of a paired difference ~0.07): over 60
+    seeds a fast response lowers it by ~3.4 standard errors and beats a 48-hour one by ~2;
+    with 20 seeds the comparison failed for one seed block in three."""
     auc = lambda r: r.summary["misinformation"]["rival_fake"]["auc"]  # noqa: E731
-    fast = paired(sanity, {"rapid_response": {"delay_hours": 1, "budget": 2000}}, auc, seeds=20)
-    slow = paired(sanity, {"rapid_response": {"delay_hours": 48, "budget": 2000}}, auc, seeds=20)
-    assert fast.mean() < 0 and fast.mean() < slow.mean()
+    cell = {"budget": 3000, "posts_per_hour": 2, "translation_capacity": 6}
+    fast = paired(sanity, {"rapid_response": {"delay_hours": 1, **cell}}, auc, seeds=60)
+    slow = paired(sanity, {"rapid_response": {"delay_hours": 48, **cell}}, auc, seeds=60)
+    assert fast.mean() < -2 * fast.std(ddof=1) / np.sqrt(len(fast))
+    assert fast.mean() < slow.mean()
 
 
 @pytest.mark.slow
 def test_multilingual_raises_reach_where_the_home_language_is_not_spoken(sanity) -> None:
     home = ["home_claim", "home_fake", "debunk_rival_fake"]
     foreign = ["intl_turkey", "intl_russia", "intl_france"]  # neither az nor (much) en
-    d = paired(sanity, {"multilingual": {}}, lambda r: _reads(r, home, foreign))
-    assert d.mean() > 0 and (d > 0).mean() >= 0.7
+    # per seed the gain is noisy (in some blocks of 10 seeds only half are positive); over
+    # 20 seeds the mean gain stood 3.7 to 4.6 standard errors above 0 in every block tried
+    d = paired(sanity, {"multilingual": {}}, lambda r: _reads(r, home, foreign), seeds=20)
+    assert d.mean() > 2 * d.std(ddof=1) / np.sqrt(len(d))
 
 
 @pytest.mark.slow

@@ -83,8 +83,11 @@ class Expect:
 
 SLOPPY_VOLUNTEERS = {"volunteer_campaign": dict(volunteers=300, quality=0.2, gaffe_prob=0.3)}
 EXPECT: dict[str, Expect] = {
+    # its direct effect: readers of its debunks reject the false story. (Its effect on the
+    # story's AUC is within seed noise in this 3-day world: right sign in 6 of 10 sets of 4
+    # seeds; tests/test_strategies_behaviour.py checks the AUC over 20 seeds.)
     "rapid_response": Expect(dict(delay_hours=1, posts_per_hour=2, translation_capacity=6, budget=3000),
-                             auc("rival_fake"), -1),
+                             protected_at_end("rival_fake"), +1),
     "multilingual": Expect({}, reads(HOME, ["intl_turkey", "intl_russia", "intl_france"]), +1),
     "volunteer_campaign": Expect({}, reach("home"), +1),
     "diaspora_mobilization": Expect({}, reads(HOME, INTL), +1),
