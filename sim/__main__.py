@@ -52,11 +52,12 @@ def task(cfg: DictConfig) -> dict:
 
 def main() -> None:
     argv = sys.argv[1:]
-    if INFO_FLAGS.intersection(argv) and {"-m", "--multirun"}.intersection(argv):
+    info = INFO_FLAGS.intersection(argv)
+    if info and {"-m", "--multirun"}.intersection(argv):
         print("error: --multirun (-m) cannot be combined with an information flag "
-              f"({', '.join(sorted(INFO_FLAGS.intersection(argv)))}); give one of them", file=sys.stderr)
+              f"({', '.join(sorted(info))}); give one of them", file=sys.stderr)
         sys.exit(2)
-    if not INFO_FLAGS.intersection(argv):
+    if not info:
         precheck(argv)
     register()
     task()

@@ -48,7 +48,11 @@ def _parsed(overrides: list[str]) -> list[tuple[str, str, list[str] | None]]:
 
 def first_values(overrides: list[str]) -> list[str]:
     """Replace each sweep (a,b / range / choice) by its first value; drop hydra.* keys."""
-    return [f"{key}={values[0]}" if values else raw for key, raw, values in _parsed(overrides)]
+    return _firsts(_parsed(overrides))
+
+
+def _firsts(parsed: list[tuple[str, str, list[str] | None]]) -> list[str]:
+    return [f"{key}={values[0]}" if values else raw for key, raw, values in parsed]
 
 
 def _representatives(values: list[str]) -> list[str]:
@@ -81,7 +85,7 @@ def sweep_variants(overrides: list[str]) -> list[list[str]]:
     Combinations of two swept keys are not formed (a cross-key rule such as a window's
     start before its end is then checked when that job runs)."""
     parsed = _parsed(overrides)
-    base = [f"{key}={values[0]}" if values else raw for key, raw, values in parsed]
+    base = _firsts(parsed)
     out = [base]
     for i, (key, _, values) in enumerate(parsed):
         for v in _representatives(values) if values else []:

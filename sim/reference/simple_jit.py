@@ -17,7 +17,8 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit
 
-from sim.reference.simple_rules import SHARE_A, UNAWARE, RefParams, adopt_prob, run_simple
+from sim.reference.simple_rules import (SHARE_A, UNAWARE, RefParams, adopt_table, count_packing,
+                                        run_simple)
 
 PUSH_COST = 2  # a pushed follow (scattered add, later sorted) costs about 2 pulled ones
 # tally slots
@@ -117,13 +118,9 @@ class CompiledRules:
         self.indices = followers.indices.astype(np.int32)
         self.deg = np.diff(self.indptr)
         max_deg = int(self.deg.max()) if n else 0
-        self.lut = np.concatenate([adopt_prob(params.beta_a, max_deg), adopt_prob(params.beta_b, max_deg)])
-        self.off = np.int64(max_deg + 1)
-        # exposures to A in the low bits of a packed count, to B from bit `shift` up: int32
-        # codes (half the cache footprint) when no user has 2^15 follows
-        dt = np.int32 if max_deg < 2**15 else np.int64
-        self.shift = dt(16 if dt == np.int32 else 32)
-        self.unit = np.array([1, 1 << int(self.shift)], dtype=dt)
+        self.lut, self.off = adopt_table(params, max_deg), np.int64(max_deg + 1)
+        dt, shift, self.unit = count_packing(max_deg)  # int32 codes: half the cache footprint
+        self.shift = dt(shift)
         self.state = np.zeros(n, dtype=np.uint8)
         self.code = np.zeros(n, dtype=dt)
         self.buf = np.zeros(n, dtype=dt)  # push target, all zero between ticks

@@ -55,6 +55,19 @@ def adopt_prob(beta: float, max_count: int) -> np.ndarray:
     return (1.0 - (1.0 - beta) ** np.arange(max_count + 1)).astype(np.float32)
 
 
+def adopt_table(params: RefParams, max_deg: int) -> np.ndarray:
+    """Adoption tables of A then B in one array: index a for A, b + max_deg + 1 for B."""
+    return np.concatenate([adopt_prob(params.beta_a, max_deg), adopt_prob(params.beta_b, max_deg)])
+
+
+def count_packing(max_deg: int) -> tuple[type, int, np.ndarray]:
+    """(dtype, shift, unit codes of a sharer of A and of B) of the packed exposure counts:
+    A in the low bits, B from bit ``shift`` up; int32 while no user has 2^15 follows."""
+    dt = np.int32 if max_deg < 2**15 else np.int64
+    shift = 16 if dt == np.int32 else 32
+    return dt, shift, np.array([1, 1 << shift], dtype=dt)
+
+
 class SimpleRules:
     """State: one uint8 per user, the current sharers (with each one's narrative), counts.
 
@@ -71,8 +84,7 @@ class SimpleRules:
         self.p, self.rng, self.n = params, rng, n
         self.deg = np.diff(followers.indptr).astype(np.int64)
         max_deg = int(self.deg.max()) if n else 0
-        dt = np.int32 if max_deg < 2**15 else np.int64
-        self.shift = 16 if dt == np.int32 else 32
+        dt, self.shift, self.unit = count_packing(max_deg)  # unit: code of a sharer of A, of B
         self.g = sp.csr_array((np.ones(followers.nnz, dtype=dt), followers.indices, followers.indptr),
                               shape=followers.shape)
         self.indptr, self.indices, self.ones = self.g.indptr, self.g.indices, self.g.data
@@ -80,10 +92,8 @@ class SimpleRules:
         self.buf = np.zeros(n, dtype=dt)  # push target, all zero between ticks
         self.state = np.zeros(n, dtype=np.uint8)
         self.believers = np.zeros(2, dtype=np.int64)
-        # adoption tables of A then B, one gather: index a, or b + off for a pick of B
-        self.lut = np.concatenate([adopt_prob(params.beta_a, max_deg), adopt_prob(params.beta_b, max_deg)])
+        self.lut = adopt_table(params, max_deg)  # one gather: index a, or b + off for B
         self.off = dt(max_deg + 1)
-        self.unit = np.array([1, 1 << self.shift], dtype=dt)  # code of a sharer of A, of B
         self.mask = dt((1 << self.shift) - 1)
         self.e_unaware = int(self.deg.sum())
         self.pull_rows: np.ndarray | None = None  # unaware users at the last compaction
