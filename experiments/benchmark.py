@@ -10,6 +10,7 @@ the code; numpy/scipy run single-threaded here) and as wall time (which adds wai
 core when the machine is shared); the targets are judged on CPU time, except the graph's
 (wall time on a quiet machine: its draw runs on several threads).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,12 +53,20 @@ def reference(args, sizes: list[int]) -> list[dict]:
     """Reference rules: compiled and numpy kernels, both per-agent Mesa forms (push, pull)."""
     rows = []
     for n in sizes:
-        row = {"n": n, "compiled": job(args, "ref-compiled", n, args.ref_ticks),
-               "vector": job(args, "ref-vector", n, args.ref_ticks)}
+        row = {
+            "n": n,
+            "compiled": job(args, "ref-compiled", n, args.ref_ticks),
+            "vector": job(args, "ref-vector", n, args.ref_ticks),
+        }
         for key, kind in (("mesa", "ref-mesa"), ("mesa_pull", "ref-mesa-pull")):
             res, note, guess = _mesa_job(args, rows, key, kind, n)
-            row.update({key: res, f"{key}_note": note,
-                        f"{key}_guess_s": guess if not res.get("cpu") else None})
+            row.update(
+                {
+                    key: res,
+                    f"{key}_note": note,
+                    f"{key}_guess_s": guess if not res.get("cpu") else None,
+                }
+            )
         row["note"] = row["mesa_note"]  # older reports read "note" and "mesa_guess_s"
         rows.append(row)
     return rows
@@ -77,7 +86,9 @@ def _mesa_job(args, rows: list[dict], key: str, kind: str, n: int) -> tuple[dict
     return res, note, guess
 
 
-def full_model(args, sizes: list[int], scenarios: list[str], ticks: int | None = None) -> list[dict]:
+def full_model(
+    args, sizes: list[int], scenarios: list[str], ticks: int | None = None
+) -> list[dict]:
     rows = []
     for sc in scenarios:
         for n in sizes:
@@ -89,8 +100,11 @@ def full_model(args, sizes: list[int], scenarios: list[str], ticks: int | None =
 
 
 def graphs(args, sizes: list[int]) -> list[dict]:
-    return [{"kind": k, "n": n, "res": job(args, f"graph-{k}", n)}
-            for k in ("social", "ba") for n in sizes]
+    return [
+        {"kind": k, "n": n, "res": job(args, f"graph-{k}", n)}
+        for k in ("social", "ba")
+        for n in sizes
+    ]
 
 
 def sweep(args, scenario: str, workers: int) -> dict:
@@ -106,20 +120,42 @@ def sweep(args, scenario: str, workers: int) -> dict:
     extra = args.sweep_runs - workers
     cpu_run = (big["cpu"] - small["cpu"]) / extra
     wall_run = (big["wall"] - small["wall"]) / extra
-    print(f"  sweep {scenario} workers={workers}: {wall_run:.2f} s wall, {cpu_run:.2f} s CPU per run",
-          flush=True)
-    return {"scenario": scenario, "workers": workers, "runs": args.sweep_runs, "wall": big["wall"],
-            "startup_wall": small["wall"], "wall_per_run": wall_run, "per_min": 60.0 / wall_run,
-            "cpu_per_run": cpu_run, "per_min_idle": 60.0 * workers / cpu_run}
+    print(
+        f"  sweep {scenario} workers={workers}: {wall_run:.2f} s wall, {cpu_run:.2f} s CPU per run",
+        flush=True,
+    )
+    return {
+        "scenario": scenario,
+        "workers": workers,
+        "runs": args.sweep_runs,
+        "wall": big["wall"],
+        "startup_wall": small["wall"],
+        "wall_per_run": wall_run,
+        "per_min": 60.0 / wall_run,
+        "cpu_per_run": cpu_run,
+        "per_min_idle": 60.0 * workers / cpu_run,
+    }
 
 
 def _sweep_once(args, scenario: str, workers: int, runs: int) -> dict:
-    launcher = (["hydra/launcher=basic"] if workers == 1 else
-                ["hydra/launcher=joblib", f"hydra.launcher.n_jobs={workers}"])
+    launcher = (
+        ["hydra/launcher=basic"]
+        if workers == 1
+        else ["hydra/launcher=joblib", f"hydra.launcher.n_jobs={workers}"]
+    )
     with tempfile.TemporaryDirectory(prefix="bench_sweep_") as tmp:
-        cmd = [str(ROOT / "run.sh"), "-m", *launcher, f"scenario={scenario}",
-               f"seed=range(0,{runs})", "output.figures=false", "output.progress=false",
-               "output.quiet=true", f"hydra.sweep.dir={tmp}", *size_overrides(scenario, 10**4)[1:]]
+        cmd = [
+            str(ROOT / "run.sh"),
+            "-m",
+            *launcher,
+            f"scenario={scenario}",
+            f"seed=range(0,{runs})",
+            "output.figures=false",
+            "output.progress=false",
+            "output.quiet=true",
+            f"hydra.sweep.dir={tmp}",
+            *size_overrides(scenario, 10**4)[1:],
+        ]
         t0, c0 = time.perf_counter(), _children_cpu()
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout, cwd=ROOT)
         wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
@@ -136,33 +172,55 @@ def _children_cpu() -> float:
 
 
 def machine() -> dict:
-    model = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
-                  if ln.startswith("model name")), "unknown")
+    model = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in open("/proc/cpuinfo")
+            if ln.startswith("model name")
+        ),
+        "unknown",
+    )
     import mesa
     import numpy
     import scipy
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=ROOT).stdout.strip()
-    return {"cpu": model, "cores": os.cpu_count(), "ram_gib": psutil.virtual_memory().total / 2**30,
-            "available_gib": psutil.virtual_memory().available / 2**30,
-            "python": sys.version.split()[0], "numpy": numpy.__version__, "scipy": scipy.__version__,
-            "mesa": mesa.__version__, "commit": commit, "load_start": os.getloadavg(),
-            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "ram_gib": psutil.virtual_memory().total / 2**30,
+        "available_gib": psutil.virtual_memory().available / 2**30,
+        "python": sys.version.split()[0],
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "mesa": mesa.__version__,
+        "commit": commit,
+        "load_start": os.getloadavg(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
 
 
 def parse(argv=None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--quick", action="store_true", help="10^4 and 10^5 users, short runs")
     ap.add_argument("--max-users", type=int, default=10**7, help="largest population measured")
-    ap.add_argument("--max-scenario-users", type=int, default=10**6, help="largest karabakh2020 run")
+    ap.add_argument(
+        "--max-scenario-users", type=int, default=10**6, help="largest karabakh2020 run"
+    )
     ap.add_argument("--ref-ticks", type=int, default=200, help="cap on reference-rule ticks")
     ap.add_argument("--mesa-big-ticks", type=int, default=5, help="Mesa ticks above 10^5 users")
     ap.add_argument("--full-ticks", type=int, default=10**9, help="cap on full-model ticks")
     ap.add_argument("--big-ticks", type=int, default=96, help="ticks of the 10^7-user full run")
     ap.add_argument("--from-json", type=Path, help="only write the report from saved raw results")
-    ap.add_argument("--only", default="reference,full,graph,sweep,big",
-                    help="comma list of parts to run (reference, full, graph, sweep, big = 10^7)")
+    ap.add_argument(
+        "--only",
+        default="reference,full,graph,sweep,big",
+        help="comma list of parts to run (reference, full, graph, sweep, big = 10^7)",
+    )
     ap.add_argument("--merge", type=Path, help="raw results to keep for the parts not run")
     ap.add_argument("--sweep-runs", type=int, default=6, help="runs per sweep measurement")
     ap.add_argument("--skip-mesa", action="store_true")
@@ -171,7 +229,10 @@ def parse(argv=None) -> argparse.Namespace:
     ap.add_argument("--out", type=Path, default=ROOT / "results")
     a = ap.parse_args(argv)
     if a.quick:
-        a.max_users, a.max_scenario_users = min(a.max_users, 10**5), min(a.max_scenario_users, 10**5)
+        a.max_users, a.max_scenario_users = (
+            min(a.max_users, 10**5),
+            min(a.max_scenario_users, 10**5),
+        )
         a.full_ticks, a.sweep_runs = min(a.full_ticks, 48), min(a.sweep_runs, 2)
     return a
 
@@ -187,34 +248,65 @@ def main(argv=None) -> None:
     info = machine()
     small = [n for n in (10**4, 10**5, 10**6) if n <= args.max_users]
     big = [10**7] if args.max_users >= 10**7 and info["available_gib"] > 12 else []
-    scenarios = ["default"] + (["karabakh2020"] if (ROOT / "conf/scenario/karabakh2020.yaml").exists() else [])
+    scenarios = ["default"] + (
+        ["karabakh2020"] if (ROOT / "conf/scenario/karabakh2020.yaml").exists() else []
+    )
     print(f"benchmark on {info['cores']} cores, {info['cpu']}", flush=True)
     only = set(args.only.split(","))
-    res = {"machine": info, "args": {k: str(v) for k, v in vars(args).items()},
-           "reference": [], "full": [], "graph": [], "sweep": []}
+    res = {
+        "machine": info,
+        "args": {k: str(v) for k, v in vars(args).items()},
+        "reference": [],
+        "full": [],
+        "graph": [],
+        "sweep": [],
+    }
     if args.merge:  # keep the other parts' rows; the parts run now replace theirs
         old = json.loads(args.merge.read_text())
         big_rows = {"full": lambda r: r["n"] >= 10**7, "graph": lambda r: r["n"] >= 10**7}
         for name in ("reference", "full", "graph", "sweep"):
             keep_big = "big" not in only and name in big_rows
             keep_small = name not in only
-            res[name] = [r for r in old.get(name, [])
-                         if (keep_big and big_rows[name](r)) or
-                         (keep_small and not (name in big_rows and big_rows[name](r)))]
-        res["kept"] = {**old.get("kept", {}), **{  # where the kept parts were measured
-            part: old.get("kept", {}).get(part, {"date": old["machine"]["date"], "commit": old["machine"]["commit"]})
-            for part in ("reference", "full", "graph", "sweep", "big") if part not in only}}
+            res[name] = [
+                r
+                for r in old.get(name, [])
+                if (keep_big and big_rows[name](r))
+                or (keep_small and not (name in big_rows and big_rows[name](r)))
+            ]
+        res["kept"] = {
+            **old.get("kept", {}),
+            **{  # where the kept parts were measured
+                part: old.get("kept", {}).get(
+                    part, {"date": old["machine"]["date"], "commit": old["machine"]["commit"]}
+                )
+                for part in ("reference", "full", "graph", "sweep", "big")
+                if part not in only
+            },
+        }
     partial = args.out / "benchmark_partial.json"  # raw results so far, if a later step dies
     args.out.mkdir(parents=True, exist_ok=True)
     # 10^7 last: on a shared machine it is the slowest part, and the rest is kept if it dies.
-    steps = [("reference", "reference", lambda: reference(args, small)),
-             ("full", "full", lambda: full_model(args, small, scenarios)),
-             ("graph", "graph", lambda: graphs(args, [n for n in (10**5, 10**6) if n <= args.max_users])),
-             ("sweep", "sweep", lambda: [] if args.skip_sweep else [
-                 sweep(args, "default", 1), sweep(args, "default", 2)] + (
-                 [sweep(args, "karabakh2020", 2)] if "karabakh2020" in scenarios else [])),
-             ("big", "full", lambda: full_model(args, big, ["default"], args.big_ticks)),
-             ("big", "graph", lambda: graphs(args, big))]
+    steps = [
+        ("reference", "reference", lambda: reference(args, small)),
+        ("full", "full", lambda: full_model(args, small, scenarios)),
+        (
+            "graph",
+            "graph",
+            lambda: graphs(args, [n for n in (10**5, 10**6) if n <= args.max_users]),
+        ),
+        (
+            "sweep",
+            "sweep",
+            lambda: (
+                []
+                if args.skip_sweep
+                else [sweep(args, "default", 1), sweep(args, "default", 2)]
+                + ([sweep(args, "karabakh2020", 2)] if "karabakh2020" in scenarios else [])
+            ),
+        ),
+        ("big", "full", lambda: full_model(args, big, ["default"], args.big_ticks)),
+        ("big", "graph", lambda: graphs(args, big)),
+    ]
     for part, name, fn in steps:
         if part in only:
             res[name] = res[name] + fn()

@@ -1,4 +1,5 @@
 """The benchmark report's fixed prose: what bounds each figure (kept apart from the tables)."""
+
 from __future__ import annotations
 
 

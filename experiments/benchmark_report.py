@@ -1,4 +1,5 @@
 """Turn the benchmark's raw measurements into results/benchmark.md, .json and figures."""
+
 from __future__ import annotations
 
 import io
@@ -44,25 +45,36 @@ def _kernel(r: dict) -> dict:
 
 
 def reference_table(rows: list[dict]) -> list[str]:
-    cols = " | ".join(f"Mesa {name} s/tick (CPU / wall) | peak MB | speed-up vs {name}: compiled; numpy"
-                      for _, name in FORMS)
-    out = [f"| users | ticks | compiled ms/tick (CPU / wall) | numpy ms/tick (CPU) | busiest tick ms, "
-           f"compiled; numpy (CPU) | process peak MB | {cols} | note |", "|" + "---|" * (7 + 3 * len(FORMS))]
+    cols = " | ".join(
+        f"Mesa {name} s/tick (CPU / wall) | peak MB | speed-up vs {name}: compiled; numpy"
+        for _, name in FORMS
+    )
+    out = [
+        f"| users | ticks | compiled ms/tick (CPU / wall) | numpy ms/tick (CPU) | busiest tick ms, "
+        f"compiled; numpy (CPU) | process peak MB | {cols} | note |",
+        "|" + "---|" * (7 + 3 * len(FORMS)),
+    ]
     for r in rows:
         c, v = _kernel(r), r.get("vector", {})
         cells, notes = [], []
         for key, name in FORMS:
             m = r.get(key, {})
-            cells.append(f"{_fmt(_ms(m) / 1e3, 3)} / {_fmt(_ms(m, 'wall') / 1e3, 3)} "
-                         f"| {_fmt(m.get('peak_rss', np.nan) / MB, 0)} "
-                         f"| {_fmt(_ratio(c, m), 0)}x; {_fmt(_ratio(v, m), 0)}x")
-            note = r.get(f"{key}_note", r.get("note", "") if key == "mesa" else "") or m.get("error", "")
+            cells.append(
+                f"{_fmt(_ms(m) / 1e3, 3)} / {_fmt(_ms(m, 'wall') / 1e3, 3)} "
+                f"| {_fmt(m.get('peak_rss', np.nan) / MB, 0)} "
+                f"| {_fmt(_ratio(c, m), 0)}x; {_fmt(_ratio(v, m), 0)}x"
+            )
+            note = r.get(f"{key}_note", r.get("note", "") if key == "mesa" else "") or m.get(
+                "error", ""
+            )
             if note:
                 notes.append(f"{name.split()[0]}: {note}")
-        out.append(f"| {_n(r['n'])} | {len(c.get('cpu', []))} | {_fmt(_ms(c), 2)} / {_fmt(_ms(c, 'wall'), 2)} "
-                   f"| {_fmt(_ms(v), 2)} | {_fmt(_busiest(c))}; {_fmt(_busiest(v))} "
-                   f"| {_fmt(c.get('peak_rss', np.nan) / MB, 0)} | {' | '.join(cells)} "
-                   f"| {'; '.join(notes) or c.get('error', '') or v.get('error', '')} |")
+        out.append(
+            f"| {_n(r['n'])} | {len(c.get('cpu', []))} | {_fmt(_ms(c), 2)} / {_fmt(_ms(c, 'wall'), 2)} "
+            f"| {_fmt(_ms(v), 2)} | {_fmt(_busiest(c))}; {_fmt(_busiest(v))} "
+            f"| {_fmt(c.get('peak_rss', np.nan) / MB, 0)} | {' | '.join(cells)} "
+            f"| {'; '.join(notes) or c.get('error', '') or v.get('error', '')} |"
+        )
     return out
 
 
@@ -101,7 +113,8 @@ def mesa_note(rows: list[dict]) -> list[str]:
         f"the compiled rules over the same ticks, and once B has reached most users a tick is "
         f"little more than the 2 x n method calls, so the mean over the run is lower; the push "
         f"form's first {FIRST} ticks cost {_fmt(_early(r5['mesa']), 3)} s each "
-        f"({_fmt(_ratio(_kernel(r5), r5['mesa'], FIRST), 0)}x)."]
+        f"({_fmt(_ratio(_kernel(r5), r5['mesa'], FIRST), 0)}x)."
+    ]
 
 
 FIRST = 5
@@ -114,51 +127,70 @@ def _early(r: dict) -> float:
 def full_table(rows: list[dict]) -> list[str]:
     rows = sorted(rows, key=lambda r: (r["scenario"] != "default", r["scenario"], r["n"]))
     phases = ("post", "strategies", "feed", "update", "reshare", "metrics")
-    out = ["| scenario | users | follows | ticks | build s | ms/tick CPU | CPU ms/tick per 10^6 follows "
-           "| busiest tick ms CPU | ms/tick wall | B/user held | B/user peak | "
-           + " | ".join(f"{p} ms" for p in phases) + " |", "|" + "---|" * (11 + len(phases))]
+    out = [
+        "| scenario | users | follows | ticks | build s | ms/tick CPU | CPU ms/tick per 10^6 follows "
+        "| busiest tick ms CPU | ms/tick wall | B/user held | B/user peak | "
+        + " | ".join(f"{p} ms" for p in phases)
+        + " |",
+        "|" + "---|" * (11 + len(phases)),
+    ]
     for row in rows:
         r, n = row["res"], row["n"]
         if "error" in r:
             out.append(f"| {row['scenario']} | {_n(n)} | error: {r['error']} |")
             continue
         ph = " | ".join(_fmt(1e3 * r["phases"].get(p, 0.0), 2) for p in phases)
-        out.append(f"| {row['scenario']} | {r['users']:,} | {r['follows']:,} | {len(r['cpu'])} "
-                   f"| {_fmt(r['build_wall'])} | {_fmt(_ms(r), 2)} | {_fmt(_ms(r) * 1e6 / r['follows'], 2)} "
-                   f"| {_fmt(_busiest(r), 1)} "
-                   f"| {_fmt(_ms(r, 'wall'), 2)} "
-                   f"| {_fmt(_per_user(r, 'end_rss', r['users']), 0)} "
-                   f"| {_fmt(_per_user(r, 'peak_rss', r['users']), 0)} | {ph} |")
+        out.append(
+            f"| {row['scenario']} | {r['users']:,} | {r['follows']:,} | {len(r['cpu'])} "
+            f"| {_fmt(r['build_wall'])} | {_fmt(_ms(r), 2)} | {_fmt(_ms(r) * 1e6 / r['follows'], 2)} "
+            f"| {_fmt(_busiest(r), 1)} "
+            f"| {_fmt(_ms(r, 'wall'), 2)} "
+            f"| {_fmt(_per_user(r, 'end_rss', r['users']), 0)} "
+            f"| {_fmt(_per_user(r, 'peak_rss', r['users']), 0)} | {ph} |"
+        )
     return out
 
 
 def graph_table(rows: list[dict]) -> list[str]:
-    out = ["| graph | users | follows | seconds CPU (all threads) | seconds wall | peak MB above start "
-           "| load average before |", "|" + "---|" * 7]
+    out = [
+        "| graph | users | follows | seconds CPU (all threads) | seconds wall | peak MB above start "
+        "| load average before |",
+        "|" + "---|" * 7,
+    ]
     for row in sorted(rows, key=lambda r: (r["kind"] != "social", r["n"])):
         r = row["res"]
         if "error" in r:
             out.append(f"| {row['kind']} | {_n(row['n'])} | error: {r['error']} |")
             continue
-        out.append(f"| {row['kind']} | {_n(row['n'])} | {r['follows']:,} | {_fmt(r['build_cpu'], 2)} "
-                   f"| {_fmt(r['build_wall'], 2)} | {_fmt((r['peak_rss'] - r['base_rss']) / MB, 0)} "
-                   f"| {_fmt(r.get('load', np.nan), 1)} |")
+        out.append(
+            f"| {row['kind']} | {_n(row['n'])} | {r['follows']:,} | {_fmt(r['build_cpu'], 2)} "
+            f"| {_fmt(r['build_wall'], 2)} | {_fmt((r['peak_rss'] - r['base_rss']) / MB, 0)} "
+            f"| {_fmt(r.get('load', np.nan), 1)} |"
+        )
     return out
 
 
 def sweep_table(rows: list[dict]) -> list[str]:
-    out = ["| scenario | users | workers | runs | start-up wall s | wall s per run | runs per minute (wall) "
-           "| CPU s per run | runs per minute on idle cores (CPU-bound) |", "|" + "---|" * 9]
+    out = [
+        "| scenario | users | workers | runs | start-up wall s | wall s per run | runs per minute (wall) "
+        "| CPU s per run | runs per minute on idle cores (CPU-bound) |",
+        "|" + "---|" * 9,
+    ]
     for r in rows:
         if "error" in r:
             out.append(f"| error: {r['error']} |")
             continue
-        out.append(f"| {r['scenario']} | 10^4 | {r['workers']} | {r['runs']} "
-                   f"| {_fmt(r.get('startup_wall', np.nan))} | {_fmt(r.get('wall_per_run', np.nan), 2)} "
-                   f"| {_fmt(r['per_min'], 1)} | {_fmt(r.get('cpu_per_run', np.nan), 2)} "
-                   f"| {_fmt(r.get('per_min_idle', np.nan), 1)} |")
-    out += ["", "Per-run figures are marginal: the difference between a sweep of `workers` runs "
-            "(its wall time is the start-up column) and one of `runs` runs, divided by the extra runs."]
+        out.append(
+            f"| {r['scenario']} | 10^4 | {r['workers']} | {r['runs']} "
+            f"| {_fmt(r.get('startup_wall', np.nan))} | {_fmt(r.get('wall_per_run', np.nan), 2)} "
+            f"| {_fmt(r['per_min'], 1)} | {_fmt(r.get('cpu_per_run', np.nan), 2)} "
+            f"| {_fmt(r.get('per_min_idle', np.nan), 1)} |"
+        )
+    out += [
+        "",
+        "Per-run figures are marginal: the difference between a sweep of `workers` runs "
+        "(its wall time is the start-up column) and one of `runs` runs, divided by the extra runs.",
+    ]
     return out
 
 
@@ -183,31 +215,54 @@ def targets(res: dict) -> list[str]:
     r = _ratio(k5, ref5.get("mesa_pull", {})) if ref5 else np.nan
     r2 = _ratio(k5, ref5["mesa"]) if ref5 else np.nan
     rv = _ratio(ref5.get("vector", {}), ref5.get("mesa_pull", {})) if ref5 else np.nan
-    add("reference rules >= 300x the plain per-agent Mesa model at 10^5 (the issue's \"plain\" "
+    add(
+        'reference rules >= 300x the plain per-agent Mesa model at 10^5 (the issue\'s "plain" '
         f"model, quoted at {QUOTED_S} s/tick: the pull form here; lean push form beside it)",
         f"compiled: {_fmt(r, 0)}x vs plain (pull), {_fmt(r2, 0)}x vs lean (push); "
-        f"numpy: {_fmt(rv, 0)}x vs plain", r >= 300 if np.isfinite(r) else None)
+        f"numpy: {_fmt(rv, 0)}x vs plain",
+        r >= 300 if np.isfinite(r) else None,
+    )
     v = _ms(_kernel(ref6)) if ref6 else np.nan
     vv = _ms(ref6.get("vector", {})) if ref6 else np.nan
-    add("reference rules <= 25 ms/tick at 10^6", f"compiled {_fmt(v)}; numpy {_fmt(vv)}",
-        v <= 25 if np.isfinite(v) else None, " ms")
+    add(
+        "reference rules <= 25 ms/tick at 10^6",
+        f"compiled {_fmt(v)}; numpy {_fmt(vv)}",
+        v <= 25 if np.isfinite(v) else None,
+        " ms",
+    )
     fr = f6["res"] if f6 and "cpu" in f6["res"] else None
     v = _ms(fr, "cpu") if fr else np.nan
     add("full default model <= 100 ms/tick at 10^6", _fmt(v), v <= 100 if fr else None, " ms")
     b = _per_user(fr, "end_rss", fr["users"]) if fr else np.nan
     p = _per_user(fr, "peak_rss", fr["users"]) if fr else np.nan
-    add("full default model <= 500 B/user at 10^6 (held; peak)", f"{_fmt(b, 0)}; {_fmt(p, 0)}",
-        b <= 500 if fr else None, " B")
+    add(
+        "full default model <= 500 B/user at 10^6 (held; peak)",
+        f"{_fmt(b, 0)}; {_fmt(p, 0)}",
+        b <= 500 if fr else None,
+        " B",
+    )
     g = g6["res"].get("build_wall", np.nan) if g6 else np.nan
     gc = g6["res"].get("build_cpu", np.nan) if g6 else np.nan
-    add("10^6-user graph (social) <= 3 s (wall; CPU of all threads beside it)",
-        f"{_fmt(g, 2)} s wall; {_fmt(gc, 2)} s CPU", g <= 3 if np.isfinite(g) else None)
+    add(
+        "10^6-user graph (social) <= 3 s (wall; CPU of all threads beside it)",
+        f"{_fmt(g, 2)} s wall; {_fmt(gc, 2)} s CPU",
+        g <= 3 if np.isfinite(g) else None,
+    )
     pk = f7["res"].get("peak_rss", np.nan) / 2**30 if f7 else np.nan
-    add("10^7 users (full default model) within 24 GiB", _fmt(pk, 2), pk <= 24 if np.isfinite(pk) else None, " GiB peak")
+    add(
+        "10^7 users (full default model) within 24 GiB",
+        _fmt(pk, 2),
+        pk <= 24 if np.isfinite(pk) else None,
+        " GiB peak",
+    )
     t = 1000 / kb["per_min"] if kb and "per_min" in kb else np.nan
     ti = 1000 / kb["per_min_idle"] if kb and "per_min_idle" in kb else np.nan
-    add("1,000-run karabakh2020 sweep at 10^4, 2 workers, <= 15 min (wall here; CPU-bound on 2 idle cores)",
-        f"{_fmt(t)}; {_fmt(ti)}", ti <= 15 if np.isfinite(ti) else None, " min (projected)")
+    add(
+        "1,000-run karabakh2020 sweep at 10^4, 2 workers, <= 15 min (wall here; CPU-bound on 2 idle cores)",
+        f"{_fmt(t)}; {_fmt(ti)}",
+        ti <= 15 if np.isfinite(ti) else None,
+        " min (projected)",
+    )
     return ["| target | reached | verdict |", "|---|---|---|", *rows]
 
 
@@ -219,12 +274,18 @@ def figures(res: dict, out: Path) -> list[str]:
 
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     ref = res["reference"]
-    for key, label in (("compiled", "reference rules, compiled (numba)"),
-                       ("vector", "reference rules, numpy"),
-                       ("mesa_pull", "reference rules, Mesa plain (pull)"),
-                       ("mesa", "reference rules, Mesa lean (push)")):
+    for key, label in (
+        ("compiled", "reference rules, compiled (numba)"),
+        ("vector", "reference rules, numpy"),
+        ("mesa_pull", "reference rules, Mesa plain (pull)"),
+        ("mesa", "reference rules, Mesa lean (push)"),
+    ):
         pts = sorted((r["n"], _ms(r[key])) for r in ref if r.get(key, {}).get("cpu"))
-        part = [_n(r["n"]) for r in ref if key.startswith("mesa") and "first" in r.get(f"{key}_note", "")]
+        part = [
+            _n(r["n"])
+            for r in ref
+            if key.startswith("mesa") and "first" in r.get(f"{key}_note", "")
+        ]
         label += f" ({', '.join(part)}: first ticks only)" if part else ""
         if pts:
             ax.plot(*zip(*pts), "o-", label=label)
@@ -233,13 +294,22 @@ def figures(res: dict, out: Path) -> list[str]:
         if guess:
             ax.plot(*zip(*guess), "o", mfc="none", color=color, label=f"Mesa {name}, extrapolated")
     for sc in sorted({r["scenario"] for r in res["full"]}):
-        pts = sorted((r["res"]["users"], _ms(r["res"])) for r in res["full"] if r["scenario"] == sc and "cpu" in r["res"])
+        pts = sorted(
+            (r["res"]["users"], _ms(r["res"]))
+            for r in res["full"]
+            if r["scenario"] == sc and "cpu" in r["res"]
+        )
         if pts:
             ax.plot(*zip(*pts), "s-", label=f"full model, {sc}")
     ax.plot([10**6], [25], "v", color="grey", label="targets at 10^6 (25 and 100 ms)")
     ax.plot([10**6], [100], "v", color="grey")
-    ax.set(xscale="log", yscale="log", xlabel="users", ylabel="CPU ms per tick (mean over the run)",
-           title="Cost per tick vs users")
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="users",
+        ylabel="CPU ms per tick (mean over the run)",
+        title="Cost per tick vs users",
+    )
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     paths = [_save(fig, out / "benchmark_scaling.png")]
@@ -256,9 +326,14 @@ def figures(res: dict, out: Path) -> list[str]:
             bottom += share[:, j]
         for i, total in enumerate(ms.sum(axis=1)):
             ax.text(i, 1.01, f"{total:.3g} ms", ha="center", va="bottom", fontsize=7)
-        ax.set_xticks(range(len(rows)), [f"{r['scenario'][:8]}\n{_n(r['n'])}" for r in rows], fontsize=7)
-        ax.set(ylim=(0, 1.1), ylabel="share of the tick (wall time)",
-               title="Time per phase, full model (label: wall ms per tick)")
+        ax.set_xticks(
+            range(len(rows)), [f"{r['scenario'][:8]}\n{_n(r['n'])}" for r in rows], fontsize=7
+        )
+        ax.set(
+            ylim=(0, 1.1),
+            ylabel="share of the tick (wall time)",
+            title="Time per phase, full model (label: wall ms per tick)",
+        )
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         paths.append(_save(fig, out / "benchmark_phases.png"))
         plt.close(fig)
@@ -277,7 +352,9 @@ def _kept(res: dict) -> list[str]:
     kept = res.get("kept", {})
     if not kept:
         return []
-    parts = "; ".join(f"{part}: {v['date']}, commit {v['commit']}" for part, v in sorted(kept.items()))
+    parts = "; ".join(
+        f"{part}: {v['date']}, commit {v['commit']}" for part, v in sorted(kept.items())
+    )
     return ["", f"Parts kept from earlier runs of this script (`--merge`), same machine: {parts}."]
 
 
@@ -286,33 +363,60 @@ def write_report(res: dict, out: Path) -> str:
     atomic_write_bytes(out / "benchmark.json", (json.dumps(res, indent=1) + "\n").encode())
     figs = figures(res, out)
     m = res["machine"]
-    text = "\n".join([
-        "# Benchmark: speed and scale", "",
-        f"Written by `experiments/benchmark.py` on {m['date']} (commit {m['commit']}). Raw numbers: "
-        "`results/benchmark.json`.", *_kept(res), "",
-        f"Machine: {m['cores']} cores, {m['cpu']}, {m['ram_gib']:.1f} GiB RAM "
-        f"({m['available_gib']:.1f} GiB available at start); Python {m['python']}, numpy {m['numpy']}, "
-        f"scipy {m['scipy']}, mesa {m['mesa']}. Load average at start {m['load_start'][0]:.1f}, "
-        f"at end {m.get('load_end', [float('nan')])[0]:.1f}.", "",
-        "Seconds per tick are CPU seconds of the measuring process (numpy and scipy.sparse run "
-        "single-threaded, so on an idle machine CPU and wall time agree; on a shared machine the "
-        "wall time also counts waiting for a core). Means are over all ticks of the run. "
-        "Memory: `held` is resident memory at the end of the run (after freed heap pages are "
-        "handed back to the OS) minus that before the model was built, `peak` is the process's "
-        "peak RSS (reached while the graph is generated) minus the same baseline, both per user.", "",
-        "## Targets", "", *targets(res), "", *bounds(), "",
-        "## 1. Reference rules (BA m=4, two narratives, 0.1% seeds each)", "",
-        "Compiled (numba): `sim/reference/simple_jit.py`; numpy: `sim/reference/simple_rules.py` "
-        "(the same runs draw for draw); per-agent Mesa: `sim/reference/mesa_rules.py`. "
-        "All run to extinction (no sharer left) or the tick cap. Each speed-up divides that Mesa "
-        "form's CPU time by the kernel's over the same ticks, all measured in this run; the "
-        "compiled kernel is compiled (or loaded from its disk cache) before the timed ticks "
-        f"({_jit(res['reference'])}).", "", *reference_table(res["reference"]), "",
-        *mesa_note(res["reference"]), "",
-        "## 2. Full model (per phase: wall ms per tick)", "", *full_table(res["full"]), "",
-        "## 3. Graph generation", "", *graph_table(res["graph"]), "",
-        "## 4. Sweep throughput (Hydra multirun, figures off)", "", *sweep_table(res["sweep"]), "",
-        *[f"![{f}]({f})" for f in figs], "",
-    ])
+    text = "\n".join(
+        [
+            "# Benchmark: speed and scale",
+            "",
+            f"Written by `experiments/benchmark.py` on {m['date']} (commit {m['commit']}). Raw numbers: "
+            "`results/benchmark.json`.",
+            *_kept(res),
+            "",
+            f"Machine: {m['cores']} cores, {m['cpu']}, {m['ram_gib']:.1f} GiB RAM "
+            f"({m['available_gib']:.1f} GiB available at start); Python {m['python']}, numpy {m['numpy']}, "
+            f"scipy {m['scipy']}, mesa {m['mesa']}. Load average at start {m['load_start'][0]:.1f}, "
+            f"at end {m.get('load_end', [float('nan')])[0]:.1f}.",
+            "",
+            "Seconds per tick are CPU seconds of the measuring process (numpy and scipy.sparse run "
+            "single-threaded, so on an idle machine CPU and wall time agree; on a shared machine the "
+            "wall time also counts waiting for a core). Means are over all ticks of the run. "
+            "Memory: `held` is resident memory at the end of the run (after freed heap pages are "
+            "handed back to the OS) minus that before the model was built, `peak` is the process's "
+            "peak RSS (reached while the graph is generated) minus the same baseline, both per user.",
+            "",
+            "## Targets",
+            "",
+            *targets(res),
+            "",
+            *bounds(),
+            "",
+            "## 1. Reference rules (BA m=4, two narratives, 0.1% seeds each)",
+            "",
+            "Compiled (numba): `sim/reference/simple_jit.py`; numpy: `sim/reference/simple_rules.py` "
+            "(the same runs draw for draw); per-agent Mesa: `sim/reference/mesa_rules.py`. "
+            "All run to extinction (no sharer left) or the tick cap. Each speed-up divides that Mesa "
+            "form's CPU time by the kernel's over the same ticks, all measured in this run; the "
+            "compiled kernel is compiled (or loaded from its disk cache) before the timed ticks "
+            f"({_jit(res['reference'])}).",
+            "",
+            *reference_table(res["reference"]),
+            "",
+            *mesa_note(res["reference"]),
+            "",
+            "## 2. Full model (per phase: wall ms per tick)",
+            "",
+            *full_table(res["full"]),
+            "",
+            "## 3. Graph generation",
+            "",
+            *graph_table(res["graph"]),
+            "",
+            "## 4. Sweep throughput (Hydra multirun, figures off)",
+            "",
+            *sweep_table(res["sweep"]),
+            "",
+            *[f"![{f}]({f})" for f in figs],
+            "",
+        ]
+    )
     atomic_write_bytes(out / "benchmark.md", text.encode())
     return text

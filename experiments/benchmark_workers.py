@@ -9,8 +9,10 @@ Times are taken twice: wall clock and this process's CPU time. numpy and scipy.s
 single-threaded here, so on an idle machine the two agree; on a shared machine the CPU time
 is the cost of the code and the wall time adds waiting for a core.
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -24,7 +26,6 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-
 def _rss() -> int:
     return psutil.Process().memory_info().rss
 
@@ -36,10 +37,8 @@ def _held_rss() -> int:
     import gc
 
     gc.collect()
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
     return _rss()
 
 
@@ -50,7 +49,7 @@ def _peak() -> int:
 class Clock:
     """Wall and CPU seconds of a block."""
 
-    def __enter__(self) -> "Clock":
+    def __enter__(self) -> Clock:
         self.w, self.c = time.perf_counter(), time.process_time()
         return self
 
@@ -91,8 +90,15 @@ def ref(kind: str, n: int, max_ticks: int) -> dict:
             form = "pull" if kind == "ref-mesa-pull" else "push"
             m = MesaRules(graph, p, seeds, int(s.get("reference/mesa").integers(2**31)), form)
     wall, cpu = _ticks(m.step, m.active, max_ticks)
-    out = {"build_wall": build.wall, "build_cpu": build.cpu, "wall": wall, "cpu": cpu,
-           "final_sizes": list(m.final_sizes()), "base_rss": base, "end_rss": _rss()}
+    out = {
+        "build_wall": build.wall,
+        "build_cpu": build.cpu,
+        "wall": wall,
+        "cpu": cpu,
+        "final_sizes": list(m.final_sizes()),
+        "base_rss": base,
+        "end_rss": _rss(),
+    }
     if kind == "ref-compiled":
         out["jit_wall"] = jit
     return out
@@ -119,24 +125,33 @@ def size_overrides(scenario: str, n: int) -> list[str]:
     out = [f"scenario={scenario}"]
     c0 = load(out)
     if c0.world.scale > 0:
-        return out + [f"world.scale={c0.world.scale * n / c0.graph.n!r}"]
-    return out + [f"graph.n={n}"]
+        return [*out, f"world.scale={c0.world.scale * n / c0.graph.n!r}"]
+    return [*out, f"graph.n={n}"]
 
 
 def full(n: int, max_ticks: int, scenario: str) -> dict:
     from sim.cli import load
     from sim.model import InfoWarModel
 
-    overrides = size_overrides(scenario, n) + ["output.figures=false", "output.progress=false"]
+    overrides = [*size_overrides(scenario, n), "output.figures=false", "output.progress=false"]
     cfg, base = load(overrides), _rss()
     with Clock() as build:
         m = InfoWarModel(cfg)
     built_rss = _held_rss()
     wall, cpu = _ticks(m.step, lambda: m.tick < m.world.ticks, max_ticks)
-    return {"build_wall": build.wall, "build_cpu": build.cpu, "wall": wall, "cpu": cpu,
-            "users": int(m.crowd.n), "follows": int(m.followers.nnz), "horizon": int(m.world.ticks),
-            "phases": {k: v / max(len(wall), 1) for k, v in m.phase_seconds.items()},
-            "base_rss": base, "built_rss": built_rss, "end_rss": _held_rss()}
+    return {
+        "build_wall": build.wall,
+        "build_cpu": build.cpu,
+        "wall": wall,
+        "cpu": cpu,
+        "users": int(m.crowd.n),
+        "follows": int(m.followers.nnz),
+        "horizon": int(m.world.ticks),
+        "phases": {k: v / max(len(wall), 1) for k, v in m.phase_seconds.items()},
+        "base_rss": base,
+        "built_rss": built_rss,
+        "end_rss": _held_rss(),
+    }
 
 
 def graph(kind: str, n: int) -> dict:
@@ -153,8 +168,14 @@ def graph(kind: str, n: int) -> dict:
     base, load = _rss(), os.getloadavg()[0]
     with Clock() as c:
         g = graph_fn(crowd)
-    return {"build_wall": c.wall, "build_cpu": c.cpu, "follows": int(g.nnz), "base_rss": base,
-            "end_rss": _rss(), "load": load}
+    return {
+        "build_wall": c.wall,
+        "build_cpu": c.cpu,
+        "follows": int(g.nnz),
+        "base_rss": base,
+        "end_rss": _rss(),
+        "load": load,
+    }
 
 
 def main(argv: list[str]) -> None:

@@ -14,6 +14,7 @@ merges after its own values (so they are its defaults).
 
     scripts/python experiments/calibrate.py --trials 40 --seeds 5 --eval-scales 0.001 0.004 --apply
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,7 +57,9 @@ def run_one(overrides: list[str]) -> dict[str, float]:
     from sim.api import run
     from sim.cli import load
 
-    cfg = load(["scenario=karabakh2020", "output.progress=false", "output.figures=false", *overrides])
+    cfg = load(
+        ["scenario=karabakh2020", "output.progress=false", "output.figures=false", *overrides]
+    )
     return run(cfg).summary["calibration_targets"]
 
 
@@ -72,7 +75,9 @@ def loss(stats: pd.DataFrame) -> float:
     for k, weight in FITTED_TARGETS.items():
         m = stats[k].fillna(0.0).mean() if k == "head_share" else stats[k].mean()
         m = max(m, FLOOR) if k == "head_share" else m
-        total += weight * (math.log(m / THESIS_TARGETS[k]) ** 2 if m > 0 and math.isfinite(m) else 25.0)
+        total += weight * (
+            math.log(m / THESIS_TARGETS[k]) ** 2 if m > 0 and math.isfinite(m) else 25.0
+        )
     return total
 
 
@@ -83,6 +88,7 @@ def make_objective(scale: float, seeds: list[int], jobs: int):
         for k in stats.columns:
             trial.set_user_attr(k, float(stats[k].mean()))
         return loss(stats)
+
     return objective
 
 
@@ -93,8 +99,9 @@ def open_study(path: Path, name: str) -> optuna.Study:
     path.parent.mkdir(parents=True, exist_ok=True)
     storage = JournalStorage(JournalFileBackend(str(path)))
     sampler = optuna.samplers.TPESampler(seed=0, n_startup_trials=15)
-    return optuna.create_study(study_name=name, storage=storage, sampler=sampler,
-                               direction="minimize", load_if_exists=True)
+    return optuna.create_study(
+        study_name=name, storage=storage, sampler=sampler, direction="minimize", load_if_exists=True
+    )
 
 
 def fitted_block(params: dict[str, float]) -> str:
@@ -108,10 +115,17 @@ def fitted_block(params: dict[str, float]) -> str:
         node[leaf] = float(f"{v:.4g}")
 
     def flow(d) -> str:
-        return "{" + ", ".join(f"{k}: {flow(v) if isinstance(v, dict) else v}" for k, v in d.items()) + "}"
-    lines = ["# @package _global_",
-             "# Written by experiments/calibrate.py --apply (results/karabakh2020/calibration.md); "
-             "do not edit by hand."]
+        return (
+            "{"
+            + ", ".join(f"{k}: {flow(v) if isinstance(v, dict) else v}" for k, v in d.items())
+            + "}"
+        )
+
+    lines = [
+        "# @package _global_",
+        "# Written by experiments/calibrate.py --apply (results/karabakh2020/calibration.md); "
+        "do not edit by hand.",
+    ]
     return "\n".join([*lines, *(f"{k}: {flow(v)}" for k, v in tree.items())]) + "\n"
 
 
@@ -122,39 +136,68 @@ def apply_fitted(params: dict[str, float]) -> None:
     atomic_write_bytes(FITTED, fitted_block(params).encode())
 
 
-def write_report(study: optuna.Study, evals: dict[float, pd.DataFrame], args, minutes: float) -> Path:
+def write_report(
+    study: optuna.Study, evals: dict[float, pd.DataFrame], args, minutes: float
+) -> Path:
     from sim.outputs import atomic_write_bytes
 
     best = study.best_trial
-    lines = ["# Calibration of the karabakh2020 scenario", "",
-             f"Optuna TPE, {len(study.trials)} trials ({args.seeds} seeds each, world.scale={args.scale}), "
-             f"journal `{args.storage.relative_to(ROOT)}`; {minutes:.1f} min. Loss: sum of squared log errors of "
-             "the seed means, weighted " + ", ".join(f"{k} {w:g}" for k, w in FITTED_TARGETS.items())
-             + f" (best {best.value:.4f}, trial {best.number}).",
-             "Evaluation: the fitted parameters re-run on seeds the fit never saw; mean with a 95% Student-t CI.",
-             "", "## Targets", "",
-             "| statistic | thesis (FACTS.md) | fitted on | " + " | ".join(
-                 f"simulated, scale {s} ({len(e)} seeds)" for s, e in evals.items()) + " |",
-             "|---|---|---|" + "---|" * len(evals)]
+    lines = [
+        "# Calibration of the karabakh2020 scenario",
+        "",
+        f"Optuna TPE, {len(study.trials)} trials ({args.seeds} seeds each, world.scale={args.scale}), "
+        f"journal `{args.storage.relative_to(ROOT)}`; {minutes:.1f} min. Loss: sum of squared log errors of "
+        "the seed means, weighted "
+        + ", ".join(f"{k} {w:g}" for k, w in FITTED_TARGETS.items())
+        + f" (best {best.value:.4f}, trial {best.number}).",
+        "Evaluation: the fitted parameters re-run on seeds the fit never saw; mean with a 95% Student-t CI.",
+        "",
+        "## Targets",
+        "",
+        "| statistic | thesis (FACTS.md) | fitted on | "
+        + " | ".join(f"simulated, scale {s} ({len(e)} seeds)" for s, e in evals.items())
+        + " |",
+        "|---|---|---|" + "---|" * len(evals),
+    ]
     for k, target in THESIS_TARGETS.items():
         cells = [mean_ci(e[k]).fmt(2) for e in evals.values()]
-        lines.append(f"| {k} | {target:.2f} | {'yes' if k in FITTED_TARGETS else 'no (reported)'} | "
-                     + " | ".join(cells) + " |")
-    lines += ["", "## Fitted parameters (now the scenario's defaults)", "",
-              "| parameter | range searched | fitted |", "|---|---|---|"]
+        lines.append(
+            f"| {k} | {target:.2f} | {'yes' if k in FITTED_TARGETS else 'no (reported)'} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    lines += [
+        "",
+        "## Fitted parameters (now the scenario's defaults)",
+        "",
+        "| parameter | range searched | fitted |",
+        "|---|---|---|",
+    ]
     for k, lo, hi, lg in SPACE:
         lines.append(f"| `{k}` | [{lo}, {hi}]{' log' if lg else ''} | {best.params[k]:.4g} |")
     top = sorted((t for t in study.trials if t.value is not None), key=lambda t: t.value)[:5]
-    lines += ["", "## Best trials", "", "| trial | loss | " + " | ".join(THESIS_TARGETS) + " |",
-              "|---|---|" + "---|" * len(THESIS_TARGETS)]
+    lines += [
+        "",
+        "## Best trials",
+        "",
+        "| trial | loss | " + " | ".join(THESIS_TARGETS) + " |",
+        "|---|---|" + "---|" * len(THESIS_TARGETS),
+    ]
     for t in top:
-        lines.append(f"| {t.number} | {t.value:.4f} | "
-                     + " | ".join(f"{t.user_attrs.get(k, math.nan):.2f}" for k in THESIS_TARGETS) + " |")
+        lines.append(
+            f"| {t.number} | {t.value:.4f} | "
+            + " | ".join(f"{t.user_attrs.get(k, math.nan):.2f}" for k in THESIS_TARGETS)
+            + " |"
+        )
     scales = " ".join(map(str, args.eval_scales or [args.scale]))
-    lines += ["", "Reproduce: `scripts/python experiments/calibrate.py "
-              f"--trials {args.trials} --seeds {args.seeds} --scale {args.scale} --eval-scales {scales} "
-              f"--eval-seeds {args.eval_seeds} --apply` "
-              "(resumes from the journal; delete it to start over).", ""]
+    lines += [
+        "",
+        "Reproduce: `scripts/python experiments/calibrate.py "
+        f"--trials {args.trials} --seeds {args.seeds} --scale {args.scale} --eval-scales {scales} "
+        f"--eval-seeds {args.eval_seeds} --apply` "
+        "(resumes from the journal; delete it to start over).",
+        "",
+    ]
     path = OUT / "calibration.md"
     atomic_write_bytes(path, "\n".join(lines).encode())
     return path
@@ -166,13 +209,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, default=5, help="seeds per trial")
     ap.add_argument("--scale", type=float, default=0.001, help="world.scale while fitting")
     ap.add_argument("--eval-seeds", type=int, default=10)
-    ap.add_argument("--eval-scales", type=float, nargs="*", default=None,
-                    help="scales to evaluate the fit at (default: the fitting scale)")
+    ap.add_argument(
+        "--eval-scales",
+        type=float,
+        nargs="*",
+        default=None,
+        help="scales to evaluate the fit at (default: the fitting scale)",
+    )
     ap.add_argument("--jobs", type=int, default=2, help="parallel runs (joblib)")
     ap.add_argument("--storage", type=Path, default=OUT / "calibration" / "optuna.journal")
-    ap.add_argument("--apply", action="store_true", help="write the fit to conf/fitted/karabakh2020.yaml")
-    ap.add_argument("--enqueue", action="append", default=[], metavar="JSON",
-                    help="a parameter set (JSON object) to try first, e.g. a previous fit; repeatable")
+    ap.add_argument(
+        "--apply", action="store_true", help="write the fit to conf/fitted/karabakh2020.yaml"
+    )
+    ap.add_argument(
+        "--enqueue",
+        action="append",
+        default=[],
+        metavar="JSON",
+        help="a parameter set (JSON object) to try first, e.g. a previous fit; repeatable",
+    )
     args = ap.parse_args(argv)
     args.storage = args.storage.resolve()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -182,8 +237,11 @@ def main(argv: list[str] | None = None) -> int:
         study.enqueue_trial(json.loads(text), skip_if_exists=True)
     done = sum(t.state.is_finished() for t in study.trials)
     if done < args.trials:
-        study.optimize(make_objective(args.scale, list(range(args.seeds)), args.jobs),
-                       n_trials=args.trials - done, show_progress_bar=True)
+        study.optimize(
+            make_objective(args.scale, list(range(args.seeds)), args.jobs),
+            n_trials=args.trials - done,
+            show_progress_bar=True,
+        )
     best = study.best_trial
     params = {k: float(f"{v:.4g}") for k, v in best.params.items()}  # as written to the yaml
     print(f"best loss {best.value:.4f}: {json.dumps(params)}")

@@ -11,6 +11,7 @@ with constraints); the study is stored in results/optuna/cheapest_mix.sqlite3 an
 in the sweep store results/optuna/_runs (sim.sweep), so running the command again resumes:
 finished trials stay, and configs already run are read back, not re-run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,15 +37,21 @@ BASE = ["graph.n=2000", "world.horizon_days=8", "output.figures=false"]
 
 
 def overrides(budgets: dict[str, int], seed: int, extra: list[str]) -> list[str]:
-    return [*BASE, *extra, f"seed={seed}", f"strategy@home=[{','.join(budgets)}]",
-            *(f"home.{s}.budget={b}" for s, b in budgets.items())]
+    return [
+        *BASE,
+        *extra,
+        f"seed={seed}",
+        f"strategy@home=[{','.join(budgets)}]",
+        *(f"home.{s}.budget={b}" for s, b in budgets.items()),
+    ]
 
 
 def rows(budgets: dict[str, int], args: argparse.Namespace) -> list:
     """One result row per seed, run in parallel through the store (or read back)."""
     return Parallel(n_jobs=args.jobs)(
         delayed(evaluate)(overrides(budgets, s, args.extra), args.out / "_runs", "optuna")
-        for s in range(args.seeds))
+        for s in range(args.seeds)
+    )
 
 
 def measure(budgets: dict[str, int], args: argparse.Namespace) -> tuple[float, float]:
@@ -55,11 +62,15 @@ def measure(budgets: dict[str, int], args: argparse.Namespace) -> tuple[float, f
 
 def spend_by_strategy(budgets: dict[str, int], args: argparse.Namespace) -> dict[str, float]:
     rs = rows(budgets, args)
-    return {s: sum(float(r.get(f"cost.home.strategies.{s}", 0.0)) for r in rs) / len(rs)
-            for s in budgets}
+    return {
+        s: sum(float(r.get(f"cost.home.strategies.{s}", 0.0)) for r in rs) / len(rs)
+        for s in budgets
+    }
 
 
-def objective(trial: optuna.Trial, names: list[str], level: float, args: argparse.Namespace) -> float:
+def objective(
+    trial: optuna.Trial, names: list[str], level: float, args: argparse.Namespace
+) -> float:
     budgets = {s: trial.suggest_int(s, 0, MAX_BUDGET, step=STEP) for s in names}
     support, cost = measure(budgets, args)
     trial.set_user_attr("support", support)
@@ -79,30 +90,40 @@ def main() -> int:
     out = args.out.resolve()
     names = [s for s in WANTED if s in load_all()]
     if not names:
-        raise SystemExit("none of the strategies %s is registered" % WANTED)
+        raise SystemExit(f"none of the strategies {WANTED} is registered")
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     low = measure(dict.fromkeys(names, 0), args)
     high = measure(dict.fromkeys(names, MAX_BUDGET), args)
     level = args.level if args.level is not None else round((low[0] + high[0]) / 2, 4)
     optuna.logging.set_verbosity(optuna.logging.INFO)  # one line per trial: progress
-    study = optuna.create_study(study_name=f"cheapest_mix_level{level:g}", direction="minimize",
-                                storage=f"sqlite:///{out / 'cheapest_mix.sqlite3'}",
-                                load_if_exists=True)
+    study = optuna.create_study(
+        study_name=f"cheapest_mix_level{level:g}",
+        direction="minimize",
+        storage=f"sqlite:///{out / 'cheapest_mix.sqlite3'}",
+        load_if_exists=True,
+    )
     done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
     # TPE reads the trials' constraints; a resumed study draws fresh startup points.
     study.sampler = optuna.samplers.TPESampler(seed=len(done))
     if not done:
         study.enqueue_trial(dict.fromkeys(names, MAX_BUDGET))
     todo = max(args.trials - len(done), 0)
-    study.optimize(lambda t: objective(t, names, level, args), n_trials=todo,
-                   show_progress_bar=sys.stderr.isatty())
-    feasible = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE
-                and t.user_attrs.get("constraint", 1.0) <= 0]
+    study.optimize(
+        lambda t: objective(t, names, level, args),
+        n_trials=todo,
+        show_progress_bar=sys.stderr.isatty(),
+    )
+    feasible = [
+        t
+        for t in study.trials
+        if t.state == optuna.trial.TrialState.COMPLETE and t.user_attrs.get("constraint", 1.0) <= 0
+    ]
     best = min(feasible, key=lambda t: (t.value, t.number)) if feasible else None
     spent = spend_by_strategy(best.params, args) if best else {}
-    report = optuna_report(study, names, level, low, high, out, args,
-                           (time.monotonic() - t0) / 60, spent)
+    report = optuna_report(
+        study, names, level, low, high, out, args, (time.monotonic() - t0) / 60, spent
+    )
     print(f"wrote {report}", file=sys.stderr)
     return 0
 

@@ -11,6 +11,7 @@ elementary effects are analysed with SALib and written to results/karabakh2020/s
     scripts/python experiments/sensitivity2020.py             # 8 trajectories: 88 runs
     scripts/python experiments/sensitivity2020.py --n 20 --jobs 8
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,16 +30,23 @@ from sim.sweep.store import load_study  # noqa: E402
 STUDY = "k2020morris"
 PROBLEM = Problem(
     bounds={
-        "spread.beta": (0.06, 0.3), "spread.share_prob": (0.4, 0.95),
-        "spread.forget": (0.02, 0.15), "spread.opinion_step": (0.1, 0.4),
-        "graph.homophily": (0.6, 0.95), "graph.hub_exponent": (1.9, 2.8),
+        "spread.beta": (0.06, 0.3),
+        "spread.share_prob": (0.4, 0.95),
+        "spread.forget": (0.02, 0.15),
+        "spread.opinion_step": (0.1, 0.4),
+        "graph.homophily": (0.6, 0.95),
+        "graph.hub_exponent": (1.9, 2.8),
         "home.platform_shutdown.vpn_share": (0.1, 0.9),
         "actors.groups.Azpresident.followers": (0.3, 0.95),
         "actors.groups.am_diaspora_network.posts_per_day": (1.0, 10.0),
         "actors.groups.rival_bots.posts_per_day": (4.0, 30.0),
     },
-    outputs=["support.international.support_home", "misinformation.rival_fake.auc",
-             "calibration_targets.concentration", "calibration_targets.hashtag_ratio"],
+    outputs=[
+        "support.international.support_home",
+        "misinformation.rival_fake.auc",
+        "calibration_targets.concentration",
+        "calibration_targets.hashtag_ratio",
+    ],
 )
 OUT = ROOT / "results" / "karabakh2020"
 RUNS = ROOT / "multirun" / "sensitivity2020"
@@ -54,22 +62,44 @@ def main() -> int:
     sub.mkdir(parents=True, exist_ok=True)
     design.to_csv(sub / "design.csv", index=False)
     t0 = time.monotonic()
-    cmd = [sys.executable, "-m", "sim", "-m", "+experiment=sensitivity2020",
-           f"hydra.sweep.dir={RUNS}", f"hydra.launcher.n_jobs={args.jobs}", *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "-m",
+        "+experiment=sensitivity2020",
+        f"hydra.sweep.dir={RUNS}",
+        f"hydra.launcher.n_jobs={args.jobs}",
+        *extra,
+    ]
     rc = subprocess.run(cmd, cwd=ROOT).returncode
     df = load_study(RUNS)
     df = df[df["doe"].isin(design["doe"])]
     indices = analyze("morris", PROBLEM, design, df)
     indices.to_csv(sub / "indices.csv", index=False)
     argv = " ".join(sys.argv[1:])
-    report = sensitivity_report("morris", PROBLEM, indices, df, sub, args.n, 1,
-                                (time.monotonic() - t0) / 60, argv, len(design))
+    report = sensitivity_report(
+        "morris",
+        PROBLEM,
+        indices,
+        df,
+        sub,
+        args.n,
+        1,
+        (time.monotonic() - t0) / 60,
+        argv,
+        len(design),
+    )
     text = report.read_text().replace("experiments/sobol.py", "experiments/sensitivity2020.py")
     text = text.replace("](morris.png)", "](sensitivity/morris.png)")
     text = text.replace("Runs: `_runs/`", f"Runs: `{RUNS.relative_to(ROOT)}/`")
-    text = text.replace("Design: `design.csv`; indices: `indices.csv`",
-                        "Design: `sensitivity/design.csv`; indices: `sensitivity/indices.csv`")
-    text = text.replace("# Morris sensitivity study", "# Sensitivity of the karabakh2020 scenario (Morris)")
+    text = text.replace(
+        "Design: `design.csv`; indices: `indices.csv`",
+        "Design: `sensitivity/design.csv`; indices: `sensitivity/indices.csv`",
+    )
+    text = text.replace(
+        "# Morris sensitivity study", "# Sensitivity of the karabakh2020 scenario (Morris)"
+    )
     from sim.outputs import atomic_write_bytes
 
     atomic_write_bytes(OUT / "sensitivity.md", text.encode())

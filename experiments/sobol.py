@@ -11,6 +11,7 @@ launcher (joblib by default; extra arguments are passed on as Hydra overrides, e
 hydra/launcher=submitit_slurm); the study table is loaded with sim.sweep.load_study and
 analysed. Interrupted? Run the same command again: finished points are skipped.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,15 @@ from sim.sweep.store import load_study  # noqa: E402
 
 
 def run_sweep(method: str, runs_dir: Path, jobs: int, seeds: int, extra: list[str]) -> int:
-    cmd = [sys.executable, "-m", "sim", "-m", f"+experiment={method}",
-           f"hydra.sweep.dir={runs_dir}", f"hydra.launcher.n_jobs={jobs}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "-m",
+        f"+experiment={method}",
+        f"hydra.sweep.dir={runs_dir}",
+        f"hydra.launcher.n_jobs={jobs}",
+    ]
     if seeds > 1:
         cmd.append(f"seed=range(0,{seeds})")
     print("+", " ".join(cmd[2:]), file=sys.stderr)
@@ -39,14 +47,25 @@ def run_sweep(method: str, runs_dir: Path, jobs: int, seeds: int, extra: list[st
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--method", choices=["sobol", "morris"], default="sobol")
-    ap.add_argument("--n", type=int, default=None,
-                    help="base sample (sobol: power of 2, runs = n*(params+2); morris: trajectories)")
-    ap.add_argument("--seeds", type=int, default=None,
-                    help="replicate seeds per point, averaged (default: sobol 4, morris 1)")
+    ap.add_argument(
+        "--n",
+        type=int,
+        default=None,
+        help="base sample (sobol: power of 2, runs = n*(params+2); morris: trajectories)",
+    )
+    ap.add_argument(
+        "--seeds",
+        type=int,
+        default=None,
+        help="replicate seeds per point, averaged (default: sobol 4, morris 1)",
+    )
     ap.add_argument("--jobs", type=int, default=2, help="joblib workers")
     ap.add_argument("--design-only", action="store_true", help="write conf/doe/ and stop")
-    ap.add_argument("--analyse-only", action="store_true",
-                    help="skip the sweep: analyse the runs already in results/<method>/_runs")
+    ap.add_argument(
+        "--analyse-only",
+        action="store_true",
+        help="skip the sweep: analyse the runs already in results/<method>/_runs",
+    )
     ap.add_argument("--out", type=Path, default=None, help="report dir (default results/<method>)")
     args, extra = ap.parse_known_args()
     # Sobol at N=32 and one seed left every index inside its noise (2,000-user worlds);
@@ -62,15 +81,29 @@ def main() -> int:
     if args.design_only:
         return 0
     t0 = time.monotonic()
-    rc = 0 if args.analyse_only else run_sweep(args.method, out / "_runs", args.jobs, args.seeds, extra)
+    rc = (
+        0
+        if args.analyse_only
+        else run_sweep(args.method, out / "_runs", args.jobs, args.seeds, extra)
+    )
     minutes = (time.monotonic() - t0) / 60
     df = load_study(out / "_runs")
     df = df[df["doe"].isin(design["doe"])]
     indices = analyze(args.method, problem, design, df)
     indices.to_csv(out / "indices.csv", index=False)
     argv = " ".join(a for a in sys.argv[1:] if a != "--analyse-only")
-    report = sensitivity_report(args.method, problem, indices, df, out, n, args.seeds,
-                                None if args.analyse_only else minutes, argv, len(design))
+    report = sensitivity_report(
+        args.method,
+        problem,
+        indices,
+        df,
+        out,
+        n,
+        args.seeds,
+        None if args.analyse_only else minutes,
+        argv,
+        len(design),
+    )
     print(f"wrote {report}", file=sys.stderr)
     return rc
 

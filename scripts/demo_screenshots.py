@@ -6,6 +6,7 @@ Starts ./demo.sh on a free port, drives Debian's chromium with Playwright (as th
 tests do) and saves one PNG per experiment setting. Takes a few minutes: each shot plays
 the world to day 7 with a render interval of 11 hours per frame.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,12 @@ SHOTS = [
     ("exp1_bots_off.png", [("slider", "Bot volume", -4)], "opinion", DAY7),
     ("exp1_bots_x5.png", [("slider", "Bot volume", 16)], "opinion", DAY7),
     ("exp2_no_response.png", [], "#FakeAtrocity", DAY7),
-    ("exp2_fast_response.png", [("toggle", "Home side: rapid response", None),
-                                ("slider", "Response delay", -22)], "#FakeAtrocity", DAY7),
+    (
+        "exp2_fast_response.png",
+        [("toggle", "Home side: rapid response", None), ("slider", "Response delay", -22)],
+        "#FakeAtrocity",
+        DAY7,
+    ),
     ("exp3_shutdown.png", [("toggle", "Home side: platform shutdown", None)], "opinion", DAY7),
 ]
 

@@ -1,4 +1,5 @@
 """``python -m sim [overrides]``: run one simulation (or a Hydra multirun with -m)."""
+
 from __future__ import annotations
 
 import sys
@@ -15,9 +16,22 @@ from sim.config.validate import to_sim_config
 from sim.errors import ConfigError
 
 # conf/hydra/launcher/*.yaml replace the launcher plugins' entries of the same name on purpose.
-warnings.filterwarnings("ignore", message=r"\s*'hydra/launcher/\w+' is validated against ConfigStore")
-INFO_FLAGS = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--resolve",
-              "--shell-completion", "-sc", "--version"}
+warnings.filterwarnings(
+    "ignore", message=r"\s*'hydra/launcher/\w+' is validated against ConfigStore"
+)
+INFO_FLAGS = {
+    "--help",
+    "-h",
+    "--hydra-help",
+    "--info",
+    "-i",
+    "--cfg",
+    "-c",
+    "--resolve",
+    "--shell-completion",
+    "-sc",
+    "--version",
+}
 
 
 @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
@@ -40,7 +54,11 @@ def task(cfg: DictConfig) -> dict:
         sys.exit(2)
     out = Path(hc.runtime.output_dir)
     progress = sc.output.progress and not multirun
-    res = run(sc, out=out, progress=progress) if multirun else guarded(run, sc, out=out, progress=progress)
+    res = (
+        run(sc, out=out, progress=progress)
+        if multirun
+        else guarded(run, sc, out=out, progress=progress)
+    )
     if not sc.output.quiet and not multirun:
         print_summary(res.summary, out)
         from sim.outputs import timing_line
@@ -54,8 +72,11 @@ def main() -> None:
     argv = sys.argv[1:]
     info = INFO_FLAGS.intersection(argv)
     if info and {"-m", "--multirun"}.intersection(argv):
-        print("error: --multirun (-m) cannot be combined with an information flag "
-              f"({', '.join(sorted(info))}); give one of them", file=sys.stderr)
+        print(
+            "error: --multirun (-m) cannot be combined with an information flag "
+            f"({', '.join(sorted(info))}); give one of them",
+            file=sys.stderr,
+        )
         sys.exit(2)
     if not info:
         precheck(argv)

@@ -1,5 +1,6 @@
 """Run one simulation from a validated SimConfig: the entry point for the CLI, sweeps,
 experiments and the demo alike."""
+
 from __future__ import annotations
 
 import time
@@ -29,15 +30,18 @@ def run_infowar(cfg: SimConfig, progress: bool = False) -> RunResult:
     t1 = time.perf_counter()
     model.run(progress=progress)
     summary = summarize(model)
-    summary["timing"] = {"build_s": round(t1 - t0, 3), "run_s": round(time.perf_counter() - t1, 3),
-                         "phases_s": {k: round(v, 3) for k, v in model.phase_seconds.items()}}
+    summary["timing"] = {
+        "build_s": round(t1 - t0, 3),
+        "run_s": round(time.perf_counter() - t1, 3),
+        "phases_s": {k: round(v, 3) for k, v in model.phase_seconds.items()},
+    }
     return RunResult(summary, model.metrics.timeseries(), model.metrics.actors_table(), model)
 
 
 def run_validation_mode(cfg: SimConfig, progress: bool = False) -> RunResult:
+    from sim.crowd import build_crowd
     from sim.modes import run_mode
     from sim.population import build_population
-    from sim.crowd import build_crowd
     from sim.rng import Streams
     from sim.world import compile_world
 
@@ -46,8 +50,12 @@ def run_validation_mode(cfg: SimConfig, progress: bool = False) -> RunResult:
     community, graph_fn = build_population(cfg, world, streams)
     followers = graph_fn(build_crowd(world, community, streams.get("crowd")))
     res = run_mode(cfg.mode, followers, cfg.spread, streams.get("spread"), progress=progress)
-    summary = {"seed": cfg.seed, "users": int(followers.shape[0]), "follows": int(followers.nnz),
-               **res.summary}
+    summary = {
+        "seed": cfg.seed,
+        "users": int(followers.shape[0]),
+        "follows": int(followers.nnz),
+        **res.summary,
+    }
     return RunResult(summary, res.timeseries, None)
 
 
@@ -59,6 +67,12 @@ def run(cfg: SimConfig, out: Path | None = None, progress: bool = False) -> RunR
         from sim.outputs import write_run
 
         world = res.model.world if res.model is not None else None
-        write_run(Path(out), res.timeseries, res.actors, res.summary,
-                  cfg.output.figures and world is not None, world)
+        write_run(
+            Path(out),
+            res.timeseries,
+            res.actors,
+            res.summary,
+            cfg.output.figures and world is not None,
+            world,
+        )
     return res

@@ -6,6 +6,7 @@ and the inputs from ``model_params``; a changed input takes effect on Reset, whi
 rebuilds the model through ``sim.cli.load``. Pictures are matplotlib PNGs drawn on the
 server: the page needs nothing from the internet (see scripts/demo_assets.sh).
 """
+
 from __future__ import annotations
 
 import reacton.ipywidgets as rw
@@ -27,12 +28,19 @@ def status_lines(model: DemoModel) -> tuple[str, str, str]:
     speed = f" · step {sum(recent) / len(recent):.1f} ms" if recent else ""
     tick = f"Tick {model.tick} of {w.ticks} · day {model.tick * w.tick_hours / 24:.1f}{speed}"
     v = model.values
-    settings = (f"Scenario {model.cfg.scenario} · seed {model.cfg.seed} · {model.crowd.n} users"
-                f" · bot volume x{float(v.get('bot_volume', 1.0)):g}")
+    settings = (
+        f"Scenario {model.cfg.scenario} · seed {model.cfg.seed} · {model.crowd.n} users"
+        f" · bot volume x{float(v.get('bot_volume', 1.0)):g}"
+    )
     chosen = model.strategy_names()
-    strategies = "Strategies: " + ("; ".join(
-        f"{side}: {', '.join(s.replace('_', ' ') for s in names)}" for side, names in chosen.items())
-        if chosen else "none")
+    strategies = "Strategies: " + (
+        "; ".join(
+            f"{side}: {', '.join(s.replace('_', ' ') for s in names)}"
+            for side, names in chosen.items()
+        )
+        if chosen
+        else "none"
+    )
     return tick, settings, strategies
 
 

@@ -7,6 +7,7 @@ Hydra's own main take over. For a multirun it checks every value of every swept 
 with the other keys at their first value; see ``sweep_variants``), so a bad value fails the
 command before any job starts.
 """
+
 from __future__ import annotations
 
 import math
@@ -90,7 +91,7 @@ def sweep_variants(overrides: list[str]) -> list[list[str]]:
     for i, (key, _, values) in enumerate(parsed):
         for v in _representatives(values) if values else []:
             if v != values[0]:
-                out.append(base[:i] + [f"{key}={v}"] + base[i + 1:])
+                out.append([*base[:i], f"{key}={v}", *base[i + 1:]])
     return out
 
 
@@ -104,8 +105,17 @@ def translate(e: Exception) -> ConfigError:
         if missing and options is not None and "/" in missing:
             group, name = missing.rsplit("/", 1)
             return unknown(group, name, [o for o in options if o != "schema"], "option")
-        for group in ("world", "population", "graph", "actors", "spread", "output", "scenario",
-                      "strategy", "experiment"):
+        for group in (
+            "world",
+            "population",
+            "graph",
+            "actors",
+            "spread",
+            "output",
+            "scenario",
+            "strategy",
+            "experiment",
+        ):
             marker = f"'{group}/"
             if marker in text:
                 name = text.split(marker, 1)[1].split("'", 1)[0]
@@ -114,8 +124,11 @@ def translate(e: Exception) -> ConfigError:
     cause = e.__cause__ or e.__context__
     if "is not a subclass of" in str(cause) and str(e).startswith("Error merging override "):
         key = str(e).split()[-1].split("=", 1)[0].lstrip("+~")
-        return ConfigError(key, "a new named entry cannot be built from the command line; "
-                           "define it in a YAML file under conf/ and select that file")
+        return ConfigError(
+            key,
+            "a new named entry cannot be built from the command line; "
+            "define it in a YAML file under conf/ and select that file",
+        )
     if isinstance(cause, OmegaConfBaseException):
         return from_omegaconf_error(cause)
     if isinstance(e, OmegaConfBaseException):
@@ -173,7 +186,7 @@ def precheck(argv: list[str]) -> None:
         sys.exit(2)
 
 
-def guarded(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+def guarded[T](fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call ``fn``; a ConfigError found while running (e.g. in a graph file) exits 2 with
     its one line, like a bad override, and nothing that looks finished is written."""
     try:

@@ -4,6 +4,7 @@ One entry per user in each array; per-narrative state is narrative-major (K, n) 
 kernel touching one narrative reads one contiguous row. Trust and susceptibility are
 properties of the community and are looked up through ``community``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ def _bitmask(prob: np.ndarray, community: np.ndarray, rng: np.random.Generator) 
         mask |= draws[i].astype(np.uint16) << np.uint16(i)
     empty = mask == 0
     best = np.argmax(prob, axis=1)
-    mask[empty] = (np.uint16(1) << best[community[empty]].astype(np.uint16))
+    mask[empty] = np.uint16(1) << best[community[empty]].astype(np.uint16)
     return mask
 
 

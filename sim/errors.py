@@ -1,4 +1,5 @@
 """User-facing errors: each renders as one line naming the key (or file) and what is allowed."""
+
 from __future__ import annotations
 
 import difflib
@@ -27,5 +28,6 @@ def unknown(key: str, name: str, choices: Iterable[str], what: str = "name") -> 
     """The error for a name that is not one of ``choices``."""
     choices = list(choices)
     return ConfigError(
-        key, f"unknown {what} '{name}'{did_you_mean(name, choices)}; allowed: {', '.join(map(str, choices))}"
+        key,
+        f"unknown {what} '{name}'{did_you_mean(name, choices)}; allowed: {', '.join(map(str, choices))}",
     )

@@ -1,4 +1,5 @@
 """Figures of one run (matplotlib, Agg backend): what a reader checks first."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +8,8 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
 
 def _save(fig, path: Path) -> Path:
@@ -38,9 +39,14 @@ def believers(ts: pd.DataFrame, world, path: Path) -> Path:
     for k, name in enumerate(world.narratives):
         style = "-" if world.narr_true[k] else "--"
         label = f"{world.narr_label[k]} ({world.sides[world.narr_side[k]]}, {'true' if world.narr_true[k] else 'false'})"
-        ax.plot(days, 100 * by_tick[f"believers_{name}"] / users, style, color=colors[k], label=label)
-    ax.set(xlabel="day", ylabel="believers (% of all users)",
-           title="Believers of each narrative (dashed: false)")
+        ax.plot(
+            days, 100 * by_tick[f"believers_{name}"] / users, style, color=colors[k], label=label
+        )
+    ax.set(
+        xlabel="day",
+        ylabel="believers (% of all users)",
+        title="Believers of each narrative (dashed: false)",
+    )
     _legend_outside(ax)
     ax.grid(alpha=0.3)
     return _save(fig, path)
@@ -52,8 +58,12 @@ def opinion(ts: pd.DataFrame, world, path: Path) -> Path:
     for color, (name, g) in zip(_palette(len(groups)), groups):
         ax.plot(g["day"], g["opinion_mean"], color=color, label=str(name))
     ax.axhline(0, color="grey", lw=0.8)
-    ax.set(xlabel="day", ylabel=f"mean opinion (+1 = {world.sides[0]}, -1 = {world.sides[1]})",
-           title="Opinion by community", ylim=(-1, 1))
+    ax.set(
+        xlabel="day",
+        ylabel=f"mean opinion (+1 = {world.sides[0]}, -1 = {world.sides[1]})",
+        title="Opinion by community",
+        ylim=(-1, 1),
+    )
     _legend_outside(ax)
     ax.grid(alpha=0.3)
     return _save(fig, path)
@@ -63,8 +73,11 @@ def top_accounts(summary: dict[str, Any], world, path: Path) -> Path:
     rows = summary.get("top_accounts", [])[::-1]
     fig, ax = plt.subplots(figsize=(8, 4.5))
     colors = {s: f"C{i}" for i, s in enumerate(world.sides)}
-    ax.barh([r["account"] for r in rows], [r["reshares"] for r in rows],
-            color=[colors.get(r["side"], "grey") for r in rows])
+    ax.barh(
+        [r["account"] for r in rows],
+        [r["reshares"] for r in rows],
+        color=[colors.get(r["side"], "grey") for r in rows],
+    )
     ax.set(xlabel="reshares received", title="Top accounts by reshares (colour = side)")
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colors.values()]
     ax.legend(handles, list(colors), fontsize=8)
@@ -75,5 +88,8 @@ def make_figures(out: Path, ts: pd.DataFrame, actors, summary: dict[str, Any], w
     out.mkdir(parents=True, exist_ok=True)
     if world is None:
         return []
-    return [believers(ts, world, out / "believers.png"), opinion(ts, world, out / "opinion.png"),
-            top_accounts(summary, world, out / "top_accounts.png")]
+    return [
+        believers(ts, world, out / "believers.png"),
+        opinion(ts, world, out / "opinion.png"),
+        top_accounts(summary, world, out / "top_accounts.png"),
+    ]

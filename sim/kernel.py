@@ -12,6 +12,7 @@ An *event* is one post batch entry reaching one follower. Per tick the kernel
    debunk effects, opinion pulls, gaffes and stifling.
 Costs scale with the number of events, not with the number of users.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,7 +38,9 @@ class Reads:
     posts: Posts  # the concatenated batch (actors' and users' posts)
 
 
-def expand(src: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def expand(
+    src: np.ndarray, indptr: np.ndarray, indices: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Followers of each source: (reader, position of the source in ``src``)."""
     starts = indptr[src].astype(np.int64)
     lens = indptr[src + 1].astype(np.int64) - starts
@@ -55,8 +58,13 @@ def align(opinion: np.ndarray, sign: np.ndarray, confidence: float) -> np.ndarra
     return 1.0 / (1.0 + np.exp((d - confidence) / ALIGN_WIDTH))
 
 
-def deliver(crowd: Crowd, batches: list[tuple[Posts, np.ndarray, np.ndarray]],
-            active: np.ndarray, attention: int, rng: np.random.Generator) -> Reads:
+def deliver(
+    crowd: Crowd,
+    batches: list[tuple[Posts, np.ndarray, np.ndarray]],
+    active: np.ndarray,
+    attention: int,
+    rng: np.random.Generator,
+) -> Reads:
     """Steps 1-2: who reads which post this tick."""
     readers, pos, parts, offset = [], [], [], 0
     for posts, indptr, indices in batches:
@@ -98,14 +106,20 @@ def feed_sizes(reader: np.ndarray, count: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(reader, weights=count, minlength=n)[reader]
 
 
-def conversion_prob(crowd: Crowd, world: World, spread: SpreadConfig, rd: Reads,
-                    state: np.ndarray) -> np.ndarray:
+def conversion_prob(
+    crowd: Crowd, world: World, spread: SpreadConfig, rd: Reads, state: np.ndarray
+) -> np.ndarray:
     """Probability that at least one of an event's reads converts the reader."""
     p, r = rd.posts, rd.reader
     comm = crowd.community[r]
     narr = p.narr[rd.post]
-    q = (spread.beta * world.trust[comm, p.kind[rd.post]] * p.quality[rd.post]
-         * world.narr_appeal[narr] * world.comm_suscept[comm])
+    q = (
+        spread.beta
+        * world.trust[comm, p.kind[rd.post]]
+        * p.quality[rd.post]
+        * world.narr_appeal[narr]
+        * world.comm_suscept[comm]
+    )
     q = q * align(crowd.opinion[r], world.narr_sign[narr], spread.confidence)
     q = np.where(state == INOCULATED, q * (1.0 - spread.inoculation), q)
     q = np.clip(q, 0.0, 1.0)
@@ -136,8 +150,9 @@ def resolve(user: np.ndarray, narr: np.ndarray, world: World, opinion: np.ndarra
     tgt = world.narr_target[narr]
     deb = keep & (tgt >= 0)
     if deb.any():
-        beaten = np.isin(user.astype(np.int64) * 65536 + narr,
-                         user[deb].astype(np.int64) * 65536 + tgt[deb])
+        beaten = np.isin(
+            user.astype(np.int64) * 65536 + narr, user[deb].astype(np.int64) * 65536 + tgt[deb]
+        )
         keep &= ~beaten
     return keep
 
@@ -145,8 +160,14 @@ def resolve(user: np.ndarray, narr: np.ndarray, world: World, opinion: np.ndarra
 class Kernel:
     """Applies reads to the crowd and keeps the tally in step."""
 
-    def __init__(self, crowd: Crowd, world: World, spread: SpreadConfig, tally: Tally,
-                 rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        crowd: Crowd,
+        world: World,
+        spread: SpreadConfig,
+        tally: Tally,
+        rng: np.random.Generator,
+    ) -> None:
         self.crowd, self.world, self.spread, self.tally, self.rng = crowd, world, spread, tally, rng
 
     def set_state(self, k: np.ndarray, u: np.ndarray, new: int | np.ndarray) -> None:
@@ -187,7 +208,7 @@ class Kernel:
         backfire = rd.posts.backfire[rd.post]
         open_ = ((state == UNAWARE) | (state == INOCULATED)) & ~backfire
         p = conversion_prob(crowd, world, self.spread, rd, state)
-        success = (self.rng.random(len(p)) < p)
+        success = self.rng.random(len(p)) < p
         self._gaffes(r[success & backfire], narr[success & backfire])
         conv = success & open_
         self._stifle(narr, r, state, rd.reads)

@@ -6,6 +6,7 @@ transient copies made while generating), and the per-tick tables, plus the inter
 and libraries. It errs high: results/benchmark.md measured a peak of ~57 bytes per
 follow above the process baseline (690 MB at 10^6 users, 6.0 GiB at 10^7), against 60 here.
 """
+
 from __future__ import annotations
 
 import psutil
@@ -30,7 +31,12 @@ def estimate_bytes(c: SimConfig) -> int:
     tables = ticks * k * len(c.population.communities) * 8 * 8
     peak_graph = follows * BYTES_PER_FOLLOW * GEN_FOLLOW_FACTOR
     events = follows * 0.2 * EVENT_BYTES  # a busy tick reaches ~20% of follows
-    return int(PROCESS_BYTES + n * (BYTES_PER_USER_BASE + k * BYTES_PER_USER_NARR) + max(peak_graph, events) + tables)
+    return int(
+        PROCESS_BYTES
+        + n * (BYTES_PER_USER_BASE + k * BYTES_PER_USER_NARR)
+        + max(peak_graph, events)
+        + tables
+    )
 
 
 def limit_bytes(c: SimConfig) -> int:
@@ -42,6 +48,9 @@ def limit_bytes(c: SimConfig) -> int:
 def check_memory(c: SimConfig) -> None:
     need, have = estimate_bytes(c), limit_bytes(c)
     if need > have:
-        raise ConfigError("graph.n", f"this run needs about {need / 2**30:.1f} GiB but only "
-                          f"{have / 2**30:.1f} GiB is available; lower graph.n or graph.mean_degree "
-                          "(or raise output.max_memory_gb)")
+        raise ConfigError(
+            "graph.n",
+            f"this run needs about {need / 2**30:.1f} GiB but only "
+            f"{have / 2**30:.1f} GiB is available; lower graph.n or graph.mean_degree "
+            "(or raise output.max_memory_gb)",
+        )

@@ -3,6 +3,7 @@
 Per tick the running tally (sim.tally) is copied into preallocated arrays, so collection
 costs O(communities x narratives), independent of the number of users.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ CONTAIN_SHARE = 0.05  # a false story is contained once its sharers fall to 5% o
 
 
 class Metrics:
-    def __init__(self, model: "InfoWarModel") -> None:
+    def __init__(self, model: InfoWarModel) -> None:
         self.m = model
         w = model.world
         t, k, c, s = w.ticks, w.n_narratives, len(w.communities), len(w.sides)
@@ -46,8 +47,9 @@ class Metrics:
                 self.reshares[u] += c
             else:
                 self.reshares += np.bincount(queued.origin, minlength=len(self.reshares))
-            self.narr_posts += np.bincount(queued.narr, weights=queued.count,
-                                           minlength=len(self.narr_posts)).astype(np.int64)
+            self.narr_posts += np.bincount(
+                queued.narr, weights=queued.count, minlength=len(self.narr_posts)
+            ).astype(np.int64)
 
     def collect(self, rd: Reads) -> None:
         m, w, t = self.m, self.m.world, self.m.tick
@@ -61,20 +63,24 @@ class Metrics:
         p = rd.posts
         n_acc_posts = sum(len(b) for b in m.outbox)
         if len(p):
-            self.narr_posts += np.bincount(p.narr[:n_acc_posts], weights=p.count[:n_acc_posts],
-                                           minlength=len(self.narr_posts)).astype(np.int64)
-            self.acc_posts += np.bincount(p.src[:n_acc_posts], weights=p.count[:n_acc_posts],
-                                          minlength=len(self.acc_posts)).astype(np.int64)
+            self.narr_posts += np.bincount(
+                p.narr[:n_acc_posts], weights=p.count[:n_acc_posts], minlength=len(self.narr_posts)
+            ).astype(np.int64)
+            self.acc_posts += np.bincount(
+                p.src[:n_acc_posts], weights=p.count[:n_acc_posts], minlength=len(self.acc_posts)
+            ).astype(np.int64)
         if len(rd.reader):
             narr = p.narr[rd.post].astype(np.int64)
             comm = m.crowd.community[rd.reader]
-            self.reads[t] = np.bincount(narr * c + comm, weights=rd.reads,
-                                        minlength=w.n_narratives * c).reshape(-1, c)
+            self.reads[t] = np.bincount(
+                narr * c + comm, weights=rd.reads, minlength=w.n_narratives * c
+            ).reshape(-1, c)
             side = w.narr_side[narr]
             self.reach_side[t] = np.bincount(side, weights=rd.reads, minlength=len(w.sides))
             acc = rd.post < n_acc_posts
-            self.acc_reach += np.bincount(p.src[rd.post[acc]], weights=rd.reads[acc],
-                                          minlength=len(self.acc_reach)).astype(np.int64)
+            self.acc_reach += np.bincount(
+                p.src[rd.post[acc]], weights=rd.reads[acc], minlength=len(self.acc_reach)
+            ).astype(np.int64)
         self.ticks_done = t + 1
 
     # -- tables ----------------------------------------------------------------------
@@ -83,14 +89,16 @@ class Metrics:
         w, T = self.m.world, self.ticks_done
         C = len(w.communities)
         tick = np.repeat(np.arange(T), C)
-        df = pd.DataFrame({
-            "tick": tick.astype(np.int32),
-            "day": (tick * w.tick_hours / 24.0),
-            "community": pd.Categorical(np.tile(w.communities, T), categories=w.communities),
-            "users": np.tile(self.m.tally.users, T),
-            "opinion_mean": self.opinion[:T, 0].ravel(),
-            "opinion_sd": self.opinion[:T, 1].ravel(),
-        })
+        df = pd.DataFrame(
+            {
+                "tick": tick.astype(np.int32),
+                "day": (tick * w.tick_hours / 24.0),
+                "community": pd.Categorical(np.tile(w.communities, T), categories=w.communities),
+                "users": np.tile(self.m.tally.users, T),
+                "opinion_mean": self.opinion[:T, 0].ravel(),
+                "opinion_sd": self.opinion[:T, 1].ravel(),
+            }
+        )
         users = np.maximum(df["users"].to_numpy(), 1)
         for i, side in enumerate(w.sides[:2]):
             df[f"support_{side}"] = self.support[:T, i].ravel() / users
@@ -111,15 +119,17 @@ class Metrics:
         acc = m.accounts
         owner = np.array(acc.owner, dtype=np.int64)
         actors = m.actors
-        return pd.DataFrame({
-            "account": acc.names,
-            "actor": [actors[o].name for o in owner],
-            "group": [actors[o].group for o in owner],
-            "kind": [actors[o].kind for o in owner],
-            "side": [m.world.sides[actors[o].side] for o in owner],
-            "followers": acc.n_followers(),
-            "posts": self.acc_posts,
-            "reach": self.acc_reach,
-            "reshares_received": self.reshares[m.crowd.n:],
-            "active": acc.active.copy(),
-        })
+        return pd.DataFrame(
+            {
+                "account": acc.names,
+                "actor": [actors[o].name for o in owner],
+                "group": [actors[o].group for o in owner],
+                "kind": [actors[o].kind for o in owner],
+                "side": [m.world.sides[actors[o].side] for o in owner],
+                "followers": acc.n_followers(),
+                "posts": self.acc_posts,
+                "reach": self.acc_reach,
+                "reshares_received": self.reshares[m.crowd.n :],
+                "active": acc.active.copy(),
+            }
+        )

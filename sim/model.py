@@ -11,6 +11,7 @@
 5. reshares queued        active sharers reshare (delivered next tick), sharers forget;
 6. metrics collected      the tally is copied into the per-tick tables.
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,7 +61,9 @@ class InfoWarModel(mesa.Model):
         self.metrics = Metrics(self)
         self.queued = Posts.empty()  # users' reshares, delivered next tick
         self.outbox: list[Posts] = []  # this tick's posts from actors' accounts (src = account id)
-        self.user_outbox: list[Posts] = []  # this tick's posts by users (src = user id), e.g. volunteers
+        self.user_outbox: list[
+            Posts
+        ] = []  # this tick's posts by users (src = user id), e.g. volunteers
         # This tick's posts sent straight to chosen readers (ads, mentions), not via followers:
         # (posts, indptr, indices) with ``posts.src`` indexing rows of that batch's own CSR.
         self.direct: list[tuple[Posts, np.ndarray, np.ndarray]] = []
@@ -75,7 +78,11 @@ class InfoWarModel(mesa.Model):
         w, rng = self.world, self.streams.get("seed")
         for k in np.flatnonzero(w.narr_seed > 0):
             comms = np.flatnonzero(w.comm_side == w.narr_side[k])
-            pool = np.concatenate([self.members[c] for c in comms]) if len(comms) else self.members_all()
+            pool = (
+                np.concatenate([self.members[c] for c in comms])
+                if len(comms)
+                else self.members_all()
+            )
             m = max(1, int(round(w.narr_seed[k] * len(pool))))
             users = np.sort(rng.choice(pool, min(m, len(pool)), replace=False))
             kk = np.full(len(users), k, dtype=np.int64)
@@ -130,8 +137,11 @@ class InfoWarModel(mesa.Model):
         f = self.followers
         active = self.spread_rng.random(self.crowd.n, dtype=np.float32) < self.crowd.activity
         users = Posts.concat([self.queued, *self.user_outbox])
-        batches = [(Posts.concat(self.outbox), indptr, indices), (users, f.indptr, f.indices),
-                   *self.direct]
+        batches = [
+            (Posts.concat(self.outbox), indptr, indices),
+            (users, f.indptr, f.indices),
+            *self.direct,
+        ]
         return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.spread_rng)
 
     def update_beliefs(self, reads: Reads) -> None:
@@ -158,9 +168,15 @@ class InfoWarModel(mesa.Model):
             if len(pu):
                 origin = crowd.origin[pk, pu]
                 self.queued = Posts.make(
-                    src=pu, narr=pk, lang=crowd.primary_lang[pu], count=1, quality=1.0,
-                    kind=SOURCE_KINDS.index("peer"), origin=np.where(origin >= 0, origin, pu),
-                    plats=crowd.eff_plats[pu])
+                    src=pu,
+                    narr=pk,
+                    lang=crowd.primary_lang[pu],
+                    count=1,
+                    quality=1.0,
+                    kind=SOURCE_KINDS.index("peer"),
+                    origin=np.where(origin >= 0, origin, pu),
+                    plats=crowd.eff_plats[pu],
+                )
             self.kernel.set_state(k[stop], users[stop], STOPPED)
         self.metrics.count_reshares(self.queued)
 
@@ -168,12 +184,17 @@ class InfoWarModel(mesa.Model):
     def run(self, progress: bool = False) -> None:
         from tqdm import tqdm
 
-        for _ in tqdm(range(self.world.ticks), disable=not progress, unit="tick",
-                      desc=f"{self.cfg.scenario} seed={self.cfg.seed}", leave=False):
+        for _ in tqdm(
+            range(self.world.ticks),
+            disable=not progress,
+            unit="tick",
+            desc=f"{self.cfg.scenario} seed={self.cfg.seed}",
+            leave=False,
+        ):
             self.step()
 
 
 def _members(community: np.ndarray, n_comm: int) -> list[np.ndarray]:
     order = np.argsort(community, kind="stable").astype(np.int32)
     bounds = np.searchsorted(community[order], np.arange(n_comm + 1))
-    return [order[bounds[c]:bounds[c + 1]] for c in range(n_comm)]
+    return [order[bounds[c] : bounds[c + 1]] for c in range(n_comm)]

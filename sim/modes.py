@@ -27,6 +27,7 @@ or ``MAX_TICKS`` have passed, vectorized over users and edges:
 Every mode is seeded with ``spread.initial`` (rounded, at least one user) of the users,
 drawn uniformly (sir: infected; rumor: spreaders; unused by deffuant).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -57,8 +58,13 @@ def transmissibility(beta: float, gamma: float) -> float:
     return 1.0 if beta + gamma == 0 else beta / (beta + gamma - beta * gamma)
 
 
-def run_mode(mode: str, followers: sp.csr_array, spread: SpreadConfig, rng: np.random.Generator,
-             progress: bool = False) -> ModeResult:
+def run_mode(
+    mode: str,
+    followers: sp.csr_array,
+    spread: SpreadConfig,
+    rng: np.random.Generator,
+    progress: bool = False,
+) -> ModeResult:
     """Run validation mode ``mode`` (sir, rumor, deffuant) on ``followers``."""
     fn = MODES.get(mode)
     if fn is None:
@@ -79,8 +85,9 @@ def _row_of(g: sp.csr_array) -> np.ndarray:
     return np.repeat(np.arange(g.shape[0], dtype=np.int32), np.diff(g.indptr))
 
 
-def sir(g: sp.csr_array, spread: SpreadConfig, rng: np.random.Generator,
-        tick: Callable[[int], Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def sir(
+    g: sp.csr_array, spread: SpreadConfig, rng: np.random.Generator, tick: Callable[[int], Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     n = g.shape[0]
     reads = g.T.tocsr().astype(np.float32)  # row u: accounts u follows
     state = np.zeros(n, dtype=np.int8)  # 0 susceptible, 1 infected, 2 recovered
@@ -103,9 +110,15 @@ def sir(g: sp.csr_array, spread: SpreadConfig, rng: np.random.Generator,
         tick(1)
     last = rows[-1]
     peak = max(rows, key=lambda r: r["infected"])
-    return ({"final_size": round(last["infected"] + last["recovered"], 6),
-             "peak_infected": round(peak["infected"], 6), "peak_tick": peak["tick"],
-             "transmissibility": round(transmissibility(spread.beta, spread.gamma), 6)}, rows)
+    return (
+        {
+            "final_size": round(last["infected"] + last["recovered"], 6),
+            "peak_infected": round(peak["infected"], 6),
+            "peak_tick": peak["tick"],
+            "transmissibility": round(transmissibility(spread.beta, spread.gamma), 6),
+        },
+        rows,
+    )
 
 
 def _sir_row(t: int, state: np.ndarray, n: int) -> dict[str, Any]:
@@ -113,8 +126,9 @@ def _sir_row(t: int, state: np.ndarray, n: int) -> dict[str, Any]:
     return {"tick": t, "susceptible": c[0], "infected": c[1], "recovered": c[2]}
 
 
-def rumor(g: sp.csr_array, spread: SpreadConfig, rng: np.random.Generator,
-          tick: Callable[[int], Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def rumor(
+    g: sp.csr_array, spread: SpreadConfig, rng: np.random.Generator, tick: Callable[[int], Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     n = g.shape[0]
     deg = np.diff(g.indptr)
     state = np.zeros(n, dtype=np.int8)  # 0 ignorant, 1 spreader, 2 stifler
@@ -139,8 +153,10 @@ def rumor(g: sp.csr_array, spread: SpreadConfig, rng: np.random.Generator,
         rows.append(_rumor_row(t, state, n))
         tick(1)
     last = rows[-1]
-    return ({"final_size": round(1.0 - last["ignorant"], 6),
-             "never_heard": round(last["ignorant"], 6)}, rows)
+    return (
+        {"final_size": round(1.0 - last["ignorant"], 6), "never_heard": round(last["ignorant"], 6)},
+        rows,
+    )
 
 
 def _rumor_row(t: int, state: np.ndarray, n: int) -> dict[str, Any]:
@@ -148,8 +164,9 @@ def _rumor_row(t: int, state: np.ndarray, n: int) -> dict[str, Any]:
     return {"tick": t, "ignorant": c[0], "spreader": c[1], "stifler": c[2]}
 
 
-def deffuant(g: sp.csr_array, spread: SpreadConfig, rng: np.random.Generator,
-             tick: Callable[[int], Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def deffuant(
+    g: sp.csr_array, spread: SpreadConfig, rng: np.random.Generator, tick: Callable[[int], Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     n, eps, mu = g.shape[0], spread.epsilon, spread.mu
     src, dst = _row_of(g), g.indices
     x = rng.random(n)
@@ -166,13 +183,25 @@ def deffuant(g: sp.csr_array, spread: SpreadConfig, rng: np.random.Generator,
         tick(1)
     sizes = cluster_sizes(x, eps)
     major = sizes[sizes > MAJOR_CLUSTER * n]
-    return ({"n_clusters": int(major.size),
-             "cluster_shares": [round(float(s) / n, 6) for s in np.sort(major)[::-1]],
-             "converged": bool(_converged(x, src, dst, eps))}, rows)
+    return (
+        {
+            "n_clusters": int(major.size),
+            "cluster_shares": [round(float(s) / n, 6) for s in np.sort(major)[::-1]],
+            "converged": bool(_converged(x, src, dst, eps)),
+        },
+        rows,
+    )
 
 
-def _deffuant_tick(x: np.ndarray, src: np.ndarray, dst: np.ndarray, draws: int, eps: float,
-                   mu: float, rng: np.random.Generator) -> tuple[int, float]:
+def _deffuant_tick(
+    x: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    draws: int,
+    eps: float,
+    mu: float,
+    rng: np.random.Generator,
+) -> tuple[int, float]:
     """One tick of pairwise updates on a conflict-free set of random ties; returns the
     number of users updated and the largest gap between a pair (0 when none met)."""
     e = rng.integers(0, src.size, draws)
@@ -206,9 +235,16 @@ def cluster_sizes(x: np.ndarray, eps: float) -> np.ndarray:
 
 
 def _deffuant_row(t: int, x: np.ndarray, moved: float) -> dict[str, Any]:
-    return {"tick": t, "opinion_mean": float(x.mean()), "opinion_sd": float(x.std()),
-            "moved": moved}
+    return {
+        "tick": t,
+        "opinion_mean": float(x.mean()),
+        "opinion_sd": float(x.std()),
+        "moved": moved,
+    }
 
 
 MODES: dict[str, Callable[..., tuple[dict[str, Any], list[dict[str, Any]]]]] = {
-    "sir": sir, "rumor": rumor, "deffuant": deffuant}
+    "sir": sir,
+    "rumor": rumor,
+    "deffuant": deffuant,
+}

@@ -3,6 +3,7 @@
 Files are written to a temporary name and renamed, so a killed run never leaves a file
 that looks finished.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,14 @@ def split_wall_clock(summary: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
     return det, clock
 
 
-def write_run(out: Path, timeseries: pd.DataFrame, actors: pd.DataFrame | None,
-              summary: dict[str, Any], figures: bool, world=None) -> list[Path]:
+def write_run(
+    out: Path,
+    timeseries: pd.DataFrame,
+    actors: pd.DataFrame | None,
+    summary: dict[str, Any],
+    figures: bool,
+    world=None,
+) -> list[Path]:
     """Everything a run leaves behind; summary.json last, as the 'finished' marker.
 
     summary.json holds only what the config and seed determine, so two runs with the
@@ -83,5 +90,6 @@ def timing_line(summary: dict[str, Any]) -> str:
     if not t:
         return ""
     phases = ", ".join(f"{k} {v:.2f}" for k, v in t.get("phases_s", {}).items())
-    return (f"Wall time: build {t.get('build_s', 0):.2f} s, run {t.get('run_s', 0):.2f} s"
-            + (f" (phases, s: {phases})" if phases else ""))
+    return f"Wall time: build {t.get('build_s', 0):.2f} s, run {t.get('run_s', 0):.2f} s" + (
+        f" (phases, s: {phases})" if phases else ""
+    )

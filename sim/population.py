@@ -4,6 +4,7 @@ Communities come first (from the config's shares, or from a loaded graph's label
 then the crowd's attributes, then the generated graph, which needs the users'
 languages and platforms for its homophily and platform layers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,7 +28,9 @@ def build_population(cfg: SimConfig, world: World, streams: Streams) -> tuple[np
         followers, community = load_graph(g, world.communities)
         missing = community < 0
         if missing.any():  # unlabelled users get communities by the configured shares
-            community[missing] = assign_communities(world, int(missing.sum()), streams.get("population"))
+            community[missing] = assign_communities(
+                world, int(missing.sum()), streams.get("population")
+            )
         return community.astype(np.int16), lambda crowd: followers
     community = assign_communities(world, g.n, streams.get("population"))
     if g.kind == "er":
@@ -41,4 +44,5 @@ def build_population(cfg: SimConfig, world: World, streams: Streams) -> tuple[np
     from sim.graph.social import generate_social
 
     return community, lambda crowd: generate_social(
-        crowd.community, crowd.langs, crowd.plats, world, g, rng)
+        crowd.community, crowd.langs, crowd.plats, world, g, rng
+    )

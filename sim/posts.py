@@ -5,6 +5,7 @@ batch to the followers of its sources. ``src`` indexes rows of the audience CSR 
 is delivered through (user ids for reshares, account ids for actors); ``origin`` is the
 global id credited with the reshares a post triggers (user id, or n + account id).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -12,8 +13,14 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 _DTYPES = {
-    "src": np.int32, "narr": np.int16, "lang": np.uint8, "count": np.int32,
-    "quality": np.float32, "kind": np.int8, "origin": np.int32, "plats": np.uint8,
+    "src": np.int32,
+    "narr": np.int16,
+    "lang": np.uint8,
+    "count": np.int32,
+    "quality": np.float32,
+    "kind": np.int8,
+    "origin": np.int32,
+    "plats": np.uint8,
     "backfire": np.bool_,
 }
 
@@ -36,11 +43,11 @@ class Posts:
         return len(self.src)
 
     @classmethod
-    def empty(cls) -> "Posts":
+    def empty(cls) -> Posts:
         return cls(**_EMPTY)
 
     @classmethod
-    def make(cls, **columns) -> "Posts":
+    def make(cls, **columns) -> Posts:
         """Build a batch; scalars broadcast to the length of ``src``. Every column is a
         fresh array (never a view of the caller's)."""
         n = len(np.atleast_1d(columns["src"]))
@@ -55,14 +62,14 @@ class Posts:
                 out[name] = np.broadcast_to(np.asarray(value, dtype=dt), (n,)).copy()
         return cls(**out)
 
-    def select(self, mask: np.ndarray) -> "Posts":
+    def select(self, mask: np.ndarray) -> Posts:
         return Posts(**{f.name: getattr(self, f.name)[mask] for f in fields(self)})
 
     @staticmethod
-    def concat(batches: list["Posts"]) -> "Posts":
+    def concat(batches: list[Posts]) -> Posts:
         batches = [b for b in batches if len(b)]
         if not batches:
             return Posts.empty()
-        return Posts(**{
-            f.name: np.concatenate([getattr(b, f.name) for b in batches]) for f in fields(Posts)
-        })
+        return Posts(
+            **{f.name: np.concatenate([getattr(b, f.name) for b in batches]) for f in fields(Posts)}
+        )

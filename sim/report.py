@@ -1,4 +1,5 @@
 """The readable summary table printed at the end of a run."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,33 +20,73 @@ def _pct(x: float | None) -> str:
 
 def format_summary(s: dict[str, Any]) -> str:
     if "final_size" in s or "n_clusters" in s:
-        keys = [k for k in ("mode", "users", "follows", "ticks", "final_size", "n_clusters") if k in s]
+        keys = [
+            k for k in ("mode", "users", "follows", "ticks", "final_size", "n_clusters") if k in s
+        ]
         return _table([[k, s[k]] for k in keys], ["quantity", "value"])
-    parts = [f"Run: {s['scenario']}, seed {s['seed']}, {s['users']:,} users, {s['follows']:,} follows, "
-             f"{s['accounts']} actor accounts, {s['days']} days"]
+    parts = [
+        f"Run: {s['scenario']}, seed {s['seed']}, {s['users']:,} users, {s['follows']:,} follows, "
+        f"{s['accounts']} actor accounts, {s['days']} days"
+    ]
     strat = "; ".join(f"{side}: {', '.join(v) or 'none'}" for side, v in s["strategies"].items())
     parts.append(f"Strategies: {strat or 'none'}")
     sides = list(s["reach"])[:2]
-    rows = [[name, f"{v['opinion_mean']:+.2f}", *(_pct(v.get(f'support_{sd}')) for sd in sides)]
-            for name, v in s["support"]["by_community"].items()]
+    rows = [
+        [name, f"{v['opinion_mean']:+.2f}", *(_pct(v.get(f"support_{sd}")) for sd in sides)]
+        for name, v in s["support"]["by_community"].items()
+    ]
     intl = s["support"]["international"]
     if intl:
-        rows.append(["INTERNATIONAL", f"{intl['opinion_mean']:+.2f}", *(_pct(intl.get(f'support_{sd}')) for sd in sides)])
-    parts.append("\nFinal support by audience\n" + _table(rows, ["community", "opinion", *[f"support {sd}" for sd in sides]]))
-    mis = [[v["label"], v["side"], _pct(v["peak"]), v["peak_day"], f"{v['auc']:.3f}",
-            "-" if v["hours_to_contain"] is None else f"{v['hours_to_contain']:.0f} h"]
-           for v in s["misinformation"].values()]
+        rows.append(
+            [
+                "INTERNATIONAL",
+                f"{intl['opinion_mean']:+.2f}",
+                *(_pct(intl.get(f"support_{sd}")) for sd in sides),
+            ]
+        )
+    parts.append(
+        "\nFinal support by audience\n"
+        + _table(rows, ["community", "opinion", *[f"support {sd}" for sd in sides]])
+    )
+    mis = [
+        [
+            v["label"],
+            v["side"],
+            _pct(v["peak"]),
+            v["peak_day"],
+            f"{v['auc']:.3f}",
+            "-" if v["hours_to_contain"] is None else f"{v['hours_to_contain']:.0f} h",
+        ]
+        for v in s["misinformation"].values()
+    ]
     if mis:
-        parts.append("\nFalse narratives\n" + _table(mis, ["hashtag", "side", "peak", "peak day", "AUC (days)", "contained after"]))
-    cost = [[side, f"{c['actors']:.0f}", f"{c['strategy_total']:.0f}",
-             ", ".join(f"{k} {v:.0f}" for k, v in c.get("strategies", {}).items()) or "-"]
-            for side, c in s["cost"].items()]
-    parts.append("\nReach (posts read): " + ", ".join(f"{k} {v:,}" for k, v in s["reach"].items())
-                 + (f"; ratio {s['reach_ratio']:.2f}" if s["reach_ratio"] is not None else ""))
-    parts.append("\nCost (staff-hours)\n" + _table(cost, ["side", "routine posting", "strategies", "by strategy"]))
+        parts.append(
+            "\nFalse narratives\n"
+            + _table(mis, ["hashtag", "side", "peak", "peak day", "AUC (days)", "contained after"])
+        )
+    cost = [
+        [
+            side,
+            f"{c['actors']:.0f}",
+            f"{c['strategy_total']:.0f}",
+            ", ".join(f"{k} {v:.0f}" for k, v in c.get("strategies", {}).items()) or "-",
+        ]
+        for side, c in s["cost"].items()
+    ]
+    parts.append(
+        "\nReach (posts read): "
+        + ", ".join(f"{k} {v:,}" for k, v in s["reach"].items())
+        + (f"; ratio {s['reach_ratio']:.2f}" if s["reach_ratio"] is not None else "")
+    )
+    parts.append(
+        "\nCost (staff-hours)\n"
+        + _table(cost, ["side", "routine posting", "strategies", "by strategy"])
+    )
     top = [[r["account"], r["side"], r["kind"], f"{r['reshares']:,}"] for r in s["top_accounts"]]
     if top:
-        parts.append("\nMost reshared accounts\n" + _table(top, ["account", "side", "kind", "reshares"]))
+        parts.append(
+            "\nMost reshared accounts\n" + _table(top, ["account", "side", "kind", "reshares"])
+        )
     from sim.analysis.hooks import report_sections
 
     parts += report_sections(s, _table)  # scorecard; thesis tables for the 2020 scenario

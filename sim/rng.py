@@ -6,6 +6,7 @@ Python's ``hash``, which changes with PYTHONHASHSEED), so a stream depends only 
 seed and its own name: adding or enabling a component never shifts another's draws
 (common random numbers), and results do not depend on worker count or job order.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +17,7 @@ import numpy as np
 def name_key(name: str) -> tuple[int, ...]:
     """A stable tuple of 32-bit words identifying ``name``."""
     digest = hashlib.sha256(name.encode("utf-8")).digest()
-    return tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
+    return tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
 
 
 def stream(seed: int, name: str) -> np.random.Generator:

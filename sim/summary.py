@@ -1,4 +1,5 @@
 """Run-level outcomes computed from the per-tick tables."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ def _r(x: float, nd: int = 4) -> float:
     return float(round(float(x), nd))
 
 
-def misinformation(model: "InfoWarModel") -> dict[str, Any]:
+def misinformation(model: InfoWarModel) -> dict[str, Any]:
     """Peak, area under the curve and time to contain for every false narrative."""
     w, mt = model.world, model.metrics
     T, n = mt.ticks_done, model.crowd.n
@@ -46,7 +47,7 @@ def misinformation(model: "InfoWarModel") -> dict[str, Any]:
     return out
 
 
-def support(model: "InfoWarModel") -> dict[str, Any]:
+def support(model: InfoWarModel) -> dict[str, Any]:
     """Final share supporting each side, per community and over international audiences."""
     w, mt = model.world, model.metrics
     t = mt.ticks_done - 1
@@ -67,19 +68,23 @@ def support(model: "InfoWarModel") -> dict[str, Any]:
     return {"by_community": per, "international": agg}
 
 
-def costs(model: "InfoWarModel") -> dict[str, Any]:
+def costs(model: InfoWarModel) -> dict[str, Any]:
     """Staff-hours per side: routine posting by actors plus each strategy's spending."""
     w = model.world
     out: dict[str, Any] = {}
     for i, side in enumerate(w.sides):
         actors = sum(a.staff_hours for a in model.actors if a.side == i)
         strat = {s.name: _r(s.cost, 2) for s in model.strategies if s.side == i}
-        out[side] = {"unit": COST_UNIT, "actors": _r(actors, 2), "strategies": strat,
-                     "strategy_total": _r(sum(strat.values()), 2)}
+        out[side] = {
+            "unit": COST_UNIT,
+            "actors": _r(actors, 2),
+            "strategies": strat,
+            "strategy_total": _r(sum(strat.values()), 2),
+        }
     return out
 
 
-def top_accounts(model: "InfoWarModel", n: int = 10) -> list[dict[str, Any]]:
+def top_accounts(model: InfoWarModel, n: int = 10) -> list[dict[str, Any]]:
     """Accounts (actors' and users') whose posts were reshared most."""
     rs = model.metrics.reshares
     order = np.argsort(-rs, kind="stable")[:n]
@@ -97,16 +102,23 @@ def top_accounts(model: "InfoWarModel", n: int = 10) -> list[dict[str, Any]]:
     return out
 
 
-def hashtags(model: "InfoWarModel") -> list[dict[str, Any]]:
+def hashtags(model: InfoWarModel) -> list[dict[str, Any]]:
     w, vol = model.world, model.metrics.narr_posts
     order = np.argsort(-vol, kind="stable")
-    return [{"hashtag": w.narr_label[k], "narrative": w.narratives[k],
-             "side": w.sides[w.narr_side[k]], "posts": int(vol[k])} for k in order]
+    return [
+        {
+            "hashtag": w.narr_label[k],
+            "narrative": w.narratives[k],
+            "side": w.sides[w.narr_side[k]],
+            "posts": int(vol[k]),
+        }
+        for k in order
+    ]
 
 
-def summarize(model: "InfoWarModel") -> dict[str, Any]:
+def summarize(model: InfoWarModel) -> dict[str, Any]:
     w, mt = model.world, model.metrics
-    reach = mt.reach_side[:mt.ticks_done].sum(axis=0)
+    reach = mt.reach_side[: mt.ticks_done].sum(axis=0)
     ratio = float(reach[0] / reach[1]) if len(reach) > 1 and reach[1] > 0 else None
     out = {
         "scenario": model.cfg.scenario,

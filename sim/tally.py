@@ -3,6 +3,7 @@
 Counting incrementally makes metrics O(changes) per tick instead of O(users), which is
 what keeps a tick at 10^6 users cheap.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,10 +26,12 @@ class Tally:
         x = crowd.opinion.astype(np.float64)
         self.op_sum = np.bincount(c, weights=x, minlength=n_comm)
         self.op_sq = np.bincount(c, weights=x * x, minlength=n_comm)
-        self.support = np.stack([
-            np.bincount(c[x > threshold], minlength=n_comm),
-            np.bincount(c[x < -threshold], minlength=n_comm),
-        ]).astype(np.int64)
+        self.support = np.stack(
+            [
+                np.bincount(c[x > threshold], minlength=n_comm),
+                np.bincount(c[x < -threshold], minlength=n_comm),
+            ]
+        ).astype(np.int64)
 
     def _bin2(self, state_row: np.ndarray, comm: np.ndarray) -> np.ndarray:
         idx = state_row.astype(np.int64) * self.n_comm + comm
@@ -39,7 +42,7 @@ class Tally:
         if len(k) == 0:
             return
         flat = self.states.reshape(-1)  # a view (``.flat[:] -=`` is several times slower)
-        base = (k.astype(np.int64) * N_STATES)
+        base = k.astype(np.int64) * N_STATES
         flat -= np.bincount((base + old) * self.n_comm + comm, minlength=flat.size)
         flat += np.bincount((base + new) * self.n_comm + comm, minlength=flat.size)
 
@@ -58,7 +61,9 @@ class Tally:
         self.op_sq += np.bincount(c, weights=w * w - o * o, minlength=m)
         for side, sgn in ((0, 1.0), (1, -1.0)):
             was, now = sgn * o > self.thr, sgn * w > self.thr
-            self.support[side] += np.bincount(c, weights=now.astype(np.int64) - was, minlength=m).astype(np.int64)
+            self.support[side] += np.bincount(
+                c, weights=now.astype(np.int64) - was, minlength=m
+            ).astype(np.int64)
 
     def opinion_mean_sd(self) -> tuple[np.ndarray, np.ndarray]:
         n = np.maximum(self.users, 1)

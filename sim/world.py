@@ -3,6 +3,7 @@
 Names (sides, languages, platforms, communities, narratives, source kinds) become small
 integers in config order, which is deterministic (YAML order), never set order.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -81,12 +82,12 @@ def compile_world(cfg: SimConfig) -> World:
         comm_opinion=np.array([[c.opinion_mean, c.opinion_sd] for c in cc]).reshape(-1, 2),
         comm_activity=np.array([c.activity for c in cc], dtype=np.float32),
         comm_suscept=np.array([c.susceptibility for c in cc], dtype=np.float32),
-        lang_prob=np.array(
-            [[c.languages.get(l, 0.0) for l in w.languages] for c in cc]
-        ).reshape(len(cc), len(w.languages)),
-        plat_prob=np.array(
-            [[c.platforms.get(p, 0.0) for p in w.platforms] for c in cc]
-        ).reshape(len(cc), len(w.platforms)),
+        lang_prob=np.array([[c.languages.get(l, 0.0) for l in w.languages] for c in cc]).reshape(
+            len(cc), len(w.languages)
+        ),
+        plat_prob=np.array([[c.platforms.get(p, 0.0) for p in w.platforms] for c in cc]).reshape(
+            len(cc), len(w.platforms)
+        ),
         trust=trust,
         narr_side=np.array([w.sides.index(n.side) for n in nc], dtype=np.int8),
         narr_sign=np.array([side_sign(w.sides.index(n.side)) for n in nc], dtype=np.float32),

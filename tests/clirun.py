@@ -1,5 +1,6 @@
 """Run ``python -m sim`` the way a researcher does: as a subprocess, or in-process through
 the same functions ``sim.__main__`` calls (precheck, then the guarded run)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -12,8 +13,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # A world small enough that a whole run takes well under a second.
-TINY = ["graph.n=300", "world.horizon_days=6", "world.tick_hours=6", "output.figures=false",
-        "output.progress=false", "output.quiet=true"]
+TINY = [
+    "graph.n=300",
+    "world.horizon_days=6",
+    "world.tick_hours=6",
+    "output.figures=false",
+    "output.progress=false",
+    "output.quiet=true",
+]
 
 
 @dataclass
@@ -30,11 +37,14 @@ def env(**extra: str) -> dict[str, str]:
     return e
 
 
-def run_subprocess(args: list[str], run_dir: Path, timeout: float = 120, **env_extra: str) -> CliResult:
+def run_subprocess(
+    args: list[str], run_dir: Path, timeout: float = 120, **env_extra: str
+) -> CliResult:
     """``python -m sim <args> hydra.run.dir=<run_dir>`` with the venv's python."""
     cmd = [sys.executable, "-m", "sim", *args, f"hydra.run.dir={run_dir}"]
-    p = subprocess.run(cmd, cwd=ROOT, env=env(**env_extra), capture_output=True, text=True,
-                       timeout=timeout)
+    p = subprocess.run(
+        cmd, cwd=ROOT, env=env(**env_extra), capture_output=True, text=True, timeout=timeout
+    )
     return CliResult(p.returncode, p.stdout, p.stderr)
 
 

@@ -1,5 +1,6 @@
 """Shared fixtures: configs composed the way the CLI composes them (cached, since a
 Hydra compose costs a fraction of a second)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -31,4 +32,6 @@ def pytest_configure(config: pytest.Config) -> None:
     # warns that they are matched against the plugins' schemas (sim/__main__.py filters the
     # same warning for the CLI).
     config.addinivalue_line(
-        "filterwarnings", "ignore:(?s).*is validated against ConfigStore schema with the same name:UserWarning")
+        "filterwarnings",
+        "ignore:(?s).*is validated against ConfigStore schema with the same name:UserWarning",
+    )

@@ -1,5 +1,6 @@
 """The analysis layer on synthetic data: paired CI math, per-cost effects, the thesis's
 statistics, scorecard scores, and a study report end to end from a made-up table."""
+
 from __future__ import annotations
 
 import json
@@ -85,23 +86,36 @@ def test_thesis_statistics_match_facts():
 
 
 def test_targets_from_a_summary():
-    top = [{"account": f"a{i}", "side": "home", "kind": "x", "reshares": 900 if i == 0 else 100}
-           for i in range(10)]
-    tags = [{"hashtag": "#karabakhisazerbaijan", "side": "home", "posts": 50},
-            {"hashtag": "#prayforganja", "side": "home", "posts": 10},
-            {"hashtag": "#artsakh", "side": "rival", "posts": 20},
-            {"hashtag": "#armenia", "side": "rival", "posts": 10},
-            {"hashtag": "#rivalfake", "side": "rival", "posts": 999}]  # not a Table 4 tag
+    top = [
+        {"account": f"a{i}", "side": "home", "kind": "x", "reshares": 900 if i == 0 else 100}
+        for i in range(10)
+    ]
+    tags = [
+        {"hashtag": "#karabakhisazerbaijan", "side": "home", "posts": 50},
+        {"hashtag": "#prayforganja", "side": "home", "posts": 10},
+        {"hashtag": "#artsakh", "side": "rival", "posts": 20},
+        {"hashtag": "#armenia", "side": "rival", "posts": 10},
+        {"hashtag": "#rivalfake", "side": "rival", "posts": 999},
+    ]  # not a Table 4 tag
     s = targets({"top_accounts": json.dumps(top), "hashtags": tags})
-    assert s == {"concentration": 9.0, "head_share": 0.0, "hashtag_ratio": 3.0, "hashtag_ratio_neutral_rival": 2.0}
+    assert s == {
+        "concentration": 9.0,
+        "head_share": 0.0,
+        "hashtag_ratio": 3.0,
+        "hashtag_ratio_neutral_rival": 2.0,
+    }
     top[1]["account"] = "Azpresident"
-    assert targets({"top_accounts": top, "hashtags": tags})["head_share"] == pytest.approx(100 / 900, abs=1e-4)
+    assert targets({"top_accounts": top, "hashtags": tags})["head_share"] == pytest.approx(
+        100 / 900, abs=1e-4
+    )
 
 
 def test_scorecard_scores():
     from sim.analysis.scorecard import scores
 
-    sc = scores({"vocality": {"home": 10.0, "rival": 5.0}, "momentum": {"home": -2.0, "rival": 4.0}})
+    sc = scores(
+        {"vocality": {"home": 10.0, "rival": 5.0}, "momentum": {"home": -2.0, "rival": 4.0}}
+    )
     assert sc["home"]["vocality"] == 100 and sc["rival"]["vocality"] == 50
     assert sc["home"]["momentum"] == 25 and sc["rival"]["momentum"] == 100
     assert sc["home"]["index"] == pytest.approx(62.5)
@@ -115,13 +129,22 @@ def test_whatif_report_end_to_end(tmp_path):
     for seed in range(8):
         base = rng.normal(0.5, 0.05)
         for arm, eff in (("baseline", 0.0), ("rapid_2h", 0.03)):
-            rows.append({"seed": seed, "whatif": arm, "days": 44.0,
-                         "support.international.support_home": base + eff,
-                         "misinformation.rival_fake.auc": 1.0 - 10 * eff + rng.normal(0, 0.01),
-                         "misinformation.rival_fake.hours_to_contain": None,
-                         "cost.home.actors": 2500.0, "cost.home.strategy_total": 880.0 + 500 * (eff > 0)})
+            rows.append(
+                {
+                    "seed": seed,
+                    "whatif": arm,
+                    "days": 44.0,
+                    "support.international.support_home": base + eff,
+                    "misinformation.rival_fake.auc": 1.0 - 10 * eff + rng.normal(0, 0.01),
+                    "misinformation.rival_fake.hours_to_contain": None,
+                    "cost.home.actors": 2500.0,
+                    "cost.home.strategy_total": 880.0 + 500 * (eff > 0),
+                }
+            )
     lines = ANALYSES["whatif"](prepare(pd.DataFrame(rows)), tmp_path)
     text = "\n".join(lines)
     assert "`rapid_2h` 0.0300 [0.0300, 0.0300]" in text  # paired: seed noise cancels exactly
-    assert (tmp_path / "whatif_summary.png").is_file() and (tmp_path / "whatif_rapid_2h.png").is_file()
+    assert (tmp_path / "whatif_summary.png").is_file() and (
+        tmp_path / "whatif_rapid_2h.png"
+    ).is_file()
     assert "| 1,056 | 1,056 |" in text  # never contained: censored at the horizon, 44 days

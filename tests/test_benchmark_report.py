@@ -1,5 +1,6 @@
 """The benchmark's plumbing (not its speed): a worker's measurement and the report built
 from it. Timing itself is the job of experiments/benchmark.py, never of a test."""
+
 from __future__ import annotations
 
 import json
@@ -8,17 +9,38 @@ from experiments.benchmark_report import targets, write_report
 from experiments.benchmark_workers import full, ref
 
 
-def _res(vec: dict, mesa: dict, full_row: dict, pull: dict | None = None, graph=(),
-         comp: dict | None = None) -> dict:
-    machine = {"date": "d", "commit": "c", "cores": 2, "cpu": "x", "ram_gib": 1.0,
-               "available_gib": 1.0, "python": "3", "numpy": "2", "scipy": "1", "mesa": "3",
-               "load_start": [0.0, 0.0, 0.0], "load_end": [0.0, 0.0, 0.0]}
+def _res(
+    vec: dict,
+    mesa: dict,
+    full_row: dict,
+    pull: dict | None = None,
+    graph=(),
+    comp: dict | None = None,
+) -> dict:
+    machine = {
+        "date": "d",
+        "commit": "c",
+        "cores": 2,
+        "cpu": "x",
+        "ram_gib": 1.0,
+        "available_gib": 1.0,
+        "python": "3",
+        "numpy": "2",
+        "scipy": "1",
+        "mesa": "3",
+        "load_start": [0.0, 0.0, 0.0],
+        "load_end": [0.0, 0.0, 0.0],
+    }
     ref_row = {"n": 10**5, "vector": vec, "mesa": mesa, "mesa_pull": pull or mesa, "note": ""}
     if comp is not None:
         ref_row["compiled"] = comp
-    return {"machine": machine, "reference": [ref_row],
-            "full": [{"scenario": "default", "n": 10**6, "res": full_row}], "graph": list(graph),
-            "sweep": []}
+    return {
+        "machine": machine,
+        "reference": [ref_row],
+        "full": [{"scenario": "default", "n": 10**6, "res": full_row}],
+        "graph": list(graph),
+        "sweep": [],
+    }
 
 
 def test_workers_measure_and_report_renders(tmp_path):
@@ -26,34 +48,58 @@ def test_workers_measure_and_report_renders(tmp_path):
     comp = ref("ref-compiled", 2000, 30)
     mesa = ref("ref-mesa", 2000, 5)
     assert 0 < len(mesa["cpu"]) <= 5 and len(vec["cpu"]) >= len(mesa["cpu"])
-    assert comp["final_sizes"] == vec["final_sizes"] and comp["jit_wall"] > 0  # same run, draw for draw
+    assert (
+        comp["final_sizes"] == vec["final_sizes"] and comp["jit_wall"] > 0
+    )  # same run, draw for draw
     f = full(2000, 3, "default")
-    assert f["users"] == 2000 and len(f["cpu"]) == 3 and set(f["phases"]) >= {"post", "feed", "update"}
+    assert (
+        f["users"] == 2000 and len(f["cpu"]) == 3 and set(f["phases"]) >= {"post", "feed", "update"}
+    )
     for r in (vec, comp, mesa, f):
         r["peak_rss"] = r["end_rss"]
     text = write_report(_res(vec, mesa, f, comp=comp), tmp_path)
     assert "## Targets" in text and "## 4. Sweep throughput" in text
-    assert {p.name for p in tmp_path.iterdir()} >= {"benchmark.md", "benchmark.json",
-                                                    "benchmark_scaling.png", "benchmark_phases.png"}
+    assert {p.name for p in tmp_path.iterdir()} >= {
+        "benchmark.md",
+        "benchmark.json",
+        "benchmark_scaling.png",
+        "benchmark_phases.png",
+    }
     assert json.loads((tmp_path / "benchmark.json").read_text())["full"][0]["res"]["users"] == 2000
 
 
 def test_targets_verdicts_follow_the_numbers():
     fast = {"cpu": [0.001] * 4, "wall": [0.001] * 4}
     slow = {"cpu": [0.5] * 4, "wall": [0.5] * 4}
-    row = {"cpu": [0.05] * 3, "wall": [0.05] * 3, "users": 10**6, "base_rss": 0,
-           "end_rss": 400 * 10**6, "peak_rss": 900 * 10**6, "phases": {}}
+    row = {
+        "cpu": [0.05] * 3,
+        "wall": [0.05] * 3,
+        "users": 10**6,
+        "base_rss": 0,
+        "end_rss": 400 * 10**6,
+        "peak_rss": 900 * 10**6,
+        "phases": {},
+    }
     graph = [{"kind": "social", "n": 10**6, "res": {"build_wall": 2.7, "build_cpu": 3.3}}]
     lines = targets(_res(fast, slow, row, pull={"cpu": [0.2] * 4, "wall": [0.2] * 4}, graph=graph))
-    assert "| compiled: 200x vs plain (pull), 500x vs lean (push); numpy: 200x vs plain | missed |" in lines[2]
+    assert (
+        "| compiled: 200x vs plain (pull), 500x vs lean (push); numpy: 200x vs plain | missed |"
+        in lines[2]
+    )
     assert "2.70 s wall; 3.30 s CPU | met" in lines[6]  # the graph is judged on wall time
     lines = targets(_res(fast, slow, row))
     assert "500x vs lean (push); numpy: 500x vs plain | met |" in lines[2]  # 0.5 s / 1 ms
     assert "| 1.0 ms | met |" not in "".join(lines)  # no 10^6 reference row: no verdict
     assert "50.0 ms | met" in lines[4] and "400; 900 B | met" in lines[5]
     lines = targets(_res(slow, fast, {**row, "cpu": [0.2] * 3, "end_rss": 600 * 10**6}))
-    assert "| compiled: 0x vs plain (pull), 0x vs lean (push); numpy: 0x vs plain | missed |" in lines[2]
+    assert (
+        "| compiled: 0x vs plain (pull), 0x vs lean (push); numpy: 0x vs plain | missed |"
+        in lines[2]
+    )
     assert "missed" in lines[4] and "missed" in lines[5]
     # the compiled kernel, where measured, is the one judged; numpy stands beside it
     lines = targets(_res(slow, slow, row, comp=fast))
-    assert "compiled: 500x vs plain (pull), 500x vs lean (push); numpy: 1x vs plain | met |" in lines[2]
+    assert (
+        "compiled: 500x vs plain (pull), 500x vs lean (push); numpy: 1x vs plain | met |"
+        in lines[2]
+    )

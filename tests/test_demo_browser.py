@@ -4,6 +4,7 @@ One server and one browser for the module; the tests run in file order on one ta
 a student would: load, step, move a slider and reset, toggle a strategy. Screenshots are
 kept under outputs/test-artifacts/demo/ (override with INFOWAR_ARTIFACTS).
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,11 @@ from sim.demo.browser import ROOT, DemoPage, browser, chromium, serve
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(chromium() is None, reason="chromium not installed: apt-get install chromium "
-                       "(./test.sh installs it when run as root)"),
+    pytest.mark.skipif(
+        chromium() is None,
+        reason="chromium not installed: apt-get install chromium "
+        "(./test.sh installs it when run as root)",
+    ),
 ]
 ARTIFACTS = Path(os.environ.get("INFOWAR_ARTIFACTS", ROOT / "outputs" / "test-artifacts")) / "demo"
 VIEWPORT = {"width": 1400, "height": 1000}

@@ -1,5 +1,6 @@
 """The demo's model side, without a browser: inputs -> overrides -> validated model,
 the network laid out once, the live pictures, the stop at the horizon."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,8 +26,11 @@ def test_every_registered_strategy_has_a_toggle_per_allowed_side():
         for role in controls.ROLES:
             allowed = "any" in cls.meta.sides or role in cls.meta.sides
             assert (controls.toggle_key(role, name) in params) == allowed, (role, name)
-    assert all(p.get("type") in (None, "Select", "SliderInt", "SliderFloat", "Checkbox")
-               for p in params.values() if isinstance(p, dict))
+    assert all(
+        p.get("type") in (None, "Select", "SliderInt", "SliderFloat", "Checkbox")
+        for p in params.values()
+        if isinstance(p, dict)
+    )
 
 
 def test_strategy_sliders_default_to_the_yaml_values():
@@ -40,23 +44,36 @@ def test_strategy_sliders_default_to_the_yaml_values():
 def test_untouched_inputs_give_the_plain_scenario():
     base = base_config("default", N)
     assert controls.overrides({}, base, ("graph.n=3000",)) == [
-        "scenario=default", "seed=0", "graph.n=3000", "mode=infowar"]
+        "scenario=default",
+        "seed=0",
+        "graph.n=3000",
+        "mode=infowar",
+    ]
     # a slider of a strategy that is off changes nothing
     assert len(controls.overrides({"response_delay": 2}, base, ())) == 3
 
 
 def test_inputs_become_validated_overrides():
     base = base_config("default", N)
-    values = {"bot_volume": 2.0, "home_rapid_response": True, "response_delay": 2,
-              "rival_bot_flooding": True, "home_volunteer_campaign": True, "volunteers": 40}
+    values = {
+        "bot_volume": 2.0,
+        "home_rapid_response": True,
+        "response_delay": 2,
+        "rival_bot_flooding": True,
+        "home_volunteer_campaign": True,
+        "volunteers": 40,
+    }
     ov = controls.overrides(values, base, size_overrides("default", N))
     assert "strategy@home=[rapid_response,volunteer_campaign]" in ov
     assert "strategy@rival=[bot_flooding]" in ov
-    assert "home.rapid_response.delay_hours=2" in ov and "home.volunteer_campaign.volunteers=40" in ov
+    assert (
+        "home.rapid_response.delay_hours=2" in ov and "home.volunteer_campaign.volunteers=40" in ov
+    )
     cfg = load(ov)
     bots = [g for g in cfg.actors.groups if base.actors.groups[g].kind == "bots"]
-    assert bots and all(cfg.actors.groups[g].posts_per_day == 2 * base.actors.groups[g].posts_per_day
-                        for g in bots)
+    assert bots and all(
+        cfg.actors.groups[g].posts_per_day == 2 * base.actors.groups[g].posts_per_day for g in bots
+    )
     assert cfg.strategies["home"]["rapid_response"].delay_hours == 2
     assert cfg.strategies["home"]["volunteer_campaign"].volunteers == 40
 
@@ -88,8 +105,10 @@ def test_scenario_list_follows_the_files():
     assert ("karabakh2020" in names) == (CONF_DIR / "scenario" / "karabakh2020.yaml").exists()
 
 
-@pytest.mark.skipif(not (CONF_DIR / "scenario" / "karabakh2020.yaml").exists(),
-                    reason="conf/scenario/karabakh2020.yaml not present")
+@pytest.mark.skipif(
+    not (CONF_DIR / "scenario" / "karabakh2020.yaml").exists(),
+    reason="conf/scenario/karabakh2020.yaml not present",
+)
 def test_scaled_scenario_is_shrunk_to_the_demo_size():
     m = DemoModel(world_scenario="karabakh2020")
     assert m.error == "" and m.cfg.scenario == "karabakh2020"
@@ -102,7 +121,9 @@ def test_layout_is_computed_once(model):
         model.step()
     assert model.view is view and np.array_equal(model.view.user_xy, xy)
     assert len(view.users) >= 200 and len(view.accounts) == len(model.accounts)
-    assert set(np.unique(model.crowd.community[view.users])) == set(range(len(model.world.communities)))
+    assert set(np.unique(model.crowd.community[view.users])) == set(
+        range(len(model.world.communities))
+    )
 
 
 def test_same_inputs_same_world():
@@ -123,7 +144,9 @@ def test_pictures_follow_the_model(model):
         model.step()
     after = [p.png() for p in (net, story, *charts)]
     assert all(x != y for x, y in zip(before, after))
-    assert all(len(line.get_xdata()) == model.metrics.ticks_done for p in charts for line in p.lines)
+    assert all(
+        len(line.get_xdata()) == model.metrics.ticks_done for p in charts for line in p.lines
+    )
     assert np.allclose(net.users.get_array(), model.crowd.opinion[model.view.users])
 
 
@@ -136,8 +159,10 @@ def test_stops_at_the_horizon():
     assert m.tick == m.world.ticks
 
 
-@pytest.mark.skipif(not (CONF_DIR / "scenario" / "karabakh2020.yaml").exists(),
-                    reason="conf/scenario/karabakh2020.yaml not present")
+@pytest.mark.skipif(
+    not (CONF_DIR / "scenario" / "karabakh2020.yaml").exists(),
+    reason="conf/scenario/karabakh2020.yaml not present",
+)
 def test_a_box_adds_to_the_scenarios_own_strategies():
     base = base_config("karabakh2020", N)
     own = list(base.strategies["home"])
@@ -153,7 +178,11 @@ def test_demo_sh_rejects_unknown_options():
 
     from sim.demo.browser import ROOT
 
-    r = subprocess.run([str(ROOT / "demo.sh"), "--bogus"], capture_output=True, text=True, timeout=30)
+    r = subprocess.run(
+        [str(ROOT / "demo.sh"), "--bogus"], capture_output=True, text=True, timeout=30
+    )
     assert r.returncode == 2 and "--public" in r.stderr
-    r = subprocess.run([str(ROOT / "demo.sh"), "--help"], capture_output=True, text=True, timeout=30)
+    r = subprocess.run(
+        [str(ROOT / "demo.sh"), "--help"], capture_output=True, text=True, timeout=30
+    )
     assert r.returncode == 0 and "127.0.0.1" in r.stdout and "--public" in r.stdout

@@ -6,6 +6,7 @@
 - common random numbers: enabling a strategy leaves every other component's draws alone
   (``test_strategy_*``, parametrized over the strategy registry).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +14,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from clirun import TINY, run_subprocess
 
 OUTPUTS = ("timeseries.parquet", "actors.parquet")
@@ -28,8 +28,11 @@ def summary_without_timing(run_dir: Path) -> dict:
 
 def fingerprint(run_dir: Path) -> dict[str, str]:
     """sha256 of every deterministic output file (summary without timing)."""
-    out = {"summary.json": hashlib.sha256(
-        json.dumps(summary_without_timing(run_dir), sort_keys=True).encode()).hexdigest()}
+    out = {
+        "summary.json": hashlib.sha256(
+            json.dumps(summary_without_timing(run_dir), sort_keys=True).encode()
+        ).hexdigest()
+    }
     for name in OUTPUTS:
         p = run_dir / name
         if p.exists():
@@ -70,7 +73,9 @@ def test_run_order_and_repetition_do_not_matter(tmp_path) -> None:
 
 def test_seed_changes_results(tmp_path) -> None:
     """Guards the tests above against outputs that ignore the seed."""
-    assert _run_inprocess([*TINY, "seed=5"], tmp_path / "x") != _run_inprocess([*TINY, "seed=6"], tmp_path / "y")
+    assert _run_inprocess([*TINY, "seed=5"], tmp_path / "x") != _run_inprocess(
+        [*TINY, "seed=6"], tmp_path / "y"
+    )
 
 
 # -- common random numbers ----------------------------------------------------------------
@@ -91,8 +96,11 @@ def _side(name: str) -> str:
 
 
 def _stream_states(model, skip_prefix: str = "strategy/") -> dict[str, object]:
-    st = {n: model.streams.get(n).bit_generator.state for n in model.streams.names()
-          if not n.startswith(skip_prefix)}
+    st = {
+        n: model.streams.get(n).bit_generator.state
+        for n in model.streams.names()
+        if not n.startswith(skip_prefix)
+    }
     st["<mesa model.rng>"] = model.rng.bit_generator.state
     st["<mesa model.random>"] = model.random.getstate()
     return st
@@ -101,9 +109,18 @@ def _stream_states(model, skip_prefix: str = "strategy/") -> dict[str, object]:
 def _snapshot(model) -> dict[str, object]:
     """Everything drawn while building the world, before any strategy is set up."""
     c, f, acc = model.crowd, model.followers, model.accounts
-    arrays = {"indptr": f.indptr, "indices": f.indices, "community": c.community, "langs": c.langs,
-              "plats": c.plats, "opinion": c.opinion, "activity": c.activity, "state": c.state,
-              "origin": c.origin, "exposed": c.exposed}
+    arrays = {
+        "indptr": f.indptr,
+        "indices": f.indices,
+        "community": c.community,
+        "langs": c.langs,
+        "plats": c.plats,
+        "opinion": c.opinion,
+        "activity": c.activity,
+        "state": c.state,
+        "origin": c.origin,
+        "exposed": c.exposed,
+    }
     arrays.update({f"account/{n}": acc.followers(i) for i, n in enumerate(acc.names)})
     return {"arrays": {k: v.copy() for k, v in arrays.items()}, "streams": _stream_states(model)}
 
@@ -207,8 +224,8 @@ def test_graph_same_on_any_core_count(cores, monkeypatch) -> None:
 
     import sim.graph.social as social
     from sim.cli import load
-    from sim.population import build_population
     from sim.crowd import build_crowd
+    from sim.population import build_population
     from sim.rng import Streams
     from sim.world import compile_world
 

@@ -9,6 +9,7 @@ The summary is stored whole (minus wall-clock timing) so a failure shows which m
 moved; the Parquet tables are stored as hashes of their contents (column names, dtypes
 and values), which do not depend on the Parquet writer's version or metadata.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from clirun import TINY
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -59,6 +59,12 @@ def test_golden(name: str, tmp_path: Path) -> None:
         return
     assert path.is_file(), f"no golden file {path}; create it with scripts/update_golden.sh"
     want = json.loads(path.read_text())
-    assert got["overrides"] == want["overrides"], "the golden config changed: run scripts/update_golden.sh"
-    assert got["summary"] == want["summary"], "summary.json changed (scripts/update_golden.sh if intended)"
-    assert got["tables"] == want["tables"], "Parquet contents changed (scripts/update_golden.sh if intended)"
+    assert got["overrides"] == want["overrides"], (
+        "the golden config changed: run scripts/update_golden.sh"
+    )
+    assert got["summary"] == want["summary"], (
+        "summary.json changed (scripts/update_golden.sh if intended)"
+    )
+    assert got["tables"] == want["tables"], (
+        "Parquet contents changed (scripts/update_golden.sh if intended)"
+    )

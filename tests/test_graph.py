@@ -1,4 +1,5 @@
 """Graphs: the generated social graph, the simple graphs and the file loaders."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -44,8 +45,14 @@ class Social:
         community, _ = build_population(cfg, self.world, streams)
         self.crowd = build_crowd(self.world, community, streams.get("crowd"))
         self.cfg = cfg
-        self.g = generate_social(self.crowd.community, self.crowd.langs, self.crowd.plats,
-                                 self.world, cfg.graph, streams.get("graph"))
+        self.g = generate_social(
+            self.crowd.community,
+            self.crowd.langs,
+            self.crowd.plats,
+            self.world,
+            cfg.graph,
+            streams.get("graph"),
+        )
         self.follower = self.g.indices  # edge e: follower -> account
         self.account = rows_of(self.g)
 
@@ -77,8 +84,9 @@ def test_social_community_homophily(social):
     assert same == pytest.approx(social.cfg.graph.homophily, abs=0.05)
     mixed = Social(social.cfg, homophily=0.3)
     shares = np.bincount(comm) / comm.size
-    assert np.mean(mixed.crowd.community[mixed.follower] == mixed.crowd.community[mixed.account]) \
-        == pytest.approx(0.3, abs=0.05)
+    assert np.mean(
+        mixed.crowd.community[mixed.follower] == mixed.crowd.community[mixed.account]
+    ) == pytest.approx(0.3, abs=0.05)
     assert same > 3 * np.sum(shares**2)  # far above random mixing
 
 
@@ -159,8 +167,14 @@ def test_social_generation_has_no_per_edge_python_loop(make_cfg, social, monkeyp
 
         sys.settrace(tracer)
         try:
-            g = generate_social(s.crowd.community, s.crowd.langs, s.crowd.plats, s.world,
-                                s.cfg.graph, stream(0, "graph"))
+            g = generate_social(
+                s.crowd.community,
+                s.crowd.langs,
+                s.crowd.plats,
+                s.world,
+                s.cfg.graph,
+                stream(0, "graph"),
+            )
         finally:
             sys.settrace(None)
         return count, g.nnz
@@ -219,9 +233,13 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_load_csv_with_header_and_communities(tmp_path):
-    p = write(tmp_path, "e.csv", "source,target,community,target_community,weight\n"
-              "0,1,home_domestic,intl_usa,3\n2,1,rival_domestic,,1\n0,1,home_domestic,,1\n"
-              "3,3,,,1\n")
+    p = write(
+        tmp_path,
+        "e.csv",
+        "source,target,community,target_community,weight\n"
+        "0,1,home_domestic,intl_usa,3\n2,1,rival_domestic,,1\n0,1,home_domestic,,1\n"
+        "3,3,,,1\n",
+    )
     g, comm = load_graph(graph_cfg(p), COMMS)
     assert_clean(g)
     assert g.shape == (4, 4)
@@ -267,11 +285,13 @@ def test_file_graph_runs_end_to_end(make_cfg, tmp_path):
     n = 300
     g = erdos_renyi(n, 6, stream(3, "graph"))
     src, dst = g.indices, rows_of(g)
-    lines = ["source,target,community"] + [f"{a},{b},{'intl_usa' if a % 2 else ''}"
-                                           for a, b in zip(src, dst)]
+    lines = ["source,target,community"] + [
+        f"{a},{b},{'intl_usa' if a % 2 else ''}" for a, b in zip(src, dst)
+    ]
     p = write(tmp_path, "e.csv", "\n".join(lines) + "\n")
-    cfg = make_cfg("graph=file", f"graph.path={p}", "mode=sir", "spread.beta=0.3",
-                   "output.progress=false")
+    cfg = make_cfg(
+        "graph=file", f"graph.path={p}", "mode=sir", "spread.beta=0.3", "output.progress=false"
+    )
     res = run(cfg)
     assert res.summary["users"] == n and res.summary["follows"] == g.nnz
     p.write_text("source,target\n0,1\n1,x\n")  # the run reports a bad file in one line
@@ -329,8 +349,9 @@ def test_add_follows_inserts_only_new_distinct_follows():
     draws = iter([np.array([0, 2, 1, 1, -1]), np.array([2, 1, 2, 0])])
     # round 1: 1->0 exists, 2->2 and 1->1 self, 0->1 new, 2->none; round 2 (followers 1, 2, 1, 2):
     # 1->2 new, 2->1 new, 1->2 repeated, 2->0 exists
-    out = add_follows(keep(base, np.ones(base.nnz, bool)), np.array([1, 2, 1, 0, 2]), 2,
-                      lambda s: next(draws))
+    out = add_follows(
+        keep(base, np.ones(base.nnz, bool)), np.array([1, 2, 1, 0, 2]), 2, lambda s: next(draws)
+    )
     assert_clean(out)
     assert out.toarray().astype(int).tolist() == [[0, 1, 1], [1, 0, 1], [1, 1, 0]]
     empty = keep(base, np.zeros(base.nnz, bool))

@@ -7,21 +7,26 @@
   exposed count never falls;
 - sir mode: S + I + R = everyone and the ever-infected count (I + R) never falls.
 """
+
 from __future__ import annotations
 
 import copy
 
 import numpy as np
 import pytest
+from clirun import TINY
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from clirun import TINY
 from sim.crowd import N_STATES, SHARING, STOPPED
 from sim.errors import ConfigError
 
-SETTINGS = settings(max_examples=12, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,21 +46,23 @@ def _valid(cfg):
     return True
 
 
-world_params = st.fixed_dictionaries({
-    "seed": st.integers(0, 2**31),
-    "n": st.integers(60, 400),
-    "kind": st.sampled_from(["social", "er", "ba"]),
-    "beta": st.floats(0.0, 1.0),
-    "share_prob": st.floats(0.0, 1.0),
-    "forget": st.floats(0.0, 1.0),
-    "stifle": st.floats(0.0, 1.0),
-    "attention": st.integers(1, 12),
-    "opinion_step": st.floats(0.0, 1.0),
-    "confidence": st.floats(0.05, 1.0),
-    "inoculation": st.floats(0.0, 1.0),
-    "seed_fraction": st.floats(0.0, 0.2),
-    "appeal": st.floats(0.0, 5.0),
-})
+world_params = st.fixed_dictionaries(
+    {
+        "seed": st.integers(0, 2**31),
+        "n": st.integers(60, 400),
+        "kind": st.sampled_from(["social", "er", "ba"]),
+        "beta": st.floats(0.0, 1.0),
+        "share_prob": st.floats(0.0, 1.0),
+        "forget": st.floats(0.0, 1.0),
+        "stifle": st.floats(0.0, 1.0),
+        "attention": st.integers(1, 12),
+        "opinion_step": st.floats(0.0, 1.0),
+        "confidence": st.floats(0.05, 1.0),
+        "inoculation": st.floats(0.0, 1.0),
+        "seed_fraction": st.floats(0.0, 0.2),
+        "appeal": st.floats(0.0, 5.0),
+    }
+)
 
 
 def _configure(base, p):
@@ -63,8 +70,16 @@ def _configure(base, p):
     c.seed = p["seed"]
     c.graph.kind, c.graph.n = p["kind"], p["n"]
     c.graph.mean_degree, c.graph.m = 6.0, 3
-    for k in ("beta", "share_prob", "forget", "stifle", "attention", "opinion_step", "confidence",
-              "inoculation"):
+    for k in (
+        "beta",
+        "share_prob",
+        "forget",
+        "stifle",
+        "attention",
+        "opinion_step",
+        "confidence",
+        "inoculation",
+    ):
         setattr(c.spread, k, p[k])
     for narr in c.world.narratives.values():
         narr.seed_fraction = p["seed_fraction"]
@@ -81,14 +96,17 @@ def check_tick(model, prev_exposed: np.ndarray) -> np.ndarray:
     for k in range(model.world.n_narratives):
         per_comm = tally.states[k].sum(axis=0)
         assert np.array_equal(per_comm, tally.users) and per_comm.sum() == n
-        recount = np.bincount(crowd.state[k].astype(np.int64) * n_comm + comm,
-                              minlength=N_STATES * n_comm).reshape(N_STATES, n_comm)
+        recount = np.bincount(
+            crowd.state[k].astype(np.int64) * n_comm + comm, minlength=N_STATES * n_comm
+        ).reshape(N_STATES, n_comm)
         assert np.array_equal(recount, tally.states[k]), "tally drifted from the crowd's states"
         believers = crowd.believers(k)
         assert not np.any(believers & ~crowd.exposed[k]), "a believer was never exposed"
         b = tally.states[k, SHARING] + tally.states[k, STOPPED]
         assert np.all(b <= tally.exposed[k])
-        assert np.array_equal(np.bincount(comm[crowd.exposed[k]], minlength=n_comm), tally.exposed[k])
+        assert np.array_equal(
+            np.bincount(comm[crowd.exposed[k]], minlength=n_comm), tally.exposed[k]
+        )
     assert np.all(tally.exposed >= prev_exposed), "the exposed count fell"
     return tally.exposed.copy()
 
@@ -108,13 +126,21 @@ def test_infowar_invariants_every_tick(base, p) -> None:
     ts = model.metrics.timeseries()
     num = ts.select_dtypes("number")
     assert not num.isna().any().any()
-    counts = [c for c in ts.columns if c.split("_")[0] in ("believers", "sharers", "exposed", "reads")]
+    counts = [
+        c for c in ts.columns if c.split("_")[0] in ("believers", "sharers", "exposed", "reads")
+    ]
     assert (ts[counts] >= 0).all().all()
 
 
 @SETTINGS
-@given(seed=st.integers(0, 2**31), n=st.integers(30, 400), deg=st.floats(1.0, 10.0),
-       beta=st.floats(0.0, 1.0), gamma=st.floats(0.0, 1.0), initial=st.floats(0.001, 0.5))
+@given(
+    seed=st.integers(0, 2**31),
+    n=st.integers(30, 400),
+    deg=st.floats(1.0, 10.0),
+    beta=st.floats(0.0, 1.0),
+    gamma=st.floats(0.0, 1.0),
+    initial=st.floats(0.001, 0.5),
+)
 def test_sir_ever_infected_never_falls(base, seed, n, deg, beta, gamma, initial) -> None:
     from sim.api import run
 

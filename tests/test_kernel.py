@@ -1,4 +1,5 @@
 """Unit tests of the vectorized spread kernel (sim.kernel), one rule at a time."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,16 +26,29 @@ def world() -> World:
     return compile_world(load(["graph.n=200"]))
 
 
-def crowd_of(world: World, n: int, *, langs: int = 1, plats: int = 1, opinion: float = 0.0,
-             community: int = 0) -> Crowd:
+def crowd_of(
+    world: World,
+    n: int,
+    *,
+    langs: int = 1,
+    plats: int = 1,
+    opinion: float = 0.0,
+    community: int = 0,
+) -> Crowd:
     k = world.n_narratives
     return Crowd(
-        n=n, community=np.full(n, community, dtype=np.int16),
-        langs=np.full(n, langs, dtype=np.uint16), primary_lang=np.zeros(n, dtype=np.uint8),
-        plats=np.full(n, plats, dtype=np.uint8), eff_plats=np.full(n, plats, dtype=np.uint8),
-        opinion=np.full(n, opinion, dtype=np.float32), activity=np.ones(n, dtype=np.float32),
-        state=np.zeros((k, n), dtype=np.uint8), origin=np.full((k, n), -1, dtype=np.int32),
-        exposed=np.zeros((k, n), dtype=bool))
+        n=n,
+        community=np.full(n, community, dtype=np.int16),
+        langs=np.full(n, langs, dtype=np.uint16),
+        primary_lang=np.zeros(n, dtype=np.uint8),
+        plats=np.full(n, plats, dtype=np.uint8),
+        eff_plats=np.full(n, plats, dtype=np.uint8),
+        opinion=np.full(n, opinion, dtype=np.float32),
+        activity=np.ones(n, dtype=np.float32),
+        state=np.zeros((k, n), dtype=np.uint8),
+        origin=np.full((k, n), -1, dtype=np.int32),
+        exposed=np.zeros((k, n), dtype=bool),
+    )
 
 
 def to_all(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -42,10 +56,27 @@ def to_all(n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array([0, n], dtype=np.int64), np.arange(n, dtype=np.int32)
 
 
-def one_post(narr: int, *, lang: int = 0, plats: int = 1, count: int = 1, src: int = 0,
-             backfire: bool = False, quality: float = 1.0) -> Posts:
-    return Posts.make(src=[src], narr=narr, lang=lang, count=count, quality=quality, kind=STATE,
-                      origin=10_000, plats=plats, backfire=backfire)
+def one_post(
+    narr: int,
+    *,
+    lang: int = 0,
+    plats: int = 1,
+    count: int = 1,
+    src: int = 0,
+    backfire: bool = False,
+    quality: float = 1.0,
+) -> Posts:
+    return Posts.make(
+        src=[src],
+        narr=narr,
+        lang=lang,
+        count=count,
+        quality=quality,
+        kind=STATE,
+        origin=10_000,
+        plats=plats,
+        backfire=backfire,
+    )
 
 
 def narr_of(world: World, name: str) -> int:
@@ -80,21 +111,25 @@ def test_deliver_needs_shared_platform_language_and_activity(world):
 
 def test_attention_dilutes_a_crowded_feed(world):
     n_src, attention = 40, 4
-    posts = Posts.make(src=np.arange(n_src), narr=0, lang=0, count=1, quality=1.0, kind=STATE,
-                       origin=0, plats=1)
+    posts = Posts.make(
+        src=np.arange(n_src), narr=0, lang=0, count=1, quality=1.0, kind=STATE, origin=0, plats=1
+    )
     indptr = np.arange(n_src + 1, dtype=np.int64)  # every source followed by user 0
     indices = np.zeros(n_src, dtype=np.int32)
     c, rng = crowd_of(world, 1), np.random.default_rng(1)
-    totals = [deliver(c, [(posts, indptr, indices)], np.ones(1, bool), attention, rng).reads.sum()
-              for _ in range(2000)]
+    totals = [
+        deliver(c, [(posts, indptr, indices)], np.ones(1, bool), attention, rng).reads.sum()
+        for _ in range(2000)
+    ]
     assert abs(np.mean(totals) - attention) < 0.15  # binomial(40, 4/40): mean 4, se 0.045
     assert max(totals) > attention  # a limit on average, not a hard cap
 
 
 def test_uncrowded_feed_is_read_in_full(world):
     c = crowd_of(world, 3)
-    rd = deliver(c, [(one_post(0, count=3), *to_all(3))], np.ones(3, bool), 3,
-                 np.random.default_rng(2))
+    rd = deliver(
+        c, [(one_post(0, count=3), *to_all(3))], np.ones(3, bool), 3, np.random.default_rng(2)
+    )
     assert rd.reads.tolist() == [3, 3, 3]
 
 
@@ -110,12 +145,18 @@ def test_conversion_probability_limits(world):
     rd = reads_for(c, one_post(home), [0, 1, 2, 3])
     state = np.zeros(4, dtype=np.uint8)
     p1 = conversion_prob(c, world, SpreadConfig(beta=0.2), rd, state)
-    q = 0.2 * world.trust[0, STATE] * world.narr_appeal[home] * world.comm_suscept[0] * align(
-        np.float32(1.0), world.narr_sign[home], SpreadConfig().confidence)
+    q = (
+        0.2
+        * world.trust[0, STATE]
+        * world.narr_appeal[home]
+        * world.comm_suscept[0]
+        * align(np.float32(1.0), world.narr_sign[home], SpreadConfig().confidence)
+    )
     assert np.allclose(p1, q, rtol=1e-5)
     rd3 = reads_for(c, one_post(home), [0, 1, 2, 3], reads=3)
-    assert np.allclose(conversion_prob(c, world, SpreadConfig(beta=0.2), rd3, state),
-                       1 - (1 - q) ** 3, rtol=1e-5)
+    assert np.allclose(
+        conversion_prob(c, world, SpreadConfig(beta=0.2), rd3, state), 1 - (1 - q) ** 3, rtol=1e-5
+    )
     assert np.all(conversion_prob(c, world, SpreadConfig(beta=1e6), rd3, state) == 1.0)
     assert np.all(conversion_prob(c, world, SpreadConfig(beta=0.0), rd3, state) == 0.0)
 
@@ -146,8 +187,10 @@ def test_resolve_keeps_the_side_with_more_successes_then_the_nearer_side(world):
 def test_resolve_debunk_beats_its_target_in_the_same_tick(world):
     d, _ = debunk_and_target(world)
     same_side = int(np.flatnonzero((world.narr_side == world.narr_side[d]) & ~world.narr_true)[0])
-    w = dataclasses.replace(world, narr_target=np.where(np.arange(world.n_narratives) == d,
-                                                        same_side, -1).astype(np.int16))
+    w = dataclasses.replace(
+        world,
+        narr_target=np.where(np.arange(world.n_narratives) == d, same_side, -1).astype(np.int16),
+    )
     keep = resolve(np.array([0, 0]), np.array([same_side, d]), w, np.zeros(1, np.float32))
     assert keep.tolist() == [False, True]
 
@@ -155,8 +198,13 @@ def test_resolve_debunk_beats_its_target_in_the_same_tick(world):
 # -- state changes -----------------------------------------------------------------------
 def kernel_for(world: World, c: Crowd, **spread) -> Kernel:
     sp = SpreadConfig(**spread)
-    return Kernel(c, world, sp, Tally(c, len(world.communities), world.support_threshold),
-                  np.random.default_rng(3))
+    return Kernel(
+        c,
+        world,
+        sp,
+        Tally(c, len(world.communities), world.support_threshold),
+        np.random.default_rng(3),
+    )
 
 
 def assert_tally_matches(k: Kernel) -> None:
@@ -165,7 +213,9 @@ def assert_tally_matches(k: Kernel) -> None:
     assert np.array_equal(k.tally.exposed, fresh.exposed)
     assert np.array_equal(k.tally.support, fresh.support)
     assert np.allclose(k.tally.op_sum, fresh.op_sum, atol=1e-4)
-    assert np.array_equal(k.tally.states.sum(axis=1), np.broadcast_to(fresh.users, k.tally.states.sum(axis=1).shape))
+    assert np.array_equal(
+        k.tally.states.sum(axis=1), np.broadcast_to(fresh.users, k.tally.states.sum(axis=1).shape)
+    )
 
 
 def test_debunk_turns_believers_into_rejecters_and_inoculates_the_unaware(world):
@@ -198,8 +248,13 @@ def test_gaffe_pushes_readers_away_and_converts_nobody(world):
     home = narr_of(world, "home_claim")
     c = crowd_of(world, 3, opinion=0.8)
     k = kernel_for(world, c, beta=1e6, opinion_step=0.5)
-    rd = deliver(c, [(one_post(home, backfire=True), *to_all(3))], np.ones(3, bool), 10,
-                 np.random.default_rng(0))
+    rd = deliver(
+        c,
+        [(one_post(home, backfire=True), *to_all(3))],
+        np.ones(3, bool),
+        10,
+        np.random.default_rng(0),
+    )
     k.read(rd)
     assert np.all(c.state[home] == UNAWARE)
     assert np.allclose(c.opinion, 0.8 + 0.5 * (-1.0 - 0.8))
@@ -207,16 +262,21 @@ def test_gaffe_pushes_readers_away_and_converts_nobody(world):
 
 
 @settings(max_examples=60, deadline=None)
-@given(x=st.lists(st.floats(-1, 1, width=32), min_size=1, max_size=8),
-       pulls=st.lists(st.tuples(st.integers(0, 7), st.sampled_from([-1.0, 0.0, 1.0])), max_size=30),
-       step=st.floats(0, 1))
+@given(
+    x=st.lists(st.floats(-1, 1, width=32), min_size=1, max_size=8),
+    pulls=st.lists(st.tuples(st.integers(0, 7), st.sampled_from([-1.0, 0.0, 1.0])), max_size=30),
+    step=st.floats(0, 1),
+)
 def test_opinions_stay_in_range_and_tally_follows(world, x, pulls, step):
     c = crowd_of(world, len(x))
     c.opinion[:] = x
     k = kernel_for(world, c)
     pulls = [(u % len(x), s) for u, s in pulls]
-    k.pull(np.array([u for u, _ in pulls], dtype=np.int64),
-           np.array([s for _, s in pulls], dtype=np.float32), step)
+    k.pull(
+        np.array([u for u, _ in pulls], dtype=np.int64),
+        np.array([s for _, s in pulls], dtype=np.float32),
+        step,
+    )
     assert np.all(np.abs(c.opinion) <= 1.0)
     assert_tally_matches(k)
 

@@ -2,6 +2,7 @@
 
 Small overrides (graph.n, world.horizon_days) keep each run to a few seconds.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,7 +52,9 @@ def test_outputs_exist_and_are_tidy(runs):
     assert ts["tick"].min() == 0 and ts["tick"].max() == summary["ticks"] - 1
     assert any(c.startswith("believers_") for c in ts.columns)
     actors = pd.read_parquet(d / "actors.parquet")
-    assert len(actors) == summary["accounts"] and {"posts", "reach", "reshares_received"} <= set(actors.columns)
+    assert len(actors) == summary["accounts"] and {"posts", "reach", "reshares_received"} <= set(
+        actors.columns
+    )
     assert summary["users"] == 1500 and summary["seed"] == 7 and "timing" not in summary
     figures = sorted((d / "figures").glob("*.png"))
     assert len(figures) >= 3 and all(f.stat().st_size > 1000 for f in figures)
@@ -81,11 +84,14 @@ def test_another_seed_gives_another_run(runs):
     assert not pq.read_table(a / TABLES[0]).equals(pq.read_table(other / TABLES[0]))
 
 
-@pytest.mark.parametrize("override, key", [
-    ("spread.attention=-1", "spread.attention"),
-    ("+nosuchkey=1", "nosuchkey"),
-    ("graph.n=abc", "graph.n"),
-])
+@pytest.mark.parametrize(
+    "override, key",
+    [
+        ("spread.attention=-1", "spread.attention"),
+        ("+nosuchkey=1", "nosuchkey"),
+        ("graph.n=abc", "graph.n"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(tmp_path, override, key):
     out = tmp_path / "run"
     p = sim([override, f"hydra.run.dir={out}"], ROOT, via_run_sh=True)

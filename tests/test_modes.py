@@ -18,6 +18,7 @@ theory (the standard error of the mean over seeds, ddof=1). Theories used:
   approximate: at epsilon = 0.11 (1 / (2 epsilon) = 4.5) we measured 4.33 +- 0.14 clusters
   (n = 2000, 12 seeds), the extra one a side cluster just above 1%, so it is not tested.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -92,8 +93,10 @@ def rumor_runs(n: int, seeds: int, beta: float = 1.0) -> list[float]:
     g = erdos_renyi(n, n - 1, stream(0, "graph"))  # p = 1: the complete graph
     assert g.nnz == n * (n - 1)
     spread = SpreadConfig(beta=beta, initial=1.0 / n)
-    return [run_mode("rumor", g, spread, stream(s, "spread")).summary["never_heard"]
-            for s in range(seeds)]
+    return [
+        run_mode("rumor", g, spread, stream(s, "spread")).summary["never_heard"]
+        for s in range(seeds)
+    ]
 
 
 def test_rumor_never_heard_fraction_well_mixed():
@@ -153,8 +156,15 @@ def test_sir_without_recovery_infects_the_whole_component():
 def test_validation_mode_end_to_end(make_cfg, tmp_path):
     from sim.api import run
 
-    cfg = make_cfg("mode=sir", "graph=er", "graph.n=2000", "spread.beta=0.1", "spread.gamma=0.3",
-                   "spread.initial=0.01", "output.progress=false")
+    cfg = make_cfg(
+        "mode=sir",
+        "graph=er",
+        "graph.n=2000",
+        "spread.beta=0.1",
+        "spread.gamma=0.3",
+        "spread.initial=0.01",
+        "output.progress=false",
+    )
     res = run(cfg, out=tmp_path)
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary == res.summary

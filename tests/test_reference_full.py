@@ -6,6 +6,7 @@ random draws differ. Over many seeds the paired differences of each outcome must
 zero: a paired t-test per outcome (about 3.5 standard errors after the Bonferroni
 correction for ~20 outcomes). A deliberately wrong rule must be caught.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +20,11 @@ from sim.model import InfoWarModel
 from sim.reference import ReferenceModel
 from sim.world import compile_world
 
-STRATEGIES = ["strategy@home=[rapid_response,volunteer_campaign,prebunking]",
-              "strategy@rival=[bot_flooding]", "home.volunteer_campaign.volunteers=20"]
+STRATEGIES = [
+    "strategy@home=[rapid_response,volunteer_campaign,prebunking]",
+    "strategy@rival=[bot_flooding]",
+    "home.volunteer_campaign.volunteers=20",
+]
 ALPHA = 0.01  # family-wise false-alarm rate of one comparison (all outcomes together)
 
 
@@ -65,10 +69,12 @@ def small_config(n: int, days: float, extra: list[str] = ()) -> SimConfig:
 def outcomes(m: InfoWarModel) -> dict[str, float]:
     """Final (and, for false stories, peak) quantities of one run, per user."""
     w, c, n = m.world, m.crowd, m.crowd.n
-    out: dict[str, float] = {"opinion_mean": float(c.opinion.mean()),
-                             "support_home": float((c.opinion > w.support_threshold).mean()),
-                             "reshares": float(m.metrics.reshares.sum()) / n}
-    states = m.metrics.states[:m.metrics.ticks_done].sum(axis=-1)  # (T, K, states)
+    out: dict[str, float] = {
+        "opinion_mean": float(c.opinion.mean()),
+        "support_home": float((c.opinion > w.support_threshold).mean()),
+        "reshares": float(m.metrics.reshares.sum()) / n,
+    }
+    states = m.metrics.states[: m.metrics.ticks_done].sum(axis=-1)  # (T, K, states)
     for k, name in enumerate(w.narratives):
         out[f"believers/{name}"] = float(c.believers(k).mean())
         out[f"exposed/{name}"] = float(c.exposed[k].mean())
@@ -100,8 +106,10 @@ def disagreements(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> list[st
         crit = stats.t.isf(ALPHA / (2 * len(a)), df=len(d) - 1)
         se = d.std(ddof=1) / np.sqrt(len(d))
         if abs(d.mean()) > crit * se + 1e-12:
-            bad.append(f"{key}: kernel {a[key].mean():.4f} vs reference {b[key].mean():.4f} "
-                       f"(diff {d.mean():+.4f}, se {se:.4f}, allowed {crit:.2f} se)")
+            bad.append(
+                f"{key}: kernel {a[key].mean():.4f} vs reference {b[key].mean():.4f} "
+                f"(diff {d.mean():+.4f}, se {se:.4f}, allowed {crit:.2f} se)"
+            )
     return bad
 
 

@@ -5,6 +5,7 @@ differ. Compared over seeds: mean final size of A, of B, and the run length (tic
 sharer is left), each within 3 standard errors of the difference. The same comparison run
 against deliberately wrong rules must report a difference, so the check has power.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -17,8 +18,17 @@ from scipy.stats import ks_2samp
 from sim.reference import simple_jit
 from sim.reference.mesa_rules import run_mesa, to_networkx
 from sim.reference.simple_jit import CompiledRules
-from sim.reference.simple_rules import (SHARE_A, SHARE_B, STOP_A, STOP_B, RefParams,
-                                        SimpleRules, ba_graph, run_simple, seed_users)
+from sim.reference.simple_rules import (
+    SHARE_A,
+    SHARE_B,
+    STOP_A,
+    STOP_B,
+    RefParams,
+    SimpleRules,
+    ba_graph,
+    run_simple,
+    seed_users,
+)
 from sim.rng import Streams
 
 N, SEEDS = 500, 40
@@ -70,10 +80,13 @@ def test_vectorized_matches_mesa_in_distribution(form):
         assert ks_2samp(vec[:, col], mesa[:, col]).pvalue > 0.01
 
 
-@pytest.mark.parametrize("wrong", [
-    replace(PARAMS, beta_a=0.08, beta_b=0.05),  # narratives' appeal swapped
-    replace(PARAMS, stop=0.14),  # sharers stop sooner
-])
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        replace(PARAMS, beta_a=0.08, beta_b=0.05),  # narratives' appeal swapped
+        replace(PARAMS, stop=0.14),  # sharers stop sooner
+    ],
+)
 def test_comparison_detects_wrong_rules(wrong):
     assert np.any(_z_scores(_outcomes("vector", wrong), _mesa()) > 3.0)
 
@@ -102,8 +115,14 @@ def test_one_tick_rules_exactly_vectorized(kernel):
 @pytest.mark.parametrize("form", ["push", "pull"])
 def test_one_tick_rules_exactly_mesa(form):
     p = RefParams(n=4, beta_a=1.0, beta_b=1.0, stop=0.0)
-    m = run_mesa(to_networkx(_path_graph()), p, (np.array([0]), np.array([3])),
-                 np.random.default_rng(0), max_ticks=2, form=form)
+    m = run_mesa(
+        to_networkx(_path_graph()),
+        p,
+        (np.array([0]), np.array([3])),
+        np.random.default_rng(0),
+        max_ticks=2,
+        form=form,
+    )
     assert [u.state for u in m.users] == [SHARE_A, SHARE_A, SHARE_A, SHARE_B]
     assert m.final_sizes() == (0.75, 0.25) and m.active()
     m.params = replace(p, stop=1.0)
@@ -119,11 +138,15 @@ def _twin_run(g, p: RefParams, seeds, seed: int) -> set[bool]:
     b = CompiledRules(g, p, seeds, np.random.default_rng(seed))
     ways = set()
     while a.active() or b.active():
-        ways.add(bool(simple_jit.PUSH_COST * b.tally[simple_jit.E_SHARE] <= b.tally[simple_jit.E_UNAWARE]))
+        ways.add(
+            bool(
+                simple_jit.PUSH_COST * b.tally[simple_jit.E_SHARE] <= b.tally[simple_jit.E_UNAWARE]
+            )
+        )
         a.step()
         b.step()
         assert np.array_equal(a.state, b.state), a.ticks
-        assert a.sharers.tolist() == b.sharers[:b.ns].tolist(), a.ticks
+        assert a.sharers.tolist() == b.sharers[: b.ns].tolist(), a.ticks
         assert a.rng.bit_generator.state == b.rng.bit_generator.state, a.ticks
     assert a.ticks == b.ticks and a.final_sizes() == b.final_sizes()
     return ways
@@ -131,13 +154,13 @@ def _twin_run(g, p: RefParams, seeds, seed: int) -> set[bool]:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_compiled_kernel_matches_numpy_draw_for_draw(seed):
-    s, g, seeds = _setup(seed, PARAMS)
+    _s, g, seeds = _setup(seed, PARAMS)
     _twin_run(g, PARAMS, seeds, seed)
 
 
 def test_compiled_kernel_matches_numpy_through_push_and_pull():
     p = RefParams(n=20_000)
-    s, g, seeds = _setup(3, p)
+    _s, g, seeds = _setup(3, p)
     assert _twin_run(g, p, seeds, 3) == {True, False}
 
 
@@ -147,8 +170,10 @@ def test_compiled_kernel_matches_numpy_with_wide_counts():
 
     n = 2**15 + 200
     p = RefParams(n=n, m=2, seed_fraction=0.002)
-    s, g, seeds = _setup(1, p)
-    star = sp.csr_array((np.ones(n - 1, bool), (np.zeros(n - 1, int), np.arange(1, n))), shape=(n, n))
+    _s, g, seeds = _setup(1, p)
+    star = sp.csr_array(
+        (np.ones(n - 1, bool), (np.zeros(n - 1, int), np.arange(1, n))), shape=(n, n)
+    )
     g = ((g + star + star.T) > 0).astype(bool).tocsr()
     g.indices = g.indices.astype(np.int32)
     assert CompiledRules(g, p, seeds, np.random.default_rng(0)).code.dtype == np.int64

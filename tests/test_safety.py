@@ -1,5 +1,6 @@
 """Safety (issue 9): loading a graph or a config never runs code from it, the demo serves
 on 127.0.0.1 unless told otherwise, and a run writes only inside its run directory."""
+
 from __future__ import annotations
 
 import ast
@@ -12,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from clirun import ROOT, TINY, env, run_inprocess, run_subprocess
+
 from sim.config.schema import GraphConfig, OutputConfig
 from sim.errors import ConfigError
 
@@ -37,8 +38,10 @@ def _violations(path: Path) -> list[str]:
             f = node.func
             if isinstance(f, ast.Name) and f.id in BANNED_NAMES:
                 found.append(f"{f.id}()")
-            elif isinstance(f, ast.Attribute) and (f.attr in BANNED_ATTRS or (
-                    f.attr == "load" and getattr(f.value, "id", "") == "yaml")):
+            elif isinstance(f, ast.Attribute) and (
+                f.attr in BANNED_ATTRS
+                or (f.attr == "load" and getattr(f.value, "id", "") == "yaml")
+            ):
                 found.append(f"{f.attr}()")
             for kw in node.keywords:
                 if kw.arg == "allow_pickle" and getattr(kw.value, "value", False) is True:
@@ -56,12 +59,20 @@ def test_package_never_unpickles_or_evaluates() -> None:
 def test_scanner_finds_what_it_bans(tmp_path) -> None:
     """Guards the scan above against a checker that never fires."""
     f = tmp_path / "probe.py"
-    f.write_text("import pickle\nfrom hydra.utils import instantiate\nx = eval('1')\ninstantiate({})\n"
-                 "import numpy as np\nnp.load('a', allow_pickle=True)\nimport yaml\nyaml.load('')\n"
-                 "import re\nre.compile('x')\n")
+    f.write_text(
+        "import pickle\nfrom hydra.utils import instantiate\nx = eval('1')\ninstantiate({})\n"
+        "import numpy as np\nnp.load('a', allow_pickle=True)\nimport yaml\nyaml.load('')\n"
+        "import re\nre.compile('x')\n"
+    )
     found = _violations(f)
-    assert {v.split(":", 1)[1] for v in found} == {"pickle", "import instantiate", "eval()", "instantiate()",
-                                                   "allow_pickle=True", "load()"}
+    assert {v.split(":", 1)[1] for v in found} == {
+        "pickle",
+        "import instantiate",
+        "eval()",
+        "instantiate()",
+        "allow_pickle=True",
+        "load()",
+    }
 
 
 # -- graph files are data -----------------------------------------------------------------
@@ -89,13 +100,17 @@ def test_graphml_external_entity_is_not_read(tmp_path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-TOKEN")
     path = tmp_path / "xxe.graphml"
-    path.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE graphml [<!ENTITY xxe SYSTEM "file://{secret}">]>\n'
-                    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
-                    '<key id="c" for="node" attr.name="community" attr.type="string"/>'
-                    '<graph edgedefault="directed"><node id="0"><data key="c">&xxe;</data></node>'
-                    '<node id="1"/><edge source="0" target="1"/></graph></graphml>\n')
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE graphml [<!ENTITY xxe SYSTEM "file://{secret}">]>\n'
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+        '<key id="c" for="node" attr.name="community" attr.type="string"/>'
+        '<graph edgedefault="directed"><node id="0"><data key="c">&xxe;</data></node>'
+        '<node id="1"/><edge source="0" target="1"/></graph></graphml>\n'
+    )
     try:
-        _, community = load_graph(GraphConfig(kind="file", path=str(path)), ["TOP-SECRET-TOKEN", "x"])
+        _, community = load_graph(
+            GraphConfig(kind="file", path=str(path)), ["TOP-SECRET-TOKEN", "x"]
+        )
     except ConfigError as e:
         assert "TOP-SECRET" not in str(e)
     else:
@@ -103,9 +118,15 @@ def test_graphml_external_entity_is_not_read(tmp_path) -> None:
 
 
 # -- configs cannot instantiate anything ----------------------------------------------------
-@pytest.mark.parametrize("override", ["+_target_=os.system", "+graph._target_=os.system",
-                                      "+world.narratives.home_claim._target_=os.system",
-                                      "+output._target_=builtins.exec"])
+@pytest.mark.parametrize(
+    "override",
+    [
+        "+_target_=os.system",
+        "+graph._target_=os.system",
+        "+world.narratives.home_claim._target_=os.system",
+        "+output._target_=builtins.exec",
+    ],
+)
 def test_target_injection_is_rejected(override, tmp_path) -> None:
     res = run_inprocess([*TINY, override], tmp_path / "run")
     assert res.code == 2 and "_target_" in res.stderr, res.stderr
@@ -141,8 +162,14 @@ def test_run_writes_only_inside_its_run_dir(tmp_path) -> None:
     work.mkdir()
     run_dir = work / "run"
     args = [*[a for a in TINY if not a.startswith("output.figures")], "output.figures=true"]
-    p = subprocess.run([sys.executable, "-m", "sim", *args, f"hydra.run.dir={run_dir}"], cwd=work,
-                       env=env(), capture_output=True, text=True, timeout=180)
+    p = subprocess.run(
+        [sys.executable, "-m", "sim", *args, f"hydra.run.dir={run_dir}"],
+        cwd=work,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert p.returncode == 0, p.stderr[-2000:]
     written = [q for q in tmp_path.rglob("*") if q.is_file()]
     assert written and all(run_dir in q.parents for q in written), written
@@ -163,8 +190,14 @@ def _demo_command(tmp_path: Path, *args: str) -> list[str]:
     fake_py.chmod(0o755)
     (box / "scripts" / "ensure_env.sh").write_text(f'echo "{fake_py}"\n')
     (box / "scripts" / "demo_assets.sh").write_text(f'echo "{box}"\n')
-    p = subprocess.run(["bash", str(box / "demo.sh"), *args], cwd=box, capture_output=True, text=True,
-                       timeout=60, env={**os.environ, "PORT": "8765"})
+    p = subprocess.run(
+        ["bash", str(box / "demo.sh"), *args],
+        cwd=box,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PORT": "8765"},
+    )
     assert p.returncode == 0, p.stderr
     return p.stdout.split()
 

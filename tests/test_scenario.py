@@ -1,6 +1,7 @@
 """The karabakh2020 scenario: composes and validates, derives its size from real audiences,
 carries the documents' actors and hashtags, runs a tiny scale for one day, and every
 what-if arm and experiment config composes."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,15 +13,30 @@ from sim.analysis.thesis import TABLE3, TABLE4
 
 CONF = Path(__file__).resolve().parent.parent / "conf"
 # narratives starting after day 1, moved to day 0 so a one-day run validates
-ONE_DAY = ["world.horizon_days=1", *(f"world.narratives.{k}.start_day=0" for k in (
-    "stoparmenianterrorism", "prayforganja", "recognizeartsakh", "rival_fake", "debunk_rival_fake"))]
+ONE_DAY = [
+    "world.horizon_days=1",
+    *(
+        f"world.narratives.{k}.start_day=0"
+        for k in (
+            "stoparmenianterrorism",
+            "prayforganja",
+            "recognizeartsakh",
+            "rival_fake",
+            "debunk_rival_fake",
+        )
+    ),
+]
 
 
 def test_scenario_validates_with_real_audiences(make_cfg):
     cfg = make_cfg("scenario=karabakh2020")
     comms = cfg.population.communities
     total = sum(c.real_size for c in comms.values())
-    assert cfg.scenario == "karabakh2020" and cfg.world.horizon_days == 44 and cfg.world.tick_hours == 1
+    assert (
+        cfg.scenario == "karabakh2020"
+        and cfg.world.horizon_days == 44
+        and cfg.world.tick_hours == 1
+    )
     assert cfg.graph.n == round(cfg.world.scale * total)
     assert sum(c.share for c in comms.values()) == pytest.approx(1.0)
     assert comms["azerbaijan"].real_size == pytest.approx(0.42 * 8.32e6, rel=0.01)  # FACTS.md
@@ -45,7 +61,9 @@ def test_scale_rescales_and_rejects_nonsense(make_cfg):
     from sim.errors import ConfigError
 
     small = make_cfg("scenario=karabakh2020", "world.scale=0.001")
-    assert small.graph.n == round(0.001 * sum(c.real_size for c in small.population.communities.values()))
+    assert small.graph.n == round(
+        0.001 * sum(c.real_size for c in small.population.communities.values())
+    )
     with pytest.raises(ConfigError, match="world.scale"):
         make_cfg("scenario=karabakh2020", "world.scale=-1")
     with pytest.raises(ConfigError, match="world.scale"):
@@ -60,8 +78,12 @@ def test_tiny_scale_one_day_runs(make_cfg):
     s = res.summary
     assert s["ticks"] == 24 and s["users"] == cfg.graph.n
     assert set(s["scorecard"]) == {"home", "rival"}
-    assert set(s["calibration_targets"]) == {"concentration", "head_share", "hashtag_ratio",
-                                             "hashtag_ratio_neutral_rival"}
+    assert set(s["calibration_targets"]) == {
+        "concentration",
+        "head_share",
+        "hashtag_ratio",
+        "hashtag_ratio_neutral_rival",
+    }
     assert s["cost"]["home"]["strategies"]["platform_shutdown"] > 0
     from sim.report import format_summary
 
@@ -77,8 +99,9 @@ def test_whatif_arms_compose(make_cfg, arm):
         assert cfg.strategies["home"]["platform_shutdown"].budget == 0
 
 
-@pytest.mark.parametrize("name", ["compare_strategies", "duel", "languages", "response_delay",
-                                  "volunteers", "whatif"])
+@pytest.mark.parametrize(
+    "name", ["compare_strategies", "duel", "languages", "response_delay", "volunteers", "whatif"]
+)
 def test_experiment_configs_compose(make_cfg, name):
     doc = yaml.safe_load((CONF / "experiment" / f"{name}.yaml").read_text())
     params = doc["hydra"]["sweeper"]["params"]
@@ -89,17 +112,25 @@ def test_experiment_configs_compose(make_cfg, name):
 def test_fitted_block_is_nested_yaml():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("calibrate", CONF.parent / "experiments" / "calibrate.py")
+    spec = importlib.util.spec_from_file_location(
+        "calibrate", CONF.parent / "experiments" / "calibrate.py"
+    )
     cal = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cal)
     block = cal.fitted_block({"spread.beta": 0.123456, "actors.groups.Azpresident.followers": 0.3})
     doc = yaml.safe_load(block)
     assert block.startswith("# @package _global_\n")
-    assert doc == {"spread": {"beta": 0.1235}, "actors": {"groups": {"Azpresident": {"followers": 0.3}}}}
+    assert doc == {
+        "spread": {"beta": 0.1235},
+        "actors": {"groups": {"Azpresident": {"followers": 0.3}}},
+    }
 
 
 def test_fitted_values_are_the_defaults(make_cfg):
     fitted = yaml.safe_load((CONF / "fitted" / "karabakh2020.yaml").read_text())
     cfg = make_cfg("scenario=karabakh2020")
     assert cfg.spread.beta == fitted["spread"]["beta"]
-    assert cfg.strategies["home"]["platform_shutdown"].vpn_share == fitted["home"]["platform_shutdown"]["vpn_share"]
+    assert (
+        cfg.strategies["home"]["platform_shutdown"].vpn_share
+        == fitted["home"]["platform_shutdown"]["vpn_share"]
+    )

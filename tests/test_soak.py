@@ -5,6 +5,7 @@ world and every registered strategy on each side that may use it. Warnings are e
 RSS is sampled after every tick and must stay flat after warm-up; the peak is reported
 (printed, and as a junit property ``peak_rss_mb``).
 """
+
 from __future__ import annotations
 
 import resource
@@ -26,9 +27,16 @@ def _overrides() -> list[str]:
     reg = load_all()
     home = [n for n, c in sorted(reg.items()) if {"home", "any"} & set(c.meta.sides)]
     rival = [n for n, c in sorted(reg.items()) if {"rival", "any"} & set(c.meta.sides)]
-    return [f"graph.n={USERS}", f"world.horizon_days={DAYS}", "world.tick_hours=1", "seed=1",
-            "output.figures=false", "output.progress=false",
-            f"strategy@home=[{','.join(home)}]", f"strategy@rival=[{','.join(rival)}]"]
+    return [
+        f"graph.n={USERS}",
+        f"world.horizon_days={DAYS}",
+        "world.tick_hours=1",
+        "seed=1",
+        "output.figures=false",
+        "output.progress=false",
+        f"strategy@home=[{','.join(home)}]",
+        f"strategy@rival=[{','.join(rival)}]",
+    ]
 
 
 @pytest.mark.slow
@@ -43,8 +51,14 @@ def test_soak_memory_flat_no_warnings(record_property, capsys) -> None:
         with np.errstate(all="raise"):
             cfg = load(_overrides())
             model = InfoWarModel(cfg)
-            assert {a.kind for a in model.actors} >= {"head_of_state", "ministry", "embassy", "diaspora",
-                                                      "ngo", "bots"}
+            assert {a.kind for a in model.actors} >= {
+                "head_of_state",
+                "ministry",
+                "embassy",
+                "diaspora",
+                "ngo",
+                "bots",
+            }
             ticks = model.world.ticks
             assert ticks == DAYS * 24
             rss = np.zeros(ticks)
@@ -55,13 +69,15 @@ def test_soak_memory_flat_no_warnings(record_property, capsys) -> None:
     warm = int(ticks * WARMUP)
     base, peak = rss[warm], rss[warm:].max()
     growth = peak - base
-    late_trend = rss[-ticks // 4:].mean() - rss[warm:warm + ticks // 4].mean()
+    late_trend = rss[-ticks // 4 :].mean() - rss[warm : warm + ticks // 4].mean()
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     record_property("peak_rss_mb", round(float(rss.max()), 1))
     with capsys.disabled():
-        print(f"\nsoak: {USERS} users, {ticks} ticks, {len(model.strategies)} strategies, "
-              f"{len(model.accounts)} accounts; RSS after warm-up {base:.0f} MiB, peak {rss.max():.0f} MiB "
-              f"(process peak {peak_self:.0f} MiB), growth after warm-up {growth:.1f} MiB")
+        print(
+            f"\nsoak: {USERS} users, {ticks} ticks, {len(model.strategies)} strategies, "
+            f"{len(model.accounts)} accounts; RSS after warm-up {base:.0f} MiB, peak {rss.max():.0f} MiB "
+            f"(process peak {peak_self:.0f} MiB), growth after warm-up {growth:.1f} MiB"
+        )
     limit = max(SLACK_MB, SLACK_SHARE * base)
     assert growth <= limit, f"RSS grew {growth:.1f} MiB after warm-up (limit {limit:.1f})"
     assert late_trend <= limit / 2, f"RSS trends upward: {late_trend:.1f} MiB"

@@ -4,6 +4,7 @@ multilingual posting raises reach in audiences that do not speak the home langua
 low-quality, high-gaffe volunteer campaign can backfire. The sanity checks run many
 paired seeds and are marked ``slow``.
 """
+
 from __future__ import annotations
 
 import copy
@@ -15,10 +16,18 @@ import pytest
 
 from sim.errors import ConfigError
 
-TINY = ["graph.n=1500", "world.horizon_days=3", "output.figures=false", "output.progress=false",
-        "world.narratives.rival_fake.start_day=0.25", "world.narratives.home_fake.start_day=0.5",
-        "world.narratives.debunk_rival_fake.start_day=3"]
-ALL_HOME = "strategy@home=[rapid_response,multilingual,volunteer_campaign,training,platform_shutdown]"
+TINY = [
+    "graph.n=1500",
+    "world.horizon_days=3",
+    "output.figures=false",
+    "output.progress=false",
+    "world.narratives.rival_fake.start_day=0.25",
+    "world.narratives.home_fake.start_day=0.5",
+    "world.narratives.debunk_rival_fake.start_day=3",
+]
+ALL_HOME = (
+    "strategy@home=[rapid_response,multilingual,volunteer_campaign,training,platform_shutdown]"
+)
 ALL_RIVAL = "strategy@rival=[bot_flooding,account_hijack,deception]"
 
 
@@ -54,10 +63,18 @@ def model_of(cfg):
 def test_sides_compose_and_report_each_strategy_cost(tiny) -> None:
     from sim.api import run
 
-    res = run(with_(tiny, home={"rapid_response": {"delay_hours": 2}, "multilingual": {}},
-                    rival={"bot_flooding": {}}))
+    res = run(
+        with_(
+            tiny,
+            home={"rapid_response": {"delay_hours": 2}, "multilingual": {}},
+            rival={"bot_flooding": {}},
+        )
+    )
     s = res.summary
-    assert s["strategies"] == {"home": ["multilingual", "rapid_response"], "rival": ["bot_flooding"]}
+    assert s["strategies"] == {
+        "home": ["multilingual", "rapid_response"],
+        "rival": ["bot_flooding"],
+    }
     for side, names in s["strategies"].items():
         costs = s["cost"][side]["strategies"]
         assert sorted(costs) == names and all(v > 0 for v in costs.values())
@@ -75,16 +92,32 @@ def test_unknown_or_misplaced_strategy_is_refused() -> None:
     with pytest.raises(ConfigError, match="strategy@home"):
         load([*TINY, "strategy@home=[bot_flooding]"])  # a hostile tactic, for the rival only
     with pytest.raises(ConfigError, match=r"home\.platform_shutdown\.platforms"):
-        load([*TINY, "strategy@home=[platform_shutdown]", "home.platform_shutdown.platforms=[myspace]"])
+        load(
+            [
+                *TINY,
+                "strategy@home=[platform_shutdown]",
+                "home.platform_shutdown.platforms=[myspace]",
+            ]
+        )
     with pytest.raises(ConfigError, match=r"home\.platform_shutdown\.end_day"):
-        load([*TINY, "strategy@home=[platform_shutdown]", "home.platform_shutdown.start_day=5",
-              "home.platform_shutdown.end_day=2"])
+        load(
+            [
+                *TINY,
+                "strategy@home=[platform_shutdown]",
+                "home.platform_shutdown.start_day=5",
+                "home.platform_shutdown.end_day=2",
+            ]
+        )
 
 
 def test_listing_order_does_not_matter(tiny) -> None:
     from sim.api import run
 
-    a = {"volunteer_campaign": {"gaffe_prob": 0.3}, "training": {"ramp_days": 0}, "rapid_response": {}}
+    a = {
+        "volunteer_campaign": {"gaffe_prob": 0.3},
+        "training": {"ramp_days": 0},
+        "rapid_response": {},
+    }
     b = dict(reversed(list(a.items())))
     ra, rb = run(with_(tiny, home=a)), run(with_(tiny, home=b))
     pd.testing.assert_frame_equal(ra.timeseries, rb.timeseries, check_exact=True)
@@ -92,8 +125,19 @@ def test_listing_order_does_not_matter(tiny) -> None:
 
 # -- particular mechanisms ------------------------------------------------------------------
 def test_platform_shutdown_blocks_own_domestic_users_for_the_window_only(tiny) -> None:
-    m = model_of(with_(tiny, home={"platform_shutdown": {"start_day": 1, "end_day": 2, "platforms": ["facebook"],
-                                                         "vpn_share": 0.25}}))
+    m = model_of(
+        with_(
+            tiny,
+            home={
+                "platform_shutdown": {
+                    "start_day": 1,
+                    "end_day": 2,
+                    "platforms": ["facebook"],
+                    "vpn_share": 0.25,
+                }
+            },
+        )
+    )
     s, crowd, fb = m.strategies[0], m.crowd, np.uint8(1 << m.world.platforms.index("facebook"))
     domestic = np.flatnonzero(crowd.community == m.world.communities.index("home_domestic"))
     blocked = s.users
@@ -108,7 +152,11 @@ def test_platform_shutdown_blocks_own_domestic_users_for_the_window_only(tiny) -
 
 
 def test_account_hijack_locks_owner_out_and_posts_the_attackers_stories(tiny) -> None:
-    m = model_of(with_(tiny, rival={"account_hijack": {"start_day": 0.5, "end_day": 1.0, "posts_per_day": 48}}))
+    m = model_of(
+        with_(
+            tiny, rival={"account_hijack": {"start_day": 0.5, "end_day": 1.0, "posts_per_day": 48}}
+        )
+    )
     s = m.strategies[0]
     rival_side = m.world.side_index("rival")
     for t in range(36):
@@ -138,14 +186,23 @@ def test_rapid_response_detects_on_delay_or_threshold(tiny) -> None:
     from sim.api import run
 
     late = run(with_(tiny, home={"rapid_response": {"delay_hours": 30}})).summary
-    early = run(with_(tiny, home={"rapid_response": {"delay_hours": 30, "threshold": 1e-6}})).summary
+    early = run(
+        with_(tiny, home={"rapid_response": {"delay_hours": 30, "threshold": 1e-6}})
+    ).summary
     assert late["strategy_reports"]["home/rapid_response"]["detected_hour"] == {"rival_fake": 30.0}
     assert early["strategy_reports"]["home/rapid_response"]["detected_hour"]["rival_fake"] < 30.0
 
 
 def test_training_drops_the_volunteers_gaffes(tiny) -> None:
-    m = model_of(with_(tiny, home={"volunteer_campaign": {"gaffe_prob": 1.0},
-                                   "training": {"ramp_days": 0, "gaffe_reduction": 1.0}}))
+    m = model_of(
+        with_(
+            tiny,
+            home={
+                "volunteer_campaign": {"gaffe_prob": 1.0},
+                "training": {"ramp_days": 0, "gaffe_reduction": 1.0},
+            },
+        )
+    )
     seen = []
     read = m.read_feeds
 
@@ -153,17 +210,24 @@ def test_training_drops_the_volunteers_gaffes(tiny) -> None:
         rd = read()
         seen.append(int(rd.posts.backfire.sum()))
         return rd
+
     m.read_feeds = spy
     for _ in range(24):
         m.step()
-    vol, train = (next(s for s in m.strategies if s.name == n) for n in ("volunteer_campaign", "training"))
+    vol, train = (
+        next(s for s in m.strategies if s.name == n) for n in ("volunteer_campaign", "training")
+    )
     assert vol.gaffes > 0 and train.gaffes_avoided == vol.gaffes and sum(seen) == 0
 
 
 def test_deception_disguises_bots_until_the_upkeep_is_unpaid(tiny) -> None:
     from sim.config.schema import SOURCE_KINDS
 
-    m = model_of(with_(tiny, rival={"deception": {"share": 1.0, "budget": 100.0, "upkeep_hours_per_day": 10.0}}))
+    m = model_of(
+        with_(
+            tiny, rival={"deception": {"share": 1.0, "budget": 100.0, "upkeep_hours_per_day": 10.0}}
+        )
+    )
     s = m.strategies[0]
     m.step()
     media = SOURCE_KINDS.index("media")
@@ -176,8 +240,14 @@ def test_deception_disguises_bots_until_the_upkeep_is_unpaid(tiny) -> None:
 
 # -- sanity checks of the model as a whole (slow) ------------------------------------------
 # A contested world: the rival's bots have audiences and its false story is catchy.
-SANITY = ["graph.n=4000", "world.horizon_days=6", "output.figures=false", "output.progress=false",
-          "actors.groups.rival_bots.followers=0.02", "world.narratives.rival_fake.appeal=2.0"]
+SANITY = [
+    "graph.n=4000",
+    "world.horizon_days=6",
+    "output.figures=false",
+    "output.progress=false",
+    "actors.groups.rival_bots.followers=0.02",
+    "world.narratives.rival_fake.appeal=2.0",
+]
 
 
 @pytest.fixture(scope="module")
@@ -232,6 +302,28 @@ def test_multilingual_raises_reach_where_the_home_language_is_not_spoken(sanity)
 @pytest.mark.slow
 def test_low_quality_high_gaffe_volunteers_backfire(sanity) -> None:
     opinion = lambda r: r.summary["support"]["international"]["opinion_mean"]  # noqa: E731
-    sloppy = paired(sanity, {"volunteer_campaign": {"volunteers": 300, "quality": 0.1, "gaffe_prob": 0.5, "budget": 1000}}, opinion)
-    careful = paired(sanity, {"volunteer_campaign": {"volunteers": 300, "quality": 0.7, "gaffe_prob": 0.0, "budget": 1000}}, opinion)
+    sloppy = paired(
+        sanity,
+        {
+            "volunteer_campaign": {
+                "volunteers": 300,
+                "quality": 0.1,
+                "gaffe_prob": 0.5,
+                "budget": 1000,
+            }
+        },
+        opinion,
+    )
+    careful = paired(
+        sanity,
+        {
+            "volunteer_campaign": {
+                "volunteers": 300,
+                "quality": 0.7,
+                "gaffe_prob": 0.0,
+                "budget": 1000,
+            }
+        },
+        opinion,
+    )
     assert sloppy.mean() < 0 < careful.mean()

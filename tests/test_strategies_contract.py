@@ -7,6 +7,7 @@ something to act on: the rival's false story starts early and is catchy, embassi
 bots have audiences worth the name. Configs are composed once through Hydra (all the
 strategies' YAML at once) and varied as dataclasses.
 """
+
 from __future__ import annotations
 
 import copy
@@ -26,10 +27,18 @@ from sim.strategies.base import StrategyConfig, StrategyMeta
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = sorted(load_all())
-WORLD = ["graph.n=2000", "world.horizon_days=3", "output.figures=false", "output.progress=false",
-         "world.narratives.rival_fake.start_day=0.25", "world.narratives.rival_fake.appeal=2.0",
-         "world.narratives.home_fake.start_day=0.5", "world.narratives.debunk_rival_fake.start_day=3",
-         "actors.groups.home_embassy.followers=0.15", "actors.groups.rival_bots.followers=0.02"]
+WORLD = [
+    "graph.n=2000",
+    "world.horizon_days=3",
+    "output.figures=false",
+    "output.progress=false",
+    "world.narratives.rival_fake.start_day=0.25",
+    "world.narratives.rival_fake.appeal=2.0",
+    "world.narratives.home_fake.start_day=0.5",
+    "world.narratives.debunk_rival_fake.start_day=3",
+    "actors.groups.home_embassy.followers=0.15",
+    "actors.groups.rival_bots.followers=0.02",
+]
 SEEDS = (0, 1, 2, 3)  # paired: the same seed with and without the strategy
 HOME = ["home_claim", "home_fake", "debunk_rival_fake"]
 RIVAL = ["rival_claim", "rival_fake"]
@@ -50,6 +59,7 @@ def reads(narrs: list[str], comms: list[str]) -> Callable:
     def f(r) -> float:
         ts = r.timeseries[r.timeseries["community"].isin(comms)]
         return float(sum(ts[f"reads_{k}"].sum() for k in narrs))
+
     return f
 
 
@@ -63,9 +73,13 @@ def believer_days(narrs: list[str]) -> Callable:
 
 def protected_at_end(k: str) -> Callable:
     """Users inoculated against, or rejecting, narrative k at the end."""
+
     def f(r) -> float:
         ts = r.timeseries
-        return float(ts[ts["tick"] == ts["tick"].max()][[f"inoculated_{k}", f"rejecters_{k}"]].sum().sum())
+        return float(
+            ts[ts["tick"] == ts["tick"].max()][[f"inoculated_{k}", f"rejecters_{k}"]].sum().sum()
+        )
+
     return f
 
 
@@ -86,23 +100,40 @@ EXPECT: dict[str, Expect] = {
     # its direct effect: readers of its debunks reject the false story. (Its effect on the
     # story's AUC is within seed noise in this 3-day world: right sign in 6 of 10 sets of 4
     # seeds; tests/test_strategies_behaviour.py checks the AUC over 20 seeds.)
-    "rapid_response": Expect(dict(delay_hours=1, posts_per_hour=2, translation_capacity=6, budget=3000),
-                             protected_at_end("rival_fake"), +1),
+    "rapid_response": Expect(
+        dict(delay_hours=1, posts_per_hour=2, translation_capacity=6, budget=3000),
+        protected_at_end("rival_fake"),
+        +1,
+    ),
     "multilingual": Expect({}, reads(HOME, ["intl_turkey", "intl_russia", "intl_france"]), +1),
     "volunteer_campaign": Expect({}, reach("home"), +1),
     "diaspora_mobilization": Expect({}, reads(HOME, INTL), +1),
-    "ngo_appeals": Expect(dict(lag_days=0.5, appeals_per_day=12, network=0.1), reads(HOME, INTL), +1),
-    "prebunking": Expect(dict(posts_per_day=48, overlap_days=3, budget=2000), protected_at_end("rival_fake"), +1),
-    "training": Expect(dict(ramp_days=0, gaffe_reduction=0.9), believer_days(HOME), +1, SLOPPY_VOLUNTEERS),
+    "ngo_appeals": Expect(
+        dict(lag_days=0.5, appeals_per_day=12, network=0.1), reads(HOME, INTL), +1
+    ),
+    "prebunking": Expect(
+        dict(posts_per_day=48, overlap_days=3, budget=2000), protected_at_end("rival_fake"), +1
+    ),
+    "training": Expect(
+        dict(ramp_days=0, gaffe_reduction=0.9), believer_days(HOME), +1, SLOPPY_VOLUNTEERS
+    ),
     "coordination": Expect(dict(vetting=1.0), auc("home_fake"), -1),
     "targeting": Expect(dict(share=1.0), reads(HOME, INTL), +1),
     "platform_shutdown": Expect({}, reads(HOME + RIVAL, ["home_domestic"]), -1),
     "bot_flooding": Expect({}, reach("rival"), +1),
     "infiltration": Expect(dict(rate=50), reach("rival"), +1),
     "deception": Expect(dict(share=1.0), auc("rival_fake"), +1),
-    "account_hijack": Expect(dict(start_day=0.5, end_day=2.5, accounts=3, posts_per_day=48,
-                                  targets=["head_of_state", "ministry"]),
-                             reads(RIVAL, ["home_domestic", "home_diaspora"]), +1),
+    "account_hijack": Expect(
+        dict(
+            start_day=0.5,
+            end_day=2.5,
+            accounts=3,
+            posts_per_day=48,
+            targets=["head_of_state", "ministry"],
+        ),
+        reads(RIVAL, ["home_domestic", "home_diaspora"]),
+        +1,
+    ),
     "hub_targeting": Expect(dict(mentions_per_day=24), auc("rival_fake"), +1),
 }
 NEUTRAL = Expect({}, reach("home"), 0)  # for a strategy that has not declared its effect
@@ -163,7 +194,9 @@ def test_has_metadata_module_yaml_and_docs(name: str) -> None:
         assert "home" not in cls.meta.sides and "any" not in cls.meta.sides
     assert dataclasses.is_dataclass(cls.Config) and issubclass(cls.Config, StrategyConfig)
     assert (ROOT / "sim" / "strategies" / f"{name}.py").is_file()
-    assert f"`{name}`" in (ROOT / "docs" / "strategies.md").read_text(), "missing from docs/strategies.md"
+    assert f"`{name}`" in (ROOT / "docs" / "strategies.md").read_text(), (
+        "missing from docs/strategies.md"
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -175,8 +208,12 @@ def test_yaml_states_the_config_defaults(name: str) -> None:
 
 
 def _numeric_fields(cfg) -> list[str]:
-    return [f.name for f in dataclasses.fields(cfg)
-            if isinstance(getattr(cfg, f.name), (int, float)) and not isinstance(getattr(cfg, f.name), bool)]
+    return [
+        f.name
+        for f in dataclasses.fields(cfg)
+        if isinstance(getattr(cfg, f.name), (int, float))
+        and not isinstance(getattr(cfg, f.name), bool)
+    ]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -200,7 +237,9 @@ def test_validation_wires_the_check(name: str) -> None:
 
     side = side_of(name)
     ok = OmegaConf.create({side: {name: {}}})
-    assert isinstance(_strategies(ok, ["home", "rival"], WorldConfig())[side][name], REGISTRY[name].Config)
+    assert isinstance(
+        _strategies(ok, ["home", "rival"], WorldConfig())[side][name], REGISTRY[name].Config
+    )
     bad = OmegaConf.create({side: {name: {"budget": -5.0}}})
     with pytest.raises(ConfigError, match=rf"{side}\.{name}\.budget"):
         _strategies(bad, ["home", "rival"], WorldConfig())
@@ -211,8 +250,9 @@ def _same_outputs(a, b) -> None:
     pd.testing.assert_frame_equal(a.timeseries, b.timeseries, check_exact=True)
     pd.testing.assert_frame_equal(a.actors, b.actors, check_exact=True)
     skip = {"timing", "cost", "strategies", "strategy_reports"}
-    assert {k: v for k, v in a.summary.items() if k not in skip} == \
-        {k: v for k, v in b.summary.items() if k not in skip}
+    assert {k: v for k, v in a.summary.items() if k not in skip} == {
+        k: v for k, v in b.summary.items() if k not in skip
+    }
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -243,8 +283,13 @@ def test_own_stream_only_deterministic_and_costed(name: str, world) -> None:
     off = InfoWarModel(configure(world, without, SEEDS[0]))
     model = InfoWarModel(configure(world, with_, SEEDS[0]))
     assert set(model.streams.names()) == set(off.streams.names()) | {own}
-    assert _stream_states(model, own) == _stream_states(off, own), "setup() drew from another stream"
-    for a, b in ((model.crowd.opinion, off.crowd.opinion), (model.followers.indices, off.followers.indices)):
+    assert _stream_states(model, own) == _stream_states(off, own), (
+        "setup() drew from another stream"
+    )
+    for a, b in (
+        (model.crowd.opinion, off.crowd.opinion),
+        (model.followers.indices, off.followers.indices),
+    ):
         assert np.array_equal(a, b)
     strat = next(s for s in model.strategies if s.name == name)
     for hook in ("act", "revise"):
@@ -254,6 +299,7 @@ def test_own_stream_only_deterministic_and_costed(name: str, world) -> None:
             before = _stream_states(model, own)
             inner()
             assert _stream_states(model, own) == before, f"{hook}() drew from another stream"
+
         setattr(strat, hook, guarded)
     model.run()
     again = run(world, with_, SEEDS[0])
@@ -273,8 +319,16 @@ def test_effect_has_the_expected_direction(name: str, world) -> None:
     assert e.sign * np.mean(diffs) > 0, f"{name}: paired differences {np.round(diffs, 4)}"
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if any(f.metadata.get("choices") is not None
-                                                          for f in dataclasses.fields(REGISTRY[n].Config))])
+@pytest.mark.parametrize(
+    "name",
+    [
+        n
+        for n in NAMES
+        if any(
+            f.metadata.get("choices") is not None for f in dataclasses.fields(REGISTRY[n].Config)
+        )
+    ],
+)
 def test_config_checks_every_name_with_choices(name: str) -> None:
     """A string (or list of strings) declared with choices refuses a name outside them."""
     cfg = REGISTRY[name].Config()

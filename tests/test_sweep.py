@@ -1,4 +1,5 @@
 """Sweeps: results store, skip-on-rerun, failure report, determinism across launchers and order."""
+
 from __future__ import annotations
 
 import json
@@ -18,11 +19,23 @@ ROOT = Path(__file__).resolve().parent.parent
 TINY = ["graph.n=1000", "world.horizon_days=6", "output.figures=false"]
 
 
-def sweep(sweep_dir: Path, *args: str, launcher: str = "basic", timeout: float = 300,
-          ) -> subprocess.CompletedProcess:
+def sweep(
+    sweep_dir: Path,
+    *args: str,
+    launcher: str = "basic",
+    timeout: float = 300,
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "sim", "-m", f"hydra/launcher={launcher}",
-           f"hydra.sweep.dir={sweep_dir}", *TINY, *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "-m",
+        f"hydra/launcher={launcher}",
+        f"hydra.sweep.dir={sweep_dir}",
+        *TINY,
+        *args,
+    ]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
@@ -32,7 +45,9 @@ def events(sweep_dir: Path) -> list[dict]:
 
 def table(sweep_dir: Path) -> pd.DataFrame:
     df = load_study(sweep_dir)
-    return df[sorted(deterministic_columns(df))].sort_values("prov.config_hash").reset_index(drop=True)
+    return (
+        df[sorted(deterministic_columns(df))].sort_values("prov.config_hash").reset_index(drop=True)
+    )
 
 
 def test_config_hash_ignores_output_and_tracks_seed() -> None:
@@ -43,10 +58,16 @@ def test_config_hash_ignores_output_and_tracks_seed() -> None:
 
 
 def test_result_row_columns() -> None:
-    params = store.params_from_overrides(["seed=3", "+spread.beta=0.3", "strategy@home=[a,b]",
-                                          "hydra.launcher.n_jobs=2"])
+    params = store.params_from_overrides(
+        ["seed=3", "+spread.beta=0.3", "strategy@home=[a,b]", "hydra.launcher.n_jobs=2"]
+    )
     assert params == {"seed": 3, "spread.beta": 0.3, "strategy@home": '["a","b"]'}
-    summary = {"seed": 3, "support": {"intl": {"home": 0.4}}, "top": [{"a": 1}], "timing": {"run_s": 1}}
+    summary = {
+        "seed": 3,
+        "support": {"intl": {"home": 0.4}},
+        "top": [{"a": 1}],
+        "timing": {"run_s": 1},
+    }
     row = store.result_row(params, summary, {"config_hash": "abc", "seed": 3}).iloc[0]
     assert row["support.intl.home"] == 0.4 and row["top"] == '[{"a":1}]'
     assert row["prov.timing.run_s"] == 1 and "timing.run_s" not in row
@@ -55,8 +76,11 @@ def test_result_row_columns() -> None:
 
 # Each value is valid with the others at their first value (so the sweep passes its check
 # before launching), but start_day 5 with end_day 3 is not: those jobs fail while running.
-WINDOW = ["strategy@home=[platform_shutdown]", "home.platform_shutdown.start_day=1,5",
-          "home.platform_shutdown.end_day=6,3"]
+WINDOW = [
+    "strategy@home=[platform_shutdown]",
+    "home.platform_shutdown.start_day=1,5",
+    "home.platform_shutdown.end_day=6,3",
+]
 
 
 def test_sweep_same_table_serial_joblib_any_order_skips_and_reports(tmp_path: Path) -> None:
@@ -70,7 +94,10 @@ def test_sweep_same_table_serial_joblib_any_order_skips_and_reports(tmp_path: Pa
     r2 = sweep(par, "seed=1,0", *WINDOW, "hydra.launcher.n_jobs=2", launcher="joblib")
     assert r2.returncode == 3, r2.stderr[-2000:]
     a, b = table(serial), table(par)
-    assert len(a) == 6 and set(param_columns(load_study(par))) >= {"seed", "home.platform_shutdown.end_day"}
+    assert len(a) == 6 and set(param_columns(load_study(par))) >= {
+        "seed",
+        "home.platform_shutdown.end_day",
+    }
     pd.testing.assert_frame_equal(a, b)
     assert a["support.international.support_home"].nunique() > 1
     rerun = sweep(serial, "seed=0,1", *WINDOW)

@@ -1,4 +1,5 @@
 """A sweep killed with SIGKILL halfway, then started again, completes: no run lost, none run twice."""
+
 from __future__ import annotations
 
 import json
@@ -13,15 +14,27 @@ from sim.sweep.store import RESULT, RUNS, finished_hashes, load_study
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 8
-ARGS = ["-m", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", f"seed=range(0,{N})",
-        "graph.n=4000", "world.horizon_days=6", "output.figures=false"]
+ARGS = [
+    "-m",
+    "hydra/launcher=joblib",
+    "hydra.launcher.n_jobs=2",
+    f"seed=range(0,{N})",
+    "graph.n=4000",
+    "world.horizon_days=6",
+    "output.figures=false",
+]
 
 
 def start(sweep_dir: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "sim", *ARGS, f"hydra.sweep.dir={sweep_dir}"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)  # its own process group: kill workers too
+    return subprocess.Popen(
+        [sys.executable, "-m", "sim", *ARGS, f"hydra.sweep.dir={sweep_dir}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )  # its own process group: kill workers too
 
 
 def stamps(sweep_dir: Path) -> dict[str, tuple[int, int]]:

@@ -1,4 +1,5 @@
 """Design of experiments (SALib -> Hydra design points -> indices) and in-process evaluation."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,10 @@ import pytest
 from sim.sweep import doe
 from sim.sweep.job import evaluate
 
-TOY = doe.Problem(bounds={"spread.beta": (0.0, 1.0), "graph.homophily": (0.0, 1.0),
-                          "spread.forget": (0.0, 1.0)}, outputs=["y"])
+TOY = doe.Problem(
+    bounds={"spread.beta": (0.0, 1.0), "graph.homophily": (0.0, 1.0), "spread.forget": (0.0, 1.0)},
+    outputs=["y"],
+)
 
 
 def toy_runs(design: pd.DataFrame) -> pd.DataFrame:
@@ -62,4 +65,6 @@ def test_evaluate_runs_once_then_reads_back(tmp_path: Path) -> None:
     events = [json.loads(ln) for ln in (tmp_path / "events.jsonl").read_text().splitlines()]
     assert [e["status"] for e in events] == ["ran"]
     assert a["seed"] == 4 and a["prov.config_hash"] == events[0]["hash"]
-    assert (len(a["prov.git_commit"]) == 40 or a["prov.git_commit"] == "unknown") and a["prov.cpu_s"] > 0
+    assert (len(a["prov.git_commit"]) == 40 or a["prov.git_commit"] == "unknown") and a[
+        "prov.cpu_s"
+    ] > 0

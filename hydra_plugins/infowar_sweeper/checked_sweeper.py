@@ -11,11 +11,11 @@ can, see ``sim.cli.sweep_variants``) now fails when its batch is launched instea
 Selected in ``conf/config.yaml`` (``override hydra/sweeper: checked``); plugins live in the
 ``hydra_plugins`` namespace package, which is how Hydra finds them.
 """
+
 # No ``from __future__ import annotations``: Hydra's plugin scan imports this module without
 # registering it in sys.modules, where dataclasses would look the string annotations up.
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.config_store import ConfigStore
@@ -24,12 +24,13 @@ from hydra.core.config_store import ConfigStore
 @dataclass
 class CheckedSweeperConf:
     _target_: str = "hydra_plugins.infowar_sweeper.checked_sweeper.CheckedSweeper"
-    max_batch_size: Optional[int] = None
-    params: Optional[dict[str, str]] = None
+    max_batch_size: int | None = None
+    params: dict[str, str] | None = None
 
 
-ConfigStore.instance().store(group="hydra/sweeper", name="checked", node=CheckedSweeperConf,
-                             provider="infowar-sim")
+ConfigStore.instance().store(
+    group="hydra/sweeper", name="checked", node=CheckedSweeperConf, provider="infowar-sim"
+)
 
 
 class CheckedSweeper(BasicSweeper):

@@ -4,6 +4,7 @@ Accounts are kept apart from the user graph because their audiences change durin
 (bots infiltrate follower networks, moderation removes bots). Their follower lists are
 packed into one CSR (rows = accounts) that is rebuilt only after a change.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -56,8 +57,9 @@ class Accounts:
             lens = np.array([len(f) for f in self._followers], dtype=np.int64)
             indptr = np.zeros(len(lens) + 1, dtype=np.int64)
             np.cumsum(lens, out=indptr[1:])
-            indices = (np.concatenate(self._followers) if self._followers
-                       else np.zeros(0, dtype=np.int32)).astype(np.int32)
+            indices = (
+                np.concatenate(self._followers) if self._followers else np.zeros(0, dtype=np.int32)
+            ).astype(np.int32)
             self._csr = (indptr, indices)
         return self._csr
 

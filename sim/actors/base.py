@@ -4,6 +4,7 @@ Each actor owns a named random stream, a posting rate, the languages it can writ
 the communities it targets and the narratives it pushes. Strategies change these
 attributes (add languages, raise quality, hijack an account) rather than the code.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
@@ -17,8 +18,13 @@ if TYPE_CHECKING:
     from sim.model import InfoWarModel
 
 SOURCE_OF_KIND = {
-    "head_of_state": "state", "ministry": "state", "embassy": "embassy",
-    "diaspora": "diaspora", "ngo": "ngo", "bots": "unknown", "media": "media",
+    "head_of_state": "state",
+    "ministry": "state",
+    "embassy": "embassy",
+    "diaspora": "diaspora",
+    "ngo": "ngo",
+    "bots": "unknown",
+    "media": "media",
     "factchecker": "media",
 }
 
@@ -39,8 +45,15 @@ class Plan(NamedTuple):
 class Actor(mesa.Agent):
     """One actor: it decides (``plan``); the model's ``Poster`` draws all actors' posts."""
 
-    def __init__(self, model: "InfoWarModel", name: str, group: str, cfg: ActorGroupConfig,
-                 hosts: list[int], rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        model: InfoWarModel,
+        name: str,
+        group: str,
+        cfg: ActorGroupConfig,
+        hosts: list[int],
+        rng: np.random.Generator,
+    ) -> None:
         super().__init__(model)
         w = model.world
         self.name, self.group, self.kind = name, group, cfg.kind
@@ -48,11 +61,13 @@ class Actor(mesa.Agent):
         self.source_kind = SOURCE_KINDS.index(SOURCE_OF_KIND[cfg.kind])
         self.hosts = np.array(hosts, dtype=np.int64)
         self.languages = [w.languages.index(l) for l in cfg.languages] or [0]
-        own = [k for k in range(w.n_narratives)
-               if w.narr_side[k] == self.side and w.narr_target[k] < 0]
+        own = [
+            k for k in range(w.n_narratives) if w.narr_side[k] == self.side and w.narr_target[k] < 0
+        ]
         self.narratives = np.array(
             [w.narratives.index(k) for k in cfg.narratives] if cfg.narratives else own,
-            dtype=np.int64)
+            dtype=np.int64,
+        )
         self.quality = float(cfg.quality)
         self.rate = cfg.posts_per_day * w.tick_hours / 24.0  # posts per account per tick
         self.rate_multiplier = 1.0  # strategies scale volume here
@@ -75,11 +90,17 @@ class Actor(mesa.Agent):
         return self.narratives[start <= tick]
 
     # -- posting: the agent decides, ``sim.actors.posting.Poster`` draws for all -------
-    def plan(self) -> "Plan":
+    def plan(self) -> Plan:
         """This tick's posting decision (what strategies changed shows up here)."""
-        return Plan(tuple(self.accounts), self.rate * self.rate_multiplier,
-                    tuple(self.narratives.tolist()), tuple(self.hosts.tolist()),
-                    tuple(self.languages), self.quality, self.moderation)
+        return Plan(
+            tuple(self.accounts),
+            self.rate * self.rate_multiplier,
+            tuple(self.narratives.tolist()),
+            tuple(self.hosts.tolist()),
+            tuple(self.languages),
+            self.quality,
+            self.moderation,
+        )
 
     def record_posts(self, count: int) -> None:
         """Book ``count`` routine posts made this tick (and the staff time they took)."""

@@ -1,4 +1,5 @@
 """Create the actors of every configured group and give their accounts followers."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -17,8 +18,14 @@ def platform_mask(world_platforms: list[str], names: list[str]) -> int:
     return sum(1 << world_platforms.index(p) for p in names)
 
 
-def sample_followers(model: "InfoWarModel", hosts: list[int], fraction: float, outside: float,
-                     plats: int, rng: np.random.Generator) -> np.ndarray:
+def sample_followers(
+    model: InfoWarModel,
+    hosts: list[int],
+    fraction: float,
+    outside: float,
+    plats: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Followers of one account: a ``fraction`` of each host community (users on one of
     the account's platforms), plus a share ``outside`` of followers from elsewhere."""
     crowd = model.crowd
@@ -39,7 +46,7 @@ def sample_followers(model: "InfoWarModel", hosts: list[int], fraction: float, o
     return np.concatenate(picked) if picked else np.zeros(0, dtype=np.int32)
 
 
-def build_actors(model: "InfoWarModel") -> list[Actor]:
+def build_actors(model: InfoWarModel) -> list[Actor]:
     """One actor per group, or one per host community for ``per_host`` groups (embassies)."""
     cfg, world = model.cfg, model.world
     actors: list[Actor] = []
@@ -54,7 +61,9 @@ def build_actors(model: "InfoWarModel") -> list[Actor]:
             for i in range(g.accounts):
                 fol = sample_followers(model, hs, g.followers, g.outside_followers, plats, rng)
                 label = f"{name}#{i + 1}" if g.accounts > 1 else name
-                actor.accounts.append(model.accounts.add(len(actors), label, fol, plats, actor.source_kind))
+                actor.accounts.append(
+                    model.accounts.add(len(actors), label, fol, plats, actor.source_kind)
+                )
             actors.append(actor)
     model.accounts.freeze()
     return actors

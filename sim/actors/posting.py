@@ -14,6 +14,7 @@ Draws come from two named streams (``actors/post``, ``actors/moderation``), not 
 actors' own streams: the posts have the same distribution as one-by-one posting, not the
 same values.
 """
+
 from __future__ import annotations
 
 from dataclasses import fields
@@ -46,14 +47,20 @@ class _Tables(NamedTuple):
     mod: np.ndarray
 
 
-def _cells(i: int, accounts: np.ndarray, narr: np.ndarray, langs: np.ndarray,
-           rate: float) -> tuple[np.ndarray, ...]:
+def _cells(
+    i: int, accounts: np.ndarray, narr: np.ndarray, langs: np.ndarray, rate: float
+) -> tuple[np.ndarray, ...]:
     """Cells of actor ``i`` (see ``_Tables``): rate split over narratives and hosts."""
     lang, hosts = np.unique(langs, return_counts=True)
     n_a, n_k, n_l = len(accounts), len(narr), len(lang)
     share = rate * hosts / (len(langs) * n_k)
-    return (np.repeat(np.sort(accounts), n_k * n_l), np.full(n_a * n_k * n_l, i, np.int64),
-            np.tile(share, n_a * n_k), np.tile(np.repeat(narr, n_l), n_a), np.tile(lang, n_a * n_k))
+    return (
+        np.repeat(np.sort(accounts), n_k * n_l),
+        np.full(n_a * n_k * n_l, i, np.int64),
+        np.tile(share, n_a * n_k),
+        np.tile(np.repeat(narr, n_l), n_a),
+        np.tile(lang, n_a * n_k),
+    )
 
 
 _COLUMNS = tuple(f.name for f in fields(Posts))
@@ -67,7 +74,7 @@ def _slice(p: Posts, lo: int, hi: int) -> Posts:
 class Poster:
     """Draws the routine posts of all actors of ``model`` and applies their moderation."""
 
-    def __init__(self, model: "InfoWarModel") -> None:
+    def __init__(self, model: InfoWarModel) -> None:
         self.model = model
         self.post_rng = model.streams.get("actors/post")
         self.mod_rng = model.streams.get("actors/moderation")
@@ -99,10 +106,16 @@ class Poster:
         cols = [np.concatenate(x) for x in zip(*cells)] if cells else [np.zeros(0, np.int64)] * 5
         every = [np.array(p.accounts, np.int64) for p in plans] or [np.zeros(0, np.int64)]
         mod_acct = np.concatenate(every)
-        return _Tables(cols[0], cols[1], cols[2].astype(np.float64), cols[3].astype(np.int16),
-                       cols[4].astype(np.uint8),
-                       np.concatenate(quality) if quality else np.zeros(0, np.float32),
-                       mod_acct, np.concatenate(mod) if mod else np.zeros(0))
+        return _Tables(
+            cols[0],
+            cols[1],
+            cols[2].astype(np.float64),
+            cols[3].astype(np.int16),
+            cols[4].astype(np.uint8),
+            np.concatenate(quality) if quality else np.zeros(0, np.float32),
+            mod_acct,
+            np.concatenate(mod) if mod else np.zeros(0),
+        )
 
     def post(self) -> list[Posts]:
         """This tick's routine posts, one batch per actor (in ``model.actors`` order)."""
@@ -118,10 +131,17 @@ class Poster:
         posting = np.flatnonzero(made).tolist()  # usually a few of the actors in a tick
         for i, c in zip(posting, made[posting].tolist()):
             m.actors[i].record_posts(int(c))
-        batch = Posts(src=acct.astype(np.int32), narr=t.narr[nz], lang=t.lang[nz], count=count,
-                      quality=t.quality[nz], kind=m.accounts.kind[acct],
-                      origin=(acct + m.crowd.n).astype(np.int32), plats=m.accounts.plats[acct],
-                      backfire=np.zeros(len(nz), dtype=bool))
+        batch = Posts(
+            src=acct.astype(np.int32),
+            narr=t.narr[nz],
+            lang=t.lang[nz],
+            count=count,
+            quality=t.quality[nz],
+            kind=m.accounts.kind[acct],
+            origin=(acct + m.crowd.n).astype(np.int32),
+            plats=m.accounts.plats[acct],
+            backfire=np.zeros(len(nz), dtype=bool),
+        )
         cut = np.searchsorted(who, np.arange(n_act + 1)).tolist()
         for i in posting:
             out[i] = _slice(batch, cut[i], cut[i + 1])

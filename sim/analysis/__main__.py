@@ -4,11 +4,12 @@ Reads the sweep's study table (``sim.sweep.load_study``), writes ``runs.parquet`
 row per run: config columns and outcomes), ``report.md`` and the figures under
 ``results/<experiment>/`` (or ``--out``).
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.analysis.studies import ANALYSES, prepare
@@ -24,11 +25,16 @@ def analyse(experiment: str, sweep: Path, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     prefix = "whatif_" if experiment == "whatif" else ""  # shares results/karabakh2020/
     write_parquet(df, out / f"{prefix}runs.parquet")
-    lines = [f"# Experiment `{experiment}`", "",
-             f"{len(df)} runs from `{sweep}`; table `{prefix}runs.parquet` (one row per run). "
-             f"Written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by "
-             f"`python -m sim.analysis {experiment} {sweep}`.", "",
-             *ANALYSES[experiment](prepare(df), out), ""]
+    lines = [
+        f"# Experiment `{experiment}`",
+        "",
+        f"{len(df)} runs from `{sweep}`; table `{prefix}runs.parquet` (one row per run). "
+        f"Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by "
+        f"`python -m sim.analysis {experiment} {sweep}`.",
+        "",
+        *ANALYSES[experiment](prepare(df), out),
+        "",
+    ]
     path = out / ("whatif.md" if prefix else "report.md")
     atomic_write_bytes(path, "\n".join(lines).encode())
     return path
@@ -41,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="default: results/<experiment>")
     a = ap.parse_args(argv)
     if a.experiment not in ANALYSES:
-        print(f"error: experiment: unknown '{a.experiment}'; known: {', '.join(ANALYSES)}", file=sys.stderr)
+        print(
+            f"error: experiment: unknown '{a.experiment}'; known: {', '.join(ANALYSES)}",
+            file=sys.stderr,
+        )
         return 2
     if not a.sweep.exists():
         print(f"error: sweep: {a.sweep} does not exist", file=sys.stderr)

@@ -3,6 +3,7 @@
 Every figure has a title, axis labels with units, a legend where several series appear,
 and 95% intervals drawn wherever a mean is shown. Written atomically as PNG.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -11,11 +12,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from sim.outputs import atomic_path  # noqa: E402
+from sim.outputs import atomic_path
 
 
 def save(fig, path: Path) -> Path:
@@ -29,8 +30,13 @@ def save(fig, path: Path) -> Path:
 def forest(tables: dict[str, pd.DataFrame], arm_col: str, title: str, path: Path) -> Path:
     """One panel per metric: each arm's paired difference vs baseline with its 95% CI."""
     n = len(tables)
-    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 0.45 * max(len(t) for t in tables.values()) + 1.8),
-                             sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        1,
+        n,
+        figsize=(4.2 * n, 0.45 * max(len(t) for t in tables.values()) + 1.8),
+        sharey=True,
+        squeeze=False,
+    )
     for ax, (label, t) in zip(axes[0], tables.items()):
         y = np.arange(len(t))
         colors = ["tab:red" if s else "tab:gray" for s in t["significant"]]
@@ -43,16 +49,19 @@ def forest(tables: dict[str, pd.DataFrame], arm_col: str, title: str, path: Path
         ax.set_title(textwrap.fill(label, 34), fontsize=9)
         ax.set_xlabel("change vs baseline (arm - baseline)")
         ax.grid(axis="x", alpha=0.3)
-    handles = [plt.Line2D([], [], color=c, marker="o", lw=2, label=lab) for c, lab in
-               (("tab:red", "95% CI excludes 0"), ("tab:gray", "95% CI includes 0"))]
+    handles = [
+        plt.Line2D([], [], color=c, marker="o", lw=2, label=lab)
+        for c, lab in (("tab:red", "95% CI excludes 0"), ("tab:gray", "95% CI includes 0"))
+    ]
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, -0.04))
     fig.suptitle(title + " (paired by seed, mean and 95% CI)")
     fig.tight_layout()
     return save(fig, path)
 
 
-def paired_seeds(df: pd.DataFrame, arm_col: str, baseline, arm, metrics: dict[str, str],
-                 title: str, path: Path) -> Path:
+def paired_seeds(
+    df: pd.DataFrame, arm_col: str, baseline, arm, metrics: dict[str, str], title: str, path: Path
+) -> Path:
     """Per-seed baseline vs arm values for each metric, lines joining a seed's pair."""
     fig, axes = plt.subplots(1, len(metrics), figsize=(3.4 * len(metrics), 3.4), squeeze=False)
     for ax, (col, label) in zip(axes[0], metrics.items()):
@@ -71,13 +80,23 @@ def paired_seeds(df: pd.DataFrame, arm_col: str, baseline, arm, metrics: dict[st
         ax.set_xlim(-0.4, 1.4)
         ax.grid(axis="y", alpha=0.3)
     axes[0][0].legend(fontsize=7)
-    fig.suptitle(title + " (one line per seed; change = mean paired difference [95% CI])", fontsize=10)
+    fig.suptitle(
+        title + " (one line per seed; change = mean paired difference [95% CI])", fontsize=10
+    )
     fig.tight_layout()
     return save(fig, path)
 
 
-def curve(stats: pd.DataFrame, x: str, xlabel: str, ylabel: str, title: str, path: Path,
-          baseline: tuple[float, float, float] | None = None, group: str | None = None) -> Path:
+def curve(
+    stats: pd.DataFrame,
+    x: str,
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    path: Path,
+    baseline: tuple[float, float, float] | None = None,
+    group: str | None = None,
+) -> Path:
     """Mean with a shaded 95% CI band against ``x`` (one line per ``group``)."""
     fig, ax = plt.subplots(figsize=(6, 4))
     groups = stats.groupby(group) if group else [(None, stats)]
@@ -102,8 +121,15 @@ def curve(stats: pd.DataFrame, x: str, xlabel: str, ylabel: str, title: str, pat
     return save(fig, path)
 
 
-def heatmap(mat: pd.DataFrame, title: str, cbar: str, path: Path, fmt: str = "{:.3f}",
-            marks: pd.DataFrame | None = None, center: float | None = None) -> Path:
+def heatmap(
+    mat: pd.DataFrame,
+    title: str,
+    cbar: str,
+    path: Path,
+    fmt: str = "{:.3f}",
+    marks: pd.DataFrame | None = None,
+    center: float | None = None,
+) -> Path:
     """A matrix with its values written in the cells; ``marks`` (bool) adds a star."""
     fig, ax = plt.subplots(figsize=(1.4 * mat.shape[1] + 2.5, 0.7 * mat.shape[0] + 1.8))
     v = mat.to_numpy(dtype=float)
@@ -117,8 +143,15 @@ def heatmap(mat: pd.DataFrame, title: str, cbar: str, path: Path, fmt: str = "{:
             star = "*" if marks is not None and bool(marks.iat[i, j]) else ""
             shade = im.norm(v[i, j]) if np.isfinite(v[i, j]) else 0.5
             dark = abs(shade - 0.5) > 0.3 if center is not None else shade < 0.6
-            ax.text(j, i, fmt.format(v[i, j]) + star, ha="center", va="center", fontsize=8,
-                    color="white" if dark else "black")
+            ax.text(
+                j,
+                i,
+                fmt.format(v[i, j]) + star,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if dark else "black",
+            )
     ax.set_xticks(range(mat.shape[1]), [str(c) for c in mat.columns], rotation=30, ha="right")
     ax.set_yticks(range(mat.shape[0]), [str(r) for r in mat.index])
     ax.set_xlabel(str(mat.columns.name or ""))

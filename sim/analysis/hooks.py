@@ -4,6 +4,7 @@ Kept here so sim/summary.py and sim/report.py need one call each: every run gets
 digital-diplomacy scorecard; runs of the 2020 scenario also get their calibration
 statistics and print their tables beside the thesis's.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 THESIS_SCENARIOS = ("karabakh2020",)
 
 
-def run_extras(model: "InfoWarModel", summary: dict[str, Any]) -> dict[str, Any]:
+def run_extras(model: InfoWarModel, summary: dict[str, Any]) -> dict[str, Any]:
     from sim.analysis.scorecard import scorecard
 
     out: dict[str, Any] = {"scorecard": scorecard(model)}
@@ -31,15 +32,19 @@ def report_sections(s: dict[str, Any], table) -> list[str]:
     if s.get("scenario") in THESIS_SCENARIOS:
         from sim.analysis.thesis import accounts_rows, hashtags_rows, targets_rows
 
-        for title, fn in (("Most reshared accounts: thesis Table 3 | simulated", accounts_rows),
-                          ("Most used hashtags: thesis Table 4 | simulated", hashtags_rows),
-                          ("Calibration statistics", targets_rows)):
+        for title, fn in (
+            ("Most reshared accounts: thesis Table 3 | simulated", accounts_rows),
+            ("Most used hashtags: thesis Table 4 | simulated", hashtags_rows),
+            ("Calibration statistics", targets_rows),
+        ):
             header, rows = fn(s)
             parts.append(f"\n{title}\n" + table(rows, header))
     if s.get("scorecard"):
         from sim.analysis.scorecard import scorecard_rows
 
         header, rows = scorecard_rows(s["scorecard"])
-        parts.append("\nDigital-diplomacy scorecard (raw value, score 0-100 vs the better side)\n"
-                     + table(rows, header))
+        parts.append(
+            "\nDigital-diplomacy scorecard (raw value, score 0-100 vs the better side)\n"
+            + table(rows, header)
+        )
     return parts

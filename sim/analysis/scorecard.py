@@ -6,6 +6,7 @@ table); the raw values are reported, plus a 0-100 score per indicator relative t
 better side (momentum: 50 = the same change as the other side) and their mean as the
 overall index. Everything is computed from per-account and per-tick arrays, never per user.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -15,20 +16,28 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model import InfoWarModel
 
-INDICATORS = ("network_reach", "diplomatic_weight", "vocality", "message_efficiency",
-              "global_visibility", "format_proficiency", "momentum", "diplomatic_centrality",
-              "language_diversity")
+INDICATORS = (
+    "network_reach",
+    "diplomatic_weight",
+    "vocality",
+    "message_efficiency",
+    "global_visibility",
+    "format_proficiency",
+    "momentum",
+    "diplomatic_centrality",
+    "language_diversity",
+)
 OFFICIAL_KINDS = ("head_of_state", "ministry", "embassy")
 
 
-def _account_side(model: "InfoWarModel") -> tuple[np.ndarray, list[str]]:
+def _account_side(model: InfoWarModel) -> tuple[np.ndarray, list[str]]:
     owner = np.array(model.accounts.owner, dtype=np.int64)
     side = np.array([model.actors[o].side for o in owner], dtype=np.int64).reshape(-1)
     kind = [model.actors[o].kind for o in owner]
     return side, kind
 
 
-def raw_indicators(model: "InfoWarModel") -> dict[str, dict[str, float]]:
+def raw_indicators(model: InfoWarModel) -> dict[str, dict[str, float]]:
     """Indicator -> side -> raw value (definitions in docs/karabakh2020.md)."""
     w, mt, acc, n = model.world, model.metrics, model.accounts, model.crowd.n
     T = max(mt.ticks_done, 1)
@@ -52,11 +61,15 @@ def raw_indicators(model: "InfoWarModel") -> dict[str, dict[str, float]]:
         out["vocality"][side] = posts / days
         out["message_efficiency"][side] = float(reshares[mine].sum()) / posts if posts else 0.0
         narr = np.flatnonzero(w.narr_side == s)
-        out["global_visibility"][side] = float(reads[np.ix_(narr, np.flatnonzero(intl))].sum()) / intl_users
+        out["global_visibility"][side] = (
+            float(reads[np.ix_(narr, np.flatnonzero(intl))].sum()) / intl_users
+        )
         actors = [a for a in model.actors if a.side == s]
         made = np.array([a.posts_made for a in actors], dtype=float)
         qual = np.array([a.quality for a in actors], dtype=float)
-        out["format_proficiency"][side] = float((made * qual).sum() / made.sum()) if made.sum() else 0.0
+        out["format_proficiency"][side] = (
+            float((made * qual).sum() / made.sum()) if made.sum() else 0.0
+        )
         sup = mt.support[:T, s][:, intl].sum(axis=1) / intl_users
         out["momentum"][side] = float(100.0 * (sup[-1] - sup[0]))
         total = reshares[np.isin(side_of, [0, 1])].sum()
@@ -84,18 +97,25 @@ def scores(raw: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
     return out
 
 
-def scorecard(model: "InfoWarModel") -> dict[str, Any]:
+def scorecard(model: InfoWarModel) -> dict[str, Any]:
     """Raw indicators and scores per side, ready for summary.json."""
     raw = raw_indicators(model)
     sc = scores(raw)
-    return {side: {"raw": {k: round(raw[k][side], 4) for k in INDICATORS}, "score": sc[side]}
-            for side in sc}
+    return {
+        side: {"raw": {k: round(raw[k][side], 4) for k in INDICATORS}, "score": sc[side]}
+        for side in sc
+    }
 
 
 def scorecard_rows(card: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """A printable table: indicator, then raw (score) per side."""
     sides = list(card)
-    rows = [[ind.replace("_", " "), *(f"{card[s]['raw'][ind]:.3g} ({card[s]['score'][ind]:.0f})" for s in sides)]
-            for ind in INDICATORS]
+    rows = [
+        [
+            ind.replace("_", " "),
+            *(f"{card[s]['raw'][ind]:.3g} ({card[s]['score'][ind]:.0f})" for s in sides),
+        ]
+        for ind in INDICATORS
+    ]
     rows.append(["INDEX (0-100)", *(f"{card[s]['score']['index']:.0f}" for s in sides)])
     return ["indicator", *[f"{s}: value (score)" for s in sides]], rows

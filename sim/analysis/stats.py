@@ -6,6 +6,7 @@ differences (a paired design): the noise common to both arms cancels and the int
 is narrower than for two independent samples. Intervals are Student-t intervals on the
 mean; with fewer than two values the interval is undefined (NaN), never invented.
 """
+
 from __future__ import annotations
 
 import math
@@ -63,26 +64,45 @@ def paired_diff(arm: pd.Series, base: pd.Series, level: float = LEVEL) -> CI:
     return mean_ci(d.to_numpy(), level)
 
 
-def paired_table(df: pd.DataFrame, arm_col: str, baseline, metric: str,
-                 pair_on: str = "seed", cost: str | None = None,
-                 level: float = LEVEL) -> pd.DataFrame:
+def paired_table(
+    df: pd.DataFrame,
+    arm_col: str,
+    baseline,
+    metric: str,
+    pair_on: str = "seed",
+    cost: str | None = None,
+    level: float = LEVEL,
+) -> pd.DataFrame:
     """One row per arm other than ``baseline``: baseline and arm means, the paired
     difference with its interval, the relative change, and the effect per 1,000 units of
     extra cost when ``cost`` names a cost column."""
-    piv = df.pivot_table(index=pair_on, columns=arm_col, values=metric, aggfunc="mean", dropna=False)
+    piv = df.pivot_table(
+        index=pair_on, columns=arm_col, values=metric, aggfunc="mean", dropna=False
+    )
     if baseline not in piv.columns:
-        raise KeyError(f"baseline {baseline!r} not among the values of {arm_col}: {list(piv.columns)}")
-    cpiv = (df.pivot_table(index=pair_on, columns=arm_col, values=cost, aggfunc="mean")
-            if cost else None)
+        raise KeyError(
+            f"baseline {baseline!r} not among the values of {arm_col}: {list(piv.columns)}"
+        )
+    cpiv = (
+        df.pivot_table(index=pair_on, columns=arm_col, values=cost, aggfunc="mean")
+        if cost
+        else None
+    )
     rows = []
     for arm in piv.columns:
         if arm == baseline:
             continue
         d = paired_diff(piv[arm], piv[baseline], level)
         base_m = mean_ci(piv[baseline]).mean
-        row = {arm_col: arm, "metric": metric, "baseline_mean": base_m,
-               "arm_mean": mean_ci(piv[arm]).mean, **{f"diff_{k}": v for k, v in asdict(d).items()},
-               "relative": d.mean / base_m if base_m else math.nan, "significant": d.excludes_zero()}
+        row = {
+            arm_col: arm,
+            "metric": metric,
+            "baseline_mean": base_m,
+            "arm_mean": mean_ci(piv[arm]).mean,
+            **{f"diff_{k}": v for k, v in asdict(d).items()},
+            "relative": d.mean / base_m if base_m else math.nan,
+            "significant": d.excludes_zero(),
+        }
         if cpiv is not None:
             extra = mean_ci(cpiv[arm] - cpiv[baseline]).mean
             row["extra_cost"] = extra
@@ -93,7 +113,9 @@ def paired_table(df: pd.DataFrame, arm_col: str, baseline, metric: str,
     return pd.DataFrame(rows)
 
 
-def group_ci(df: pd.DataFrame, by: str | list[str], metric: str, level: float = LEVEL) -> pd.DataFrame:
+def group_ci(
+    df: pd.DataFrame, by: str | list[str], metric: str, level: float = LEVEL
+) -> pd.DataFrame:
     """Mean and interval of ``metric`` per group (a curve with a CI band)."""
     rows = []
     for key, g in df.groupby(by, sort=True, dropna=False):

@@ -7,6 +7,7 @@ over the tenth's, 396,926 / 44,889 = 8.8) and the home:rival hashtag volume rati
 The same two statistics are computed from a run's summary, so the calibration, the
 what-ifs and the printed report all use one definition.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,19 +16,29 @@ from typing import Any
 
 # (account, side, retweets) -- thesis Table 3
 TABLE3 = [
-    ("Azpresident", "home", 396926), ("Tcsavunma", "home ally", 95251),
-    ("Ceyhunasirov", "home", 86669), ("operativ_mm", "home", 84449),
-    ("Presidentaz", "home", 78826), ("Hikmethajiyev", "home", 69298),
-    ("artak_beglaryan", "rival", 62805), ("Nikolpashinyan", "rival", 61472),
-    ("Shstepanyan", "rival", 50366), ("anca_dc", "rival diaspora", 44889),
+    ("Azpresident", "home", 396926),
+    ("Tcsavunma", "home ally", 95251),
+    ("Ceyhunasirov", "home", 86669),
+    ("operativ_mm", "home", 84449),
+    ("Presidentaz", "home", 78826),
+    ("Hikmethajiyev", "home", 69298),
+    ("artak_beglaryan", "rival", 62805),
+    ("Nikolpashinyan", "rival", 61472),
+    ("Shstepanyan", "rival", 50366),
+    ("anca_dc", "rival diaspora", 44889),
 ]
 # (hashtag, side, uses) -- thesis Table 4; "neutral" tags are counted as FACTS.md does
 TABLE4 = [
-    ("karabakhisazerbaijan", "home", 801116), ("azerbaijan", "home", 700774),
-    ("artsakh", "rival", 580209), ("stoparmenianaggression", "home", 561978),
-    ("stoparmenianterrorism", "home", 553812), ("armenia", "neutral", 514639),
-    ("recognizeartsakh", "rival", 470404), ("prayforganja", "home", 461672),
-    ("azerbaycan", "home", 295564), ("stopazerbaijaniaggression", "rival", 271694),
+    ("karabakhisazerbaijan", "home", 801116),
+    ("azerbaijan", "home", 700774),
+    ("artsakh", "rival", 580209),
+    ("stoparmenianaggression", "home", 561978),
+    ("stoparmenianterrorism", "home", 553812),
+    ("armenia", "neutral", 514639),
+    ("recognizeartsakh", "rival", 470404),
+    ("prayforganja", "home", 461672),
+    ("azerbaycan", "home", 295564),
+    ("stopazerbaijaniaggression", "rival", 271694),
 ]
 NEUTRAL = "armenia"
 
@@ -64,9 +75,12 @@ def head_share(top: list[dict]) -> float:
 THESIS_TARGETS = {
     "concentration": concentration([r for _, _, r in TABLE3]),
     "head_share": 1.0,
-    "hashtag_ratio": hashtag_ratio({t: v for t, _, v in TABLE4}, {t: s for t, s, _ in TABLE4}, False),
-    "hashtag_ratio_neutral_rival": hashtag_ratio({t: v for t, _, v in TABLE4},
-                                                 {t: s for t, s, _ in TABLE4}, True),
+    "hashtag_ratio": hashtag_ratio(
+        {t: v for t, _, v in TABLE4}, {t: s for t, s, _ in TABLE4}, False
+    ),
+    "hashtag_ratio_neutral_rival": hashtag_ratio(
+        {t: v for t, _, v in TABLE4}, {t: s for t, s, _ in TABLE4}, True
+    ),
 }
 
 
@@ -98,24 +112,46 @@ def targets(summary: dict[str, Any]) -> dict[str, float]:
 
 def _rows_side_by_side(left: list[list[str]], right: list[list[str]], n: int) -> list[list[str]]:
     pad_l, pad_r = [""] * (len(left[0]) if left else 3), [""] * (len(right[0]) if right else 3)
-    return [[str(i + 1), *(left[i] if i < len(left) else pad_l), *(right[i] if i < len(right) else pad_r)]
-            for i in range(n)]
+    return [
+        [
+            str(i + 1),
+            *(left[i] if i < len(left) else pad_l),
+            *(right[i] if i < len(right) else pad_r),
+        ]
+        for i in range(n)
+    ]
 
 
 def accounts_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     thesis = [[a, s, f"{r:,}"] for a, s, r in TABLE3]
     top = _as_list(summary.get("top_accounts"))
     total = sum(float(r["reshares"]) for r in top) or 1.0
-    sim = [[r["account"], r["side"] or r["kind"], f"{r['reshares']:,} ({100 * r['reshares'] / total:.0f}%)"]
-           for r in top]
-    header = ["#", "thesis account", "side", "retweets", "simulated account", "side", "reshares (share of top 10)"]
+    sim = [
+        [
+            r["account"],
+            r["side"] or r["kind"],
+            f"{r['reshares']:,} ({100 * r['reshares'] / total:.0f}%)",
+        ]
+        for r in top
+    ]
+    header = [
+        "#",
+        "thesis account",
+        "side",
+        "retweets",
+        "simulated account",
+        "side",
+        "reshares (share of top 10)",
+    ]
     return header, _rows_side_by_side(thesis, sim, 10)
 
 
 def hashtags_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     thesis = [[f"#{t}", s, f"{v:,}"] for t, s, v in TABLE4]
     vol = tag_volume(summary.get("hashtags"))
-    side_of = {str(r["hashtag"]).lstrip("#").lower(): r["side"] for r in _as_list(summary.get("hashtags"))}
+    side_of = {
+        str(r["hashtag"]).lstrip("#").lower(): r["side"] for r in _as_list(summary.get("hashtags"))
+    }
     order = sorted(vol, key=lambda t: (-vol[t], t))
     sim = [[f"#{t}", side_of.get(t, ""), f"{int(vol[t]):,}"] for t in order[:10]]
     header = ["#", "thesis hashtag", "side", "uses", "simulated hashtag", "side", "posts"]
@@ -124,9 +160,11 @@ def hashtags_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 
 def targets_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     sim = summary.get("calibration_targets") or targets(summary)
-    names = {"concentration": "retweet concentration (top 1 / top 10)",
-             "head_share": "head of state (Azpresident) / top account",
-             "hashtag_ratio": "home : rival hashtag volume",
-             "hashtag_ratio_neutral_rival": "home : rival, 'armenia' counted rival"}
+    names = {
+        "concentration": "retweet concentration (top 1 / top 10)",
+        "head_share": "head of state (Azpresident) / top account",
+        "hashtag_ratio": "home : rival hashtag volume",
+        "hashtag_ratio_neutral_rival": "home : rival, 'armenia' counted rival",
+    }
     rows = [[names[k], f"{THESIS_TARGETS[k]:.2f}", f"{sim.get(k, math.nan):.2f}"] for k in names]
     return ["statistic", "thesis", "simulated"], rows

@@ -5,6 +5,7 @@ flag, and ``to_object`` then drops the extra key silently), so ``check_keys`` wa
 composed node against its schema before conversion. The schemas use postponed
 annotations, hence ``get_type_hints`` rather than ``Field.type``.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -67,22 +68,27 @@ def check_keys(prefix: str, schema: type, node: Any) -> None:
     if not isinstance(node, (DictConfig, dict)) or not dataclasses.is_dataclass(schema):
         return
     hints = _hints(schema)
-    for k in node.keys():
+    for k in node:
         key = f"{prefix}.{k}"
         if k not in hints:
             names = list(hints)
-            raise ConfigError(key, f"unknown key '{k}'{did_you_mean(str(k), names)}; "
-                              f"allowed: {', '.join(names)}")
+            raise ConfigError(
+                key, f"unknown key '{k}'{did_you_mean(str(k), names)}; allowed: {', '.join(names)}"
+            )
         t, sub = hints[k], node[k]
         if dataclasses.is_dataclass(t):
             check_keys(key, t, sub)
         elif (inner := _named_entries(t)) is not None and isinstance(sub, (DictConfig, dict)):
-            for name in sub.keys():
+            for name in sub:
                 check_keys(f"{key}.{name}", inner, sub[name])
 
 
-TYPE_WORDS = {"Integer": "an integer", "Float": "a number", "Boolean": "true or false",
-              "bool": "true or false"}
+TYPE_WORDS = {
+    "Integer": "an integer",
+    "Float": "a number",
+    "Boolean": "true or false",
+    "bool": "true or false",
+}
 
 
 def friendly_type_message(msg: str) -> str:

@@ -3,6 +3,7 @@
 Each check raises ``ConfigError(key, allowed)``; the first failure wins, so the user
 sees one line naming the key and what is allowed.
 """
+
 from __future__ import annotations
 
 import math
@@ -10,8 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.config.schema import (ACTOR_KINDS, COMMUNITY_KINDS, GRAPH_KINDS, MODES, SOURCE_KINDS,
-                               SimConfig)
+from sim.config.schema import (
+    ACTOR_KINDS,
+    COMMUNITY_KINDS,
+    GRAPH_KINDS,
+    MODES,
+    SOURCE_KINDS,
+    SimConfig,
+)
 from sim.errors import ConfigError, unknown
 
 Check = tuple[Callable[[Any], bool], str]
@@ -24,6 +31,7 @@ GRAPH_SUFFIXES = (".csv", ".tsv", ".graphml")
 def rng(lo: float, hi: float, lo_open: bool = False, hi_open: bool = False) -> Check:
     def ok(v: float) -> bool:
         return (v > lo if lo_open else v >= lo) and (v < hi if hi_open else v <= hi)
+
     return ok, f"a number in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
 
 
@@ -40,8 +48,10 @@ def check_window(key: str, start_day: float, end_day: float) -> None:
     check(f"{key}.start_day", start_day, NONNEG)
     check(f"{key}.end_day", end_day, NONNEG)
     if end_day < start_day:
-        raise ConfigError(f"{key}.end_day", f"{end_day} is before start_day={start_day}; "
-                          "allowed: a day >= start_day")
+        raise ConfigError(
+            f"{key}.end_day",
+            f"{end_day} is before start_day={start_day}; allowed: a day >= start_day",
+        )
 
 
 def member(key: str, value: str, choices, what: str = "name") -> None:
@@ -51,18 +61,31 @@ def member(key: str, value: str, choices, what: str = "name") -> None:
 
 SPREAD_RULES = {
     "attention": ((lambda v: v >= 1), "an integer >= 1"),
-    "beta": PROB, "gamma": PROB, "share_prob": PROB, "forget": PROB, "stifle": PROB,
-    "confidence": rng(0, 1, lo_open=True), "opinion_step": PROB, "inoculation": PROB,
-    "initial": rng(0, 1, lo_open=True), "epsilon": rng(0, 1, lo_open=True), "mu": rng(0, 0.5, lo_open=True),
+    "beta": PROB,
+    "gamma": PROB,
+    "share_prob": PROB,
+    "forget": PROB,
+    "stifle": PROB,
+    "confidence": rng(0, 1, lo_open=True),
+    "opinion_step": PROB,
+    "inoculation": PROB,
+    "initial": rng(0, 1, lo_open=True),
+    "epsilon": rng(0, 1, lo_open=True),
+    "mu": rng(0, 0.5, lo_open=True),
 }
 
 
 def check_world(c: SimConfig) -> None:
     w = c.world
-    for name, items, lo, hi in (("sides", w.sides, 2, 8), ("languages", w.languages, 1, 16),
-                                ("platforms", w.platforms, 1, 8)):
+    for name, items, lo, hi in (
+        ("sides", w.sides, 2, 8),
+        ("languages", w.languages, 1, 16),
+        ("platforms", w.platforms, 1, 8),
+    ):
         if not lo <= len(items) <= hi or len(set(items)) != len(items):
-            raise ConfigError(f"world.{name}", f"needs {lo} to {hi} distinct names, got {list(items)}")
+            raise ConfigError(
+                f"world.{name}", f"needs {lo} to {hi} distinct names, got {list(items)}"
+            )
     check("world.horizon_days", w.horizon_days, rng(0, 3650, lo_open=True))
     check("world.tick_hours", w.tick_hours, rng(0, 168, lo_open=True))
     check("world.support_threshold", w.support_threshold, rng(0, 1, hi_open=True))
@@ -100,8 +123,11 @@ def check_population(c: SimConfig) -> None:
                 member(f"{key}.{attr}", item, names, attr[:-1])
                 check(f"{key}.{attr}.{item}", p, PROB)
             if not any(p > 0 for p in probs.values()):
-                raise ConfigError(f"{key}.{attr}", f"no {attr[:-1]} has probability > 0; "
-                                  f"give at least one of {', '.join(names)} a probability > 0")
+                raise ConfigError(
+                    f"{key}.{attr}",
+                    f"no {attr[:-1]} has probability > 0; "
+                    f"give at least one of {', '.join(names)} a probability > 0",
+                )
         check(f"{key}.opinion_mean", cm.opinion_mean, rng(-1, 1))
         check(f"{key}.opinion_sd", cm.opinion_sd, rng(0, 2))
         check(f"{key}.activity", cm.activity, rng(0, 1, lo_open=True))
@@ -110,7 +136,9 @@ def check_population(c: SimConfig) -> None:
             member(f"{key}.trust", s, SOURCE_KINDS, "source kind")
             check(f"{key}.trust.{s}", v, PROB)
     if abs(total - 1.0) > 1e-6:
-        raise ConfigError("population.communities", f"shares sum to {total:.6g}; they must sum to 1")
+        raise ConfigError(
+            "population.communities", f"shares sum to {total:.6g}; they must sum to 1"
+        )
 
 
 def check_graph(c: SimConfig) -> None:
@@ -119,11 +147,17 @@ def check_graph(c: SimConfig) -> None:
     if g.kind == "file":
         check("graph.n", g.n, ((lambda v: v >= 0), "an integer >= 0 (0: infer from the file)"))
         if not g.path:
-            raise ConfigError("graph.path", "is empty; give an edge list (.csv/.tsv) or .graphml file")
+            raise ConfigError(
+                "graph.path", "is empty; give an edge list (.csv/.tsv) or .graphml file"
+            )
         check_graph_file(g.path)
         return
     check("graph.n", g.n, ((lambda v: v >= 2), "an integer >= 2"))
-    check("graph.mean_degree", g.mean_degree, ((lambda v: 0 < v < g.n), f"a number in (0, graph.n={g.n})"))
+    check(
+        "graph.mean_degree",
+        g.mean_degree,
+        ((lambda v: 0 < v < g.n), f"a number in (0, graph.n={g.n})"),
+    )
     check("graph.m", g.m, ((lambda v: 1 <= v < g.n), f"an integer in [1, graph.n={g.n})"))
     check("graph.homophily", g.homophily, PROB)
     check("graph.language_bias", g.language_bias, rng(0, 100))
@@ -131,8 +165,10 @@ def check_graph(c: SimConfig) -> None:
     if c.mode == "infowar":
         for name, cm in c.population.communities.items():
             if cm.share * g.n < 1:
-                raise ConfigError(f"population.communities.{name}.share",
-                                  f"{cm.share} x graph.n={g.n} users leaves it empty; raise the share or graph.n")
+                raise ConfigError(
+                    f"population.communities.{name}.share",
+                    f"{cm.share} x graph.n={g.n} users leaves it empty; raise the share or graph.n",
+                )
 
 
 def check_graph_file(path: str) -> None:
@@ -141,13 +177,20 @@ def check_graph_file(path: str) -> None:
     sfx = [x.lower() for x in p.suffixes[-2:]]
     kind = sfx[0] if len(sfx) == 2 and sfx[1] in (".gz", ".bz2") else p.suffix.lower()
     if kind not in GRAPH_SUFFIXES:
-        raise ConfigError("graph.path", f"'{path}' has an unsupported type; allowed: .csv, .tsv "
-                          "(optionally .gz/.bz2), .graphml files")
+        raise ConfigError(
+            "graph.path",
+            f"'{path}' has an unsupported type; allowed: .csv, .tsv "
+            "(optionally .gz/.bz2), .graphml files",
+        )
     if not p.is_file():
-        raise ConfigError("graph.path", f"file '{path}' does not exist; give an existing "
-                          f"{'/'.join(GRAPH_SUFFIXES)} file")
+        raise ConfigError(
+            "graph.path",
+            f"file '{path}' does not exist; give an existing {'/'.join(GRAPH_SUFFIXES)} file",
+        )
     if p.stat().st_size == 0:
-        raise ConfigError("graph.path", f"file '{path}' is empty; it needs one edge per line (or GraphML)")
+        raise ConfigError(
+            "graph.path", f"file '{path}' is empty; it needs one edge per line (or GraphML)"
+        )
 
 
 def check_audience(key: str, group: Any, c: SimConfig) -> None:
@@ -159,12 +202,18 @@ def check_audience(key: str, group: Any, c: SimConfig) -> None:
         cm = c.population.communities[h]
         if not any(cm.languages.get(x, 0) > 0 for x in langs):
             spoken = [x for x, p in cm.languages.items() if p > 0]
-            raise ConfigError(f"{key}.hosts", f"host '{h}' has no audience: nobody there reads "
-                              f"{', '.join(langs)}; add one of {', '.join(spoken)} to {key}.languages")
+            raise ConfigError(
+                f"{key}.hosts",
+                f"host '{h}' has no audience: nobody there reads "
+                f"{', '.join(langs)}; add one of {', '.join(spoken)} to {key}.languages",
+            )
         if not any(cm.platforms.get(x, 0) > 0 for x in plats):
             used = [x for x, p in cm.platforms.items() if p > 0]
-            raise ConfigError(f"{key}.hosts", f"host '{h}' has no audience: nobody there uses "
-                              f"{', '.join(plats)}; add one of {', '.join(used)} to {key}.platforms")
+            raise ConfigError(
+                f"{key}.hosts",
+                f"host '{h}' has no audience: nobody there uses "
+                f"{', '.join(plats)}; add one of {', '.join(used)} to {key}.platforms",
+            )
 
 
 def check_actors(c: SimConfig) -> None:
@@ -185,7 +234,11 @@ def check_actors(c: SimConfig) -> None:
         for k in g.narratives:
             member(f"{key}.narratives", k, list(w.narratives), "narrative")
         check_audience(key, g, c)
-        check(f"{key}.accounts", g.accounts, ((lambda v: 0 <= v <= 100000), "an integer in [0, 100000]"))
+        check(
+            f"{key}.accounts",
+            g.accounts,
+            ((lambda v: 0 <= v <= 100000), "an integer in [0, 100000]"),
+        )
         check(f"{key}.posts_per_day", g.posts_per_day, rng(0, 10000))
         check(f"{key}.followers", g.followers, PROB)
         check(f"{key}.outside_followers", g.outside_followers, rng(0, 1, hi_open=True))

@@ -6,15 +6,23 @@ validation (``validate.py``) the model receives instances of these classes, neve
 DictConfig. Mappings keyed by name (narratives, communities, actor groups) keep
 overrides short: ``world.narratives.rival_fake.appeal=2``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 MODES = ("infowar", "sir", "rumor", "deffuant")
 GRAPH_KINDS = ("social", "er", "ba", "file")
 ACTOR_KINDS = (
-    "head_of_state", "ministry", "embassy", "diaspora", "ngo", "bots", "media", "factchecker",
+    "head_of_state",
+    "ministry",
+    "embassy",
+    "diaspora",
+    "ngo",
+    "bots",
+    "media",
+    "factchecker",
 )
 # Source kinds that a community trusts to different degrees. Every actor kind maps to
 # one of them (see ``sim.actors.base.SOURCE_OF_KIND``); ordinary users are "peer".
@@ -30,7 +38,7 @@ class NarrativeConfig:
     truthful: bool = True  # false narratives are the misinformation
     appeal: float = 1.0  # emotional charge: multiplies belief probability, [0, 5]
     label: str = ""  # hashtag; defaults to the narrative's key
-    debunks: Optional[str] = None
+    debunks: str | None = None
     start_day: float = 0.0  # actors push it from this day on
     seed_fraction: float = 0.0  # believers at t=0 among communities of its side
 
@@ -53,7 +61,7 @@ class CommunityConfig:
     share: float = 0.1  # fraction of all users
     real_size: float = 0.0  # real users it stands for (used when world.scale > 0)
     kind: str = "international"  # domestic | diaspora | international
-    side: Optional[str] = None  # the side a domestic/diaspora community belongs to
+    side: str | None = None  # the side a domestic/diaspora community belongs to
     languages: dict[str, float] = field(default_factory=dict)  # P(speaks language)
     platforms: dict[str, float] = field(default_factory=dict)  # P(uses platform)
     opinion_mean: float = 0.0
@@ -66,10 +74,17 @@ class CommunityConfig:
 @dataclass
 class PopulationConfig:
     communities: dict[str, CommunityConfig] = field(default_factory=dict)
-    trust: dict[str, float] = field(default_factory=lambda: {
-        "state": 0.5, "embassy": 0.5, "diaspora": 0.5, "ngo": 0.6,
-        "media": 0.6, "peer": 0.4, "unknown": 0.2,
-    })
+    trust: dict[str, float] = field(
+        default_factory=lambda: {
+            "state": 0.5,
+            "embassy": 0.5,
+            "diaspora": 0.5,
+            "ngo": 0.6,
+            "media": 0.6,
+            "peer": 0.4,
+            "unknown": 0.2,
+        }
+    )
 
 
 @dataclass

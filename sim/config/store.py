@@ -3,16 +3,27 @@
 Each group's YAML files start with ``defaults: [schema, _self_]`` so Hydra type-checks
 them (and command-line overrides) against these dataclasses while composing.
 """
+
 from __future__ import annotations
 
 from hydra.core.config_store import ConfigStore
 
-from sim.config.schema import (ActorsConfig, GraphConfig, OutputConfig, PopulationConfig,
-                               SpreadConfig, WorldConfig)
+from sim.config.schema import (
+    ActorsConfig,
+    GraphConfig,
+    OutputConfig,
+    PopulationConfig,
+    SpreadConfig,
+    WorldConfig,
+)
 
 SCHEMAS = {
-    "world": WorldConfig, "population": PopulationConfig, "graph": GraphConfig,
-    "actors": ActorsConfig, "spread": SpreadConfig, "output": OutputConfig,
+    "world": WorldConfig,
+    "population": PopulationConfig,
+    "graph": GraphConfig,
+    "actors": ActorsConfig,
+    "spread": SpreadConfig,
+    "output": OutputConfig,
 }
 
 

@@ -5,6 +5,7 @@ top-level keys, converts each group through its dataclass schema (types, unknown
 builds every selected strategy's config from its own dataclass, then runs the range and
 consistency rules and the memory estimate. Every failure is a ``ConfigError``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,13 +15,24 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import rules
 from sim.config.keys import allowed_fields, check_keys, field_type, friendly_type_message
-from sim.config.schema import (ActorsConfig, GraphConfig, OutputConfig, PopulationConfig, SimConfig,
-                               SpreadConfig, WorldConfig)
+from sim.config.schema import (
+    ActorsConfig,
+    GraphConfig,
+    OutputConfig,
+    PopulationConfig,
+    SimConfig,
+    SpreadConfig,
+    WorldConfig,
+)
 from sim.errors import ConfigError, did_you_mean, unknown
 
 GROUPS: dict[str, type] = {
-    "world": WorldConfig, "population": PopulationConfig, "graph": GraphConfig,
-    "actors": ActorsConfig, "spread": SpreadConfig, "output": OutputConfig,
+    "world": WorldConfig,
+    "population": PopulationConfig,
+    "graph": GraphConfig,
+    "actors": ActorsConfig,
+    "spread": SpreadConfig,
+    "output": OutputConfig,
 }
 SCALARS = {"seed": int, "mode": str, "scenario": str}
 
@@ -30,11 +42,13 @@ def from_omegaconf_error(e: OmegaConfBaseException, prefix: str = "") -> ConfigE
     key = getattr(e, "full_key", "") or ""
     key = f"{prefix}.{key}" if prefix and key else (key or prefix)
     msg = str(getattr(e, "msg", e)).strip().splitlines()[0]
-    if "not in struct" in msg or "Key '" in msg and "not" in msg:
+    if "not in struct" in msg or ("Key '" in msg and "not" in msg):
         leaf = key.rsplit(".", 1)[-1]
         siblings = _siblings(key)
         if not siblings and key.count(".") >= 2:  # a name-keyed mapping such as languages
-            return ConfigError(key, f"unknown key '{leaf}'; a new entry needs a leading '+': +{key}=...")
+            return ConfigError(
+                key, f"unknown key '{leaf}'; a new entry needs a leading '+': +{key}=..."
+            )
         allowed = f"; allowed: {', '.join(siblings)}" if siblings else ""
         return ConfigError(key, f"unknown key '{leaf}'{did_you_mean(leaf, siblings)}{allowed}")
     return ConfigError(key or "config", friendly_type_message(msg))
@@ -59,8 +73,9 @@ def _convert(key: str, schema: type, node: Any) -> Any:
         raise from_omegaconf_error(e, key) from None
 
 
-def _strategies(cfg: DictConfig, sides: list[str],
-                world: WorldConfig | None = None) -> dict[str, dict[str, Any]]:
+def _strategies(
+    cfg: DictConfig, sides: list[str], world: WorldConfig | None = None
+) -> dict[str, dict[str, Any]]:
     from sim.strategies import load_all
 
     registry = load_all()
@@ -76,8 +91,11 @@ def _strategies(cfg: DictConfig, sides: list[str],
             cls = registry[name]
             role = "home" if sides.index(side) == 0 else "rival"
             if "any" not in cls.meta.sides and role not in cls.meta.sides:
-                raise ConfigError(f"strategy@{side}", f"'{name}' is for the {'/'.join(cls.meta.sides)} "
-                                  f"side only; {side} plays the {role} role")
+                raise ConfigError(
+                    f"strategy@{side}",
+                    f"'{name}' is for the {'/'.join(cls.meta.sides)} "
+                    f"side only; {side} plays the {role} role",
+                )
             obj = _convert(f"{side}.{name}", cls.Config, chosen[name])
             obj.check(f"{side}.{name}")  # the strategy's own ranges (ConfigError)
             if world is not None:
@@ -96,7 +114,9 @@ def check_bool_overrides(overrides: list[str]) -> None:
         if ov.is_sweep_override() or parts[0] not in GROUPS or len(parts) < 2:
             continue
         if field_type(GROUPS[parts[0]], parts[1:]) is bool and not isinstance(ov.value(), bool):
-            raise ConfigError(".".join(parts), f"{ov.value()!r} is not true or false; allowed: true or false")
+            raise ConfigError(
+                ".".join(parts), f"{ov.value()!r} is not true or false; allowed: true or false"
+            )
 
 
 def to_sim_config(cfg: DictConfig) -> SimConfig:
@@ -106,8 +126,11 @@ def to_sim_config(cfg: DictConfig) -> SimConfig:
     allowed = [*SCALARS, *GROUPS, *sides]
     for key in cfg:
         if key not in allowed and key != "hydra":
-            raise ConfigError(str(key), f"unknown key{did_you_mean(str(key), allowed)}; "
-                              f"allowed top-level keys: {', '.join(allowed)}")
+            raise ConfigError(
+                str(key),
+                f"unknown key{did_you_mean(str(key), allowed)}; "
+                f"allowed top-level keys: {', '.join(allowed)}",
+            )
     values: dict[str, Any] = {"world": world}
     for key, schema in GROUPS.items():
         if key != "world":

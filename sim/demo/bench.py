@@ -5,6 +5,7 @@
 Prints wall-clock and CPU milliseconds (CPU time is what a quiet laptop would see when
 this machine is shared). The page's promise: a step at the demo size takes <= 100 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,13 +38,17 @@ def main() -> None:
         if model.tick % 10 == 0:
             for k, p in pictures.items():
                 draws[k].append(timed(p.png))
-    print(f"scenario {args.scenario}: {model.crowd.n} users, {len(model.accounts)} accounts, "
-          f"build {build:.0f} ms")
+    print(
+        f"scenario {args.scenario}: {model.crowd.n} users, {len(model.accounts)} accounts, "
+        f"build {build:.0f} ms"
+    )
     rows = [("step", steps), *((f"draw {k}", v) for k, v in draws.items())]
     for name, vals in rows:
         a = np.array(vals)
-        print(f"{name:14s} wall {a[:, 0].mean():7.1f} ms (max {a[:, 0].max():6.1f})   "
-              f"cpu {a[:, 1].mean():7.1f} ms")
+        print(
+            f"{name:14s} wall {a[:, 0].mean():7.1f} ms (max {a[:, 0].max():6.1f})   "
+            f"cpu {a[:, 1].mean():7.1f} ms"
+        )
 
 
 if __name__ == "__main__":

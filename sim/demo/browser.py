@@ -3,6 +3,7 @@ chromium): start ``demo.sh`` on a free port, open pages, press the page's contro
 Shared by the browser tests and ``scripts/demo_screenshots.py`` so the screenshots in
 docs/teaching.md come from the same steps the tests check.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,12 +35,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(port: int | None = None, timeout: float = 120.0, log: Path | None = None) -> Iterator[str]:
+def serve(
+    port: int | None = None, timeout: float = 120.0, log: Path | None = None
+) -> Iterator[str]:
     """Run ``./demo.sh --port N`` (the README command) until the page answers; yield its URL."""
     port = port or free_port()
     out = open(log, "w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen([str(ROOT / "demo.sh"), "--port", str(port)], cwd=ROOT, stdout=out,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(ROOT / "demo.sh"), "--port", str(port)],
+        cwd=ROOT,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + timeout
@@ -81,8 +89,10 @@ class Watch:
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        page.on("response", lambda r: self.failed.append(f"{r.url} (HTTP {r.status})")
-                if r.status >= 400 else None)  # e.g. an asset missing from the offline cache
+        page.on(
+            "response",
+            lambda r: self.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None,
+        )  # e.g. an asset missing from the offline cache
         page.on("request", lambda r: None if _local(r.url) else self.external.append(r.url))
 
 
@@ -98,7 +108,7 @@ class DemoPage:
         self.watch = Watch()
         self.watch.attach(page)
 
-    def open(self, timeout_ms: int = 60000) -> "DemoPage":
+    def open(self, timeout_ms: int = 60000) -> DemoPage:
         self.page.goto(self.url)
         self.page.wait_for_selector(".demo-tick", timeout=timeout_ms)
         self.page.wait_for_selector(".demo-chart-believers img", timeout=timeout_ms)

@@ -6,6 +6,7 @@ demo's worlds exactly like the CLI's. Strategy toggles come from the registry, s
 strategy module appears on the page with no edit here; a slider bound to a strategy
 parameter is shown only while that strategy (and that field) exists.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -43,16 +44,51 @@ class Knob:
 
 BOT_VOLUME = Knob("bot_volume", "Bot volume (x their posts per day)", 0.0, 5.0, 0.25, 1.0)
 STRATEGY_KNOBS = (
-    Knob("response_delay", "Response delay, hours (rapid response)", 0, 48, 1,
-         strategy="rapid_response", field="delay_hours"),
-    Knob("languages", "Languages added (multilingual)", 0, 4, 1,
-         strategy="multilingual", field="translation_capacity"),
-    Knob("volunteers", "Volunteers (volunteer campaign)", 0, 200, 10,
-         strategy="volunteer_campaign", field="volunteers"),
-    Knob("shutdown_end", "Platform shutdown ends on day", 0, 44, 1,
-         strategy="platform_shutdown", field="end_day"),
-    Knob("bot_multiplier", "Bot flooding multiplier", 1, 10, 0.5,
-         strategy="bot_flooding", field="multiplier"),
+    Knob(
+        "response_delay",
+        "Response delay, hours (rapid response)",
+        0,
+        48,
+        1,
+        strategy="rapid_response",
+        field="delay_hours",
+    ),
+    Knob(
+        "languages",
+        "Languages added (multilingual)",
+        0,
+        4,
+        1,
+        strategy="multilingual",
+        field="translation_capacity",
+    ),
+    Knob(
+        "volunteers",
+        "Volunteers (volunteer campaign)",
+        0,
+        200,
+        10,
+        strategy="volunteer_campaign",
+        field="volunteers",
+    ),
+    Knob(
+        "shutdown_end",
+        "Platform shutdown ends on day",
+        0,
+        44,
+        1,
+        strategy="platform_shutdown",
+        field="end_day",
+    ),
+    Knob(
+        "bot_multiplier",
+        "Bot flooding multiplier",
+        1,
+        10,
+        0.5,
+        strategy="bot_flooding",
+        field="multiplier",
+    ),
 )
 
 
@@ -111,17 +147,29 @@ def scenarios() -> list[str]:
 def model_params() -> dict[str, Any]:
     """Mesa's ``model_params``: one input per DemoModel keyword, in page order."""
     params: dict[str, Any] = {
-        "world_scenario": {"type": "Select", "value": "default", "values": scenarios(),
-                           "label": "Scenario"},
+        "world_scenario": {
+            "type": "Select",
+            "value": "default",
+            "values": scenarios(),
+            "label": "Scenario",
+        },
         "seed": {"type": "SliderInt", "value": 0, "min": 0, "max": 20, "step": 1, "label": "Seed"},
     }
     for k in (BOT_VOLUME, *knobs()):
-        params[k.key] = {"type": "SliderInt" if k.is_int else "SliderFloat", "label": k.label,
-                         "value": int(k.value) if k.is_int else k.value,
-                         "min": k.lo, "max": k.hi, "step": k.step}
+        params[k.key] = {
+            "type": "SliderInt" if k.is_int else "SliderFloat",
+            "label": k.label,
+            "value": int(k.value) if k.is_int else k.value,
+            "min": k.lo,
+            "max": k.hi,
+            "step": k.step,
+        }
     for key, role, name in toggles():
-        params[key] = {"type": "Checkbox", "value": False,
-                       "label": f"{role.capitalize()} side: {name.replace('_', ' ')}"}
+        params[key] = {
+            "type": "Checkbox",
+            "value": False,
+            "label": f"{role.capitalize()} side: {name.replace('_', ' ')}",
+        }
     params["graph_n"] = DEMO_N  # fixed: not shown on the page
     return params
 
@@ -141,8 +189,12 @@ def _knob_value(k: Knob, v: Any) -> str:
 def overrides(values: dict[str, Any], base: SimConfig, size: tuple[str, ...]) -> list[str]:
     """The overrides for one set of page values; ``base`` is the scenario's own config at
     the demo size, which the overrides in ``size`` give it."""
-    out = [f"scenario={values.get('world_scenario', 'default')}", f"seed={int(values.get('seed', 0))}",
-           *size, "mode=infowar"]
+    out = [
+        f"scenario={values.get('world_scenario', 'default')}",
+        f"seed={int(values.get('seed', 0))}",
+        *size,
+        "mode=infowar",
+    ]
     volume = float(values.get("bot_volume", 1.0))
     for gname, g in base.actors.groups.items():
         if g.kind == "bots" and volume != 1.0:

@@ -5,6 +5,7 @@
 Runs each experiment setting of the lesson for several seeds to the given day and prints
 the means, so the lesson plan can be checked whenever the model changes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,16 @@ SETTINGS = {
     "exp 2: rapid response, 48 h": {"home_rapid_response": True, "response_delay": 48},
     "exp 3: home platform shutdown": {"home_platform_shutdown": True},
 }
-COLUMNS = ("home reach k", "rival reach k", "home_claim %", "rival_fake %", "debunk %",
-           "inoculated %", "d opinion intl", "d opinion home")
+COLUMNS = (
+    "home reach k",
+    "rival reach k",
+    "home_claim %",
+    "rival_fake %",
+    "debunk %",
+    "inoculated %",
+    "d opinion intl",
+    "d opinion home",
+)
 
 
 def measure(values: dict, seed: int, ticks: int) -> list[float]:
@@ -38,9 +47,16 @@ def measure(values: dict, seed: int, ticks: int) -> list[float]:
     home = [i for i, k in enumerate(w.comm_kind) if k == "domestic" and w.comm_side[i] == 0]
     shift = m.metrics.opinion[t, 0] - m.metrics.opinion[0, 0]
     reach = m.metrics.reach_side[:ticks].sum(axis=0) / 1e3
-    return [reach[0], reach[1], believers[w.narratives.index("home_claim")], believers[fake],
-            believers[debunk], 100.0 * st[fake, INOCULATED].sum() / n, shift[intl].mean(),
-            shift[home].mean()]
+    return [
+        reach[0],
+        reach[1],
+        believers[w.narratives.index("home_claim")],
+        believers[fake],
+        believers[debunk],
+        100.0 * st[fake, INOCULATED].sum() / n,
+        shift[intl].mean(),
+        shift[home].mean(),
+    ]
 
 
 def main() -> None:

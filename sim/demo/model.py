@@ -6,6 +6,7 @@ through ``sim.cli.load`` (the CLI's own validation). A bad combination never bre
 page: the model falls back to the scenario's defaults and shows the error line instead.
 It also stops at the world's horizon (the metric tables end there) and times its steps.
 """
+
 from __future__ import annotations
 
 import copy
@@ -61,12 +62,24 @@ def demo_config(values: dict[str, Any]) -> tuple[SimConfig, list[str], str]:
 class DemoModel(InfoWarModel):
     """One classroom world; every keyword is an input on the page (see controls.py)."""
 
-    def __init__(self, world_scenario: str = "default", seed: int = 0, graph_n: int = DEMO_N,
-                 bot_volume: float = 1.0, scenario: Any = None, **inputs: Any) -> None:
+    def __init__(
+        self,
+        world_scenario: str = "default",
+        seed: int = 0,
+        graph_n: int = DEMO_N,
+        bot_volume: float = 1.0,
+        scenario: Any = None,
+        **inputs: Any,
+    ) -> None:
         # ``scenario`` is Mesa's own Scenario object, passed back on every reset; the
         # world's scenario is ``world_scenario``. ``inputs`` are strategy toggles and sliders.
-        self.values = {"world_scenario": world_scenario, "seed": seed, "graph_n": graph_n,
-                       "bot_volume": bot_volume, **inputs}
+        self.values = {
+            "world_scenario": world_scenario,
+            "seed": seed,
+            "graph_n": graph_n,
+            "bot_volume": bot_volume,
+            **inputs,
+        }
         cfg, self.overrides, self.error = demo_config(self.values)
         super().__init__(cfg)
         self.view: NetworkView = build_view(self)  # sampled and laid out once per model

@@ -5,6 +5,7 @@ stratified by community (each community keeps its share, at least a handful), th
 follows among the sampled users and from accounts to sampled followers, and a layout
 computed once when the model is built: on later steps only the colours change.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ class NetworkView:
     account_side: np.ndarray  # side index per account
 
 
-def sample_users(model: "InfoWarModel", size: int, rng: np.random.Generator) -> np.ndarray:
+def sample_users(model: InfoWarModel, size: int, rng: np.random.Generator) -> np.ndarray:
     """About ``size`` users, each community keeping its share (at least a few)."""
     out = []
     n = model.crowd.n
@@ -43,7 +44,7 @@ def sample_users(model: "InfoWarModel", size: int, rng: np.random.Generator) -> 
     return np.sort(np.concatenate(out)).astype(np.int64)
 
 
-def sample_edges(model: "InfoWarModel", users: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def sample_edges(model: InfoWarModel, users: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(user-user pairs, account-user pairs) as positions in ``users`` / account ids."""
     sub = model.followers[users][:, users].tocoo()
     uu = np.stack([sub.row, sub.col], axis=1)
@@ -56,8 +57,9 @@ def sample_edges(model: "InfoWarModel", users: np.ndarray) -> tuple[np.ndarray, 
     return uu, au
 
 
-def initial_positions(model: "InfoWarModel", users: np.ndarray, au: np.ndarray,
-                      rng: np.random.Generator) -> np.ndarray:
+def initial_positions(
+    model: InfoWarModel, users: np.ndarray, au: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Communities on a circle, users jittered around theirs, accounts amid their followers."""
     n_comm = len(model.world.communities)
     angle = 2 * np.pi * np.arange(n_comm) / n_comm
@@ -71,7 +73,7 @@ def initial_positions(model: "InfoWarModel", users: np.ndarray, au: np.ndarray,
     return np.concatenate([uxy, axy])
 
 
-def build_view(model: "InfoWarModel", size: int = SAMPLE_USERS) -> NetworkView:
+def build_view(model: InfoWarModel, size: int = SAMPLE_USERS) -> NetworkView:
     """Sample, then lay out once. An invisible hub per community, tied to its members and
     to the accounts aimed at it, keeps communities together and places users or bots
     with no sampled follows next to their own audience instead of flinging them out."""
@@ -84,21 +86,27 @@ def build_view(model: "InfoWarModel", size: int = SAMPLE_USERS) -> NetworkView:
     g = nx.Graph()
     g.add_nodes_from(range(s + n_acc + n_comm))
     g.add_edges_from(uu.tolist(), weight=1.0)
-    g.add_edges_from((au + [s, 0]).tolist(), weight=1.0)
+    g.add_edges_from(([*au, s, 0]).tolist(), weight=1.0)
     g.add_edges_from(zip(range(s), hub[model.crowd.community[users]].tolist()), weight=0.6)
     owner = np.asarray(model.accounts.owner, dtype=np.int64)
     for a, o in enumerate(owner):
         g.add_edges_from(((s + a, int(hub[h])) for h in model.actors[o].hosts), weight=0.3)
     pos0 = {i: init[i] for i in range(s + n_acc)}
     angle = 2 * np.pi * np.arange(n_comm) / max(n_comm, 1)
-    pos0.update({int(hub[c]): np.array([np.cos(angle[c]), np.sin(angle[c])]) for c in range(n_comm)})
-    pos = nx.spring_layout(g, pos=pos0, k=0.08, iterations=60, weight="weight",
-                           seed=int(rng.integers(2**31)))
+    pos0.update(
+        {int(hub[c]): np.array([np.cos(angle[c]), np.sin(angle[c])]) for c in range(n_comm)}
+    )
+    pos = nx.spring_layout(
+        g, pos=pos0, k=0.08, iterations=60, weight="weight", seed=int(rng.integers(2**31))
+    )
     xy = np.array([pos[i] for i in range(s + n_acc)])
     seg_uu = np.stack([xy[uu[:, 0]], xy[uu[:, 1]]], axis=1)
     seg_au = np.stack([xy[s + au[:, 0]], xy[au[:, 1]]], axis=1)
     return NetworkView(
-        users=users, accounts=np.arange(n_acc), user_xy=xy[:s], account_xy=xy[s:],
+        users=users,
+        accounts=np.arange(n_acc),
+        user_xy=xy[:s],
+        account_xy=xy[s:],
         segments=np.concatenate([seg_uu, seg_au]).reshape(-1, 2, 2),
         account_kind=[model.actors[o].kind for o in owner],
         account_side=np.array([model.actors[o].side for o in owner], dtype=np.int64),

@@ -3,6 +3,7 @@ needs no charting library from a CDN. Each picture is built once per model (axes
 the network's layout and edges) and later steps only update data and colours: a redraw
 costs a PNG encode, not a new figure. Plain classes of the model: testable without a browser.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,13 +23,35 @@ if TYPE_CHECKING:
 
 SIDE_COLOURS = ("#1f5fbf", "#c8302b")  # first side blue, second red (as in the opinion map)
 OTHER_SIDE = "#7f7f7f"
-SIDE_SHADES = (("#1f5fbf", "#74a9f0", "#0b3a7a", "#3d8bd9", "#a9c9f5"),  # a side's narratives
-               ("#c8302b", "#f08a85", "#7a1410", "#e0584f", "#f5b7b3"))
+SIDE_SHADES = (
+    ("#1f5fbf", "#74a9f0", "#0b3a7a", "#3d8bd9", "#a9c9f5"),  # a side's narratives
+    ("#c8302b", "#f08a85", "#7a1410", "#e0584f", "#f5b7b3"),
+)
 STATE_COLOURS = np.array(["#d4d4d4", "#f06a0c", "#f7b77a", "#8064b4", "#2e9e4f"])  # STATE_NAMES
-COMMUNITY_COLOURS = ("#1f5fbf", "#c8302b", "#6fa0e8", "#ec8a86", "#8c564b", "#9467bd", "#2ca02c",
-                     "#bcbd22", "#17becf", "#e377c2", "#7f7f7f", "#ff7f0e")
-KIND_MARKERS = {"head_of_state": "*", "ministry": "s", "embassy": "D", "diaspora": "^",
-                "ngo": "p", "bots": "X", "media": "h", "factchecker": "P"}
+COMMUNITY_COLOURS = (
+    "#1f5fbf",
+    "#c8302b",
+    "#6fa0e8",
+    "#ec8a86",
+    "#8c564b",
+    "#9467bd",
+    "#2ca02c",
+    "#bcbd22",
+    "#17becf",
+    "#e377c2",
+    "#7f7f7f",
+    "#ff7f0e",
+)
+KIND_MARKERS = {
+    "head_of_state": "*",
+    "ministry": "s",
+    "embassy": "D",
+    "diaspora": "^",
+    "ngo": "p",
+    "bots": "X",
+    "media": "h",
+    "factchecker": "P",
+}
 OPINION = "opinion"
 DPI = 80
 SIZE = (5.6, 4.0)  # inches at DPI: one cell of SolaraViz's grid
@@ -48,7 +71,7 @@ def narrative_colour(narr_side: np.ndarray, k: int) -> str:
     return shades[int(np.sum(narr_side[:k] == side)) % len(shades)]
 
 
-def colour_options(model: "InfoWarModel") -> list[str]:
+def colour_options(model: InfoWarModel) -> list[str]:
     """What the network can be coloured by: opinion, or one narrative's states."""
     return [OPINION, *model.world.narr_label]
 
@@ -93,34 +116,65 @@ class NetworkPicture(Picture):
     """Sampled users (coloured by opinion or one narrative's state) and actor accounts,
     drawn by kind (marker) and side (colour); a removed account turns white."""
 
-    def __init__(self, model: "InfoWarModel", colour_by: str = OPINION) -> None:
+    def __init__(self, model: InfoWarModel, colour_by: str = OPINION) -> None:
         v, w = model.view, model.world
-        self.model, self.k = model, (w.narr_label.index(colour_by) if colour_by in w.narr_label else -1)
+        self.model, self.k = (
+            model,
+            (w.narr_label.index(colour_by) if colour_by in w.narr_label else -1),
+        )
         self.fig = Figure(figsize=NETWORK_SIZE, dpi=DPI)
         self.fig.subplots_adjust(left=0.0, right=0.8, bottom=0.0, top=0.93)
         ax = self.fig.add_subplot()
         ax.add_collection(LineCollection(v.segments, colors="#9a9a9a", linewidths=0.3, alpha=0.35))
-        self.users = ax.scatter(*v.user_xy.T, s=14, c=np.zeros(len(v.users)), linewidths=0,
-                                cmap="RdBu", vmin=-1, vmax=1)
-        handles = [Line2D([], [], ls="", marker="o", color=c, label=s)
-                   for s, c in zip(STATE_NAMES, STATE_COLOURS)] if self.k >= 0 else []
+        self.users = ax.scatter(
+            *v.user_xy.T, s=14, c=np.zeros(len(v.users)), linewidths=0, cmap="RdBu", vmin=-1, vmax=1
+        )
+        handles = (
+            [
+                Line2D([], [], ls="", marker="o", color=c, label=s)
+                for s, c in zip(STATE_NAMES, STATE_COLOURS)
+            ]
+            if self.k >= 0
+            else []
+        )
         if self.k < 0:
             cax = self.fig.add_axes((0.83, 0.08, 0.02, 0.45))
-            self.fig.colorbar(self.users, cax=cax).set_label(f"opinion (+1 {w.sides[0]})", fontsize=7)
+            self.fig.colorbar(self.users, cax=cax).set_label(
+                f"opinion (+1 {w.sides[0]})", fontsize=7
+            )
             cax.tick_params(labelsize=6)
         self.kinds = []
         for kind, marker in KIND_MARKERS.items():
             idx = np.flatnonzero(np.array(v.account_kind) == kind)
             if len(idx):
-                pc = ax.scatter(*v.account_xy[idx].T, s=30 if kind == "bots" else 70, marker=marker,
-                                edgecolors="black", linewidths=0.6, zorder=3)
+                pc = ax.scatter(
+                    *v.account_xy[idx].T,
+                    s=30 if kind == "bots" else 70,
+                    marker=marker,
+                    edgecolors="black",
+                    linewidths=0.6,
+                    zorder=3,
+                )
                 self.kinds.append((idx, pc))
-                handles.append(Line2D([], [], ls="", marker=marker, color="black", mfc="white",
-                                      label=kind.replace("_", " ")))
-        ax.legend(handles=handles, fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0),
-                  frameon=False)
-        ax.set_title(f"{len(v.users)} sampled users and {len(v.accounts)} accounts, coloured by "
-                     f"{'opinion' if self.k < 0 else colour_by}", fontsize=8)
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        ls="",
+                        marker=marker,
+                        color="black",
+                        mfc="white",
+                        label=kind.replace("_", " "),
+                    )
+                )
+        ax.legend(
+            handles=handles, fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False
+        )
+        ax.set_title(
+            f"{len(v.users)} sampled users and {len(v.accounts)} accounts, coloured by "
+            f"{'opinion' if self.k < 0 else colour_by}",
+            fontsize=8,
+        )
         ax.set_aspect("equal", adjustable="datalim")
         ax.autoscale_view()
         ax.set_axis_off()
@@ -137,8 +191,9 @@ class NetworkPicture(Picture):
             self.users.set_array(m.crowd.opinion[v.users])
         active = m.accounts.active
         for idx, pc in self.kinds:
-            pc.set_facecolors([side_colour(s) if active[i] else "white"
-                               for i, s in zip(idx, v.account_side[idx])])
+            pc.set_facecolors(
+                [side_colour(s) if active[i] else "white" for i, s in zip(idx, v.account_side[idx])]
+            )
         return False
 
 
@@ -147,11 +202,12 @@ class LinePicture(Picture):
 
     title, ylabel, legend_outside = "", "", False
 
-    def __init__(self, model: "InfoWarModel") -> None:
+    def __init__(self, model: InfoWarModel) -> None:
         self.model = model
         self.fig = Figure(figsize=SIZE, dpi=DPI)
-        self.fig.subplots_adjust(left=0.13, right=0.74 if self.legend_outside else 0.97,
-                                 bottom=0.12, top=0.92)
+        self.fig.subplots_adjust(
+            left=0.13, right=0.74 if self.legend_outside else 0.97, bottom=0.12, top=0.92
+        )
         ax = self.ax = self.fig.add_subplot()
         self.lines = [ax.plot([], [], **style)[0] for style in self.styles()]
         ax.set_title(self.title, fontsize=9)
@@ -202,12 +258,19 @@ class BelieversPicture(LinePicture):
 
     def styles(self) -> list[dict]:
         w = self.model.world
-        return [{"label": label, "color": narrative_colour(w.narr_side, k), "lw": 1.4,
-                 "ls": "-" if w.narr_true[k] else "--"} for k, label in enumerate(w.narr_label)]
+        return [
+            {
+                "label": label,
+                "color": narrative_colour(w.narr_side, k),
+                "lw": 1.4,
+                "ls": "-" if w.narr_true[k] else "--",
+            }
+            for k, label in enumerate(w.narr_label)
+        ]
 
     def series(self) -> np.ndarray:
         m = self.model
-        st = m.metrics.states[:m.metrics.ticks_done]
+        st = m.metrics.states[: m.metrics.ticks_done]
         return 100.0 * (st[:, :, SHARING] + st[:, :, STOPPED]).sum(axis=2) / max(m.crowd.n, 1)
 
 
@@ -216,18 +279,20 @@ class OpinionPicture(LinePicture):
 
     ylabel, legend_outside = "mean opinion", True
 
-    def __init__(self, model: "InfoWarModel") -> None:
+    def __init__(self, model: InfoWarModel) -> None:
         self.title = f"Opinion by community (+1 {model.world.sides[0]}, -1 {model.world.sides[1]})"
         super().__init__(model)
         self.ax.axhline(0, color="black", lw=0.5)
 
     def styles(self) -> list[dict]:
-        return [{"label": name, "color": COMMUNITY_COLOURS[c % len(COMMUNITY_COLOURS)], "lw": 1.2}
-                for c, name in enumerate(self.model.world.communities)]
+        return [
+            {"label": name, "color": COMMUNITY_COLOURS[c % len(COMMUNITY_COLOURS)], "lw": 1.2}
+            for c, name in enumerate(self.model.world.communities)
+        ]
 
     def series(self) -> np.ndarray:
         m = self.model
-        return m.metrics.opinion[:m.metrics.ticks_done, 0]
+        return m.metrics.opinion[: m.metrics.ticks_done, 0]
 
     def ylim(self, hi: float) -> None:
         self.ax.set_ylim(-1, 1)
@@ -239,8 +304,10 @@ class ReachPicture(LinePicture):
     title, ylabel = "Reach of each side", "posts read per hour"
 
     def styles(self) -> list[dict]:
-        return [{"label": side, "color": side_colour(s), "lw": 1.4}
-                for s, side in enumerate(self.model.world.sides)]
+        return [
+            {"label": side, "color": side_colour(s), "lw": 1.4}
+            for s, side in enumerate(self.model.world.sides)
+        ]
 
     def series(self) -> np.ndarray:
         m, w = self.model, self.model.world

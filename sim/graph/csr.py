@@ -6,6 +6,7 @@ one into the other with scipy's O(nnz) transpose and marks self-loops and duplic
 ``replace`` draws replacements for them and swaps them in with one copy, so the
 big transpose runs only once.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -24,16 +25,20 @@ def keep(a: sp.csr_array, mask: np.ndarray) -> sp.csr_array:
     kept = np.zeros(mask.size + 1, dtype=np.int64)
     np.cumsum(mask, out=kept[1:])
     out = sp.csr_array(
-        (np.ones(int(kept[-1]), dtype=bool), a.indices[mask].astype(np.int32, copy=False),
-         kept[a.indptr].astype(np.int32)),
+        (
+            np.ones(int(kept[-1]), dtype=bool),
+            a.indices[mask].astype(np.int32, copy=False),
+            kept[a.indptr].astype(np.int32),
+        ),
         shape=a.shape,
     )
     out.has_canonical_format = True
     return out
 
 
-def assemble(src: np.ndarray, tgt: np.ndarray, indptr: np.ndarray,
-             n: int) -> tuple[sp.csr_array, np.ndarray]:
+def assemble(
+    src: np.ndarray, tgt: np.ndarray, indptr: np.ndarray, n: int
+) -> tuple[sp.csr_array, np.ndarray]:
     """Follower-major follows -> followers CSR and the entries to drop (whose followers,
     ``indices[drop]``, must draw again).
 
@@ -52,14 +57,20 @@ def assemble(src: np.ndarray, tgt: np.ndarray, indptr: np.ndarray,
     return followers, drop
 
 
-def add_follows(kept: sp.csr_array, src: np.ndarray, rounds: int,
-                draw: Callable[[np.ndarray], np.ndarray]) -> sp.csr_array:
+def add_follows(
+    kept: sp.csr_array, src: np.ndarray, rounds: int, draw: Callable[[np.ndarray], np.ndarray]
+) -> sp.csr_array:
     """``kept`` (canonical) plus one new follow per follower in ``src``: see ``replace``."""
     return replace(kept, np.zeros(kept.nnz, dtype=bool), src, rounds, draw)
 
 
-def replace(a: sp.csr_array, drop: np.ndarray, src: np.ndarray, rounds: int,
-            draw: Callable[[np.ndarray], np.ndarray]) -> sp.csr_array:
+def replace(
+    a: sp.csr_array,
+    drop: np.ndarray,
+    src: np.ndarray,
+    rounds: int,
+    draw: Callable[[np.ndarray], np.ndarray],
+) -> sp.csr_array:
     """``a`` (rows sorted) without the entries where ``drop`` holds (self-loops, or repeats
     of a kept entry) plus one new follow per follower in ``src``, targets from
     ``draw(src)`` (-1: none). Each of ``rounds`` rounds accepts the draws that are no

@@ -19,6 +19,7 @@ dropped. Every problem with the file raises ``ConfigError("graph.path", ...)`` n
 file and what is wrong. Files are parsed as data only (pyarrow's CSV reader, networkx's
 GraphML reader); nothing is unpickled or evaluated.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,11 +43,17 @@ def load_graph(cfg: GraphConfig, communities: list[str]) -> tuple[sp.csr_array, 
     """(followers CSR, community index per user with -1 for unlabelled)."""
     path = Path(cfg.path).expanduser()
     suffixes = [s.lower() for s in path.suffixes[-2:]]
-    kind = suffixes[-2] if len(suffixes) == 2 and suffixes[-1] in COMPRESSED else (
-        suffixes[-1] if suffixes else "")
+    kind = (
+        suffixes[-2]
+        if len(suffixes) == 2 and suffixes[-1] in COMPRESSED
+        else (suffixes[-1] if suffixes else "")
+    )
     if kind not in (*EDGE_LIST, ".graphml"):
-        raise ConfigError(KEY, f"{path}: unsupported file type '{''.join(path.suffixes) or path.name}'; "
-                          "allowed: .csv, .tsv (optionally .gz/.bz2), .graphml")
+        raise ConfigError(
+            KEY,
+            f"{path}: unsupported file type '{''.join(path.suffixes) or path.name}'; "
+            "allowed: .csv, .tsv (optionally .gz/.bz2), .graphml",
+        )
     if not path.is_file():
         raise ConfigError(KEY, f"{path}: no such file")
     if path.stat().st_size == 0:
@@ -72,8 +79,11 @@ def _read_edge_list(path: Path, sep: str, cfg: GraphConfig):
         frame = _read_table(path, sep, header=False)
         frame = frame.rename(columns={frame.columns[0]: "source", frame.columns[1]: "target"})
     else:
-        raise _fail(path, f"needs columns 'source' and 'target' (or no header); found "
-                    f"{', '.join(cols[:6])}{did_you_mean('source', cols)}")
+        raise _fail(
+            path,
+            f"needs columns 'source' and 'target' (or no header); found "
+            f"{', '.join(cols[:6])}{did_you_mean('source', cols)}",
+        )
     if len(frame) == 0:
         raise _fail(path, "has no edges")
     src, dst = _ids(path, frame, "source"), _ids(path, frame, "target")
@@ -115,8 +125,11 @@ def _ids(path: Path, frame: pd.DataFrame, col: str) -> np.ndarray:
         bad = num.isna() | (num != np.floor(num))
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise _fail(path, f"column '{col}' holds '{s.iloc[row]}' in edge {row + 1}; "
-                        "node ids must be integers 0..n-1")
+            raise _fail(
+                path,
+                f"column '{col}' holds '{s.iloc[row]}' in edge {row + 1}; "
+                "node ids must be integers 0..n-1",
+            )
         s = num
     ids = s.to_numpy().astype(np.int64)
     if ids.min() < 0:
@@ -127,11 +140,17 @@ def _ids(path: Path, frame: pd.DataFrame, col: str) -> np.ndarray:
 
 def _size(path: Path, n_cfg: int, n_file: int, n_edges: int) -> int:
     if n_cfg and n_file > n_cfg:
-        raise _fail(path, f"node id {n_file - 1} is out of range for graph.n={n_cfg} "
-                    f"(ids must be 0..{n_cfg - 1}); raise graph.n or set it to 0 to infer it")
+        raise _fail(
+            path,
+            f"node id {n_file - 1} is out of range for graph.n={n_cfg} "
+            f"(ids must be 0..{n_cfg - 1}); raise graph.n or set it to 0 to infer it",
+        )
     if not n_cfg and n_file > max(MAX_IDS_PER_EDGE * n_edges, MAX_IDS_FLOOR):
-        raise _fail(path, f"node id {n_file - 1} is far above what {n_edges} edges need; "
-                    "number the users 0..n-1, or set graph.n to the number of users")
+        raise _fail(
+            path,
+            f"node id {n_file - 1} is far above what {n_edges} edges need; "
+            "number the users 0..n-1, or set graph.n to the number of users",
+        )
     return int(n_cfg or n_file)
 
 
@@ -173,8 +192,9 @@ def _read_graphml(path: Path, cfg: GraphConfig):
     return src, dst, labels, n
 
 
-def _communities(path: Path, labels: list[pd.DataFrame], n: int, communities: list[str],
-                 attr: str) -> np.ndarray:
+def _communities(
+    path: Path, labels: list[pd.DataFrame], n: int, communities: list[str], attr: str
+) -> np.ndarray:
     """Community index per node (-1 unlabelled); unknown names and conflicts are errors."""
     community = np.full(n, -1, dtype=np.int64)
     if not labels:
@@ -186,8 +206,11 @@ def _communities(path: Path, labels: list[pd.DataFrame], n: int, communities: li
     code = known.get_indexer(pairs["label"])
     if (code < 0).any():
         name = str(pairs["label"].iloc[int(np.flatnonzero(code < 0)[0])])
-        raise _fail(path, f"unknown community '{name}' in '{attr}'{did_you_mean(name, communities)}; "
-                    f"allowed: {', '.join(communities)}")
+        raise _fail(
+            path,
+            f"unknown community '{name}' in '{attr}'{did_you_mean(name, communities)}; "
+            f"allowed: {', '.join(communities)}",
+        )
     node = pairs["node"].to_numpy()
     twice = pd.Series(node).duplicated(keep=False).to_numpy()
     if twice.any():
@@ -204,8 +227,9 @@ def _followers(src: np.ndarray, dst: np.ndarray, n: int) -> sp.csr_array:
     src, dst = src[keep], dst[keep]
     if src.size >= 2**31:
         raise ValueError("graph too large for int32 CSR indices")
-    g = sp.csr_array((np.ones(src.size, dtype=bool), (dst.astype(np.int32), src.astype(np.int32))),
-                     shape=(n, n))
+    g = sp.csr_array(
+        (np.ones(src.size, dtype=bool), (dst.astype(np.int32), src.astype(np.int32))), shape=(n, n)
+    )
     g.sum_duplicates()  # bool data: a repeated edge stays True
     g.indices = g.indices.astype(np.int32, copy=False)
     g.indptr = g.indptr.astype(np.int32, copy=False)

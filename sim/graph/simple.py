@@ -4,6 +4,7 @@ Both are undirected graphs stored as symmetric ``followers`` CSR arrays (every t
 follow both ways), with int32 indices, bool data, no self-loops and no duplicates.
 Both are vectorized: no Python loop over nodes or edges.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -92,8 +93,9 @@ def barabasi_albert(n: int, m: int, rng: np.random.Generator) -> sp.csr_array:
     return symmetric(a[ok], b[ok], n)
 
 
-def _distinct_rows(ends: np.ndarray, t: int, c: int, m: int,
-                   rng: np.random.Generator) -> np.ndarray:
+def _distinct_rows(
+    ends: np.ndarray, t: int, c: int, m: int, rng: np.random.Generator
+) -> np.ndarray:
     """(c, m) degree-proportional targets for new nodes t..t+c-1, distinct within each
     row where possible. A target still repeated in its row after ``BA_REDRAWS`` rounds
     is replaced by the row's own node (a self-tie), which the caller drops."""

@@ -25,6 +25,7 @@ again, ``REDRAWS`` rounds; what is left is dropped (a few per mille of the follo
 users and hub_exponent 2.2; big hubs make duplicates common). Everything is vectorized over
 edges; Python loops run only over (language, platform) pools and redraw rounds.
 """
+
 from __future__ import annotations
 
 import os
@@ -109,8 +110,13 @@ def generate_social(
     indptr = np.concatenate(([0], np.cumsum(want))).astype(np.int32)  # < 2**31 follows
     tgt = _draw_blocks(want, users, pools, cfg.homophily, rng)
     followers, drop = assemble(src, tgt, indptr, n)
-    return replace(followers, drop, followers.indices[drop], REDRAWS,
-                   lambda s: _draw(s, None, users, pools, cfg.homophily, rng))
+    return replace(
+        followers,
+        drop,
+        followers.indices[drop],
+        REDRAWS,
+        lambda s: _draw(s, None, users, pools, cfg.homophily, rng),
+    )
 
 
 def platform_layer(followers: sp.csr_array, plats: np.ndarray, p: int) -> sp.csr_array:
@@ -150,7 +156,9 @@ def _check_users(community, langs, plats, world: World) -> None:
         raise ValueError("community, langs and plats must have the same length")
     if len(community) and not 0 <= community.min() <= community.max() < len(world.communities):
         raise ValueError("community index out of range")
-    if len(community) and (langs.max() >> len(world.languages) or plats.max() >> len(world.platforms)):
+    if len(community) and (
+        langs.max() >> len(world.languages) or plats.max() >> len(world.platforms)
+    ):
         raise ValueError("langs/plats have bits beyond world.languages/world.platforms")
 
 
@@ -190,10 +198,16 @@ def _users(community, langs, plats, world: World, bias: float) -> _Users:
     lp = lnth[d, li] * n_plat + np.minimum(pnth[d, pi], max(n_plat - 1, 0))
     sizes = np.bincount(community, minlength=len(world.communities))
     return _Users(
-        community, lang_row.astype(np.int32), combo_row.astype(np.int32),
-        (nl1 * n_p).astype(np.int32), lp.astype(np.int32).ravel(),
-        _cross_table(lang_masks, world, sizes, bias), len(world.communities),
-        len(lang_masks), (n_lang + 1) * n_plat, width,
+        community,
+        lang_row.astype(np.int32),
+        combo_row.astype(np.int32),
+        (nl1 * n_p).astype(np.int32),
+        lp.astype(np.int32).ravel(),
+        _cross_table(lang_masks, world, sizes, bias),
+        len(world.communities),
+        len(lang_masks),
+        (n_lang + 1) * n_plat,
+        width,
     )
 
 
@@ -212,13 +226,13 @@ def _cross_table(masks: np.ndarray, world: World, sizes: np.ndarray, bias: float
     comm_bits = (spoken.astype(np.int64) << np.arange(prob.shape[1])).sum(1)
     common = (masks.astype(np.int64)[:, None] & comm_bits[None, :]) != 0  # (M, C)
     share = np.where(sizes > 0, world.comm_share, 0.0)
-    w = np.broadcast_to(share * (1.0 + bias * common), (n_comm,) + common.shape).copy()
+    w = np.broadcast_to(share * (1.0 + bias * common), (n_comm, *common.shape)).copy()
     diag = np.arange(n_comm)
     w[diag, :, diag] = 0.0
     w[diag, :, diag] = w.sum(2)[diag] <= 0.0
     cum = np.cumsum(w, axis=2)
     cum /= cum[:, :, -1:]
-    key = np.arange(w.shape[0] * w.shape[1], dtype=np.float64).reshape(w.shape[:2] + (1,))
+    key = np.arange(w.shape[0] * w.shape[1], dtype=np.float64).reshape((*w.shape[:2], 1))
     return (cum + key).ravel()
 
 
@@ -280,8 +294,9 @@ def _guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
     return guide, width
 
 
-def _draw_blocks(want: np.ndarray, users: _Users, pools: _Pools, homophily: float,
-                 rng: np.random.Generator) -> np.ndarray:
+def _draw_blocks(
+    want: np.ndarray, users: _Users, pools: _Pools, homophily: float, rng: np.random.Generator
+) -> np.ndarray:
     """Targets of all follows (follower-major), drawn in fixed blocks of followers (their
     number depends only on the follows wanted), each with its own child stream, on up to
     ``BLOCKS`` threads (numpy releases the GIL in these array operations). The blocks and
@@ -302,8 +317,9 @@ def _draw_blocks(want: np.ndarray, users: _Users, pools: _Pools, homophily: floa
         return np.concatenate(list(ex.map(block, range(n_blocks))))
 
 
-def _draw(src, counts, users: _Users, pools: _Pools, homophily: float, rng,
-          lo: int = 0) -> np.ndarray:
+def _draw(
+    src, counts, users: _Users, pools: _Pools, homophily: float, rng, lo: int = 0
+) -> np.ndarray:
     """A target per follow of follower ``src`` (-1: no pool); with ``counts`` instead,
     of the followers lo, lo + 1, ... making counts[i] follows each. Per-user values are
     read through ``src`` (sorted, so the reads are sequential)."""

@@ -9,6 +9,7 @@
 ``ReferenceModel`` is imported lazily so that the light benchmark modules do not pull in
 the whole model.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -7,6 +7,7 @@ own stream ("reference"), never from the kernel's ("spread"). Counts per communi
 recomputed from scratch each tick instead of being kept incrementally. Small N only:
 every loop here is over users or events in Python.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -43,8 +44,9 @@ class ReferenceModel(InfoWarModel):
         super().__init__(cfg)
         self.ref_rng = self.streams.get("reference")
         f = self.followers
-        self.user_followers = [f.indices[f.indptr[u]:f.indptr[u + 1]].tolist()
-                               for u in range(self.crowd.n)]
+        self.user_followers = [
+            f.indices[f.indptr[u] : f.indptr[u + 1]].tolist() for u in range(self.crowd.n)
+        ]
         self._plats: list[int] = []  # users' reachable platforms, read once per tick
         self._langs: list[int] = []  # users' languages, read once per tick
 
@@ -90,7 +92,7 @@ class ReferenceModel(InfoWarModel):
             (Posts.concat([self.queued, *self.user_outbox]), lambda u: self.user_followers[u]),
         ]
         for posts, indptr, indices in self.direct:
-            out.append((posts, lambda i, p=indptr, x=indices: x[p[i]:p[i + 1]].tolist()))
+            out.append((posts, lambda i, p=indptr, x=indices: x[p[i] : p[i + 1]].tolist()))
         return out
 
     def _can_read(self, r: int, plats: int, lang: int) -> bool:
@@ -100,8 +102,10 @@ class ReferenceModel(InfoWarModel):
     # -- phase 4: beliefs and opinions update ----------------------------------------
     def update_beliefs(self, rd: Reads) -> None:
         crowd, posts = self.crowd, rd.posts
-        events = [Event(int(r), int(i), int(m), int(posts.narr[i]), 0)
-                  for r, m, i in zip(rd.reader, rd.reads, rd.post)]
+        events = [
+            Event(int(r), int(i), int(m), int(posts.narr[i]), 0)
+            for r, m, i in zip(rd.reader, rd.reads, rd.post)
+        ]
         for e in events:
             e.before = int(crowd.state[e.narr, e.reader])
             crowd.exposed[e.narr, e.reader] = True
@@ -123,9 +127,18 @@ class ReferenceModel(InfoWarModel):
 
     def _convinced(self, e: Event, posts: Posts) -> bool:
         sp, c = self.cfg.spread, self.crowd
-        q = belief_per_read(self.world, sp.beta, sp.confidence, sp.inoculation,
-                            int(c.community[e.reader]), float(c.opinion[e.reader]), e.before,
-                            e.narr, int(posts.kind[e.post]), float(posts.quality[e.post]))
+        q = belief_per_read(
+            self.world,
+            sp.beta,
+            sp.confidence,
+            sp.inoculation,
+            int(c.community[e.reader]),
+            float(c.opinion[e.reader]),
+            e.before,
+            e.narr,
+            int(posts.kind[e.post]),
+            float(posts.quality[e.post]),
+        )
         return any_hit(self.ref_rng, q, e.reads)
 
     def _stifle(self, events: list[Event]) -> None:
@@ -174,9 +187,16 @@ class ReferenceModel(InfoWarModel):
     def _reshare_posts(self, rows: list[tuple[int, int, int]]) -> Posts:
         c = self.crowd
         src = np.array([u for u, _, _ in rows], dtype=np.int64)
-        return Posts.make(src=src, narr=[k for _, k, _ in rows], lang=c.primary_lang[src],
-                          count=1, quality=1.0, kind=PEER, origin=[o for _, _, o in rows],
-                          plats=c.eff_plats[src])
+        return Posts.make(
+            src=src,
+            narr=[k for _, k, _ in rows],
+            lang=c.primary_lang[src],
+            count=1,
+            quality=1.0,
+            kind=PEER,
+            origin=[o for _, _, o in rows],
+            plats=c.eff_plats[src],
+        )
 
     def _recount(self) -> None:
         """Counts per community, from scratch (the kernel keeps them incrementally)."""

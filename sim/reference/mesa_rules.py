@@ -13,6 +13,7 @@ One ``mesa.Agent`` per user on a networkx graph, updated synchronously in two ph
 Both are the per-agent side of the speed comparison and of the equivalence test; push is
 faster because a tick's work follows the few sharers, not the many unaware users.
 """
+
 from __future__ import annotations
 
 import mesa
@@ -26,7 +27,7 @@ from sim.reference.simple_rules import SHARE_A, SHARE_B, STOP_A, UNAWARE, RefPar
 class User(mesa.Agent):
     """Push form: sharers write exposures into their neighbours' counters."""
 
-    def __init__(self, model: "MesaRules", node: int) -> None:
+    def __init__(self, model: MesaRules, node: int) -> None:
         super().__init__(model)
         self.node = node
         self.state = UNAWARE
@@ -50,16 +51,15 @@ class User(mesa.Agent):
             if m.random.random() < 1.0 - (1.0 - m.beta[k]) ** s:
                 self.state = SHARE_A + k
                 m.believers[k] += 1
-        elif st == SHARE_A or st == SHARE_B:
-            if m.random.random() < m.params.stop:
-                self.state = STOP_A + (st - SHARE_A)
+        elif (st in (SHARE_A, SHARE_B)) and m.random.random() < m.params.stop:
+            self.state = STOP_A + (st - SHARE_A)
         self.hits = [0, 0]
 
 
 class PullUser(mesa.Agent):
     """Pull form: each unaware user counts the sharers among the accounts it follows."""
 
-    def __init__(self, model: "MesaRules", node: int) -> None:
+    def __init__(self, model: MesaRules, node: int) -> None:
         super().__init__(model)
         self.node = node
         self.state = UNAWARE
@@ -82,9 +82,8 @@ class PullUser(mesa.Agent):
                 s = a if k == 0 else b
                 if m.random.random() < 1.0 - (1.0 - m.beta[k]) ** s:
                     self.next_state = SHARE_A + k
-        elif st == SHARE_A or st == SHARE_B:
-            if m.random.random() < m.params.stop:
-                self.next_state = STOP_A + (st - SHARE_A)
+        elif (st in (SHARE_A, SHARE_B)) and m.random.random() < m.params.stop:
+            self.next_state = STOP_A + (st - SHARE_A)
 
     def advance(self) -> None:
         """Phase 2: every user takes its next state at once."""
@@ -97,8 +96,9 @@ FORMS = {"push": User, "pull": PullUser}
 
 
 class MesaRules(mesa.Model):
-    def __init__(self, graph: nx.Graph, params: RefParams, seeds, seed: int,
-                 form: str = "push") -> None:
+    def __init__(
+        self, graph: nx.Graph, params: RefParams, seeds, seed: int, form: str = "push"
+    ) -> None:
         super().__init__(rng=seed)
         if form not in FORMS:
             raise ValueError(f"form: {form!r}, allowed: {sorted(FORMS)}")
@@ -134,8 +134,14 @@ def to_networkx(followers: sp.csr_array) -> nx.Graph:
     return g
 
 
-def run_mesa(graph: nx.Graph, params: RefParams, seeds, rng: np.random.Generator,
-             max_ticks: int = 10_000, form: str = "push") -> MesaRules:
+def run_mesa(
+    graph: nx.Graph,
+    params: RefParams,
+    seeds,
+    rng: np.random.Generator,
+    max_ticks: int = 10_000,
+    form: str = "push",
+) -> MesaRules:
     """Run to extinction (no sharers left) or ``max_ticks``."""
     model = MesaRules(graph, params, seeds, int(rng.integers(2**31)), form)
     while model.active() and model.ticks < max_ticks:

@@ -4,6 +4,7 @@ These are the equations of docs/model.md ("Submodels"), restated one event at a 
 that a reader can check them line by line against the documentation. The vectorized
 kernel (``sim.kernel``) must agree with them in distribution.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,12 +24,26 @@ def alignment(opinion: float, sign: float, confidence: float) -> float:
     return 0.0 if z > 700 else 1.0 / (1.0 + math.exp(z))
 
 
-def belief_per_read(world: World, beta: float, confidence: float, inoculation: float,
-                    community: int, opinion: float, state: int, narr: int, kind: int,
-                    quality: float) -> float:
+def belief_per_read(
+    world: World,
+    beta: float,
+    confidence: float,
+    inoculation: float,
+    community: int,
+    opinion: float,
+    state: int,
+    narr: int,
+    kind: int,
+    quality: float,
+) -> float:
     """Chance that a single read of a post converts its reader."""
-    q = (beta * float(world.trust[community, kind]) * quality * float(world.narr_appeal[narr])
-         * float(world.comm_suscept[community]))
+    q = (
+        beta
+        * float(world.trust[community, kind])
+        * quality
+        * float(world.narr_appeal[narr])
+        * float(world.comm_suscept[community])
+    )
     q *= alignment(opinion, float(world.narr_sign[narr]), confidence)
     if state == INOCULATED:
         q *= 1.0 - inoculation

@@ -11,14 +11,21 @@ Generator: ``tests/test_reference_simple.py`` checks it.
 
 The kernel compiles on first use (about 2 s) and is cached on disk beside this module.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
 from numba import njit
 
-from sim.reference.simple_rules import (SHARE_A, UNAWARE, RefParams, adopt_table, count_packing,
-                                        run_simple)
+from sim.reference.simple_rules import (
+    SHARE_A,
+    UNAWARE,
+    RefParams,
+    adopt_table,
+    count_packing,
+    run_simple,
+)
 
 PUSH_COST = 2  # a pushed follow (scattered add, later sorted) costs about 2 pulled ones
 # tally slots
@@ -73,8 +80,27 @@ def _pull(indptr, indices, state, code, unaware, nu, exposed, counts):
 
 
 @njit(cache=True, nogil=True)
-def _tick(indptr, indices, deg, state, code, buf, exposed, counts, sharers, ns, unaware, nu,
-          lut, off, stop, unit, shift, tally, rng):
+def _tick(
+    indptr,
+    indices,
+    deg,
+    state,
+    code,
+    buf,
+    exposed,
+    counts,
+    sharers,
+    ns,
+    unaware,
+    nu,
+    lut,
+    off,
+    stop,
+    unit,
+    shift,
+    tally,
+    rng,
+):
     """One synchronous tick (expose, adopt, stop); returns the new (ns, nu)."""
     if PUSH_COST * tally[E_SHARE] <= tally[E_UNAWARE]:
         n_exp = _push(indptr, indices, state, code, sharers, ns, buf, exposed, counts)
@@ -110,8 +136,13 @@ class CompiledRules:
     """Drop-in twin of ``SimpleRules`` (same constructor, ``step``, ``active``,
     ``final_sizes``, ``state``, ``ticks``) whose tick is one call of ``_tick``."""
 
-    def __init__(self, followers: sp.csr_array, params: RefParams, seeds: tuple[np.ndarray, np.ndarray],
-                 rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        followers: sp.csr_array,
+        params: RefParams,
+        seeds: tuple[np.ndarray, np.ndarray],
+        rng: np.random.Generator,
+    ) -> None:
         n = followers.shape[0]
         self.p, self.rng, self.n = params, rng, n
         self.indptr = followers.indptr.astype(np.int64)
@@ -136,15 +167,32 @@ class CompiledRules:
         self.code[seed] = self.unit[k]
         d = int(self.deg[seed].sum())
         self.tally += (len(seeds[0]), len(seeds[1]), d, -d)
-        self.sharers[:len(seed)] = seed
+        self.sharers[: len(seed)] = seed
         self.ns = len(seed)
 
     def step(self) -> None:
         """One tick; ``stop`` is compared in float32, as ``SimpleRules`` compares it."""
-        self.ns, self.nu = _tick(self.indptr, self.indices, self.deg, self.state, self.code, self.buf,
-                                 self.exposed, self.counts, self.sharers, self.ns, self.unaware, self.nu,
-                                 self.lut, self.off, np.float32(self.p.stop), self.unit, self.shift, self.tally,
-                                 self.rng)
+        self.ns, self.nu = _tick(
+            self.indptr,
+            self.indices,
+            self.deg,
+            self.state,
+            self.code,
+            self.buf,
+            self.exposed,
+            self.counts,
+            self.sharers,
+            self.ns,
+            self.unaware,
+            self.nu,
+            self.lut,
+            self.off,
+            np.float32(self.p.stop),
+            self.unit,
+            self.shift,
+            self.tally,
+            self.rng,
+        )
         self.ticks += 1
 
     def active(self) -> bool:
@@ -155,7 +203,12 @@ class CompiledRules:
         return float(self.tally[BELIEVE_A] / self.n), float(self.tally[BELIEVE_B] / self.n)
 
 
-def run_compiled(followers: sp.csr_array, params: RefParams, seeds, rng: np.random.Generator,
-                 max_ticks: int = 10_000) -> CompiledRules:
+def run_compiled(
+    followers: sp.csr_array,
+    params: RefParams,
+    seeds,
+    rng: np.random.Generator,
+    max_ticks: int = 10_000,
+) -> CompiledRules:
     """Run to extinction (no sharers left) or ``max_ticks``."""
     return run_simple(followers, params, seeds, rng, max_ticks, kernel=CompiledRules)

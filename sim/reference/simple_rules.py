@@ -14,6 +14,7 @@ Rules (the per-agent twin in ``mesa_rules`` follows them line by line):
 Cost per tick is proportional to min(follows of current sharers, follows of unaware users),
 not to all follows: see ``SimpleRules``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -78,15 +79,22 @@ class SimpleRules:
     the unaware users' rows, kept as a sub-CSR compacted now and then). Both give the same
     counts for the same users in the same (ascending) order, hence the same draws."""
 
-    def __init__(self, followers: sp.csr_array, params: RefParams, seeds: tuple[np.ndarray, np.ndarray],
-                 rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        followers: sp.csr_array,
+        params: RefParams,
+        seeds: tuple[np.ndarray, np.ndarray],
+        rng: np.random.Generator,
+    ) -> None:
         n = followers.shape[0]
         self.p, self.rng, self.n = params, rng, n
         self.deg = np.diff(followers.indptr).astype(np.int64)
         max_deg = int(self.deg.max()) if n else 0
         dt, self.shift, self.unit = count_packing(max_deg)  # unit: code of a sharer of A, of B
-        self.g = sp.csr_array((np.ones(followers.nnz, dtype=dt), followers.indices, followers.indptr),
-                              shape=followers.shape)
+        self.g = sp.csr_array(
+            (np.ones(followers.nnz, dtype=dt), followers.indices, followers.indptr),
+            shape=followers.shape,
+        )
         self.indptr, self.indices, self.ones = self.g.indptr, self.g.indices, self.g.data
         self.code = np.zeros(n, dtype=dt)
         self.buf = np.zeros(n, dtype=dt)  # push target, all zero between ticks
@@ -172,8 +180,8 @@ class SimpleRules:
         a, b = y & self.mask, y >> self.shift
         pick_b = b > a  # ties go to A; a user with no A exposure has b > 0 here
         r = self.rng.random(len(u) + len(self.sharers), dtype=np.float32)
-        hit = r[:len(u)] < self.lut[np.where(pick_b, b + self.off, a)]
-        stop = np.flatnonzero(r[len(u):] < self.p.stop)
+        hit = r[: len(u)] < self.lut[np.where(pick_b, b + self.off, a)]
+        stop = np.flatnonzero(r[len(u) :] < self.p.stop)
         if len(stop):
             gone = self.sharers[stop]
             self.state[gone] += STOP_A - SHARE_A  # SHARE_A/B -> STOP_A/B
@@ -191,8 +199,14 @@ class SimpleRules:
         return float(self.believers[0] / self.n), float(self.believers[1] / self.n)
 
 
-def run_simple(followers: sp.csr_array, params: RefParams, seeds, rng: np.random.Generator,
-               max_ticks: int = 10_000, kernel: type | None = None) -> SimpleRules:
+def run_simple(
+    followers: sp.csr_array,
+    params: RefParams,
+    seeds,
+    rng: np.random.Generator,
+    max_ticks: int = 10_000,
+    kernel: type | None = None,
+) -> SimpleRules:
     """Run to extinction (no sharers left) or ``max_ticks``; ``kernel``: another class with
     the same interface (``simple_jit.CompiledRules``)."""
     model = (kernel or SimpleRules)(followers, params, seeds, rng)

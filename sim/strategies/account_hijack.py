@@ -6,6 +6,7 @@ out (the accounts post nothing of their own) and the attacker posts its own side
 stories through them, in the accounts' languages, under the accounts' trusted source kind,
 to their followers. At ``end_day`` the owners regain control.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,8 +17,15 @@ import numpy as np
 from sim.config.rules import PROB, member, rng
 from sim.config.schema import ACTOR_KINDS
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
-from sim.strategies.toolkit import (account_posts, claims, live_accounts, other_side, per_tick,
-                                    side_actors, tick_of_day)
+from sim.strategies.toolkit import (
+    account_posts,
+    claims,
+    live_accounts,
+    other_side,
+    per_tick,
+    side_actors,
+    tick_of_day,
+)
 
 
 @dataclass
@@ -26,8 +34,9 @@ class Config(StrategyConfig):
     start_day: float = 1.0
     end_day: float = 2.0
     accounts: int = param(1, rng(0, 10**6))  # accounts taken over
-    targets: list[str] = param(["embassy", "ministry"], choices=[k for k in ACTOR_KINDS if k != "bots"],
-                               what="actor kind")  # actor kinds
+    targets: list[str] = param(
+        ["embassy", "ministry"], choices=[k for k in ACTOR_KINDS if k != "bots"], what="actor kind"
+    )  # actor kinds
     target_side: str = ""  # empty: the first other side
     posts_per_day: float = param(24.0, rng(0, 10000))  # per hijacked account
     quality: float = param(0.6, PROB)
@@ -44,11 +53,11 @@ class AccountHijack(Strategy):
     Config = Config
     meta = StrategyMeta(
         summary="take over official accounts of the other side for a time window and post "
-                "one's own stories through them",
+        "one's own stories through them",
         sides=("rival",),
         hostile=True,
         changes="target accounts' owners locked out (Accounts.active); extra posts of the "
-                "attacker's stories from those accounts",
+        "attacker's stories from those accounts",
         cost_model="hours_per_account once per account taken, plus hours_per_post per post",
     )
 
@@ -80,10 +89,12 @@ class AccountHijack(Strategy):
 
     def _take(self) -> None:
         m = self.model
-        accs = np.concatenate([live_accounts(m, a) for a in self.victims] or [np.zeros(0, np.int64)])
+        accs = np.concatenate(
+            [live_accounts(m, a) for a in self.victims] or [np.zeros(0, np.int64)]
+        )
         k = min(self.cfg.accounts, len(accs))
         chosen = np.sort(self.rng.choice(accs, k, replace=False)) if k else accs[:0]
-        self.taken = chosen[:self.afford(len(chosen), self.cfg.hours_per_account)]
+        self.taken = chosen[: self.afford(len(chosen), self.cfg.hours_per_account)]
         m.accounts.active[self.taken] = False  # the owners cannot post
         self.state = "holding" if len(self.taken) else "over"
 
@@ -110,5 +121,7 @@ class AccountHijack(Strategy):
     def report(self) -> dict[str, Any]:
         if not self.enabled:
             return {}
-        return {"accounts_taken": [self.model.accounts.names[a] for a in self.taken],
-                "posts": self.posted}
+        return {
+            "accounts_taken": [self.model.accounts.names[a] for a in self.taken],
+            "posts": self.posted,
+        }

@@ -9,6 +9,7 @@ take them in move away from the side (``Posts.backfire``). A gaffe draws attenti
 the post's care, so it carries quality 1. This class has no ``name``, so it is not a
 strategy by itself.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -87,4 +88,3 @@ class Amplifiers(Strategy):
         if not self.enabled:
             return {}
         return {"recruited": int(len(self.users)), "posts": self.posts, "gaffes": self.gaffes}
-

@@ -6,6 +6,7 @@ A strategy is one module in ``sim/strategies/`` holding a config dataclass and a
 only from its own named stream ``strategy/<side>/<name>`` (common random numbers), and
 reports what it spent in staff-hours (the one cost unit of the project).
 """
+
 from __future__ import annotations
 
 import math
@@ -18,7 +19,7 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model import InfoWarModel
 
-REGISTRY: dict[str, type["Strategy"]] = {}
+REGISTRY: dict[str, type[Strategy]] = {}
 COST_UNIT = "staff-hours"
 
 
@@ -31,8 +32,13 @@ class StrategyMeta:
     cost_model: str = ""  # how it spends staff-hours, in words (docs/strategies.md)
 
 
-def param(default: Any, rule: tuple | None = None, *, choices: Sequence[str] | None = None,
-          what: str = "name") -> Any:
+def param(
+    default: Any,
+    rule: tuple | None = None,
+    *,
+    choices: Sequence[str] | None = None,
+    what: str = "name",
+) -> Any:
     """A strategy parameter with what it allows (read by ``StrategyConfig.check``): a number
     obeys ``rule`` (a ``sim.config.rules`` check; default >= 0), a string or each string of a
     list must be one of ``choices`` (a ``what``). A list default is copied per instance."""
@@ -59,7 +65,11 @@ class StrategyConfig:
         from sim.config.rules import NONNEG, check, check_window, member
 
         for f in fields(self):
-            value, rule, choices = getattr(self, f.name), f.metadata.get("rule"), f.metadata.get("choices")
+            value, rule, choices = (
+                getattr(self, f.name),
+                f.metadata.get("rule"),
+                f.metadata.get("choices"),
+            )
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 check(f"{key}.{f.name}", value, rule or NONNEG)
             elif choices is not None:
@@ -84,7 +94,9 @@ class Strategy:
                 raise RuntimeError(f"strategy name '{cls.name}' registered twice")
             REGISTRY[cls.name] = cls
 
-    def __init__(self, model: "InfoWarModel", side: int, cfg: Any, rng: np.random.Generator) -> None:
+    def __init__(
+        self, model: InfoWarModel, side: int, cfg: Any, rng: np.random.Generator
+    ) -> None:
         self.model, self.side, self.cfg, self.rng = model, side, cfg, rng
         self.cost = 0.0  # staff-hours spent so far
 

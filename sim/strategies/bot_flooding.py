@@ -4,6 +4,7 @@ Every live bot account adds Poisson((multiplier - 1) x its usual rate) posts per
 the bots' stories, aimed at their host communities. The volume crowds readers' feeds:
 with limited attention every other post is read less often.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

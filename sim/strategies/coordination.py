@@ -6,6 +6,7 @@ Without it, officials sometimes push claims that contradict the agreed, verifiab
 ``vetting`` of those contradictory posts. Applied in the revise pass, so it also vets
 posts other strategies added this tick.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ class Coordination(Strategy):
     Config = Config
     meta = StrategyMeta(
         summary="an interagency desk stops official posts that contradict the agreed line "
-                "(own false stories, gaffes)",
+        "(own false stories, gaffes)",
         sides=("home", "rival"),
         changes="share of the side's official posts of its own false stories and gaffes dropped",
         cost_model="desk_hours_per_day for every day the desk works",
@@ -55,7 +56,9 @@ class Coordination(Strategy):
             return p
         w = self.model.world
         side, kind = owner_side_kind(self.model, p)
-        official = (side == self.side) & np.isin(kind, OFFICIAL) & (w.narr_side[p.narr] == self.side)
+        official = (
+            (side == self.side) & np.isin(kind, OFFICIAL) & (w.narr_side[p.narr] == self.side)
+        )
         bad = official & (~w.narr_true[p.narr] | p.backfire)
         if not bad.any():
             return p

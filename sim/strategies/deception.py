@@ -5,6 +5,7 @@ trusted source kind (``mimic``, e.g. media): readers then weigh their posts with
 trust they give that kind (``Accounts.kind``). Keeping the disguise up costs upkeep;
 when the budget runs out the disguises drop and the accounts look unknown again.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,8 +23,9 @@ from sim.strategies.toolkit import live_accounts, per_tick, side_actors, tick_of
 class Config(StrategyConfig):
     budget: float = 250.0
     share: float = param(0.5, PROB)  # share of the bot accounts disguised
-    mimic: str = param("media", choices=[k for k in SOURCE_KINDS if k != "unknown"],
-                       what="source kind")  # source kind they pose as
+    mimic: str = param(
+        "media", choices=[k for k in SOURCE_KINDS if k != "unknown"], what="source kind"
+    )  # source kind they pose as
     start_day: float = 0.0
     hours_per_account: float = 2.0  # one-off: building a convincing persona
     upkeep_hours_per_day: float = 0.2  # per disguised account
@@ -67,7 +69,7 @@ class Deception(Strategy):
         m = self.model
         accs = np.concatenate([live_accounts(m, a) for a in self.bots] or [np.zeros(0, np.int64)])
         chosen = accs[self.rng.random(len(accs)) < self.cfg.share]
-        chosen = chosen[:self.afford(len(chosen), self.cfg.hours_per_account)]
+        chosen = chosen[: self.afford(len(chosen), self.cfg.hours_per_account)]
         self.disguised, self.original = chosen, m.accounts.kind[chosen].copy()
         m.accounts.kind[chosen] = SOURCE_KINDS.index(self.cfg.mimic)
 

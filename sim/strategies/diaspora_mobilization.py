@@ -5,6 +5,7 @@ they have (the hubs of diaspora houses and information centres). They post the s
 stories as diaspora voices, in a host language they read rather than the home language,
 which bridges into international audiences. No gaffes: these are seasoned members.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ class DiasporaMobilization(Amplifiers):
     kind = SOURCE_KINDS.index("diaspora")
     meta = StrategyMeta(
         summary="mobilise well-connected diaspora members to post the side's stories in host "
-                "languages",
+        "languages",
         sides=("home", "rival"),
         changes="extra user posts (user_outbox) from diaspora members, source kind diaspora",
         cost_model="recruit_hours per member once, plus upkeep_hours_per_day per member",
@@ -53,4 +54,6 @@ class DiasporaMobilization(Amplifiers):
         return (indptr[pool + 1] - indptr[pool]).astype(np.float64) + 1.0
 
     def languages(self, users: np.ndarray) -> np.ndarray:
-        return random_spoken(self.model, users, self.rng, avoid=home_language(self.model, self.side))
+        return random_spoken(
+            self.model, users, self.rng, avoid=home_language(self.model, self.side)
+        )

@@ -8,6 +8,7 @@ random hub, about one of the bots' stories: a hub who takes the story in reshare
 large audience. Hubs already spreading (or done with) a story get no more mentions of it:
 repeats would only bore them (rumour stifling).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,10 +17,10 @@ from typing import Any
 import numpy as np
 
 from sim.config.rules import rng
-from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.crowd import SHARING, STOPPED
 from sim.kernel import align
 from sim.posts import Posts
+from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import live_accounts, members, per_tick, send_direct, side_actors
 from sim.world import side_sign
 
@@ -37,7 +38,7 @@ class HubTargeting(Strategy):
     Config = Config
     meta = StrategyMeta(
         summary="bots mention the most-followed users of their target audiences so hubs "
-                "carry their stories",
+        "carry their stories",
         sides=("rival",),
         hostile=True,
         changes="extra bot posts delivered straight to hub users (model.direct)",
@@ -57,8 +58,10 @@ class HubTargeting(Strategy):
             for lang in a.languages:
                 reads |= ((m.crowd.langs[pool] >> np.uint16(lang)) & 1) == 1
             pool = pool[reads]
-            lean = align(m.crowd.opinion[pool], np.float32(side_sign(self.side)), m.cfg.spread.confidence)
-            top = np.argsort(-(fan[pool] * lean), kind="stable")[:self.cfg.hubs]
+            lean = align(
+                m.crowd.opinion[pool], np.float32(side_sign(self.side)), m.cfg.spread.confidence
+            )
+            top = np.argsort(-(fan[pool] * lean), kind="stable")[: self.cfg.hubs]
             self.hub_of[id(a)] = np.sort(pool[top])
         self.mentions = 0
 
@@ -82,9 +85,16 @@ class HubTargeting(Strategy):
             acct, target, k = acct[fresh][:total], target[fresh][:total], k[fresh][:total]
             lang = self._language(a, target)
             # one entry per mention (no aggregation): each goes to its own hub
-            posts = Posts.make(src=acct, narr=k, lang=lang, count=1, quality=a.quality,
-                               kind=m.accounts.kind[acct], origin=m.crowd.n + acct,
-                               plats=m.accounts.plats[acct])
+            posts = Posts.make(
+                src=acct,
+                narr=k,
+                lang=lang,
+                count=1,
+                quality=a.quality,
+                kind=m.accounts.kind[acct],
+                origin=m.crowd.n + acct,
+                plats=m.accounts.plats[acct],
+            )
             send_direct(m, posts, target)
             self.mentions += total
 

@@ -4,6 +4,7 @@ Each live bot account of the side gains Poisson(``rate``) new followers per day 
 the users of its host communities who use one of its platforms (follow-backs, fake
 personas that blend in). Their followers then see every later post of the account.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,7 +44,9 @@ class Infiltration(Strategy):
             for acc in a.accounts:
                 plats = int(m.accounts.plats[acc])
                 if plats not in self.pools.get(id(a), {}):
-                    self.pools.setdefault(id(a), {})[plats] = pool[(m.crowd.plats[pool] & plats) != 0]
+                    self.pools.setdefault(id(a), {})[plats] = pool[
+                        (m.crowd.plats[pool] & plats) != 0
+                    ]
         self.gained = 0
 
     def act(self) -> None:
@@ -57,7 +60,9 @@ class Infiltration(Strategy):
                 pool = self.pools[id(a)][int(m.accounts.plats[acc])]
                 k = self.afford(min(int(k), len(pool)), self.cfg.hours_per_follower)
                 if k:
-                    self.gained += m.accounts.add_followers(int(acc), self.rng.choice(pool, k, replace=False))
+                    self.gained += m.accounts.add_followers(
+                        int(acc), self.rng.choice(pool, k, replace=False)
+                    )
 
     def report(self) -> dict[str, Any]:
         if not self.enabled:

@@ -8,6 +8,7 @@ then posts to a community in the best language it now has for it (``Actor.langua
 When the budget runs out the translators leave and the actors fall back to their own
 languages.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ class Multilingual(Strategy):
     Config = Config
     meta = StrategyMeta(
         summary="official actors also post in their host audiences' languages, up to a "
-                "translation capacity",
+        "translation capacity",
         sides=("home", "rival"),
         changes="languages of the side's official actors (state, ministry, embassies)",
         cost_model="cost_per_language staff-hours per added language per day while it lasts",
@@ -84,6 +85,9 @@ class Multilingual(Strategy):
         if not self.enabled:
             return {}
         w = self.model.world
-        return {"languages_added": [w.languages[l] for l in self.added],
-                "ended_day": None if self.ended_tick is None
-                else round(self.ended_tick * w.tick_hours / 24, 3)}
+        return {
+            "languages_added": [w.languages[l] for l in self.added],
+            "ended_day": None
+            if self.ended_tick is None
+            else round(self.ended_tick * w.tick_hours / 24, 3),
+        }

@@ -7,6 +7,7 @@ followers) and posts ``appeals_per_day`` high-quality appeals in all, under the 
 source kind that international audiences trust most. A side without an NGO actor cannot
 use it (the report says so).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,8 +17,15 @@ import numpy as np
 
 from sim.config.rules import PROB, rng
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
-from sim.strategies.toolkit import (account_posts, claims, communities, live_accounts, per_tick,
-                                    side_actors, tick_of_day)
+from sim.strategies.toolkit import (
+    account_posts,
+    claims,
+    communities,
+    live_accounts,
+    per_tick,
+    side_actors,
+    tick_of_day,
+)
 
 
 @dataclass
@@ -36,7 +44,7 @@ class NgoAppeals(Strategy):
     Config = Config
     meta = StrategyMeta(
         summary="track II: after a lag, NGOs widen their international network and post "
-                "high-quality appeals",
+        "high-quality appeals",
         sides=("home", "rival"),
         changes="followers of the side's NGO accounts in international audiences; extra NGO posts",
         cost_model="network_hours once at the first appeal, plus staff_hours_per_appeal per appeal",
@@ -63,15 +71,16 @@ class NgoAppeals(Strategy):
         narr = claims(m, self.side)
         if not len(accs) or not len(narr):
             return
-        n = self.afford(self.rng.poisson(per_tick(m, self.cfg.appeals_per_day)),
-                        self.cfg.staff_hours_per_appeal)
+        n = self.afford(
+            self.rng.poisson(per_tick(m, self.cfg.appeals_per_day)), self.cfg.staff_hours_per_appeal
+        )
         if n == 0:
             return
         acct = accs[self.rng.integers(len(accs), size=n)]
         intl = communities(m, None, "international")
         lang = np.empty(n, dtype=np.uint8)
         owner = np.array(m.accounts.owner, dtype=np.int64)[acct]
-        for i, a in enumerate(acct):  # n is a handful of appeals per tick
+        for i, _a in enumerate(acct):  # n is a handful of appeals per tick
             actor = m.actors[owner[i]]
             host = intl[self.rng.integers(len(intl))] if len(intl) else actor.hosts[0]
             lang[i] = actor.language_for(np.array([host]))[0]
@@ -88,7 +97,9 @@ class NgoAppeals(Strategy):
                     pool = m.members[c][(m.crowd.plats[m.members[c]] & plats) != 0]
                     k = int(round(self.cfg.network * len(pool)))
                     if k:
-                        self.gained += m.accounts.add_followers(a, self.rng.choice(pool, k, replace=False))
+                        self.gained += m.accounts.add_followers(
+                            a, self.rng.choice(pool, k, replace=False)
+                        )
 
     def report(self) -> dict[str, Any]:
         if not self.enabled:

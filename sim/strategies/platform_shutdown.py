@@ -6,6 +6,7 @@ users neither read nor post there, so the block also silences the side's own voi
 home (``Crowd.eff_plats``). The enforcement costs ``hours_per_day``; when the budget runs
 out the block is lifted early.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ class PlatformShutdown(Strategy):
     Config = Config
     meta = StrategyMeta(
         summary="block platforms for the side's own domestic users for a time window "
-                "(silences home voices at home too)",
+        "(silences home voices at home too)",
         sides=("home", "rival"),
         changes="platforms the side's domestic users can reach (crowd.eff_plats)",
         cost_model="hours_per_day of enforcement for every day the block is on",

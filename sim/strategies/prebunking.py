@@ -10,6 +10,7 @@ takes in a debunk before meeting its target becomes inoculated (belief probabili
 1 - spread.inoculation), and the warning spreads further as readers reshare it. Needs a
 debunk narrative of the rival story in world.narratives.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,9 +21,18 @@ import numpy as np
 from sim.config.rules import PROB, rng
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.toolkit import (
+    OFFICIAL,
+    best_language,
+    debunks_of,
+    per_tick,
+    rival_fakes,
+    sample_readers,
+    send_direct,
+    side_actors,
+    tick_of_day,
+)
 from sim.world import side_sign
-from sim.strategies.toolkit import (OFFICIAL, best_language, debunks_of, per_tick, rival_fakes,
-                                    sample_readers, send_direct, side_actors, tick_of_day)
 
 
 @dataclass
@@ -42,7 +52,7 @@ class Prebunking(Strategy):
     Config = Config
     meta = StrategyMeta(
         summary="promoted warnings (debunks) shown to the rival's target audiences before its "
-                "false stories arrive, inoculating readers",
+        "false stories arrive, inoculating readers",
         sides=("home", "rival"),
         changes="extra debunk posts delivered straight to users (model.direct); inoculated users",
         cost_model="preparation_hours once, plus staff_hours_per_post per warning",
@@ -54,9 +64,11 @@ class Prebunking(Strategy):
         m, w = self.model, self.model.world
         self.start = tick_of_day(m, self.cfg.start_day)
         overlap = tick_of_day(m, self.cfg.overlap_days)
-        self.until = {int(k): int(w.narr_start_tick[k]) + overlap for k in rival_fakes(m, self.side)}
+        self.until = {
+            int(k): int(w.narr_start_tick[k]) + overlap for k in rival_fakes(m, self.side)
+        }
         self.audience = {k: self._audience(k) for k in self.until}
-        own = [a for a in side_actors(m, self.side, OFFICIAL)]
+        own = list(side_actors(m, self.side, OFFICIAL))
         accs = [acc for a in own for acc in a.accounts]
         fans = m.accounts.n_followers()
         self.sender = max(accs, key=lambda a: (fans[a], -a)) if accs else None
@@ -80,8 +92,10 @@ class Prebunking(Strategy):
 
     def _warn(self, k: int) -> None:
         m, crowd = self.model, self.model.crowd
-        n = self.afford(int(self.rng.poisson(per_tick(m, self.cfg.posts_per_day))),
-                        self.cfg.staff_hours_per_post)
+        n = self.afford(
+            int(self.rng.poisson(per_tick(m, self.cfg.posts_per_day))),
+            self.cfg.staff_hours_per_post,
+        )
         if n == 0:
             return
         comms = self.audience[k]
@@ -94,17 +108,28 @@ class Prebunking(Strategy):
         for c, lg in zip(comm, lang):  # a handful of warnings per tick
             pool = m.members[c]
             pool = pool[crowd.opinion[pool] * sign >= -thr]  # not already won over by the rival
-            readers.append(sample_readers(m, pool, int(lg), plats, self.cfg.reach_per_post, self.rng))
+            readers.append(
+                sample_readers(m, pool, int(lg), plats, self.cfg.reach_per_post, self.rng)
+            )
         debunks = debunks_of(m, self.side, k)
         narr = debunks[self.rng.integers(len(debunks), size=n)]
-        posts = Posts.make(src=np.zeros(n), narr=narr, lang=lang, count=1, quality=self.cfg.quality,
-                           kind=m.accounts.kind[self.sender], origin=m.crowd.n + self.sender,
-                           plats=plats)
+        posts = Posts.make(
+            src=np.zeros(n),
+            narr=narr,
+            lang=lang,
+            count=1,
+            quality=self.cfg.quality,
+            kind=m.accounts.kind[self.sender],
+            origin=m.crowd.n + self.sender,
+            plats=plats,
+        )
         send_direct(m, posts, readers)
         self.posted += n
 
     def report(self) -> dict[str, Any]:
         if not self.enabled:
             return {}
-        return {"warnings_posted": self.posted,
-                "targets": [self.model.world.narratives[k] for k in sorted(self.until)]}
+        return {
+            "warnings_posted": self.posted,
+            "targets": [self.model.world.narratives[k] for k in sorted(self.until)],
+        }

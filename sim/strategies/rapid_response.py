@@ -8,6 +8,7 @@ long as the budget lasts (its pushers may keep posting it), in the community's b
 language among the account's own plus up to ``translation_capacity`` translated languages
 (chosen for the largest affected audience the own ones miss).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,17 @@ import numpy as np
 from sim.config.rules import PROB, rng
 from sim.crowd import SHARING, STOPPED
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
-from sim.strategies.toolkit import (OFFICIAL, account_posts, best_language, debunks_of, hours_since,
-                                    live_accounts, per_tick, rival_fakes, side_actors)
+from sim.strategies.toolkit import (
+    OFFICIAL,
+    account_posts,
+    best_language,
+    debunks_of,
+    hours_since,
+    live_accounts,
+    per_tick,
+    rival_fakes,
+    side_actors,
+)
 
 
 @dataclass
@@ -27,8 +37,12 @@ class Config(StrategyConfig):
     budget: float = 600.0
     delay_hours: float = param(24.0, rng(0, 10000))  # detection delay after a false story appears
     threshold: float = param(0.0, PROB)  # also detect once this share of users believes it (0: off)
-    posts_per_hour: float = param(0.5, rng(0, 100))  # debunks per responding account per affected community
-    translation_capacity: int = param(2, rng(0, 16))  # languages beyond the accounts' own it can translate into
+    posts_per_hour: float = param(
+        0.5, rng(0, 100)
+    )  # debunks per responding account per affected community
+    translation_capacity: int = param(
+        2, rng(0, 16)
+    )  # languages beyond the accounts' own it can translate into
     quality: float = param(0.8, PROB)  # persuasiveness of a debunk
     staff_hours_per_post: float = 1.0
     translation_hours_per_post: float = 0.5  # extra for a translated debunk
@@ -40,11 +54,11 @@ class RapidResponse(Strategy):
     Config = Config
     meta = StrategyMeta(
         summary="detect rival false stories after a delay or a prevalence threshold, then post "
-                "debunks into the affected communities in their languages",
+        "debunks into the affected communities in their languages",
         sides=("home", "rival"),
         changes="extra debunk posts by the side's official accounts (state, ministry, embassies)",
         cost_model="monitoring_hours_per_day from the start; staff_hours_per_post per debunk, "
-                   "plus translation_hours_per_post when translated",
+        "plus translation_hours_per_post when translated",
     )
 
     def setup(self) -> None:
@@ -91,8 +105,10 @@ class RapidResponse(Strategy):
         missed = 1.0 - p[:, self.own_langs].max(axis=1)
         score = (users[affected] * missed)[:, None] * p
         score[:, self.own_langs] = 0.0
-        order = [int(l) for l in np.argsort(-score.sum(axis=0), kind="stable") if score[:, l].sum() > 0]
-        return sorted(self.own_langs + order[:self.cfg.translation_capacity])
+        order = [
+            int(l) for l in np.argsort(-score.sum(axis=0), kind="stable") if score[:, l].sum() > 0
+        ]
+        return sorted(self.own_langs + order[: self.cfg.translation_capacity])
 
     def _respond(self, k: int) -> None:
         m = self.model
@@ -113,7 +129,9 @@ class RapidResponse(Strategy):
         acct_a, comm_a = np.repeat(acct_a, n), np.repeat(comm_a, n)
         lang = best_language(m, comm_a, langs)
         own = ((self.lang_mask[acct_a] >> lang.astype(np.int64)) & 1).astype(bool)
-        unit = self.cfg.staff_hours_per_post + np.where(own, 0.0, self.cfg.translation_hours_per_post)
+        unit = self.cfg.staff_hours_per_post + np.where(
+            own, 0.0, self.cfg.translation_hours_per_post
+        )
         paid = np.cumsum(unit) <= self.left + 1e-9
         if not paid.any():
             return
@@ -129,8 +147,10 @@ class RapidResponse(Strategy):
             return {}
         w = self.model.world
         return {
-            "detected_hour": {w.narratives[k]: round((t - int(w.narr_start_tick[k])) * w.tick_hours, 2)
-                              for k, t in sorted(self.detected.items())},
+            "detected_hour": {
+                w.narratives[k]: round((t - int(w.narr_start_tick[k])) * w.tick_hours, 2)
+                for k, t in sorted(self.detected.items())
+            },
             "debunks_posted": self.posted,
             "translated": self.translated,
             "languages": [w.languages[i] for i in sorted(self.languages_used)],

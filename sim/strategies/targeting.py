@@ -8,6 +8,7 @@ posts). A re-aimed post stays on the account's timeline for the post counts, but
 delivery to followers is switched off. Only actors' routine posts are re-aimed, so the
 result does not depend on the order strategies are listed in.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ class Targeting(Strategy):
     Config = Config
     meta = StrategyMeta(
         summary="re-aim a share of official posts at undecided users of the international "
-                "audiences",
+        "audiences",
         sides=("home", "rival"),
         changes="who reads the side's official posts (direct delivery instead of followers)",
         cost_model="setup_hours once, plus hours_per_post per re-aimed post",
@@ -46,7 +47,9 @@ class Targeting(Strategy):
             return
         m = self.model
         self.ready = self.charge(self.cfg.setup_hours) >= 1.0
-        self.slots = [i for i, a in enumerate(m.actors) if a.side == self.side and a.kind in OFFICIAL]
+        self.slots = [
+            i for i, a in enumerate(m.actors) if a.side == self.side and a.kind in OFFICIAL
+        ]
         self.audience = members(m, communities(m, None, "international"))
         self.reaimed = 0
 
@@ -73,8 +76,12 @@ class Targeting(Strategy):
             return p
         ads = p.select(rows)
         ads.count = pick[rows].astype(ads.count.dtype)
-        readers = [sample_readers(self.model, undecided, int(lang), int(plats), self.cfg.reach_per_post,
-                                  self.rng) for lang, plats in zip(ads.lang, ads.plats)]
+        readers = [
+            sample_readers(
+                self.model, undecided, int(lang), int(plats), self.cfg.reach_per_post, self.rng
+            )
+            for lang, plats in zip(ads.lang, ads.plats)
+        ]
         ghost = ads.select(np.ones(len(ads), dtype=bool))  # on the timeline, shown to no one
         ghost.plats = np.zeros(len(ghost), dtype=ghost.plats.dtype)
         send_direct(self.model, ads, readers)

@@ -4,6 +4,7 @@ Nothing here draws random numbers of its own: a helper that needs randomness tak
 calling strategy's Generator, so every draw stays on that strategy's stream. Everything is
 vectorized over posts or users; loops run over accounts, actors or languages only.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,61 +24,70 @@ PEER = SOURCE_KINDS.index("peer")
 
 
 # -- time ------------------------------------------------------------------------------
-def per_tick(model: "InfoWarModel", per_day: float) -> float:
+def per_tick(model: InfoWarModel, per_day: float) -> float:
     """A daily rate as a rate per tick."""
     return per_day * model.world.tick_hours / 24.0
 
 
-def tick_of_day(model: "InfoWarModel", day: float) -> int:
+def tick_of_day(model: InfoWarModel, day: float) -> int:
     """The first tick at or after ``day``."""
     return int(math.ceil(day * 24.0 / model.world.tick_hours - 1e-9))
 
 
-def hours_since(model: "InfoWarModel", tick: int) -> float:
+def hours_since(model: InfoWarModel, tick: int) -> float:
     return (model.tick - tick) * model.world.tick_hours
 
 
 # -- who -------------------------------------------------------------------------------
-def side_actors(model: "InfoWarModel", side: int, kinds: tuple[str, ...] | None = None) -> list["Actor"]:
+def side_actors(
+    model: InfoWarModel, side: int, kinds: tuple[str, ...] | None = None
+) -> list[Actor]:
     return [a for a in model.actors if a.side == side and (kinds is None or a.kind in kinds)]
 
 
-def live_accounts(model: "InfoWarModel", actor: "Actor") -> np.ndarray:
+def live_accounts(model: InfoWarModel, actor: Actor) -> np.ndarray:
     acc = np.array(actor.accounts, dtype=np.int64)
     return acc[model.accounts.active[acc]] if len(acc) else acc
 
 
-def other_side(model: "InfoWarModel", side: int) -> int:
+def other_side(model: InfoWarModel, side: int) -> int:
     return next(i for i in range(len(model.world.sides)) if i != side)
 
 
-def communities(model: "InfoWarModel", side: int | None, kind: str) -> np.ndarray:
+def communities(model: InfoWarModel, side: int | None, kind: str) -> np.ndarray:
     """Community indices of ``kind`` belonging to ``side`` (None: any side)."""
     w = model.world
-    return np.array([c for c, k in enumerate(w.comm_kind)
-                     if k == kind and (side is None or w.comm_side[c] == side)], dtype=np.int64)
+    return np.array(
+        [
+            c
+            for c, k in enumerate(w.comm_kind)
+            if k == kind and (side is None or w.comm_side[c] == side)
+        ],
+        dtype=np.int64,
+    )
 
 
-def members(model: "InfoWarModel", comms: np.ndarray) -> np.ndarray:
+def members(model: InfoWarModel, comms: np.ndarray) -> np.ndarray:
     """Users of the given communities, in id order."""
     parts = [model.members[int(c)] for c in comms]
     return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int32)
 
 
-def claims(model: "InfoWarModel", side: int) -> np.ndarray:
+def claims(model: InfoWarModel, side: int) -> np.ndarray:
     """The side's own stories (not debunks) that are live this tick."""
     w = model.world
-    return np.flatnonzero((w.narr_side == side) & (w.narr_target < 0)
-                          & (w.narr_start_tick <= model.tick))
+    return np.flatnonzero(
+        (w.narr_side == side) & (w.narr_target < 0) & (w.narr_start_tick <= model.tick)
+    )
 
 
-def debunks_of(model: "InfoWarModel", side: int, target: int) -> np.ndarray:
+def debunks_of(model: InfoWarModel, side: int, target: int) -> np.ndarray:
     """The side's debunks of narrative ``target``."""
     w = model.world
     return np.flatnonzero((w.narr_side == side) & (w.narr_target == target))
 
 
-def rival_fakes(model: "InfoWarModel", side: int) -> np.ndarray:
+def rival_fakes(model: InfoWarModel, side: int) -> np.ndarray:
     """False narratives of the other sides that ``side`` has a debunk for."""
     w = model.world
     fakes = np.flatnonzero(~w.narr_true & (w.narr_side != side))
@@ -85,17 +95,20 @@ def rival_fakes(model: "InfoWarModel", side: int) -> np.ndarray:
 
 
 # -- languages -------------------------------------------------------------------------
-def best_language(model: "InfoWarModel", comm: np.ndarray, langs: list[int]) -> np.ndarray:
+def best_language(model: InfoWarModel, comm: np.ndarray, langs: list[int]) -> np.ndarray:
     """For each community, the language of ``langs`` most widely read there."""
     prob = model.world.lang_prob[np.ix_(np.asarray(comm, dtype=np.int64), langs)]
     return np.array(langs, dtype=np.uint8)[np.argmax(prob, axis=1)]
 
 
-def random_spoken(model: "InfoWarModel", users: np.ndarray, rng: np.random.Generator,
-                  avoid: int | None = None) -> np.ndarray:
+def random_spoken(
+    model: InfoWarModel, users: np.ndarray, rng: np.random.Generator, avoid: int | None = None
+) -> np.ndarray:
     """A random language each user reads (avoiding ``avoid`` where they read another)."""
     n_lang = len(model.world.languages)
-    bits = ((model.crowd.langs[users][:, None] >> np.arange(n_lang, dtype=np.uint16)) & 1).astype(bool)
+    bits = ((model.crowd.langs[users][:, None] >> np.arange(n_lang, dtype=np.uint16)) & 1).astype(
+        bool
+    )
     if avoid is not None:
         other = bits.copy()
         other[:, avoid] = False
@@ -105,7 +118,7 @@ def random_spoken(model: "InfoWarModel", users: np.ndarray, rng: np.random.Gener
     return np.argmax(cum > pick[:, None], axis=1).astype(np.uint8)
 
 
-def home_language(model: "InfoWarModel", side: int) -> int:
+def home_language(model: InfoWarModel, side: int) -> int:
     """The language most spoken in the side's domestic communities."""
     comms = communities(model, side, "domestic")
     if not len(comms):
@@ -115,35 +128,66 @@ def home_language(model: "InfoWarModel", side: int) -> int:
 
 
 # -- posts -----------------------------------------------------------------------------
-def account_posts(model: "InfoWarModel", acct: np.ndarray, narr: np.ndarray, lang: np.ndarray,
-                  quality: float | np.ndarray, backfire: np.ndarray | None = None) -> Posts:
+def account_posts(
+    model: InfoWarModel,
+    acct: np.ndarray,
+    narr: np.ndarray,
+    lang: np.ndarray,
+    quality: float | np.ndarray,
+    backfire: np.ndarray | None = None,
+) -> Posts:
     """Single posts by actors' accounts, aggregated per (account, narrative, language,
     gaffe); readers see each account's current source kind."""
     if len(acct) == 0:
         return Posts.empty()
     bf = np.zeros(len(acct), dtype=np.int64) if backfire is None else backfire.astype(np.int64)
-    key = (((acct.astype(np.int64) * 65536 + narr) * 256 + lang) * 2 + bf)
+    key = ((acct.astype(np.int64) * 65536 + narr) * 256 + lang) * 2 + bf
     q = np.broadcast_to(np.asarray(quality, dtype=np.float64), key.shape)
     uniq, first, count = np.unique(key, return_index=True, return_counts=True)
     a = uniq // (65536 * 256 * 2)
     acc = model.accounts
-    return Posts.make(src=a, narr=(uniq // 512) % 65536, lang=(uniq // 2) % 256, count=count,
-                      quality=q[first], kind=acc.kind[a], origin=model.crowd.n + a,
-                      plats=acc.plats[a], backfire=(uniq % 2).astype(bool))
+    return Posts.make(
+        src=a,
+        narr=(uniq // 512) % 65536,
+        lang=(uniq // 2) % 256,
+        count=count,
+        quality=q[first],
+        kind=acc.kind[a],
+        origin=model.crowd.n + a,
+        plats=acc.plats[a],
+        backfire=(uniq % 2).astype(bool),
+    )
 
 
-def user_posts(model: "InfoWarModel", users: np.ndarray, narr: np.ndarray, lang: np.ndarray,
-               quality: float, kind: int = PEER, backfire: np.ndarray | None = None) -> Posts:
+def user_posts(
+    model: InfoWarModel,
+    users: np.ndarray,
+    narr: np.ndarray,
+    lang: np.ndarray,
+    quality: float,
+    kind: int = PEER,
+    backfire: np.ndarray | None = None,
+) -> Posts:
     """Single posts by ordinary users (volunteers, mobilised diaspora), one entry each;
     they reach the users' followers on the platforms the users can reach now."""
     if len(users) == 0:
         return Posts.empty()
-    return Posts.make(src=users, narr=narr, lang=lang, count=1, quality=quality, kind=kind,
-                      origin=users, plats=model.crowd.eff_plats[users],
-                      backfire=False if backfire is None else backfire)
+    return Posts.make(
+        src=users,
+        narr=narr,
+        lang=lang,
+        count=1,
+        quality=quality,
+        kind=kind,
+        origin=users,
+        plats=model.crowd.eff_plats[users],
+        backfire=False if backfire is None else backfire,
+    )
 
 
-def send_direct(model: "InfoWarModel", posts: Posts, readers: list[np.ndarray] | np.ndarray) -> None:
+def send_direct(
+    model: InfoWarModel, posts: Posts, readers: list[np.ndarray] | np.ndarray
+) -> None:
     """Deliver entry i of ``posts`` to ``readers[i]`` only (ads, mentions) via ``model.direct``;
     ``readers`` is a list of arrays, or one array with one reader per entry."""
     if len(posts) == 0:
@@ -159,8 +203,9 @@ def send_direct(model: "InfoWarModel", posts: Posts, readers: list[np.ndarray] |
     model.direct.append((posts, indptr, indices))
 
 
-def sample_readers(model: "InfoWarModel", pool: np.ndarray, lang: int, plats: int, k: int,
-                   rng: np.random.Generator) -> np.ndarray:
+def sample_readers(
+    model: InfoWarModel, pool: np.ndarray, lang: int, plats: int, k: int, rng: np.random.Generator
+) -> np.ndarray:
     """Up to ``k`` users of ``pool`` who read ``lang`` and can reach one of ``plats``, sorted.
     Candidates are drawn at random and filtered, so the cost is O(k) rather than O(pool);
     only when too few candidates qualify is the whole pool scanned."""
@@ -169,8 +214,9 @@ def sample_readers(model: "InfoWarModel", pool: np.ndarray, lang: int, plats: in
     crowd = model.crowd
 
     def ok(u: np.ndarray) -> np.ndarray:
-        return ((((crowd.langs[u] >> np.uint16(lang)) & 1) == 1)
-                & ((crowd.eff_plats[u] & np.uint8(plats)) != 0))
+        return (((crowd.langs[u] >> np.uint16(lang)) & 1) == 1) & (
+            (crowd.eff_plats[u] & np.uint8(plats)) != 0
+        )
 
     cand = rng.choice(pool, min(len(pool), 4 * k + 32), replace=False)
     got = cand[ok(cand)][:k]
@@ -180,7 +226,9 @@ def sample_readers(model: "InfoWarModel", pool: np.ndarray, lang: int, plats: in
     return np.sort(got)
 
 
-def thin(posts: Posts, keep_prob: float | np.ndarray, rng: np.random.Generator) -> tuple[Posts, int]:
+def thin(
+    posts: Posts, keep_prob: float | np.ndarray, rng: np.random.Generator
+) -> tuple[Posts, int]:
     """Keep each single post with ``keep_prob``; returns the thinned batch and how many went."""
     if len(posts) == 0:
         return posts, 0
@@ -190,7 +238,7 @@ def thin(posts: Posts, keep_prob: float | np.ndarray, rng: np.random.Generator) 
     return posts.select(kept > 0), dropped
 
 
-def owner_side_kind(model: "InfoWarModel", posts: Posts) -> tuple[np.ndarray, np.ndarray]:
+def owner_side_kind(model: InfoWarModel, posts: Posts) -> tuple[np.ndarray, np.ndarray]:
     """Side and actor kind behind each entry of an account batch (from ``origin``)."""
     a = posts.origin.astype(np.int64) - model.crowd.n
     owner = np.array(model.accounts.owner, dtype=np.int64)[a]

@@ -7,6 +7,7 @@ and mobilised diaspora) gain ``quality_gain`` in quality (capped at 1), and a sh
 ``gaffe_reduction`` of its gaffes are never posted. Applied in the revise pass, so it
 works on every strategy's posts whatever the order strategies were listed in.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -67,8 +68,9 @@ class Training(Strategy):
             own &= (side == self.side) & (kind != "bots")
         if not own.any():
             return p
-        p.quality = np.where(own & ~p.backfire, np.minimum(p.quality + gain, 1.0),
-                             p.quality).astype(p.quality.dtype)
+        p.quality = np.where(
+            own & ~p.backfire, np.minimum(p.quality + gain, 1.0), p.quality
+        ).astype(p.quality.dtype)
         gaffe = own & p.backfire
         if not gaffe.any():
             return p

@@ -5,6 +5,7 @@ Volunteers are drawn from the side's domestic communities, the most active users
 quality than the officials', and a share ``gaffe_prob`` are gaffes that push their readers
 away from the side: the quantity/quality trade-off the 2020 volunteer campaign met.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ class VolunteerCampaign(Amplifiers):
     kind = PEER
     meta = StrategyMeta(
         summary="recruit young domestic users who amplify the side's stories: more volume, "
-                "lower quality, gaffes that backfire",
+        "lower quality, gaffes that backfire",
         sides=("home", "rival"),
         changes="extra user posts (user_outbox) with lower quality; gaffes flagged backfire",
         cost_model="recruit_hours per volunteer once, plus upkeep_hours_per_day per volunteer",

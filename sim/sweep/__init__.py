@@ -51,9 +51,10 @@ Use::
     df = load_study("multirun/my_sweep")   # a sweep dir, its runs/ dir, or a study .parquet
     df.groupby(param_columns(df))["support.international.support_home"].mean()
 """
+
 from __future__ import annotations
 
-__all__ = ["load_study", "param_columns", "metric_columns", "config_hash"]
+__all__ = ["config_hash", "load_study", "metric_columns", "param_columns"]
 
 
 def __getattr__(name: str):

@@ -5,6 +5,7 @@ launcher. Jobs run elsewhere (worker processes, Ray, SLURM), so progress is read
 ``events.jsonl`` lines the jobs append to the shared sweep directory, not from return values.
 The callback object is pickled to the workers with Hydra's context, hence ``__getstate__``.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,9 @@ from sim.sweep.job import EVENTS
 
 # Our conf/hydra/launcher/*.yaml replace the plugins' entries of the same name on purpose; this
 # module is imported wherever Hydra unpickles the callbacks (every joblib/submitit worker).
-warnings.filterwarnings("ignore", message=r"\s*'hydra/launcher/\w+' is validated against ConfigStore")
+warnings.filterwarnings(
+    "ignore", message=r"\s*'hydra/launcher/\w+' is validated against ConfigStore"
+)
 EXIT_FAILED = 3  # the exit code of a multirun in which some runs failed
 
 
@@ -38,7 +41,9 @@ def count_jobs(config: DictConfig) -> int | None:
     params = config.hydra.sweeper.get("params") or {}
     args = [f"{k}={v}" for k, v in params.items()]
     args += OmegaConf.to_container(config.hydra.overrides.task, resolve=False)
-    loader = GlobalHydra.instance().config_loader() if GlobalHydra.instance().is_initialized() else None
+    loader = (
+        GlobalHydra.instance().config_loader() if GlobalHydra.instance().is_initialized() else None
+    )
     parsed = OverridesParser.create(config_loader=loader).parse_overrides(args)
     return sum(len(b) for b in BasicSweeper.split_arguments(parsed, None))
 
@@ -82,23 +87,34 @@ class SweepCallback(Callback):
         except Exception:  # progress is a nicety; never block the sweep on it
             total = None
         done = len(store.finished_hashes(self.sweep))
-        print(f"sweep: {self.sweep} ({total if total is not None else '?'} jobs, {done} runs "
-              f"already in the store{f', removed {stale} unfinished' if stale else ''})",
-              file=sys.stderr)
+        print(
+            f"sweep: {self.sweep} ({total if total is not None else '?'} jobs, {done} runs "
+            f"already in the store{f', removed {stale} unfinished' if stale else ''})",
+            file=sys.stderr,
+        )
         self._thread = threading.Thread(target=self._progress, args=(total,), daemon=True)
         self._thread.start()
 
     def _progress(self, total: int | None) -> None:
         from tqdm import tqdm
 
-        bar = tqdm(total=total, unit="run", desc="sweep", file=sys.stderr, dynamic_ncols=True,
-                   smoothing=0.1, mininterval=self.poll_s if sys.stderr.isatty() else 30.0)
+        bar = tqdm(
+            total=total,
+            unit="run",
+            desc="sweep",
+            file=sys.stderr,
+            dynamic_ncols=True,
+            smoothing=0.1,
+            mininterval=self.poll_s if sys.stderr.isatty() else 30.0,
+        )
         seen = 0
         while True:
             stopping = self._stop.wait(self.poll_s)
             events = read_events(self.sweep / EVENTS, self.offset)
             if len(events) > seen:
-                counts = {s: sum(e["status"] == s for e in events) for s in ("ran", "skipped", "failed")}
+                counts = {
+                    s: sum(e["status"] == s for e in events) for s in ("ran", "skipped", "failed")
+                }
                 bar.set_postfix(counts, refresh=False)
                 bar.update(len(events) - seen)
                 seen = len(events)
@@ -123,10 +139,14 @@ def write_report(sweep: Path, events: list[dict[str, Any]], n_runs: int) -> str:
     from sim.outputs import atomic_write_bytes
 
     counts = {s: sum(e["status"] == s for e in events) for s in ("ran", "skipped", "failed")}
-    lines = [f"# Sweep report: {sweep}", "",
-             f"This invocation: {len(events)} jobs; ran {counts['ran']}, skipped (already finished) "
-             f"{counts['skipped']}, failed {counts['failed']}.",
-             f"Finished runs in the store: {n_runs} (table: {sweep / store.STUDY}).", ""]
+    lines = [
+        f"# Sweep report: {sweep}",
+        "",
+        f"This invocation: {len(events)} jobs; ran {counts['ran']}, skipped (already finished) "
+        f"{counts['skipped']}, failed {counts['failed']}.",
+        f"Finished runs in the store: {n_runs} (table: {sweep / store.STUDY}).",
+        "",
+    ]
     failed = sorted({e["key"] for e in events if e["status"] == "failed"})
     if failed:
         lines += [f"## Failed runs ({len(failed)})", ""]

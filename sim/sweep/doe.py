@@ -6,6 +6,7 @@ So each design point becomes one option of the config group ``doe`` (``conf/doe/
 one job per point, on any launcher, through the same results store. The job adds the point's
 values as parameter columns (``doe_params``), so the study table holds ``spread.beta`` etc.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,16 +28,22 @@ class Problem:
     integer: set[str] = field(default_factory=set)
 
     def salib(self) -> dict[str, Any]:
-        return {"num_vars": len(self.bounds), "names": list(self.bounds),
-                "bounds": [list(b) for b in self.bounds.values()]}
+        return {
+            "num_vars": len(self.bounds),
+            "names": list(self.bounds),
+            "bounds": [list(b) for b in self.bounds.values()],
+        }
 
 
 SPREAD = Problem(
-    bounds={"spread.beta": (0.1, 0.45), "spread.share_prob": (0.2, 0.8),
-            "spread.forget": (0.02, 0.15), "spread.opinion_step": (0.1, 0.4),
-            "graph.homophily": (0.5, 0.95)},
-    outputs=["support.international.support_home", "misinformation.rival_fake.peak",
-             "reach_ratio"],
+    bounds={
+        "spread.beta": (0.1, 0.45),
+        "spread.share_prob": (0.2, 0.8),
+        "spread.forget": (0.02, 0.15),
+        "spread.opinion_step": (0.1, 0.4),
+        "graph.homophily": (0.5, 0.95),
+    },
+    outputs=["support.international.support_home", "misinformation.rival_fake.peak", "reach_ratio"],
 )
 
 
@@ -74,7 +81,9 @@ def point_name(study: str, i: int) -> str:
     return f"{study}_p{i:05d}"
 
 
-def write_design(study: str, problem: Problem, X: np.ndarray, doe_dir: Path = DOE_DIR) -> pd.DataFrame:
+def write_design(
+    study: str, problem: Problem, X: np.ndarray, doe_dir: Path = DOE_DIR
+) -> pd.DataFrame:
     """One ``conf/doe/<study>_pNNNNN.yaml`` per row of X (old points of the study removed)."""
     from omegaconf import OmegaConf
 
@@ -85,11 +94,15 @@ def write_design(study: str, problem: Problem, X: np.ndarray, doe_dir: Path = DO
         old.unlink()
     rows = []
     for i, x in enumerate(X):
-        vals = {k: (int(round(v)) if k in problem.integer else float(v))
-                for k, v in zip(problem.bounds, x)}
+        vals = {
+            k: (int(round(v)) if k in problem.integer else float(v))
+            for k, v in zip(problem.bounds, x)
+        }
         body = OmegaConf.to_yaml(OmegaConf.create(nested(vals)))
-        atomic_write_bytes(doe_dir / f"{point_name(study, i)}.yaml",
-                           f"# @package _global_\n# design point {i} of study {study}\n{body}".encode())
+        atomic_write_bytes(
+            doe_dir / f"{point_name(study, i)}.yaml",
+            f"# @package _global_\n# design point {i} of study {study}\n{body}".encode(),
+        )
         rows.append({"doe": point_name(study, i), **vals})
     return pd.DataFrame(rows)
 
@@ -111,6 +124,7 @@ def responses(df: pd.DataFrame, design: pd.DataFrame, output: str, names: list[s
 
     Points are matched by their parameter values, not their names: a design may repeat a
     point (Morris trajectories do), and the store runs a repeated config only once."""
+
     def key(frame: pd.DataFrame) -> pd.Series:
         return frame[names].astype(float).round(12).apply(tuple, axis=1)
 
@@ -118,8 +132,10 @@ def responses(df: pd.DataFrame, design: pd.DataFrame, output: str, names: list[s
     want = key(design)
     missing = design.loc[~want.isin(y.index), "doe"].tolist()
     if missing:
-        raise ValueError(f"{len(missing)} design points have no finished run (first: {missing[0]}); "
-                         "re-run the study to complete them")
+        raise ValueError(
+            f"{len(missing)} design points have no finished run (first: {missing[0]}); "
+            "re-run the study to complete them"
+        )
     return y.loc[want].to_numpy(dtype=float)
 
 
@@ -130,21 +146,33 @@ def analyze(method: str, problem: Problem, design: pd.DataFrame, df: pd.DataFram
     for out in problem.outputs:
         Y = responses(df, design, out, list(problem.bounds))
         if np.ptp(Y) == 0:
-            res = {k: np.zeros(len(problem.bounds)) for k in ("S1", "S1_conf", "ST", "ST_conf",
-                                                               "mu_star", "mu_star_conf", "sigma")}
+            res = {
+                k: np.zeros(len(problem.bounds))
+                for k in ("S1", "S1_conf", "ST", "ST_conf", "mu_star", "mu_star_conf", "sigma")
+            }
         elif method == "sobol":
             from SALib.analyze import sobol
 
-            res = sobol.analyze(problem.salib(), Y, calc_second_order=False,
-                                seed=_rng(0, f"analyze/{out}"))
+            res = sobol.analyze(
+                problem.salib(), Y, calc_second_order=False, seed=_rng(0, f"analyze/{out}")
+            )
         else:
             from SALib.analyze import morris
 
-            res = morris.analyze(problem.salib(), X, Y, num_levels=4,
-                                 seed=_rng(0, f"analyze/{out}"))
-        keys = ["S1", "S1_conf", "ST", "ST_conf"] if method == "sobol" else \
-            ["mu_star", "mu_star_conf", "sigma"]
+            res = morris.analyze(
+                problem.salib(), X, Y, num_levels=4, seed=_rng(0, f"analyze/{out}")
+            )
+        keys = (
+            ["S1", "S1_conf", "ST", "ST_conf"]
+            if method == "sobol"
+            else ["mu_star", "mu_star_conf", "sigma"]
+        )
         for j, name in enumerate(problem.bounds):
-            rows.append({"output": out, "parameter": name,
-                         **{k: float(np.asarray(res[k])[j]) for k in keys}})
+            rows.append(
+                {
+                    "output": out,
+                    "parameter": name,
+                    **{k: float(np.asarray(res[k])[j]) for k in keys},
+                }
+            )
     return pd.DataFrame(rows)

@@ -5,6 +5,7 @@ Ray worker, a submitit subprocess or SLURM node), so it shares nothing with the 
 file system: its result appears by one rename, and its outcome is appended to
 ``<sweep>/events.jsonl`` (one short line, O_APPEND) for the progress bar and the final report.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,7 @@ import os
 import shutil
 import time
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,16 +39,24 @@ def append_event(sweep: Path, event: dict[str, Any]) -> None:
         os.close(fd)
 
 
-def record_failure(sweep: Path, key: str, overrides: list[str], h: str | None,
-                   err: BaseException) -> None:
+def record_failure(
+    sweep: Path, key: str, overrides: list[str], h: str | None, err: BaseException
+) -> None:
     from sim.errors import ConfigError
     from sim.outputs import write_json
 
     d = sweep / store.FAILED
     d.mkdir(parents=True, exist_ok=True)
     line = err.line() if isinstance(err, ConfigError) else f"{type(err).__name__}: {err}"
-    write_json({"overrides": overrides, "config_hash": h, "error": line,
-                "traceback": "".join(traceback.format_exception(err))}, d / f"{key}.json")
+    write_json(
+        {
+            "overrides": overrides,
+            "config_hash": h,
+            "error": line,
+            "traceback": "".join(traceback.format_exception(err)),
+        },
+        d / f"{key}.json",
+    )
 
 
 def clear_failure(sweep: Path, key: str) -> None:
@@ -67,7 +76,7 @@ def execute(sc: Any, h: str, sweep: Path, overrides: list[str], launcher: str) -
     from sim.outputs import write_json
     from sim.sweep.provenance import provenance
 
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     staging = store.staging_dir(sweep, h)
     try:
         t0, c0 = time.perf_counter(), time.process_time()
@@ -119,12 +128,17 @@ def run_job(cfg: DictConfig, hc: Any) -> dict[str, Any]:
     job_dir = Path(hc.runtime.output_dir)
     job_dir.mkdir(parents=True, exist_ok=True)
     write_json({**out, "overrides": overrides}, job_dir / "job.json")
-    log.info("%s %s in %.2f s (%s)", out["status"], h or key, time.perf_counter() - t0,
-             " ".join(overrides))
+    log.info(
+        "%s %s in %.2f s (%s)",
+        out["status"],
+        h or key,
+        time.perf_counter() - t0,
+        " ".join(overrides),
+    )
     return out
 
 
-def evaluate(overrides: list[str], sweep: Path, launcher: str = "inprocess") -> "pd.Series":
+def evaluate(overrides: list[str], sweep: Path, launcher: str = "inprocess") -> pd.Series:
     """Run one config in this process through the store (or reuse it); its result row.
 
     For drivers that choose configs one at a time (Optuna): same hash, same files, same
@@ -139,6 +153,14 @@ def evaluate(overrides: list[str], sweep: Path, launcher: str = "inprocess") -> 
     sweep = Path(sweep).resolve()
     if not store.is_finished(sweep, h):
         out = execute(sc, h, sweep, overrides, launcher)
-        append_event(sweep, {**out, "hash": h, "key": store.overrides_key(overrides),
-                             "pid": os.getpid(), "t": round(time.time(), 3)})
+        append_event(
+            sweep,
+            {
+                **out,
+                "hash": h,
+                "key": store.overrides_key(overrides),
+                "pid": os.getpid(),
+                "t": round(time.time(), 3),
+            },
+        )
     return pd.read_parquet(sweep / store.RUNS / h / store.RESULT).iloc[0]

@@ -1,4 +1,5 @@
 """Where a result came from: code version, package versions, machine and time."""
+
 from __future__ import annotations
 
 import functools
@@ -10,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("numpy", "scipy", "pandas", "pyarrow", "mesa", "hydra-core",
-            "omegaconf", "networkx")
+PACKAGES = ("numpy", "scipy", "pandas", "pyarrow", "mesa", "hydra-core", "omegaconf", "networkx")
 
 
 def _git(*args: str) -> str:
     try:
-        r = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
-                           timeout=10, check=False)
+        r = subprocess.run(
+            ["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return ""
     return r.stdout.strip() if r.returncode == 0 else ""
@@ -42,10 +43,19 @@ def versions() -> dict[str, str]:
     return out
 
 
-def provenance(h: str, seed: int, wall_s: float, started_utc: str, launcher: str,
-               overrides: list[str]) -> dict[str, Any]:
+def provenance(
+    h: str, seed: int, wall_s: float, started_utc: str, launcher: str, overrides: list[str]
+) -> dict[str, Any]:
     from sim.sweep.store import canonical_json
 
-    return {"config_hash": h, "seed": int(seed), **git_state(), "versions": versions(),
-            "wall_s": round(wall_s, 3), "started_utc": started_utc, "host": socket.gethostname(),
-            "launcher": launcher, "overrides": canonical_json(list(overrides))}
+    return {
+        "config_hash": h,
+        "seed": int(seed),
+        **git_state(),
+        "versions": versions(),
+        "wall_s": round(wall_s, 3),
+        "started_utc": started_utc,
+        "host": socket.gethostname(),
+        "launcher": launcher,
+        "overrides": canonical_json(list(overrides)),
+    }

@@ -1,4 +1,5 @@
 """Markdown reports and figures for the design-of-experiments and optimisation studies."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,8 +36,10 @@ def _figure(method: str, indices: pd.DataFrame, path: Path) -> None:
             ax.barh(list(y), d["mu_star"], 0.6, xerr=d["mu_star_conf"], label="mu*")
             ax.set_xlabel("Morris mu* (mean |elementary effect|)")
         ax.set_yticks(list(y), [p.replace("spread.", "") for p in d["parameter"]])
-        ax.set_title(out.replace("support.international.", "intl ").replace("misinformation.", ""),
-                     fontsize=9)
+        ax.set_title(
+            out.replace("support.international.", "intl ").replace("misinformation.", ""),
+            fontsize=9,
+        )
     axes[0][0].legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     tmp = path.with_name(f".{path.name}.tmp.png")
@@ -65,46 +68,77 @@ def _noise_note(method: str, d: pd.DataFrame) -> list[str]:
         detail = "mu* intervals as wide as mu*"
     if not unresolved:
         return []
-    return [f"*Not resolved at this size* ({detail}; intervals as wide as the indices): run-to-run "
-            "noise of a small world with one seed per point enters the variance as if it were "
-            "interaction. Read only the ranking of clearly separated parameters; for firm indices "
-            "use `--n 256 --seeds 4 graph.n=20000` on a cluster (docs/scaling.md).", ""]
+    return [
+        f"*Not resolved at this size* ({detail}; intervals as wide as the indices): run-to-run "
+        "noise of a small world with one seed per point enters the variance as if it were "
+        "interaction. Read only the ranking of clearly separated parameters; for firm indices "
+        "use `--n 256 --seeds 4 graph.n=20000` on a cluster (docs/scaling.md).",
+        "",
+    ]
 
 
-def sensitivity_report(method: str, problem: Any, indices: pd.DataFrame, df: pd.DataFrame,
-                       out: Path, n: int, seeds: int, minutes: float | None, argv: str,
-                       points: int) -> Path:
+def sensitivity_report(
+    method: str,
+    problem: Any,
+    indices: pd.DataFrame,
+    df: pd.DataFrame,
+    out: Path,
+    n: int,
+    seeds: int,
+    minutes: float | None,
+    argv: str,
+    points: int,
+) -> Path:
     """results/<method>/report.md + <method>.png."""
     from sim.outputs import atomic_write_bytes
 
     fig = out / f"{method}.png"
     _figure(method, indices, fig)
     key = "ST" if method == "sobol" else "mu_star"
-    lines = [f"# {method.capitalize()} sensitivity study", "",
-             f"Command: `{f'scripts/python experiments/sobol.py {argv}'.strip()}`",
-             "",
-             f"{len(df)} runs ({points} design points x {seeds} seed(s), repeated points run once; base sample "
-             f"n={n}) on {int(df['users'].iloc[0]):,}-user worlds of {float(df['days'].iloc[0]):g} days; "
-             f"{_span(df)}{'' if minutes is None else f'; the command took {minutes:.1f} min'}. "
-             f"Runs: `{(out / '_runs').name}/` "
-             "(load with `sim.sweep.load_study`). Design: `design.csv`; indices: `indices.csv`.", "",
-             "Parameters and ranges (uniform): " +
-             ", ".join(f"`{k}` [{lo:g}, {hi:g}]" for k, (lo, hi) in problem.bounds.items()) + ".", "",
-             f"![{method} indices]({fig.name})", ""]
+    lines = [
+        f"# {method.capitalize()} sensitivity study",
+        "",
+        f"Command: `{f'scripts/python experiments/sobol.py {argv}'.strip()}`",
+        "",
+        f"{len(df)} runs ({points} design points x {seeds} seed(s), repeated points run once; base sample "
+        f"n={n}) on {int(df['users'].iloc[0]):,}-user worlds of {float(df['days'].iloc[0]):g} days; "
+        f"{_span(df)}{'' if minutes is None else f'; the command took {minutes:.1f} min'}. "
+        f"Runs: `{(out / '_runs').name}/` "
+        "(load with `sim.sweep.load_study`). Design: `design.csv`; indices: `indices.csv`.",
+        "",
+        "Parameters and ranges (uniform): "
+        + ", ".join(f"`{k}` [{lo:g}, {hi:g}]" for k, (lo, hi) in problem.bounds.items())
+        + ".",
+        "",
+        f"![{method} indices]({fig.name})",
+        "",
+    ]
     for o in problem.outputs:
         d = indices[indices["output"] == o].drop(columns="output").sort_values(key, ascending=False)
         y = df[o].astype(float)
-        lines += [f"## `{o}`", "",
-                  f"Across the design: mean {y.mean():.4f}, range [{y.min():.4f}, {y.max():.4f}]. "
-                  f"Most influential: `{d['parameter'].iloc[0]}`.", "", md_table(d), ""]
+        lines += [
+            f"## `{o}`",
+            "",
+            f"Across the design: mean {y.mean():.4f}, range [{y.min():.4f}, {y.max():.4f}]. "
+            f"Most influential: `{d['parameter'].iloc[0]}`.",
+            "",
+            md_table(d),
+            "",
+        ]
         lines += _noise_note(method, d)
     if method == "sobol":
-        lines += ["S1 is the share of the output's variance due to the parameter alone, ST "
-                  "including its interactions (95% bootstrap intervals as `_conf`). Negative or "
-                  "above-one values inside their intervals are sampling noise of a small N.", ""]
+        lines += [
+            "S1 is the share of the output's variance due to the parameter alone, ST "
+            "including its interactions (95% bootstrap intervals as `_conf`). Negative or "
+            "above-one values inside their intervals are sampling noise of a small N.",
+            "",
+        ]
     else:
-        lines += ["mu* ranks parameters by mean absolute elementary effect; sigma large relative "
-                  "to mu* means interactions or non-linearity.", ""]
+        lines += [
+            "mu* ranks parameters by mean absolute elementary effect; sigma large relative "
+            "to mu* means interactions or non-linearity.",
+            "",
+        ]
     path = out / "report.md"
     atomic_write_bytes(path, "\n".join(lines).encode())
     return path
@@ -113,10 +147,17 @@ def sensitivity_report(method: str, problem: Any, indices: pd.DataFrame, df: pd.
 def _trials_frame(study: Any, names: list[str]) -> pd.DataFrame:
     import optuna
 
-    rows = [{"trial": t.number, **{s: t.params.get(s) for s in names}, "spend": t.value,
-             "support": t.user_attrs.get("support"),
-             "feasible": t.user_attrs.get("constraint", 1.0) <= 0}
-            for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    rows = [
+        {
+            "trial": t.number,
+            **{s: t.params.get(s) for s in names},
+            "spend": t.value,
+            "support": t.user_attrs.get("support"),
+            "feasible": t.user_attrs.get("constraint", 1.0) <= 0,
+        }
+        for t in study.trials
+        if t.state == optuna.trial.TrialState.COMPLETE
+    ]
     return pd.DataFrame(rows)
 
 
@@ -141,9 +182,17 @@ def _optuna_figure(df: pd.DataFrame, level: float, path: Path) -> None:
     tmp.replace(path)
 
 
-def optuna_report(study: Any, names: list[str], level: float, low: tuple[float, float],
-                  high: tuple[float, float], out: Path, args: Any, minutes: float,
-                  spent: dict[str, float]) -> Path:
+def optuna_report(
+    study: Any,
+    names: list[str],
+    level: float,
+    low: tuple[float, float],
+    high: tuple[float, float],
+    out: Path,
+    args: Any,
+    minutes: float,
+    spent: dict[str, float],
+) -> Path:
     """results/optuna/report.md + trials.csv + cheapest_mix.png."""
     from sim.outputs import atomic_write_bytes
 
@@ -152,31 +201,48 @@ def optuna_report(study: Any, names: list[str], level: float, low: tuple[float, 
     _optuna_figure(df, level, out / "cheapest_mix.png")
     feas = df[df["feasible"]].sort_values(["spend", "trial"])
     cmd = " ".join(["scripts/python experiments/optuna_mix.py", *sys_argv()]).strip()
-    lines = ["# Cheapest mix of home strategies keeping international support above a level", "",
-             f"Command: `{cmd}`", "",
-             f"Study `{study.study_name}` in `{out.name}/cheapest_mix.sqlite3` (Optuna TPE with a "
-             f"constraint), {len(df)} completed trials, {args.seeds} seeds per trial, runs in "
-             f"`{out.name}/_runs/` (`sim.sweep.load_study`); this invocation took {minutes:.1f} min.", "",
-             f"Strategies searched: {', '.join(f'`{s}`' for s in names)}; each budget in "
-             "[0, 800] staff-hours, steps of 25; cost = staff-hours actually spent.", "",
-             f"- No strategy: support {low[0]:.4f} (spend {low[1]:.0f}).",
-             f"- Every strategy at 800: support {high[0]:.4f} (spend {high[1]:.0f}).",
-             f"- Level required: support >= {level:.4f}.", ""]
+    lines = [
+        "# Cheapest mix of home strategies keeping international support above a level",
+        "",
+        f"Command: `{cmd}`",
+        "",
+        f"Study `{study.study_name}` in `{out.name}/cheapest_mix.sqlite3` (Optuna TPE with a "
+        f"constraint), {len(df)} completed trials, {args.seeds} seeds per trial, runs in "
+        f"`{out.name}/_runs/` (`sim.sweep.load_study`); this invocation took {minutes:.1f} min.",
+        "",
+        f"Strategies searched: {', '.join(f'`{s}`' for s in names)}; each budget in "
+        "[0, 800] staff-hours, steps of 25; cost = staff-hours actually spent.",
+        "",
+        f"- No strategy: support {low[0]:.4f} (spend {low[1]:.0f}).",
+        f"- Every strategy at 800: support {high[0]:.4f} (spend {high[1]:.0f}).",
+        f"- Level required: support >= {level:.4f}.",
+        "",
+    ]
     if len(feas):
         b = feas.iloc[0]
         mix = ", ".join(f"{s} {int(b[s])}" for s in names if b[s])
-        lines += [f"**Cheapest feasible mix** (trial {int(b['trial'])}): {mix or 'none'}; spend "
-                  f"{b['spend']:.0f} staff-hours ({b['spend'] / max(high[1], 1e-9):.0%} of the all-in "
-                  f"spend) for support {b['support']:.4f}. The budgets are caps; what each "
-                  "strategy actually spent (staff-hours, mean over seeds): "
-                  + ", ".join(f"{s} {v:.0f}" for s, v in spent.items()) + ".", "",
-                  "Ten cheapest feasible trials (budgets in staff-hours):", "",
-                  md_table(feas.head(10).drop(columns="feasible"), ".4g"), ""]
+        lines += [
+            f"**Cheapest feasible mix** (trial {int(b['trial'])}): {mix or 'none'}; spend "
+            f"{b['spend']:.0f} staff-hours ({b['spend'] / max(high[1], 1e-9):.0%} of the all-in "
+            f"spend) for support {b['support']:.4f}. The budgets are caps; what each "
+            "strategy actually spent (staff-hours, mean over seeds): "
+            + ", ".join(f"{s} {v:.0f}" for s, v in spent.items())
+            + ".",
+            "",
+            "Ten cheapest feasible trials (budgets in staff-hours):",
+            "",
+            md_table(feas.head(10).drop(columns="feasible"), ".4g"),
+            "",
+        ]
     else:
         lines += ["No feasible trial yet: raise --trials or lower --level.", ""]
-    lines += ["![spend vs support](cheapest_mix.png)", "",
-              "Small worlds are noisy: re-check the chosen mix on more seeds and a larger graph "
-              "before trusting the ranking of close trials.", ""]
+    lines += [
+        "![spend vs support](cheapest_mix.png)",
+        "",
+        "Small worlds are noisy: re-check the chosen mix on more seeds and a larger graph "
+        "before trusting the ranking of close trials.",
+        "",
+    ]
     path = out / "report.md"
     atomic_write_bytes(path, "\n".join(lines).encode())
     return path

@@ -5,6 +5,7 @@ file work so that any launcher (local processes, Ray workers, SLURM nodes on a s
 system) can write to the same store without coordination: a run is finished exactly when its
 ``runs/<hash>/`` directory exists, and that directory appears by one atomic rename.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -77,8 +78,9 @@ def params_from_overrides(overrides: list[str]) -> dict[str, Any]:
     return out
 
 
-def result_row(params: dict[str, Any], summary: dict[str, Any],
-               prov: dict[str, Any]) -> pd.DataFrame:
+def result_row(
+    params: dict[str, Any], summary: dict[str, Any], prov: dict[str, Any]
+) -> pd.DataFrame:
     """The one-row table of a finished run (see the package docstring for the columns)."""
     summary = dict(summary)
     timing = summary.pop("timing", {})
@@ -100,8 +102,14 @@ def write_row(row: pd.DataFrame, path: Path) -> None:
     from sim.outputs import atomic_path
 
     with atomic_path(path, fsync=True) as tmp:
-        pq.write_table(table, tmp, write_statistics=False, store_schema=False, use_dictionary=False,
-                       compression="none")
+        pq.write_table(
+            table,
+            tmp,
+            write_statistics=False,
+            store_schema=False,
+            use_dictionary=False,
+            compression="none",
+        )
 
 
 def fsync_dir(path: Path) -> None:
@@ -169,12 +177,19 @@ def clean_stale(sweep: Path) -> int:
 
 def finished_hashes(sweep: Path) -> list[str]:
     runs = sweep / RUNS
-    return sorted(p.name for p in runs.iterdir() if not p.name.startswith(".")) if runs.is_dir() else []
+    return (
+        sorted(p.name for p in runs.iterdir() if not p.name.startswith("."))
+        if runs.is_dir()
+        else []
+    )
 
 
 def _read_rows(sweep: Path, hashes: list[str]) -> list[pd.DataFrame]:
-    return [pd.read_parquet(sweep / RUNS / h / RESULT) for h in hashes
-            if (sweep / RUNS / h / RESULT).is_file()]
+    return [
+        pd.read_parquet(sweep / RUNS / h / RESULT)
+        for h in hashes
+        if (sweep / RUNS / h / RESULT).is_file()
+    ]
 
 
 def merge_study(sweep: Path, write: bool = True) -> pd.DataFrame:
