@@ -8,6 +8,7 @@ consistency rules and the memory estimate. Every failure is a ``ConfigError``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
@@ -119,6 +120,16 @@ def check_bool_overrides(overrides: list[str]) -> None:
             )
 
 
+def original_path(path: str) -> str:
+    """An input path as the user meant it: relative to the directory the command was started
+    in, even when Hydra has changed into the run directory (hydra.job.chdir=true)."""
+    if not path:
+        return path
+    from hydra.utils import to_absolute_path
+
+    return to_absolute_path(str(Path(path).expanduser()))
+
+
 def to_sim_config(cfg: DictConfig) -> SimConfig:
     """Validate and convert; raises ConfigError with one line on any problem."""
     world = _convert("world", WorldConfig, cfg.get("world"))
@@ -144,6 +155,7 @@ def to_sim_config(cfg: DictConfig) -> SimConfig:
                 raise ConfigError(key, f"{v!r} is not a string")
             values[key] = v
     values["strategies"] = _strategies(cfg, sides, world)
+    values["graph"].path = original_path(values["graph"].path)
     sc = SimConfig(**values)
     from sim.config.scale import apply_scale
 

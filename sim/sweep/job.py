@@ -85,6 +85,7 @@ def execute(sc: Any, h: str, sweep: Path, overrides: list[str], launcher: str) -
         write_json(store.config_dict(sc), staging / "config.json")
         prov = provenance(h, sc.seed, wall, started, launcher, overrides)
         prov.update(cpu_s=round(cpu, 3), maxrss_mb=round(peak_rss_mb(), 1))
+        prov["inputs"] = store.input_digests(sc)
         params = store.params_from_overrides(overrides)
         if "doe" in params:  # a SALib design point: its values become parameter columns
             from sim.sweep.doe import doe_params

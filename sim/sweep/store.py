@@ -31,15 +31,41 @@ def canonical_json(obj: Any) -> str:
 
 
 def config_dict(sc: Any) -> dict[str, Any]:
-    """The validated SimConfig as plain data, without the ``output`` group (no effect on results)."""
+    """The validated SimConfig as plain data, without the ``output`` group (no effect on
+    results), plus the SHA-256 of every input file: replacing a graph file under the same name
+    gives a new run identity instead of the old result."""
     d = dataclasses.asdict(sc)
     d.pop("output", None)
+    inputs = input_digests(sc)
+    if inputs:
+        d["inputs"] = inputs
     return d
 
 
+def input_digests(sc: Any) -> dict[str, str]:
+    """{config key: sha256 of the file's bytes} for every input file the config names."""
+    path = getattr(sc.graph, "path", "") if sc.graph.kind == "file" else ""
+    if not path:
+        return {}
+    return {"graph.path": file_sha256(Path(path).expanduser())}
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def config_hash(sc: Any) -> str:
-    """16 hex digits naming a run: equal hashes mean equal validated configs (seed included)."""
-    return hashlib.sha256(canonical_json(config_dict(sc)).encode()).hexdigest()[:16]
+    """16 hex digits naming a run: equal hashes mean equal validated configs (seed included)
+    and equal input files. A file counts by its content, not by where it lies, so the same
+    file reached by another (absolute) path is the same run."""
+    d = config_dict(sc)
+    if d.get("inputs"):
+        d["graph"] = {**d["graph"], "path": ""}
+    return hashlib.sha256(canonical_json(d).encode()).hexdigest()[:16]
 
 
 def overrides_key(overrides: list[str]) -> str:
@@ -159,8 +185,36 @@ def commit(staging: Path, final: Path) -> bool:
     return True
 
 
+def reads_back(path: Path) -> bool:
+    """True if ``path`` is a complete Parquet file (its footer parses)."""
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_metadata(path)
+    except Exception:  # pyarrow raises ArrowInvalid (a ValueError) or OSError for a torn file
+        return False
+    return True
+
+
 def is_finished(sweep: Path, h: str) -> bool:
-    return (sweep / RUNS / h / RESULT).is_file()
+    """A run is finished only if its result reads back; a corrupt one is moved aside
+    (``runs/.<h>.corrupt.*``, as a hidden name readers skip) so that the job runs again."""
+    result = sweep / RUNS / h / RESULT
+    if result.is_file() and reads_back(result):
+        return True
+    if (sweep / RUNS / h).is_dir():
+        discard_corrupt(sweep, h)
+    return False
+
+
+def discard_corrupt(sweep: Path, h: str) -> None:
+    aside = sweep / RUNS / f".{h}.corrupt.{uuid.uuid4().hex[:8]}"
+    try:
+        os.rename(sweep / RUNS / h, aside)
+    except OSError:
+        return  # another job moved or replaced it first
+    warnings.warn(f"run {h}: result.parquet did not read back; it is run again", stacklevel=2)
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def clean_stale(sweep: Path) -> int:
@@ -185,32 +239,62 @@ def finished_hashes(sweep: Path) -> list[str]:
 
 
 def _read_rows(sweep: Path, hashes: list[str]) -> list[pd.DataFrame]:
-    return [
-        pd.read_parquet(sweep / RUNS / h / RESULT)
-        for h in hashes
-        if (sweep / RUNS / h / RESULT).is_file()
-    ]
+    """The result rows of ``hashes``; a run whose result does not read back is skipped."""
+    rows = []
+    for h in hashes:
+        path = sweep / RUNS / h / RESULT
+        try:
+            rows.append(pd.read_parquet(path))
+        except Exception:  # torn or missing: not a finished run
+            warnings.warn(f"run {h}: {RESULT} does not read back; left out", stacklevel=2)
+    return rows
+
+
+def _cached_rows(cached: Path, sweep: Path, hashes: list[str]) -> pd.DataFrame | None:
+    """Rows of study.parquet still valid: the run exists and its result file is not newer
+    than the cache (a run deleted and rerun is read again). None if the cache is unreadable."""
+    if not cached.is_file():
+        return None
+    try:
+        old = pd.read_parquet(cached)
+        stamp = cached.stat().st_mtime_ns
+    except Exception:  # a torn cache is rebuilt from the run files
+        return None
+    col = f"{PROV}config_hash"
+    if col not in old.columns:
+        return None
+    fresh = set()
+    for h in hashes:
+        try:
+            if (sweep / RUNS / h / RESULT).stat().st_mtime_ns <= stamp:
+                fresh.add(h)
+        except OSError:
+            pass
+    return old[old[col].isin(fresh)]
 
 
 def merge_study(sweep: Path, write: bool = True) -> pd.DataFrame:
-    """All finished runs of a sweep as one table, sorted by config hash; cached in study.parquet."""
+    """All finished runs of a sweep as one table, sorted by config hash; cached in
+    study.parquet, which is only a cache: rows are reused only for runs whose result file is
+    older than it, and an unreadable cache is rebuilt from the run files."""
     sweep = Path(sweep)
     hashes = finished_hashes(sweep)
     cached = sweep / STUDY
     parts: list[pd.DataFrame] = []
     todo = hashes
-    if cached.is_file():
-        old = pd.read_parquet(cached)
-        old = old[old[f"{PROV}config_hash"].isin(hashes)]
+    old = _cached_rows(cached, sweep, hashes)
+    stale_cache = cached.is_file() and old is None
+    if old is not None:
         parts.append(old)
         todo = sorted(set(hashes) - set(old[f"{PROV}config_hash"]))
+        stale_cache = len(old) != _cached_len(cached)
     parts += _read_rows(sweep, todo)
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame()
     df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     df = df.sort_values(f"{PROV}config_hash", kind="stable").reset_index(drop=True)
-    if write and todo:
+    if write and (todo or stale_cache):
         from sim.outputs import write_parquet
 
         try:
@@ -220,8 +304,14 @@ def merge_study(sweep: Path, write: bool = True) -> pd.DataFrame:
     return df
 
 
+def _cached_len(cached: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.read_metadata(cached).num_rows
+
+
 def load_study(path: str | Path) -> pd.DataFrame:
-    """One pandas DataFrame, one row per finished run, from a sweep dir, its runs/ dir or a .parquet."""
+    """One DataFrame, one row per finished run, from a sweep dir, its runs/ dir or a .parquet."""
     p = Path(path)
     if p.is_file():
         return pd.read_parquet(p)
