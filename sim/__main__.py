@@ -36,7 +36,6 @@ INFO_FLAGS = {
 
 @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
 def task(cfg: DictConfig) -> dict:
-    from sim.api import run
     from sim.report import print_summary
 
     hc = HydraConfig.get()
@@ -54,11 +53,7 @@ def task(cfg: DictConfig) -> dict:
         sys.exit(2)
     out = Path(hc.runtime.output_dir)
     progress = sc.output.progress and not multirun
-    res = (
-        run(sc, out=out, progress=progress)
-        if multirun
-        else guarded(run, sc, out=out, progress=progress)
-    )
+    res = guarded(run_claimed, sc, out, progress)
     if not sc.output.quiet and not multirun:
         print_summary(res.summary, out)
         from sim.outputs import timing_line
@@ -68,7 +63,48 @@ def task(cfg: DictConfig) -> dict:
     return res.summary
 
 
+def run_claimed(sc, out: Path, progress: bool):
+    """One run into ``out``, which it holds alone (sim.rundir); a failed write is one line."""
+    from sim.api import run
+    from sim.memory import output_bytes
+    from sim.rundir import KEY, claimed
+
+    with claimed(out, sc.output.overwrite, output_bytes(sc)):
+        try:
+            return run(sc, out=out, progress=progress)
+        except OSError as e:
+            where = f"{e.filename}: " if e.filename else f"{out}: "
+            raise ConfigError(KEY, f"{where}could not write ({e.strerror or e})") from None
+
+
+def check_run_dir(argv: list[str]) -> None:
+    """The single run's directory, before Hydra creates it: writable, not holding a run."""
+    from sim.rundir import check_target
+
+    given = [a.split("=", 1)[1] for a in argv if a.startswith("hydra.run.dir=")]
+    overwrite = "output.overwrite=true" in argv
+    try:
+        if given:
+            check_target(given[-1], overwrite)
+        elif not {"-m", "--multirun"}.intersection(argv):
+            check_target("outputs", overwrite=True)
+    except ConfigError as e:
+        print(e.line(), file=sys.stderr)
+        sys.exit(2)
+
+
 def main() -> None:
+    try:
+        _main()
+    except KeyboardInterrupt:
+        print(
+            "interrupted: the run was stopped (Ctrl-C); its directory is marked INTERRUPTED",
+            file=sys.stderr,
+        )
+        sys.exit(130)
+
+
+def _main() -> None:
     argv = sys.argv[1:]
     info = INFO_FLAGS.intersection(argv)
     if info and {"-m", "--multirun"}.intersection(argv):
@@ -79,6 +115,7 @@ def main() -> None:
         )
         sys.exit(2)
     if not info:
+        check_run_dir(argv)
         precheck(argv)
     register()
     task()

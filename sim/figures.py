@@ -11,6 +11,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
+# Labels come from the user's config: a '$' in a narrative name must print as a '$', not
+# start matplotlib's math mode (which fails on unbalanced dollars after the whole run).
+plt.rcParams["text.parse_math"] = False
+
 
 def _save(fig, path: Path) -> Path:
     fig.tight_layout()
@@ -38,7 +42,8 @@ def believers(ts: pd.DataFrame, world, path: Path) -> Path:
     colors = _palette(len(world.narratives))
     for k, name in enumerate(world.narratives):
         style = "-" if world.narr_true[k] else "--"
-        label = f"{world.narr_label[k]} ({world.sides[world.narr_side[k]]}, {'true' if world.narr_true[k] else 'false'})"
+        truth = "true" if world.narr_true[k] else "false"
+        label = f"{world.narr_label[k]} ({world.sides[world.narr_side[k]]}, {truth})"
         ax.plot(
             days, 100 * by_tick[f"believers_{name}"] / users, style, color=colors[k], label=label
         )

@@ -39,6 +39,16 @@ def estimate_bytes(c: SimConfig) -> int:
     )
 
 
+def output_bytes(c: SimConfig) -> int:
+    """Room the run's files need on disk, erring high: the per-tick tables uncompressed,
+    the figures, and a margin for the rest (actors, summary, logs)."""
+    k = max(len(c.world.narratives), 1)
+    ticks = int(c.world.horizon_days * 24 / c.world.tick_hours)
+    tables = ticks * k * max(len(c.population.communities), 1) * 8 * 16
+    figures = 8 * 2**20 if c.output.figures else 0
+    return int(tables + figures + 4 * 2**20)
+
+
 def limit_bytes(c: SimConfig) -> int:
     if c.output.max_memory_gb > 0:
         return int(c.output.max_memory_gb * 2**30)

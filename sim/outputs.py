@@ -22,7 +22,11 @@ def atomic_path(path: Path, fsync: bool = False, suffix: str = "") -> Iterator[P
     ``path`` in one rename (after an fsync when asked), so a reader never sees a half-written
     file. ``suffix`` keeps an extension for writers that infer the format from it."""
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}{suffix}")
-    yield tmp
+    try:
+        yield tmp
+    except BaseException:  # a full disk or a kill: leave no temporary file behind
+        tmp.unlink(missing_ok=True)
+        raise
     if fsync:
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
@@ -61,7 +65,8 @@ def write_run(
     figures: bool,
     world=None,
 ) -> list[Path]:
-    """Everything a run leaves behind; summary.json last, as the 'finished' marker.
+    """Everything a run leaves behind; summary.json after the tables, as the 'finished'
+    marker, then the figures (drawn from files already safe on disk).
 
     summary.json holds only what the config and seed determine, so two runs with the
     same seed give identical bytes; wall-clock timing goes to timing.json beside it."""
@@ -72,15 +77,21 @@ def write_run(
     if actors is not None:
         written.append(out / "actors.parquet")
         write_parquet(actors, written[-1])
-    if figures:
-        from sim.figures import make_figures
-
-        written += make_figures(out / "figures", timeseries, actors, summary, world)
     if clock:
         written.append(out / "timing.json")
         write_json(clock.get("timing", clock), written[-1])
     written.append(out / "summary.json")
     write_json(summary, written[-1])
+    if figures:  # after the summary: a figure that fails must not cost the results
+        from sim.figures import make_figures
+
+        try:
+            written += make_figures(out / "figures", timeseries, actors, summary, world)
+        except Exception as e:
+            import sys
+
+            first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            print(f"warning: figures not written: {type(e).__name__}: {first}", file=sys.stderr)
     return written
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from clirun import TINY
 
 from sim.cli import load
 from sim.sweep import store
 from sim.sweep.job import evaluate
-from tests.clirun import TINY
 
 EDGES = "source,target\n" + "".join(f"{i},{(i + 1) % 40}\n{i},{(i + 7) % 40}\n" for i in range(40))
 
