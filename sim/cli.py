@@ -22,6 +22,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException, MissingConfigException
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.config.overrides import check_empty_mappings
 from sim.config.schema import SimConfig
 from sim.config.validate import check_bool_overrides, from_omegaconf_error, to_sim_config
 from sim.errors import ConfigError, unknown
@@ -91,7 +92,7 @@ def sweep_variants(overrides: list[str]) -> list[list[str]]:
     for i, (key, _, values) in enumerate(parsed):
         for v in _representatives(values) if values else []:
             if v != values[0]:
-                out.append([*base[:i], f"{key}={v}", *base[i + 1:]])
+                out.append([*base[:i], f"{key}={v}", *base[i + 1 :]])
     return out
 
 
@@ -145,6 +146,7 @@ def load(overrides: list[str]) -> SimConfig:
     GlobalHydra.instance().clear()
     try:
         check_bool_overrides(overrides)
+        check_empty_mappings(overrides)
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             cfg = compose(config_name="config", overrides=overrides)
         return to_sim_config(cfg)

@@ -2,9 +2,11 @@
 
 The estimate counts the big arrays: per user (attributes, per-narrative state, origin
 and exposure flags, reshare credits), per follow (an int32 index, a bool, and the
-transient copies made while generating), and the per-tick tables, plus the interpreter
-and libraries. It errs high: results/benchmark.md measured a peak of ~57 bytes per
-follow above the process baseline (690 MB at 10^6 users, 6.0 GiB at 10^7), against 60 here.
+transient copies made while generating), the actors' accounts with their follower lists and
+the posts they deliver in a tick, and the per-tick tables, plus the interpreter and
+libraries. A graph file's size is known only once it is read: the check runs again then.
+It errs high: results/benchmark.md measured a peak of ~57 bytes per follow above the
+process baseline (690 MB at 10^6 users, 6.0 GiB at 10^7), against 60 here.
 """
 
 from __future__ import annotations
@@ -22,11 +24,18 @@ EVENT_BYTES = 64  # per delivered post-follower event in a tick
 PROCESS_BYTES = 200 * 2**20  # Python, numpy, scipy, pandas, Mesa and Hydra loaded
 
 
-def estimate_bytes(c: SimConfig) -> int:
-    n = c.graph.n if c.graph.kind != "file" or c.graph.n else 0
+BYTES_PER_ACCOUNT = 2048  # Python objects, label, follower array header, per-tick counters
+BYTES_PER_ACCOUNT_FOLLOW = 12  # int32 index, plus the copies made while sampling and merging
+
+
+def estimate_bytes(c: SimConfig, n: int | None = None, follows: float | None = None) -> int:
+    """Peak bytes of the run; ``n`` and ``follows`` as read from a graph file, when known."""
+    if n is None:
+        n = c.graph.n if c.graph.kind != "file" or c.graph.n else 0
+    if follows is None:
+        deg = {"ba": 2 * c.graph.m}.get(c.graph.kind, c.graph.mean_degree)
+        follows = n * deg
     k = max(len(c.world.narratives), 1)
-    deg = {"ba": 2 * c.graph.m}.get(c.graph.kind, c.graph.mean_degree)
-    follows = n * deg
     ticks = int(c.world.horizon_days * 24 / c.world.tick_hours)
     tables = ticks * k * len(c.population.communities) * 8 * 8
     peak_graph = follows * BYTES_PER_FOLLOW * GEN_FOLLOW_FACTOR
@@ -36,7 +45,24 @@ def estimate_bytes(c: SimConfig) -> int:
         + n * (BYTES_PER_USER_BASE + k * BYTES_PER_USER_NARR)
         + max(peak_graph, events)
         + tables
+        + actor_bytes(c, n)
     )
+
+
+def actor_bytes(c: SimConfig, n: int) -> int:
+    """The actors' accounts, their follower lists and the posts they deliver in one tick."""
+    shares = {name: cm.share for name, cm in c.population.communities.items()}
+    total = 0.0
+    for g in c.actors.groups.values():
+        hosts = [shares.get(h, 0.0) for h in g.hosts] or list(shares.values())
+        actors = len(hosts) if g.per_host else 1
+        reach = (max(hosts) if g.per_host else sum(hosts)) * n * g.followers
+        per_account = min(n, reach * (1 + g.outside_followers))
+        accounts = actors * g.accounts
+        posts_per_tick = accounts * g.posts_per_day * c.world.tick_hours / 24
+        total += accounts * (BYTES_PER_ACCOUNT + per_account * BYTES_PER_ACCOUNT_FOLLOW)
+        total += min(posts_per_tick, accounts) * per_account * 8  # one delivery: two int32
+    return int(total)
 
 
 def output_bytes(c: SimConfig) -> int:
@@ -55,12 +81,22 @@ def limit_bytes(c: SimConfig) -> int:
     return int(psutil.virtual_memory().available * 0.9)
 
 
-def check_memory(c: SimConfig) -> None:
-    need, have = estimate_bytes(c), limit_bytes(c)
-    if need > have:
-        raise ConfigError(
-            "graph.n",
-            f"this run needs about {need / 2**30:.1f} GiB but only "
-            f"{have / 2**30:.1f} GiB is available; lower graph.n or graph.mean_degree "
-            "(or raise output.max_memory_gb)",
-        )
+def check_memory(c: SimConfig, n: int | None = None, follows: float | None = None) -> None:
+    """Refuse a run whose estimate exceeds the limit; again with the real size of a graph
+    file once it is read (``n``, ``follows``), since the config alone cannot know it."""
+    need, have = estimate_bytes(c, n, follows), limit_bytes(c)
+    if need <= have:
+        return
+    actors = actor_bytes(c, n if n is not None else c.graph.n)
+    key, fix = (
+        ("actors.groups", "fewer accounts or a lower followers fraction")
+        if actors > need / 2
+        else ("graph.path", "a smaller graph file")
+        if n is not None
+        else ("graph.n", "lower graph.n or graph.mean_degree")
+    )
+    raise ConfigError(
+        key,
+        f"this run needs about {need / 2**30:.1f} GiB but only "
+        f"{have / 2**30:.1f} GiB is available; {fix} (or raise output.max_memory_gb)",
+    )

@@ -100,18 +100,21 @@ class Metrics:
             }
         )
         users = np.maximum(df["users"].to_numpy(), 1)
+        # All columns built first and joined once: inserting them one by one copies the
+        # frame each time (quadratic in the number of narratives, and pandas warns).
+        cols: dict[str, np.ndarray] = {}
         for i, side in enumerate(w.sides[:2]):
-            df[f"support_{side}"] = self.support[:T, i].ravel() / users
-        df["undecided"] = 1.0 - sum(df[f"support_{s}"] for s in w.sides[:2])
+            cols[f"support_{side}"] = self.support[:T, i].ravel() / users
+        cols["undecided"] = 1.0 - sum(cols[f"support_{s}"] for s in w.sides[:2])
         for k, name in enumerate(w.narratives):
             st = self.states[:T, k]
-            df[f"believers_{name}"] = (st[:, SHARING] + st[:, STOPPED]).ravel()
-            df[f"sharers_{name}"] = st[:, SHARING].ravel()
-            df[f"rejecters_{name}"] = st[:, REJECTED].ravel()
-            df[f"inoculated_{name}"] = st[:, INOCULATED].ravel()
-            df[f"exposed_{name}"] = self.exposed[:T, k].ravel()
-            df[f"reads_{name}"] = self.reads[:T, k].ravel()
-        return df
+            cols[f"believers_{name}"] = (st[:, SHARING] + st[:, STOPPED]).ravel()
+            cols[f"sharers_{name}"] = st[:, SHARING].ravel()
+            cols[f"rejecters_{name}"] = st[:, REJECTED].ravel()
+            cols[f"inoculated_{name}"] = st[:, INOCULATED].ravel()
+            cols[f"exposed_{name}"] = self.exposed[:T, k].ravel()
+            cols[f"reads_{name}"] = self.reads[:T, k].ravel()
+        return pd.concat([df, pd.DataFrame(cols, index=df.index)], axis=1)
 
     def actors_table(self) -> pd.DataFrame:
         """One row per account, with its actor, side, kind and activity."""

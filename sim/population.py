@@ -20,17 +20,35 @@ from sim.world import World
 GraphFn = Callable[[Crowd], sp.csr_array]
 
 
+def check_no_empty_community(path: str, community: np.ndarray, names: list[str]) -> None:
+    """A community with no user in the file would be reported as opinion 0, support 0."""
+    from sim.errors import ConfigError
+
+    counts = np.bincount(community, minlength=len(names))
+    for name, count in zip(names, counts):
+        if count == 0:
+            raise ConfigError(
+                "graph.path",
+                f"{path}: no user is in community '{name}'; label some users '{name}' in the "
+                f"file or remove population.communities.{name}",
+            )
+
+
 def build_population(cfg: SimConfig, world: World, streams: Streams) -> tuple[np.ndarray, GraphFn]:
     g, rng = cfg.graph, streams.get("graph")
     if g.kind == "file":
         from sim.graph.load import load_graph
+        from sim.memory import check_memory
 
         followers, community = load_graph(g, world.communities)
+        check_memory(cfg, n=followers.shape[0], follows=followers.nnz)
         missing = community < 0
         if missing.any():  # unlabelled users get communities by the configured shares
             community[missing] = assign_communities(
                 world, int(missing.sum()), streams.get("population")
             )
+        if cfg.mode == "infowar":
+            check_no_empty_community(g.path, community, world.communities)
         return community.astype(np.int16), lambda crowd: followers
     community = assign_communities(world, g.n, streams.get("population"))
     if g.kind == "er":

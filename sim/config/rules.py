@@ -87,7 +87,8 @@ def check_world(c: SimConfig) -> None:
                 f"world.{name}", f"needs {lo} to {hi} distinct names, got {list(items)}"
             )
     check("world.horizon_days", w.horizon_days, rng(0, 3650, lo_open=True))
-    check("world.tick_hours", w.tick_hours, rng(0, 168, lo_open=True))
+    check("world.tick_hours", w.tick_hours, rng(MIN_TICK_HOURS, 168))
+    check_whole_ticks(w.horizon_days, w.tick_hours)
     check("world.support_threshold", w.support_threshold, rng(0, 1, hi_open=True))
     if not w.narratives and c.mode == "infowar":
         raise ConfigError("world.narratives", "needs at least one narrative")
@@ -100,6 +101,36 @@ def check_world(c: SimConfig) -> None:
         if n.debunks is not None:
             others = [o for o in w.narratives if o != k]
             member(f"{key}.debunks", n.debunks, others, "narrative")
+
+
+MIN_TICK_HOURS = 0.01  # 36 seconds; finer ticks only multiply the per-tick tables
+
+
+def check_whole_ticks(horizon_days: float, tick_hours: float) -> None:
+    """The horizon is a whole number of ticks, so the run lasts exactly what was asked."""
+    ticks = horizon_days * 24 / tick_hours
+    whole = max(1, round(ticks))
+    if abs(ticks - whole) > 1e-6 * whole:
+        near = whole * tick_hours / 24
+        raise ConfigError(
+            "world.horizon_days",
+            f"{horizon_days} days is {ticks:.4g} ticks of world.tick_hours={tick_hours:g}; it "
+            f"must be a whole number of ticks (e.g. world.horizon_days={near:g})",
+        )
+
+
+def check_strategy_windows(c: SimConfig) -> None:
+    """A strategy that starts after the horizon would never act: refuse it."""
+    for side, chosen in c.strategies.items():
+        for name, sc in chosen.items():
+            start = getattr(sc, "start_day", None)
+            if start is not None and start >= c.world.horizon_days:
+                raise ConfigError(
+                    f"{side}.{name}.start_day",
+                    f"{start:g} is not before the end of the run "
+                    f"(world.horizon_days={c.world.horizon_days:g}): the strategy would never "
+                    "act; start it earlier or lengthen the horizon",
+                )
 
 
 def check_population(c: SimConfig) -> None:
@@ -254,6 +285,7 @@ def check_all(c: SimConfig) -> None:
     check_population(c)
     check_graph(c)
     check_actors(c)
+    check_strategy_windows(c)
     for k, rule in SPREAD_RULES.items():
         check(f"spread.{k}", getattr(c.spread, k), rule)
     check("output.max_memory_gb", c.output.max_memory_gb, NONNEG)

@@ -37,6 +37,7 @@ COMPRESSED = (".gz", ".bz2")
 # With graph.n = 0, ids above max(100 x edges, 10^7) are taken for a mistake (sparse ids
 # such as account numbers), not for that many users: each user costs memory.
 MAX_IDS_PER_EDGE, MAX_IDS_FLOOR = 100, 10_000_000
+MAX_ID = 2**31 - 2  # followers are int32 indices
 
 
 def load_graph(cfg: GraphConfig, communities: list[str]) -> tuple[sp.csr_array, np.ndarray]:
@@ -62,6 +63,8 @@ def load_graph(cfg: GraphConfig, communities: list[str]) -> tuple[sp.csr_array, 
         src, dst, labels, n = _read_graphml(path, cfg)
     else:
         src, dst, labels, n = _read_edge_list(path, EDGE_LIST[kind], cfg)
+    if not (src != dst).any():
+        raise _fail(path, "has only self-loops; a follow links two different users")
     community = _communities(path, labels, n, communities, cfg.community_attr)
     return _followers(src, dst, n), community
 
@@ -131,6 +134,13 @@ def _ids(path: Path, frame: pd.DataFrame, col: str) -> np.ndarray:
                 "node ids must be integers 0..n-1",
             )
         s = num
+    if s.max() > MAX_ID:  # compared before the cast, which would wrap or overflow
+        row = int(np.argmax(s.to_numpy()))
+        raise _fail(
+            path,
+            f"node id {s.iloc[row]} in edge {row + 1} is too large; ids must be 0..n-1 "
+            f"(n up to {MAX_ID + 1})",
+        )
     ids = s.to_numpy().astype(np.int64)
     if ids.min() < 0:
         row = int(np.argmin(ids))

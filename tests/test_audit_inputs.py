@@ -1,0 +1,133 @@
+"""Inputs the reliability audit (issue 20) found accepted with a wrong or silent effect, or
+ending in a traceback: each is now refused in one line (exit 2) or does what it says."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from clirun import ROOT, TINY, env, run_inprocess
+
+from sim.api import run
+from sim.cli import load
+from sim.config import rules
+
+EDGES = "source,target\n" + "".join(f"{i},{(i + 1) % 60}\n{i},{(i + 7) % 60}\n" for i in range(60))
+
+CASES = [
+    # (id, overrides, key named in the one line, words in it)
+    ("empty-narratives", ["world.narratives={}"], "world.narratives", "change nothing"),
+    ("empty-groups", ["actors.groups={}"], "actors.groups", "change nothing"),
+    ("empty-communities", ["population.communities={}"], "population.communities", "~"),
+    (
+        "horizon-not-whole-ticks",
+        ["world.horizon_days=1", "world.tick_hours=168"],
+        "world.horizon_days",
+        "whole number of ticks",
+    ),
+    ("tiny-horizon", ["world.horizon_days=0.0001"], "world.horizon_days", "whole number"),
+    ("tick-1e-300", ["world.tick_hours=1e-300"], "world.tick_hours", "[0.01, 168]"),
+    ("tick-denormal", ["world.tick_hours=5e-324"], "world.tick_hours", "out of range"),
+    (
+        "window-after-horizon",
+        [
+            "strategy@home=[platform_shutdown]",
+            "home.platform_shutdown.start_day=100",
+            "home.platform_shutdown.end_day=200",
+        ],
+        "home.platform_shutdown.start_day",
+        "never act",
+    ),
+    (
+        "bot-accounts-memory",
+        [
+            "graph.n=20000",
+            "actors.groups.rival_bots.accounts=100000",
+            "actors.groups.rival_bots.followers=1.0",
+        ],
+        "actors.groups",
+        "GiB",
+    ),
+]
+
+
+def _one_line(stderr: str, key: str, words: str) -> None:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in stderr, stderr
+    assert lines[0].startswith(f"error: {key}") and words in lines[0], stderr
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_refused_in_one_line(case, tmp_path: Path) -> None:
+    _, args, key, words = case
+    res = run_inprocess([*TINY, *args], tmp_path / "run")
+    assert res.code == 2
+    _one_line(res.stderr, key, words)
+
+
+@pytest.mark.parametrize(
+    "name, text, words",
+    [
+        ("loops.csv", "source,target\n0,0\n1,1\n2,2\n", "only self-loops"),
+        ("huge.csv", "source,target\n0,1\n1,100000000000000000000\n", "too large"),
+        ("u64.csv", "source,target\n0,1\n1,18446744073709551615\n", "too large"),
+        ("one.csv", "source,target,community\n0,1,intl_usa\n1,0,intl_usa\n", "no user is in"),
+    ],
+)
+def test_graph_file_problems_are_one_line(tmp_path: Path, name: str, text: str, words: str):
+    (tmp_path / name).write_text(text)
+    args = [*TINY, "graph=file", "graph.n=0", f"graph.path={tmp_path / name}"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning from a wrapped id either
+        res = run_inprocess(args, tmp_path / "run")
+    assert res.code == 2
+    _one_line(res.stderr, "graph.path", words)
+
+
+def test_memory_checked_again_with_the_graph_files_real_size(tmp_path: Path) -> None:
+    n = 30_000
+    lines = "".join(f"{i},{(i * 7 + j) % n}\n" for i in range(n) for j in (1, 2, 3, 4))
+    (tmp_path / "big.csv").write_text("source,target\n" + lines)
+    # 0.2 GiB is above the config-only estimate (graph.n=0) but not the file's real size.
+    args = [*TINY, "graph=file", "graph.n=0", f"graph.path={tmp_path / 'big.csv'}"]
+    args.append("output.max_memory_gb=0.2")
+    res = run_inprocess(args, tmp_path / "run")
+    assert res.code == 2
+    _one_line(res.stderr, "graph.path", "GiB")
+
+
+def test_dollar_in_a_label_draws_and_summary_comes_first(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    args = [a for a in TINY if not a.startswith("output.figures")]
+    res = run_inprocess([*args, "world.narratives.home_claim.label=$5 bribe $x"], out)
+    assert res.code == 0, res.stderr
+    assert (out / "summary.json").is_file() and list((out / "figures").glob("*.png"))
+
+
+def test_many_narratives_no_fragmentation_warning() -> None:
+    sc = load(TINY)
+    base = sc.world.narratives["home_claim"]
+    for i in range(150):
+        sc.world.narratives[f"n{i}"] = copy.deepcopy(base)
+    rules.check_all(sc)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pandas' PerformanceWarning for column-by-column inserts
+        ts = run(sc).timeseries
+    assert "reads_n149" in ts.columns and ts.shape[1] > 6 * 150
+
+
+def test_chdir_run_reads_a_relative_graph_path(tmp_path: Path) -> None:
+    (tmp_path / "g.csv").write_text(EDGES)
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-m", "sim", *TINY, "graph=file", "graph.n=0", "graph.path=g.csv"]
+    cmd.append("mode=sir")
+    cmd += ["hydra.job.chdir=true", f"hydra.run.dir={out}"]
+    p = subprocess.run(cmd, cwd=tmp_path, env=env(), capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert json.loads((out / "summary.json").read_text())["users"] == 60
+    assert ROOT.is_dir()
