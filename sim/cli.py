@@ -36,16 +36,36 @@ def group_options(group: str) -> list[str]:
     return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
 
 
+MAX_GROUP_VALUES = 8  # options of a swept config group composed in full by the precheck
+
+
 def _parsed(overrides: list[str]) -> list[tuple[str, str, list[str] | None]]:
-    """(key, raw override, sweep values or None) for each override but hydra's own."""
+    """(key, raw override, sweep values or None) for each override but hydra's own.
+
+    Inside a Hydra session (sim.config.compose.session) glob() sweeps resolve against its
+    search path. A swept config group with many options (a design of experiments' points,
+    which the driver script generates) stands for itself by its first and last options."""
+    loader = (
+        GlobalHydra.instance().config_loader() if GlobalHydra.instance().is_initialized() else None
+    )
     out = []
-    for raw, ov in zip(overrides, OverridesParser.create().parse_overrides(overrides)):
+    parser = OverridesParser.create(config_loader=loader)
+    for raw, ov in zip(overrides, parser.parse_overrides(overrides)):
         key = ov.get_key_element()
         if key.startswith(("hydra.", "hydra/", "+hydra", "~hydra")) or key == "hydra":
             continue
         values = list(ov.sweep_string_iterator()) if ov.is_sweep_override() else None
+        if values == []:  # glob() matching nothing: Hydra launches no job to check
+            continue
+        if values and len(values) > MAX_GROUP_VALUES and _is_group(loader, key):
+            values = [values[0], values[-1]]
         out.append((key, raw, values))
     return out
+
+
+def _is_group(loader: Any, key: str) -> bool:
+    group = key.lstrip("+~").split("@", 1)[0]
+    return loader is not None and loader.repository.group_exists(group)
 
 
 def first_values(overrides: list[str]) -> list[str]:
@@ -156,29 +176,27 @@ def load(overrides: list[str]) -> SimConfig:
         GlobalHydra.instance().clear()
 
 
-def check_hydra_groups(overrides: list[str]) -> None:
-    """Hydra's own groups (hydra/launcher=..., hydra/sweeper=...) exist; raises ConfigError."""
-    chosen = [o for o in overrides if o.split("=", 1)[0].lstrip("+~").startswith("hydra/")]
-    if not chosen:
-        return
-    GlobalHydra.instance().clear()
-    try:
-        check_bool_overrides(overrides)
-        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            compose(config_name="config", overrides=chosen, return_hydra_config=True)
-    except (HydraException, OmegaConfBaseException, ValueError, KeyError) as e:
-        raise translate(e) from None
-    finally:
-        GlobalHydra.instance().clear()
-
-
 def precheck(argv: list[str]) -> None:
-    """Exit 2 with one line if any run's config is invalid (see ``sweep_variants``)."""
-    overrides = [a for a in argv if not a.startswith("-")]
+    """Exit 2 with one line if any run's config is invalid (see ``sweep_variants``), composing
+    as Hydra will (sim.config.compose): its search path, its hydra.* overrides and, in a
+    multirun, the sweep an experiment declares in hydra.sweeper.params."""
+    from sim.config.compose import (
+        config_sweep,
+        hydra_overrides,
+        load_from,
+        session,
+        source_from_argv,
+    )
+
     try:
-        for variant in sweep_variants(overrides):
-            load(variant)
-        check_hydra_groups(overrides)
+        source = source_from_argv(argv)
+        overrides, extra = source.overrides, hydra_overrides(source.overrides)
+        with session(source) as hydra:
+            _, cfg = load_from(hydra, source, first_values(overrides) + extra)
+            swept = config_sweep(cfg, overrides) if source.multirun else []
+            variants = sweep_variants(swept + overrides) if swept + overrides else []
+            for variant in variants if swept else variants[1:]:  # [0] was composed above
+                load_from(hydra, source, variant + extra)
     except ConfigError as e:
         print(e.line(), file=sys.stderr)
         sys.exit(2)

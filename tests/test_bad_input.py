@@ -354,7 +354,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _args(case: list[str], files: Path) -> list[str]:
-    return [*TINY, *(a.replace("{files}", str(files)) for a in case)]
+    """Flags first, as Hydra's parser requires, then the tiny world and the case."""
+    flags = [a for a in case if a.startswith("-")]
+    rest = [a.replace("{files}", str(files)) for a in case if not a.startswith("-")]
+    return [*flags, *TINY, *rest]
 
 
 def check(res, run_dir: Path, key: str, fragment: str) -> None:

@@ -1,0 +1,97 @@
+"""The precheck composes exactly as Hydra will (issue 20): extra config directories in both
+spellings, hydra.searchpath, --config-name, and the sweep an experiment YAML declares."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from clirun import ROOT, TINY, env
+
+from sim.cli import precheck
+
+GOOD = "# @package _global_\nseed: 3\n"
+BAD_SWEEP = (
+    "# @package _global_\nhydra:\n  sweeper:\n    params:\n"
+    "      seed: 1,2\n      spread.beta: 0.2,9.0\n"
+)
+
+
+@pytest.fixture
+def confdir(tmp_path: Path) -> Path:
+    d = tmp_path / "conf_extra" / "experiment"
+    d.mkdir(parents=True)
+    (d / "mine.yaml").write_text(GOOD)
+    (d / "badsweep.yaml").write_text(BAD_SWEEP)
+    return d.parent
+
+
+def checked(argv: list[str]) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        try:
+            precheck(argv)
+        except SystemExit as e:
+            return int(e.code or 0), err.getvalue()
+    return 0, err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda d: [f"--config-dir={d}", *TINY, "+experiment=mine"],
+        lambda d: ["--config-dir", str(d), *TINY, "+experiment=mine"],
+        lambda d: ["-cd", str(d), *TINY, "+experiment=mine"],
+        lambda d: [*TINY, f"hydra.searchpath=[file://{d}]", "+experiment=mine"],
+    ],
+    ids=["config-dir=", "config-dir space", "-cd", "hydra.searchpath"],
+)
+def test_extra_config_dir_accepted(confdir: Path, form) -> None:
+    assert checked(form(confdir)) == (0, "")
+
+
+def test_unknown_option_lists_the_extra_dirs_files(confdir: Path) -> None:
+    code, err = checked([f"--config-dir={confdir}", *TINY, "+experiment=nosuch"])
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "mine" in err, err
+
+
+def test_unknown_config_name_is_one_line() -> None:
+    code, err = checked(["--config-name=nosuch", *TINY])
+    assert code == 2 and err.strip().splitlines() == [
+        "error: --config-name: no config named 'nosuch' in the config search path; "
+        "allowed: config (or a file in --config-dir)"
+    ]
+
+
+def test_missing_config_dir_and_misplaced_flag_are_one_line(tmp_path: Path) -> None:
+    code, err = checked(["--config-dir", str(tmp_path / "nope"), *TINY])
+    assert code == 2 and "--config-dir" in err and len(err.strip().splitlines()) == 1
+    code, err = checked([*TINY, "--config-dir", str(tmp_path), "seed=1"])
+    assert code == 2 and "before the overrides" in err and len(err.strip().splitlines()) == 1
+
+
+def test_experiment_sweep_values_are_prechecked(confdir: Path) -> None:
+    code, err = checked(["-m", f"--config-dir={confdir}", *TINY, "+experiment=badsweep"])
+    assert code == 2 and err.startswith("error: spread.beta: 9.0"), err
+    # the command line's own value replaces the experiment's sweep, as in Hydra
+    argv = ["-m", f"--config-dir={confdir}", *TINY, "+experiment=badsweep", "spread.beta=0.3"]
+    assert checked(argv) == (0, "")
+
+
+def test_shipped_experiment_sweeps_pass() -> None:
+    assert checked(["-m", "+experiment=response_delay"]) == (0, "")
+
+
+def test_run_with_extra_config_dir_end_to_end(confdir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-m", "sim", "--config-dir", str(confdir), *TINY, "+experiment=mine"]
+    p = subprocess.run(
+        [*cmd, f"hydra.run.dir={out}"], cwd=ROOT, env=env(), capture_output=True, text=True
+    )
+    assert p.returncode == 0, p.stderr
+    assert json.loads((out / "summary.json").read_text())["seed"] == 3
