@@ -122,3 +122,25 @@ def test_sweep_same_table_ray_submitit(tmp_path: Path, launcher: str) -> None:
     assert r.returncode == 0, r.stderr[-3000:]
     pd.testing.assert_frame_equal(table(ref), table(other))
     assert set(load_study(other)["prov.launcher"]) == {launcher}
+
+
+def test_two_sweeps_sharing_a_store_count_only_their_own_jobs(tmp_path: Path) -> None:
+    """Run together into one store (each with its own subdir, as the docs say): the sweep
+    whose jobs all succeed reports no failure and exits 0, whatever the other one does."""
+    from sim.sweep.callback import read_events
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    base = [sys.executable, "-m", "sim", "-m", f"hydra.sweep.dir={tmp_path}", *TINY]
+    bad = [*base, "seed=0", *WINDOW, "hydra.sweep.subdir=a_${hydra.job.num}"]
+    good = [*base, "seed=5,6,7,8", "hydra.sweep.subdir=b_${hydra.job.num}"]
+    procs = [
+        subprocess.Popen(c, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+        for c in (bad, good)
+    ]
+    errs = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [3, 0], errs
+    assert "failed 0." in errs[1] and "failed 1." in errs[0]
+    ids = {e["sweep"] for e in events(tmp_path)}
+    assert len(ids) == 2 and None not in ids
+    one = next(iter(ids))
+    assert all(e["sweep"] == one for e in read_events(tmp_path / "events.jsonl", 0, one))

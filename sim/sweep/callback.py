@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import threading
+import uuid
 import warnings
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from sim.sweep import store
+from sim.sweep import job, store
 from sim.sweep.job import EVENTS
 
 # Our conf/hydra/launcher/*.yaml replace the plugins' entries of the same name on purpose; this
@@ -48,7 +49,8 @@ def count_jobs(config: DictConfig) -> int | None:
     return sum(len(b) for b in BasicSweeper.split_arguments(parsed, None))
 
 
-def read_events(path: Path, offset: int) -> list[dict[str, Any]]:
+def read_events(path: Path, offset: int, sweep_id: str | None = None) -> list[dict[str, Any]]:
+    """Events appended since ``offset``; with ``sweep_id`` only those of that multirun."""
     if not path.is_file():
         return []
     with open(path, "rb") as fh:
@@ -57,19 +59,23 @@ def read_events(path: Path, offset: int) -> list[dict[str, Any]]:
     lines = data.decode(errors="replace").splitlines()
     if data and not data.endswith(b"\n"):
         lines = lines[:-1]  # a line still being written
-    return [json.loads(ln) for ln in lines if ln.strip()]
+    events = [json.loads(ln) for ln in lines if ln.strip()]
+    return [e for e in events if sweep_id is None or e.get("sweep") == sweep_id]
 
 
 class SweepCallback(Callback):
-    def __init__(self, poll_s: float = 1.0) -> None:
+    def __init__(self, poll_s: float = 1.0, sweep_id: str | None = None) -> None:
         self.poll_s = poll_s
+        self.sweep_id = sweep_id
+        if sweep_id is not None:  # unpickled in a worker: its jobs report to this multirun
+            job.SWEEP_ID = sweep_id
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.sweep: Path | None = None
         self.offset = 0
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"poll_s": self.poll_s}
+        return {"poll_s": self.poll_s, "sweep_id": self.sweep_id}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)
@@ -77,6 +83,7 @@ class SweepCallback(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         # Ray (if it is the launcher) starts after this: keep it from phoning home (offline).
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        self.sweep_id = job.SWEEP_ID = uuid.uuid4().hex
         self.sweep = Path(config.hydra.sweep.dir).resolve()
         self.sweep.mkdir(parents=True, exist_ok=True)
         stale = store.clean_stale(self.sweep)
@@ -110,7 +117,7 @@ class SweepCallback(Callback):
         seen = 0
         while True:
             stopping = self._stop.wait(self.poll_s)
-            events = read_events(self.sweep / EVENTS, self.offset)
+            events = read_events(self.sweep / EVENTS, self.offset, self.sweep_id)
             if len(events) > seen:
                 counts = {
                     s: sum(e["status"] == s for e in events) for s in ("ran", "skipped", "failed")
@@ -126,7 +133,7 @@ class SweepCallback(Callback):
         if self._thread is not None:
             self._stop.set()
             self._thread.join()
-        events = read_events(self.sweep / EVENTS, self.offset)
+        events = read_events(self.sweep / EVENTS, self.offset, self.sweep_id)
         df = store.merge_study(self.sweep)
         report = write_report(self.sweep, events, len(df))
         print(report, file=sys.stderr)

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sim.sweep")
 EVENTS = "events.jsonl"
+# The id of the multirun this process works for: set by SweepCallback in the main process
+# and, in workers, when Hydra's context (which carries the callback) is unpickled. Every
+# event carries it, so two multiruns sharing one store each count only their own jobs.
+SWEEP_ID: str | None = None
 
 
 def append_event(sweep: Path, event: dict[str, Any]) -> None:
@@ -122,7 +126,7 @@ def run_job(cfg: DictConfig, hc: Any) -> dict[str, Any]:
     except Exception as e:  # one bad run must not stop the sweep
         record_failure(sweep, key, overrides, h, e)
         out = {"status": "failed", "error": f"{type(e).__name__}: {e}".splitlines()[0]}
-    out.update(hash=h, key=key, pid=os.getpid(), t=round(time.time(), 3))
+    out.update(hash=h, key=key, pid=os.getpid(), t=round(time.time(), 3), sweep=SWEEP_ID)
     append_event(sweep, out)
     from sim.outputs import write_json
 
