@@ -71,3 +71,29 @@ def test_sigkill_halfway_then_resume(tmp_path: Path) -> None:
     assert skipped == set(before)
     df = load_study(sweep_dir)
     assert sorted(df["seed"]) == list(range(N)) and df["prov.config_hash"].is_unique
+
+
+def test_joblib_workers_exit_when_the_sweep_is_killed(tmp_path: Path) -> None:
+    """SIGKILL of a joblib sweep's main process: its loky workers exit too (they watch their
+    parent) instead of holding their memory for ever."""
+    import psutil
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "sim", "-m", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]
+    cmd += [f"hydra.sweep.dir={tmp_path}", "graph.n=3000", "world.horizon_days=60"]
+    cmd += ["output.figures=false", "seed=range(8)"]
+    main = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    proc = psutil.Process(main.pid)
+    deadline = time.monotonic() + 120
+    workers: list[psutil.Process] = []
+    while len(workers) < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        workers = [c for c in proc.children() if "loky" in " ".join(c.cmdline())]
+    assert len(workers) >= 2, "no loky workers started"
+    while not all((tmp_path / d).is_dir() for d in "01") and time.monotonic() < deadline:
+        time.sleep(0.2)  # each worker has received its first job (and started watching)
+    time.sleep(1)
+    main.send_signal(signal.SIGKILL)
+    main.wait()
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    assert not alive, [p.pid for p in alive]

@@ -64,18 +64,22 @@ def read_events(path: Path, offset: int, sweep_id: str | None = None) -> list[di
 
 
 class SweepCallback(Callback):
-    def __init__(self, poll_s: float = 1.0, sweep_id: str | None = None) -> None:
+    def __init__(
+        self, poll_s: float = 1.0, sweep_id: str | None = None, main_pid: int | None = None
+    ) -> None:
         self.poll_s = poll_s
         self.sweep_id = sweep_id
         if sweep_id is not None:  # unpickled in a worker: its jobs report to this multirun
             job.SWEEP_ID = sweep_id
+        if main_pid is not None and os.getppid() == main_pid:  # a direct worker (loky)
+            job.exit_with_parent()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.sweep: Path | None = None
         self.offset = 0
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"poll_s": self.poll_s, "sweep_id": self.sweep_id}
+        return {"poll_s": self.poll_s, "sweep_id": self.sweep_id, "main_pid": os.getpid()}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)

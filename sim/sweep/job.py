@@ -33,6 +33,29 @@ EVENTS = "events.jsonl"
 SWEEP_ID: str | None = None
 
 
+_watching = False
+
+
+def exit_with_parent(poll_s: float = 1.0) -> None:
+    """In a worker process: exit as soon as the process that started it is gone (a killed
+    sweep must not leave workers holding memory). A daemon thread compares the parent pid,
+    which changes when the parent dies and the worker is re-parented; started once."""
+    global _watching
+    if _watching:
+        return
+    _watching = True
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os._exit(1)
+
+    import threading
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def append_event(sweep: Path, event: dict[str, Any]) -> None:
     """Append one JSON line with a single write (atomic for short lines on a local fs)."""
     line = (json.dumps(event, sort_keys=True) + "\n").encode()
