@@ -97,10 +97,11 @@ def main() -> None:
     try:
         _main()
     except KeyboardInterrupt:
-        print(
-            "interrupted: the run was stopped (Ctrl-C); its directory is marked INTERRUPTED",
-            file=sys.stderr,
-        )
+        if {"-m", "--multirun"}.intersection(sys.argv[1:]):
+            what = "the sweep was stopped; rerun the same command to finish it (finished runs are kept)"
+        else:
+            what = "the run was stopped; its directory is marked INTERRUPTED"
+        print(f"interrupted (Ctrl-C): {what}", file=sys.stderr)
         sys.exit(130)
 
 
