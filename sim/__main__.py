@@ -98,7 +98,7 @@ def main() -> None:
         _main()
     except KeyboardInterrupt:
         if {"-m", "--multirun"}.intersection(sys.argv[1:]):
-            what = "the sweep was stopped; rerun the same command to finish it (finished runs are kept)"
+            what = "the sweep was stopped; the same command finishes it (finished runs are kept)"
         else:
             what = "the run was stopped; its directory is marked INTERRUPTED"
         print(f"interrupted (Ctrl-C): {what}", file=sys.stderr)
