@@ -20,6 +20,11 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 [[ "$port" =~ ^[0-9]+$ ]] || { echo "demo.sh: --port: '$port' is not a number" >&2; exit 2; }
+# A TCP port is 1..65535 (the number is compared as text first: 10#... would overflow bash).
+if (( ${#port} > 5 )) || (( 10#$port < 1 || 10#$port > 65535 )); then
+  echo "demo.sh: --port: $port is out of range; allowed: 1 to 65535" >&2
+  exit 2
+fi
 
 py="$(bash scripts/ensure_env.sh)"
 # Solara's front-end assets come from a local cache filled once from npm packages.

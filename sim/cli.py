@@ -20,7 +20,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException, MissingConfigException
-from omegaconf.errors import OmegaConfBaseException
+from omegaconf.errors import InterpolationResolutionError, OmegaConfBaseException
 
 from sim.config.overrides import check_empty_mappings
 from sim.config.schema import SimConfig
@@ -142,7 +142,11 @@ def translate(e: Exception) -> ConfigError:
                 name = text.split(marker, 1)[1].split("'", 1)[0]
                 return unknown(group, name, group_options(group), "option")
         return ConfigError("config", text.strip().splitlines()[0])
+    if isinstance(e, InterpolationResolutionError):  # its __context__ is an internal detail
+        return interpolation_error(e)
     cause = e.__cause__ or e.__context__
+    if isinstance(cause, InterpolationResolutionError):
+        return interpolation_error(cause)
     if "is not a subclass of" in str(cause) and str(e).startswith("Error merging override "):
         key = str(e).split()[-1].split("=", 1)[0].lstrip("+~")
         return ConfigError(
@@ -156,6 +160,15 @@ def translate(e: Exception) -> ConfigError:
         return from_omegaconf_error(e)
     lines = [ln for ln in str(e).strip().splitlines() if ln.strip()]
     return ConfigError("override", lines[0] if lines else type(e).__name__)
+
+
+def interpolation_error(e: InterpolationResolutionError) -> ConfigError:
+    """``seed=${seed}``, ``x=${oc.env:NOPE}``: the key and why the ``${...}`` fails."""
+    key = getattr(e, "full_key", "") or "config"
+    why = str(getattr(e, "msg", "") or e).strip().splitlines()[0]
+    return ConfigError(
+        key, f"its ${{...}} interpolation cannot be resolved ({why}); give a plain value"
+    )
 
 
 def load(overrides: list[str]) -> SimConfig:

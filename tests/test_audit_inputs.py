@@ -131,3 +131,38 @@ def test_chdir_run_reads_a_relative_graph_path(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     assert json.loads((out / "summary.json").read_text())["users"] == 60
     assert ROOT.is_dir()
+
+
+@pytest.mark.parametrize(
+    "arg, key, words",
+    [
+        ("seed=${seed}", "seed", "interpolation cannot be resolved (Recursive"),
+        ("graph.n=${oc.env:HOME}", "graph.n", "could not be converted"),
+        ("seed=${oc.env:NOPE_SIM_UNSET}", "seed", "NOPE_SIM_UNSET"),
+        ("world.sides=[seed,rival]", "world.sides", "'seed' is a top-level key"),
+        ("world.sides=[graph,mode]", "world.sides", "'graph' is a top-level key"),
+    ],
+)
+def test_messages_name_the_key(tmp_path: Path, arg: str, key: str, words: str) -> None:
+    res = run_inprocess([*TINY, arg], tmp_path / "run")
+    assert res.code == 2
+    _one_line(res.stderr, key, words)
+
+
+def test_duplicated_yaml_key_names_file_and_key(tmp_path: Path) -> None:
+    exp = tmp_path / "experiment"
+    exp.mkdir()
+    (exp / "dup.yaml").write_text("# @package _global_\nseed: 1\nseed: 2\n")
+    res = run_inprocess([f"--config-dir={tmp_path}", *TINY, "+experiment=dup"], tmp_path / "r")
+    assert res.code == 2
+    _one_line(res.stderr, str(exp / "dup.yaml"), "line 3: found duplicate key seed")
+
+
+@pytest.mark.parametrize("port", ["70000", "0", "99999999999999999999"])
+def test_demo_port_out_of_range_is_one_line(port: str) -> None:
+    p = subprocess.run(
+        ["bash", str(ROOT / "demo.sh"), "--port", port], capture_output=True, text=True, timeout=30
+    )
+    assert p.returncode == 2 and p.stderr.strip() == (
+        f"demo.sh: --port: {port} is out of range; allowed: 1 to 65535"
+    )

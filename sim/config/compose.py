@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from omegaconf import DictConfig, OmegaConf
 
 from sim.errors import ConfigError
@@ -144,5 +145,16 @@ def load_from(hydra: Any, source: Source, overrides: list[str]) -> tuple[Any, Di
         check_empty_mappings(overrides)
         cfg = compose(hydra, source, overrides)
         return to_sim_config(cfg), cfg
+    except yaml.YAMLError as e:
+        raise yaml_error(e) from None
     except (HydraException, OmegaConfBaseException, ValueError, KeyError) as e:
         raise translate(e) from None
+
+
+def yaml_error(e: yaml.YAMLError) -> ConfigError:
+    """A YAML file that does not parse (a duplicated key, a bad indent): file, line, problem."""
+    mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+    problem = getattr(e, "problem", None) or str(e).strip().splitlines()[0]
+    if mark is None:
+        return ConfigError("config file", problem)
+    return ConfigError(mark.name, f"line {mark.line + 1}: {problem}")

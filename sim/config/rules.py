@@ -86,6 +86,7 @@ def check_world(c: SimConfig) -> None:
             raise ConfigError(
                 f"world.{name}", f"needs {lo} to {hi} distinct names, got {list(items)}"
             )
+    check_side_names(list(w.sides))
     check("world.horizon_days", w.horizon_days, rng(0, 3650, lo_open=True))
     check("world.tick_hours", w.tick_hours, rng(MIN_TICK_HOURS, 168))
     check_whole_ticks(w.horizon_days, w.tick_hours)
@@ -101,6 +102,23 @@ def check_world(c: SimConfig) -> None:
         if n.debunks is not None:
             others = [o for o in w.narratives if o != k]
             member(f"{key}.debunks", n.debunks, others, "narrative")
+
+
+# Names a side cannot take: its strategies live at the top level under the side's name.
+RESERVED_NAMES = frozenset(
+    {"world", "population", "graph", "actors", "spread", "output", "seed", "mode", "scenario"}
+    | {"hydra", "strategy", "experiment", "doe"}
+)
+
+
+def check_side_names(sides: list[str]) -> None:
+    taken = [s for s in sides if s in RESERVED_NAMES]
+    if taken:
+        raise ConfigError(
+            "world.sides",
+            f"'{taken[0]}' is a top-level key (a side's strategies are configured under its "
+            f"name); choose another name, not one of {', '.join(sorted(RESERVED_NAMES))}",
+        )
 
 
 MIN_TICK_HOURS = 0.01  # 36 seconds; finer ticks only multiply the per-tick tables

@@ -134,6 +134,7 @@ def to_sim_config(cfg: DictConfig) -> SimConfig:
     """Validate and convert; raises ConfigError with one line on any problem."""
     world = _convert("world", WorldConfig, cfg.get("world"))
     sides = list(world.sides)
+    rules.check_side_names(sides)  # before a side's name is read as its strategy selection
     allowed = [*SCALARS, *GROUPS, *sides]
     for key in cfg:
         if key not in allowed and key != "hydra":
