@@ -76,9 +76,13 @@ def t_test(d) -> dict[str, float]:
     x = x[np.isfinite(x)]
     if len(x) < 2:
         return {"se": math.nan, "df": math.nan, "p": math.nan}
-    se = float(stats.sem(x))
-    p = float(stats.ttest_1samp(x, 0.0).pvalue) if se > 0 else (1.0 if x[0] == 0 else 0.0)
-    return {"se": se, "df": float(len(x) - 1), "p": p}
+    if np.allclose(x, x[0], rtol=1e-9, atol=1e-15):  # constant: no spread to test against
+        return {"se": 0.0, "df": float(len(x) - 1), "p": 1.0 if x[0] == 0 else 0.0}
+    return {
+        "se": float(stats.sem(x)),
+        "df": float(len(x) - 1),
+        "p": stats.ttest_1samp(x, 0.0).pvalue,
+    }
 
 
 def paired_table(
