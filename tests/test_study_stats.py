@@ -168,3 +168,55 @@ def test_response_delay_report_end_to_end(tmp_path):
     assert rm.loc[8, "diff_mean"] == pytest.approx(120 - 20)  # never vs 20 h, every seed
     stats_text = "\n".join(report_lines(fams, fams.targets))
     assert "| yes |" in stats_text and "seeds for 80% power" in stats_text
+
+
+def _two_arm_study(seeds: int) -> pd.DataFrame:
+    rows = []
+    for seed in range(seeds):
+        rng = np.random.default_rng(seed)  # a seed's values do not change as seeds are added
+        b, d = rng.normal(0.4, 0.05), rng.normal(0.01, 0.02)
+        for arm, y in (("[]", b), ('["a"]', b + d)):
+            rows.append(
+                {
+                    "seed": seed,
+                    "strategy@home": arm,
+                    "days": 5.0,
+                    "support.international.support_home": y,
+                    "misinformation.rival_fake.auc": 0.1 + d,
+                    "misinformation.rival_fake.hours_to_contain": 50.0 if seed % 2 else None,
+                    "cost.home.actors": 100.0,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_add_seeds_loop_stops_at_target_or_cap(monkeypatch, tmp_path):
+    import sim.analysis.precision as pr
+    import sim.sweep.store as st
+
+    (tmp_path / "multirun.yaml").write_text(
+        "hydra: {overrides: {task: ['+experiment=x', 'seed=range(0,3)'],"
+        " hydra: ['hydra.sweep.dir=/a', 'hydra.launcher.n_jobs=2', 'hydra.mode=MULTIRUN']}}"
+    )
+    assert pr._overrides(tmp_path) == (["+experiment=x"], ["hydra.launcher.n_jobs=2"])
+    seeds, calls = [3], []
+
+    def fake_add(sweep, start, count):
+        calls.append((start, count))
+        seeds[0] += count
+
+    monkeypatch.setattr(st, "load_study", lambda p: _two_arm_study(seeds[0]))
+    monkeypatch.setattr(pr, "add_seeds", fake_add)
+    target = {"support.international.support_home": 0.012}
+    n = pr.extend("compare_strategies", tmp_path, target, batch=4, cap=10)
+    assert n == 10 and calls == [(3, 4), (7, 3)]  # capped: the last batch is cut to the cap
+    calls.clear()
+    n = pr.extend("compare_strategies", tmp_path, target, batch=4, cap=200)
+    fams = Families(targets=target)
+    from sim.analysis.studies import ANALYSES, prepare
+
+    ANALYSES["compare_strategies"](prepare(_two_arm_study(n)), tmp_path, fams)
+    assert pr.all_met(fams, target) and n < 200 and all(c == 4 for _, c in calls)
+    fams = Families(targets=target)
+    ANALYSES["compare_strategies"](prepare(_two_arm_study(n - 4)), tmp_path, fams)
+    assert not pr.all_met(fams, target)  # it stopped at the first batch that met it
