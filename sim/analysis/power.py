@@ -29,10 +29,11 @@ def seeds_for_power(sd: float, effect: float, alpha: float = 1 - LEVEL, power: f
         return -1
     if sd == 0:
         return 2
-    n = TTestPower().solve_power(
-        effect_size=abs(effect) / sd, alpha=alpha, power=power, alternative="two-sided"
-    )
-    return int(math.ceil(max(float(np.atleast_1d(n)[0]), 2.0)))
+    es, tp = abs(effect) / sd, TTestPower()
+    if tp.power(effect_size=es, nobs=2, alpha=alpha) >= power:
+        return 2  # the root finder fails below two pairs, where any effect this large is seen
+    n = float(np.atleast_1d(tp.solve_power(effect_size=es, alpha=alpha, power=power))[0])
+    return int(math.ceil(n)) if math.isfinite(n) and n <= MAX_SEEDS else -1
 
 
 def seeds_for_half_width(sd: float, half: float, level: float = LEVEL) -> int:
@@ -50,6 +51,10 @@ def seeds_for_half_width(sd: float, half: float, level: float = LEVEL) -> int:
 def paired_sd(t: pd.DataFrame) -> pd.Series:
     """SD of the per-seed differences of each row (se * sqrt(n))."""
     return t["diff_se"].astype(float) * np.sqrt(t["diff_n"].astype(float))
+
+
+def _count(n: int) -> float:
+    return float(n) if n > 0 else math.nan  # n/a: undefined or beyond MAX_SEEDS
 
 
 def power_table(families, effects: dict[str, list[float]], power: float = 0.8) -> pd.DataFrame:
@@ -73,7 +78,9 @@ def power_table(families, effects: dict[str, list[float]], power: float = 0.8) -
                     "median paired SD": sd,
                     "test level": alpha,
                     "effect": e,
-                    f"seeds for {100 * power:g}% power": seeds_for_power(sd, e, alpha, power),
+                    f"seeds for {100 * power:g}% power": _count(
+                        seeds_for_power(sd, e, alpha, power)
+                    ),
                 }
             )
     return pd.DataFrame(rows)

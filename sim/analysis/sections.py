@@ -124,4 +124,4 @@ def trends(
         )
     if not t["significant_adj"].any():
         lines.append("- No slope differs from 0 after the adjustment.")
-    return lines
+    return [*lines, ""]

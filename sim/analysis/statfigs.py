@@ -46,6 +46,7 @@ def km_panels(
         ax.set_xlim(0, tau)
         ax.set_ylim(0, 1.02)
         ax.set_title(str(arm), fontsize=9)
+        ax.xaxis.set_tick_params(labelbottom=True)  # panels above a hidden one keep their axis
         ax.set_xlabel("hours since the story started")
         ax.set_ylabel("share not yet contained")
         ax.grid(alpha=0.3)

@@ -85,9 +85,7 @@ def _versus_baseline(
         "",
     ]
     lines += findings(tables, labels, arm_col)
-    lines += [
-        sec.best_pick(df, arm_col, baseline, m, SIGN[m], labels[m]) for m in (SUPPORT, MIS_AUC)
-    ]
+    lines += [sec.best_pick(df, arm_col, baseline, m, SIGN[m], labels[m]) for m in METRICS]
     for m in METRICS:
         lines += ["", f"### {labels[m]}", "", *paired_md(tables[m], arm_col)]
     figs = [
