@@ -72,8 +72,13 @@ def best_pick(df: pd.DataFrame, arm_col: str, baseline, metric: str, sign: int, 
     if share.empty:
         return f"- Best on {what}: not defined (no complete seeds)."
     top = diffs.mean().mul(sign).idxmax()
-    runner = share.drop(index=top)
-    alt = f"; next `{runner.index[0]}` {100 * runner.iloc[0]:.0f}%" if len(runner) else ""
+    others = share.drop(index=top)
+    others = others[others > 0].head(2)
+    alt = (
+        "; other picks: " + ", ".join(f"`{a}` {100 * v:.0f}%" for a, v in others.items())
+        if len(others)
+        else "; no other arm is ever picked"
+    )
     return (
         f"- Best on {what}: `{top}` ({diffs[top].mean():+.4f} vs {baseline}); picked in "
         f"{100 * share.get(top, 0.0):.0f}% of {N_BOOT:,} bootstrap resamples of the "

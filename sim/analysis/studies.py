@@ -207,7 +207,9 @@ def analyse_duel(df: pd.DataFrame, out: Path, fams: Families | None = None) -> l
         ]
         for tactic, sub in tactics:
             lines.append(
-                sec.best_pick(sub, "strategy@home", NO_STRATEGY, m, SIGN[m], f"against `{tactic}`")
+                sec.best_pick(
+                    sub, "strategy@home", NO_STRATEGY, m, SIGN[m], f"{label}, against `{tactic}`"
+                )
             )
         lines.append("")
     lines += ["## Figures", "", *[f"![{p.stem}]({p.name})" for p in figs]]
