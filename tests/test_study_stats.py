@@ -220,3 +220,18 @@ def test_add_seeds_loop_stops_at_target_or_cap(monkeypatch, tmp_path):
     fams = Families(targets=target)
     ANALYSES["compare_strategies"](prepare(_two_arm_study(n - 4)), tmp_path, fams)
     assert not pr.all_met(fams, target)  # it stopped at the first batch that met it
+
+
+def test_analysis_cli_refuses_bad_precision_options(tmp_path, capsys):
+    from sim.analysis.__main__ import main
+
+    study = tmp_path / "study.parquet"
+    _two_arm_study(3).to_parquet(study)
+    assert main(["compare_strategies", str(study), "--add-seeds", "3"]) == 2
+    assert "--add-seeds" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:  # a study table, not a sweep: nothing to extend
+        main(["compare_strategies", str(tmp_path), "--target", "support=0.01", "--add-seeds", "2"])
+    assert e.value.code == 2 and "multirun.yaml" in capsys.readouterr().err
+    out = tmp_path / "out"
+    assert main(["compare_strategies", str(study), "--out", str(out), "--target", "auc=1"]) == 0
+    assert "| yes |" in (out / "report.md").read_text()  # the AUC target of 1 is met
