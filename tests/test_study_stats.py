@@ -233,5 +233,7 @@ def test_analysis_cli_refuses_bad_precision_options(tmp_path, capsys):
         main(["compare_strategies", str(tmp_path), "--target", "support=0.01", "--add-seeds", "2"])
     assert e.value.code == 2 and "multirun.yaml" in capsys.readouterr().err
     out = tmp_path / "out"
-    assert main(["compare_strategies", str(study), "--out", str(out), "--target", "auc=1"]) == 0
-    assert "| yes |" in (out / "report.md").read_text()  # the AUC target of 1 is met
+    argv = ["compare_strategies", str(study), "--out", str(out), "--target", "auc=1"]
+    assert main([*argv, "--effect", "support=0.0123"]) == 0
+    text = (out / "report.md").read_text()
+    assert "| yes |" in text and "| 0.0123 |" in text  # the AUC target of 1 is met

@@ -36,9 +36,9 @@ EFFECTS = {  # effect sizes of the power table, in each outcome's units
 }
 
 
-def parse_targets(items: list[str]) -> dict[str, float]:
-    """``["support=0.005", ...]`` -> {metric: half-width}; exit 2 naming the bad item."""
-    out = {}
+def parse_targets(items: list[str], flag: str = "--target") -> dict[str, float]:
+    """``["support=0.005", ...]`` -> {metric: size}; exit 2 naming the bad item."""
+    out: dict[str, float] = {}
     for it in items:
         key, _, val = it.partition("=")
         try:
@@ -47,7 +47,7 @@ def parse_targets(items: list[str]) -> dict[str, float]:
             h = math.nan
         if key not in OUTCOMES or not (math.isfinite(h) and h > 0):
             print(
-                f"error: --target: '{it}' must be OUTCOME=HALF_WIDTH with OUTCOME one of "
+                f"error: {flag}: '{it}' must be OUTCOME=SIZE with OUTCOME one of "
                 f"{', '.join(OUTCOMES)} and a positive number",
                 file=sys.stderr,
             )
@@ -91,7 +91,9 @@ def all_met(families, targets: dict[str, float]) -> bool:
     return bool(len(t)) and not (t["met"] == "no").any()
 
 
-def report_lines(families, targets: dict[str, float]) -> list[str]:
+def report_lines(
+    families, targets: dict[str, float], effects: dict[str, list[float]] | None = None
+) -> list[str]:
     """The report's statistics section: families and adjustment, precision, power."""
     from sim.analysis.reports import md_table
 
@@ -127,11 +129,12 @@ def report_lines(families, targets: dict[str, float]) -> list[str]:
         "",
         "### Power table",
         "",
-        "Seeds (pairs) needed to detect each effect size with 80% power at the family's "
+        "Seeds (pairs) needed to detect each effect size (`--effect support=0.01` to choose) "
+        "with 80% power at the family's "
         "per-comparison level 0.05/m, from the median observed SD of the per-seed differences.",
         "",
     ]
-    pt = power_table(families, EFFECTS)
+    pt = power_table(families, {**EFFECTS, **(effects or {})})
     return lines + (md_table(pt) if len(pt) else ["(no contrast families)"])
 
 
