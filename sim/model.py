@@ -68,8 +68,9 @@ class InfoWarModel(mesa.Model):
         # (posts, indptr, indices) with ``posts.src`` indexing rows of that batch's own CSR.
         self.direct: list[tuple[Posts, np.ndarray, np.ndarray]] = []
         self.phase_seconds: dict[str, float] = defaultdict(float)
-        self.strategies: list[Strategy] = self._build_strategies()
-        for s in self.strategies:
+        self.strategies: list[Strategy] = self._build_strategies()  # all chosen, for costs
+        self.enabled_strategies = [s for s in self.strategies if s.enabled]  # budget 0: no hook
+        for s in self.enabled_strategies:
             s.setup()
 
     # -- set-up ----------------------------------------------------------------------
@@ -127,9 +128,9 @@ class InfoWarModel(mesa.Model):
         self.poster.moderate()
 
     def run_strategies(self) -> None:
-        for s in self.strategies:
+        for s in self.enabled_strategies:
             s.act()
-        for s in self.strategies:  # second pass: revise the tick's posts (training, vetting)
+        for s in self.enabled_strategies:  # second pass: revise this tick's posts
             s.revise()
 
     def read_feeds(self) -> Reads:
