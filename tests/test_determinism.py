@@ -224,16 +224,10 @@ def test_graph_same_on_any_core_count(cores, monkeypatch) -> None:
 
     import sim.graph.social as social
     from sim.cli import load
-    from sim.crowd import build_crowd
-    from sim.population import build_population
-    from sim.rng import Streams
-    from sim.world import compile_world
+    from sim.population import build_world
 
     def graph():
-        cfg = load([*TINY, "graph.n=2000", "seed=6"])
-        streams, world = Streams(cfg.seed), compile_world(cfg)
-        community, graph_fn = build_population(cfg, world, streams)
-        g = graph_fn(build_crowd(world, community, streams.get("crowd")))
+        g = build_world(load([*TINY, "graph.n=2000", "seed=6"])).followers
         return g.indptr.copy(), g.indices.copy()
 
     if "graph" not in _CACHE:

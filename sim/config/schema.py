@@ -217,6 +217,9 @@ class OutputConfig:
     figures: bool = param(True, doc="write the run's figures")
     progress: bool = param(True, doc="show a progress bar")
     quiet: bool = param(False, doc="no summary table on stdout")
+    thesis_tables: bool = param(
+        False, doc="add the thesis's calibration statistics and tables (karabakh2020 sets it)"
+    )
     max_memory_gb: float = param(0.0, NONNEG, doc="0: use the machine's available memory")
 
 
