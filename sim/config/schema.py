@@ -58,7 +58,9 @@ class NarrativeConfig:
 class WorldConfig:
     name: str = param("default", doc="the world's name")
     sides: list[str] = param(
-        ["home", "rival"], doc="the first plays home, the second rival", allowed="2 distinct names"
+        ["home", "rival"],
+        doc="the first plays home, the second rival",
+        allowed="exactly 2 distinct names",
     )
     languages: list[str] = param(["az", "hy", "en", "ru"], allowed="1 to 16 distinct names")
     platforms: list[str] = param(
