@@ -37,8 +37,6 @@ from sim.world import World
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
 
-PHASES = ("post", "strategies", "feed", "update", "reshare", "metrics")
-
 
 class InfoWarModel(mesa.Model):
     def __init__(self, cfg: SimConfig) -> None:
@@ -145,7 +143,7 @@ class InfoWarModel(mesa.Model):
         return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.spread_rng)
 
     def update_beliefs(self, reads: Reads) -> None:
-        self.last_success = self.kernel.read(reads)["success"]
+        self.kernel.read(reads)
 
     def queue_reshares(self) -> None:
         """Active sharers reshare each story with ``share_prob``; then sharers may forget.
