@@ -54,7 +54,7 @@ class StrategyConfig:
     ``end_day``, where both exist, must form a window. A subclass overrides ``check`` only
     for a rule across fields that this does not cover."""
 
-    budget: float = 100.0
+    budget: float = 100.0  # staff-hours it may spend; 0: off, bit-identical to not choosing it
 
     def check(self, key: str) -> None:
         """Raises ConfigError naming ``key.<field>`` and what it allows."""
