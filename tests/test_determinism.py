@@ -91,8 +91,7 @@ def _strategies() -> list[str]:
 def _side(name: str) -> str:
     from sim.strategies import REGISTRY
 
-    sides = REGISTRY[name].meta.sides
-    return "home" if "home" in sides or "any" in sides else "rival"
+    return "home" if REGISTRY[name].meta.allows("home") else "rival"
 
 
 def _stream_states(model, skip_prefix: str = "strategy/") -> dict[str, object]:
