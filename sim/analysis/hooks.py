@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sim.model import InfoWarModel
 
+
 def run_extras(model: InfoWarModel, summary: dict[str, Any]) -> dict[str, Any]:
     from sim.analysis.scorecard import scorecard
 
