@@ -57,7 +57,7 @@ def task(cfg: DictConfig) -> dict:
     res = (
         run(sc, out=out, progress=progress)
         if multirun
-        else guarded(run, sc, out=out, progress=progress)
+        else guarded(run, sc, out=out, progress=progress, argv=sys.argv[1:])
     )
     if not sc.output.quiet and not multirun:
         print_summary(res.summary, out)

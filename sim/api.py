@@ -59,10 +59,22 @@ def run_validation_mode(cfg: SimConfig, progress: bool = False) -> RunResult:
     return RunResult(summary, res.timeseries, None)
 
 
-def run(cfg: SimConfig, out: Path | None = None, progress: bool = False) -> RunResult:
-    """Run and, when ``out`` is given, write the outputs there."""
+def run(
+    cfg: SimConfig,
+    out: Path | None = None,
+    progress: bool = False,
+    argv: list[str] | None = None,
+) -> RunResult:
+    """Run and, when ``out`` is given, write the outputs there. ``argv`` (the command line of
+    a single run) adds its provenance to the summary (see ``sim.outputs.run_provenance``)."""
     fn = run_infowar if cfg.mode == "infowar" else run_validation_mode
     res = fn(cfg, progress=progress)
+    if argv is not None:
+        from sim.outputs import run_provenance
+
+        prov, clock = run_provenance(cfg, argv)
+        res.summary["provenance"] = prov
+        res.summary.setdefault("timing", {}).update(clock)
     if out is not None:
         from sim.outputs import write_run
 
