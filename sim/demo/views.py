@@ -35,7 +35,7 @@ KIND_MARKERS = {
     "factchecker": "P",
 }
 OPINION = "opinion"
-LEGEND_FONT = 9  # points: readable from the back of a classroom on a projector
+LEGEND_FONT = 10  # points: readable from the back of a classroom on a projector
 DPI = 80
 SIZE = (5.6, 4.0)  # inches at DPI: one cell of SolaraViz's grid
 NETWORK_SIZE = (5.6, 3.3)  # leaves room for the status lines above it
@@ -93,7 +93,7 @@ class NetworkPicture(Picture):
             (w.narr_label.index(colour_by) if colour_by in w.narr_label else -1),
         )
         self.fig = Figure(figsize=NETWORK_SIZE, dpi=DPI)
-        self.fig.subplots_adjust(left=0.0, right=0.8, bottom=0.0, top=0.93)
+        self.fig.subplots_adjust(left=0.0, right=0.66, bottom=0.0, top=0.93)
         ax = self.fig.add_subplot()
         ax.add_collection(LineCollection(v.segments, colors=EDGE, linewidths=0.3, alpha=0.35))
         self.users = ax.scatter(
@@ -108,11 +108,11 @@ class NetworkPicture(Picture):
             else []
         )
         if self.k < 0:
-            cax = self.fig.add_axes((0.83, 0.08, 0.02, 0.45))
+            cax = self.fig.add_axes((0.70, 0.06, 0.025, 0.42))
             self.fig.colorbar(self.users, cax=cax).set_label(
-                f"opinion (+1 {w.sides[0]})", fontsize=7
+                f"opinion (+1 {w.sides[0]})", fontsize=LEGEND_FONT
             )
-            cax.tick_params(labelsize=6)
+            cax.tick_params(labelsize=LEGEND_FONT - 1)
         self.kinds = []
         for kind, marker in KIND_MARKERS.items():
             idx = np.flatnonzero(np.array(v.account_kind) == kind)
@@ -145,9 +145,9 @@ class NetworkPicture(Picture):
             frameon=False,
         )
         ax.set_title(
-            f"{len(v.users)} sampled users and {len(v.accounts)} accounts, coloured by "
-            f"{'opinion' if self.k < 0 else colour_by}",
-            fontsize=8,
+            f"{len(v.users)} sampled users, {len(v.accounts)} accounts; "
+            f"colour: {'opinion' if self.k < 0 else colour_by}",
+            fontsize=LEGEND_FONT,
         )
         ax.set_aspect("equal", adjustable="datalim")
         ax.autoscale_view()
@@ -180,16 +180,16 @@ class LinePicture(Picture):
         self.model = model
         self.fig = Figure(figsize=SIZE, dpi=DPI)
         self.fig.subplots_adjust(
-            left=0.13, right=0.74 if self.legend_outside else 0.97, bottom=0.12, top=0.92
+            left=0.14, right=0.66 if self.legend_outside else 0.97, bottom=0.13, top=0.91
         )
         ax = self.ax = self.fig.add_subplot()
         self.lines = [ax.plot([], [], **style)[0] for style in self.styles()]
-        ax.set_title(self.title, fontsize=10)
-        ax.set_xlabel("day", fontsize=9)
-        ax.set_ylabel(self.ylabel, fontsize=9)
+        ax.set_title(self.title, fontsize=11)
+        ax.set_xlabel("day", fontsize=10)
+        ax.set_ylabel(self.ylabel, fontsize=10)
         w = model.world
         ax.set_xlim(0, w.ticks * w.tick_hours / 24.0)
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=9)
         ax.grid(alpha=0.3)
         if self.legend_outside:
             ax.legend(
