@@ -148,6 +148,7 @@ class NetworkPicture(Picture):
             f"{len(v.users)} sampled users, {len(v.accounts)} accounts; "
             f"colour: {'opinion' if self.k < 0 else colour_by}",
             fontsize=LEGEND_FONT,
+            loc="left",  # the axes start at the figure's edge: a centred title is clipped
         )
         ax.set_aspect("equal", adjustable="datalim")
         ax.autoscale_view()
