@@ -7,8 +7,10 @@
 3. feeds built and read   posts (actors' now, users' reshares queued last tick) reach
                           followers (``direct`` posts: their chosen readers), limited
                           attention picks what is read;
-4. beliefs update         conversions, debunks, opinion pulls, gaffes, stifling;
-5. reshares queued        active sharers reshare (delivered next tick), sharers forget;
+4. beliefs update         conversions, corrections, small persuasion pulls, gaffes
+                          (attitude and trust cost), stifling;
+5. reshares queued        active sharers reshare (delivered next tick), sharers stop;
+   attention fades        ex-sharers forget, inoculation wanes, trust drifts back;
 6. metrics collected      the tally is copied into the per-tick tables.
 """
 
@@ -33,6 +35,7 @@ from sim.posts import Posts
 from sim.rng import Streams
 from sim.strategies import REGISTRY, Strategy, load_all
 from sim.tally import Tally
+from sim.trust import Trust
 from sim.world import World, compile_world
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
@@ -56,7 +59,10 @@ class InfoWarModel(mesa.Model):
         self.poster = Poster(self)  # draws all actors' routine posts in a few array calls
         self.tally = Tally(self.crowd, len(self.world.communities), self.world.support_threshold)
         self.spread_rng = self.streams.get("spread")
-        self.kernel = Kernel(self.crowd, self.world, cfg.spread, self.tally, self.spread_rng)
+        self.trust = Trust(self.world, self.tally.users)  # per community x side x source kind
+        self.kernel = Kernel(
+            self.crowd, self.world, cfg.spread, self.tally, self.spread_rng, self.trust
+        )
         self._seed_narratives()
         self.metrics = Metrics(self)
         self.queued = Posts.empty()  # users' reshares, delivered next tick
@@ -111,6 +117,7 @@ class InfoWarModel(mesa.Model):
         reads = self._timed("feed", self.read_feeds)
         self._timed("update", self.update_beliefs, reads)
         self._timed("reshare", self.queue_reshares)
+        self._timed("reshare", self.fade)
         self._timed("metrics", self.metrics.collect, reads)
         self.tick += 1
 
@@ -143,6 +150,9 @@ class InfoWarModel(mesa.Model):
             *self.direct,
         ]
         return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.spread_rng)
+
+    def fade(self) -> None:
+        self.kernel.fade()
 
     def update_beliefs(self, reads: Reads) -> None:
         self.last_success = self.kernel.read(reads)["success"]

@@ -69,6 +69,13 @@ SPREAD_RULES = {
     "confidence": rng(0, 1, lo_open=True),
     "opinion_step": PROB,
     "inoculation": PROB,
+    "inoculation_halflife_days": rng(0, 3650),
+    "belief_halflife_days": rng(0, 3650),
+    "correction": PROB,
+    "trust_loss": PROB,
+    "trust_halflife_days": rng(0, 3650),
+    "gaffe_attitude": PROB,
+    "gaffe_trust": PROB,
     "initial": rng(0, 1, lo_open=True),
     "epsilon": rng(0, 1, lo_open=True),
     "mu": rng(0, 0.5, lo_open=True),
@@ -97,6 +104,10 @@ def check_world(c: SimConfig) -> None:
         check(f"{key}.appeal", n.appeal, rng(0, 5))
         check(f"{key}.start_day", n.start_day, rng(0, w.horizon_days))
         check(f"{key}.seed_fraction", n.seed_fraction, PROB)
+        if n.persuasion is not None:
+            check(f"{key}.persuasion", n.persuasion, PROB)
+        if n.belief_halflife_days is not None:
+            check(f"{key}.belief_halflife_days", n.belief_halflife_days, rng(0, 3650))
         if n.debunks is not None:
             others = [o for o in w.narratives if o != k]
             member(f"{key}.debunks", n.debunks, others, "narrative")
@@ -245,6 +256,8 @@ def check_actors(c: SimConfig) -> None:
         check(f"{key}.quality", g.quality, PROB)
         check(f"{key}.moderation_per_day", g.moderation_per_day, PROB)
         check(f"{key}.staff_hours_per_post", g.staff_hours_per_post, rng(0, 1000))
+        if g.gaffe_prob is not None:
+            check(f"{key}.gaffe_prob", g.gaffe_prob, PROB)
 
 
 def check_all(c: SimConfig) -> None:

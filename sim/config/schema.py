@@ -28,6 +28,18 @@ ACTOR_KINDS = (
 # one of them (see ``sim.actors.base.SOURCE_OF_KIND``); ordinary users are "peer".
 SOURCE_KINDS = ("state", "embassy", "diaspora", "ngo", "media", "peer", "unknown")
 COMMUNITY_KINDS = ("domestic", "diaspora", "international")
+# Chance that one post of an actor kind is a gaffe (read as the side's official position);
+# ``actors.groups.<g>.gaffe_prob`` overrides it. No source gives rates: docs/parameters.md.
+GAFFE_PROB = {
+    "head_of_state": 0.002,
+    "ministry": 0.003,
+    "embassy": 0.005,
+    "diaspora": 0.01,
+    "ngo": 0.002,
+    "bots": 0.0,
+    "media": 0.002,
+    "factchecker": 0.001,
+}
 
 
 @dataclass
@@ -41,6 +53,9 @@ class NarrativeConfig:
     debunks: str | None = None
     start_day: float = 0.0  # actors push it from this day on
     seed_fraction: float = 0.0  # believers at t=0 among communities of its side
+    persuasion: float | None = None  # attitude pull per adoption; None: spread.opinion_step
+    # (0 for a debunk: a correction does not persuade by itself)
+    belief_halflife_days: float | None = None  # None: spread.belief_halflife_days
 
 
 @dataclass
@@ -118,6 +133,7 @@ class ActorGroupConfig:
     narratives: list[str] = field(default_factory=list)  # empty: the side's own stories
     moderation_per_day: float = 0.0  # P(an account is removed per day) (bots)
     staff_hours_per_post: float = 0.5  # cost of one post in staff-hours
+    gaffe_prob: float | None = None  # P(a post is a gaffe); None: the kind's GAFFE_PROB
 
 
 @dataclass
@@ -134,8 +150,15 @@ class SpreadConfig:
     forget: float = 0.05  # P(a sharer stops sharing per tick)
     stifle: float = 0.15  # P(a sharer stops per re-read of the same narrative)
     confidence: float = 0.6  # bounded-confidence width on the [0, 1] distance scale
-    opinion_step: float = 0.25  # pull of a newly believed narrative on opinion
-    inoculation: float = 0.7  # efficacy of a prebunk: belief probability x (1 - this)
+    opinion_step: float = 0.02  # persuasion: attitude pull of a newly believed claim
+    inoculation: float = 0.3  # efficacy of a prebunk: belief probability x (1 - this)
+    inoculation_halflife_days: float = 30.0  # prebunking wanes (0: never)
+    belief_halflife_days: float = 7.0  # a believer who stopped sharing forgets (0: never)
+    correction: float = 0.5  # P(a believer who accepts a correction rejects the claim)
+    trust_loss: float = 0.2  # trust lost in a side by a reader who accepts its claim debunked
+    trust_halflife_days: float = 30.0  # trust drifts back to its start value (0: never)
+    gaffe_attitude: float = 0.05  # pull away from the side per gaffe read
+    gaffe_trust: float = 0.05  # trust lost in the side per gaffe read
     initial: float = 0.001  # validation modes: seeded fraction
     epsilon: float = 0.2  # deffuant: confidence bound on the [0, 1] scale
     mu: float = 0.3  # deffuant: convergence rate
