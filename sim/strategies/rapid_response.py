@@ -2,11 +2,17 @@
 
 A monitoring cell detects each rival false narrative that the side has a debunk for,
 ``delay_hours`` after it appears or as soon as its prevalence (believers / users) passes
-``threshold``, whichever is first. From then on, every official account of the side whose
-actor targets a community where the story has been seen posts debunks aimed there for as
-long as the budget lasts (its pushers may keep posting it), in the community's best
-language among the account's own plus up to ``translation_capacity`` translated languages
-(chosen for the largest affected audience the own ones miss).
+``threshold``, whichever is first; it catches a story at all only with ``detect_prob``
+(drawn once per story when it appears). From then on, while ``flag_hours_per_day`` per
+detected story is paid, the platforms label the story's posts: a share ``label_share`` of
+every copy of it (actors' posts and users' reshares) carries a fact-check label, a copy
+of the debunk (source kind media) that reaches the same followers, so the correction
+travels to the story's readers through the accounts that carry it. Also, every official
+account of the side whose actor targets a community where the story has been seen posts
+debunks aimed there for as long as the budget lasts (its pushers may keep posting it), in
+the community's best language among the account's own plus up to
+``translation_capacity`` translated languages (chosen for the largest affected audience
+the own ones miss).
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ from typing import Any
 import numpy as np
 
 from sim.config.rules import PROB, rng
+from sim.config.schema import SOURCE_KINDS
 from sim.crowd import SHARING, STOPPED
+from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.toolkit import (
     OFFICIAL,
@@ -47,6 +55,13 @@ class Config(StrategyConfig):
     staff_hours_per_post: float = 1.0
     translation_hours_per_post: float = 0.5  # extra for a translated debunk
     monitoring_hours_per_day: float = 4.0  # the monitoring cell, from the start of the run
+    detect_prob: float = param(0.9, PROB)  # chance monitoring ever catches a given story
+    label_share: float = param(0.5, PROB)  # share of the story's posts labelled once detected
+    label_quality: float = param(0.8, PROB)  # persuasiveness of a fact-check label
+    flag_hours_per_day: float = 1.0  # reporting a detected story to the platforms, per story
+
+
+MEDIA = SOURCE_KINDS.index("media")
 
 
 class RapidResponse(Strategy):
@@ -69,7 +84,9 @@ class RapidResponse(Strategy):
         self.actors = side_actors(self.model, self.side, OFFICIAL)
         self.posted = 0
         self.translated = 0
+        self.labels = 0
         self.languages_used: set[int] = set()
+        self.caught: dict[int, bool] = {}  # fake -> will monitoring ever catch it
 
     def act(self) -> None:
         if not self.enabled:
@@ -87,7 +104,11 @@ class RapidResponse(Strategy):
     def _detect(self) -> None:
         m, w = self.model, self.model.world
         for k in self.fakes:
-            if k in self.detected:
+            if k in self.detected or m.tick < w.narr_start_tick[k]:
+                continue
+            if int(k) not in self.caught:
+                self.caught[int(k)] = bool(self.rng.random() < self.cfg.detect_prob)
+            if not self.caught[int(k)]:
                 continue
             st = m.tally.states[k]
             prevalence = (st[SHARING].sum() + st[STOPPED].sum()) / m.crowd.n
@@ -142,11 +163,45 @@ class RapidResponse(Strategy):
         self.translated += int((~own[paid]).sum())
         self.languages_used.update(int(x) for x in np.unique(lang[paid]))
 
+    def revise(self) -> None:
+        """Fact-check labels on this tick's copies of every detected story (whoever posted
+        them, so after every strategy's ``act``)."""
+        m = self.model
+        if not self.enabled or not self.detected:
+            return
+        paid = self.charge(per_tick(m, self.cfg.flag_hours_per_day * len(self.detected)))
+        if paid < 1.0:
+            return
+        labels = {k: int(debunks_of(m, self.side, k)[0]) for k in self.detected}
+        m.outbox.append(self._labels(Posts.concat(m.outbox), labels))
+        m.user_outbox.append(self._labels(Posts.concat([m.queued, *m.user_outbox]), labels))
+
+    def _labels(self, p: Posts, labels: dict[int, int]) -> Posts:
+        """Label copies for a share of the batch's posts of detected stories."""
+        if not len(p):
+            return p
+        lut = np.full(self.model.world.n_narratives, -1, dtype=np.int64)
+        lut[list(labels)] = list(labels.values())
+        hit = lut[p.narr] >= 0
+        if not hit.any():
+            return Posts.empty()
+        lab = p.select(hit)
+        lab.count = self.rng.binomial(lab.count, self.cfg.label_share).astype(lab.count.dtype)
+        lab = lab.select(lab.count > 0)
+        lab.narr = lut[lab.narr].astype(lab.narr.dtype)
+        lab.kind[:] = MEDIA
+        lab.quality[:] = self.cfg.label_quality
+        lab.backfire[:] = False
+        self.labels += int(lab.count.sum())
+        return lab
+
     def report(self) -> dict[str, Any]:
         if not self.enabled:
             return {}
         w = self.model.world
         return {
+            "missed": [w.narratives[k] for k, c in sorted(self.caught.items()) if not c],
+            "labels": self.labels,
             "detected_hour": {
                 w.narratives[k]: round((t - int(w.narr_start_tick[k])) * w.tick_hours, 2)
                 for k, t in sorted(self.detected.items())
