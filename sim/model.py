@@ -176,6 +176,7 @@ class InfoWarModel(mesa.Model):
             stop = r[i + lens[k]] < sp.forget
             pk, pu = k[post], users[post]
             if len(pu):
+                crowd.reshared[pk, pu] = True  # public resharing history
                 origin = crowd.origin[pk, pu]
                 self.queued = Posts.make(
                     src=pu,

@@ -190,6 +190,7 @@ class ReferenceModel(InfoWarModel):
                 if st != SHARING:
                     continue
                 if rng.random() < activity[u] * sp.share_prob:
+                    crowd.reshared[k, u] = True
                     o = int(crowd.origin[k, u])
                     rows.append((u, k, o if o >= 0 else u))
                 if rng.random() < sp.forget:
