@@ -33,6 +33,7 @@ from sim.metrics import Metrics
 from sim.population import build_population
 from sim.posts import Posts
 from sim.rng import Streams
+from sim.staff import StaffPool
 from sim.strategies import REGISTRY, Strategy, load_all
 from sim.tally import Tally
 from sim.trust import Trust
@@ -74,6 +75,8 @@ class InfoWarModel(mesa.Model):
         # (posts, indptr, indices) with ``posts.src`` indexing rows of that batch's own CSR.
         self.direct: list[tuple[Posts, np.ndarray, np.ndarray]] = []
         self.phase_seconds: dict[str, float] = defaultdict(float)
+        w = cfg.world
+        self.staff = StaffPool(w.sides, dict(w.staff_hours_per_day), w.tick_hours)
         self.strategies: list[Strategy] = self._build_strategies()
         for s in self.strategies:
             s.setup()
@@ -134,6 +137,7 @@ class InfoWarModel(mesa.Model):
         self.poster.moderate()
 
     def run_strategies(self) -> None:
+        self.staff.refill(self.tick)  # a side's staff-hours per day; strategies in name order
         for s in self.strategies:
             s.act()
         for s in self.strategies:  # second pass: revise the tick's posts (training, vetting)

@@ -103,11 +103,15 @@ def costs(model: InfoWarModel) -> dict[str, Any]:
     for i, side in enumerate(w.sides):
         actors = sum(a.staff_hours for a in model.actors if a.side == i)
         strat = {s.name: _r(s.cost, 2) for s in model.strategies if s.side == i}
+        short = {s.name: _r(s.short, 2) for s in model.strategies if s.side == i}
+        per_day = model.staff.per_day[i]
         out[side] = {
             "unit": COST_UNIT,
             "actors": _r(actors, 2),
             "strategies": strat,
             "strategy_total": _r(sum(strat.values()), 2),
+            "staff_hours_per_day": None if np.isinf(per_day) else _r(per_day, 2),
+            "not_done": short,  # hours of work that did not fit the budgets
         }
     return out
 

@@ -342,6 +342,18 @@ CASES: list[tuple[str, list[str], str, str]] = [
         "[0, 3650]",
     ),
     (
+        "staff-hours-negative",
+        ["+world.staff_hours_per_day.home=-1"],
+        "world.staff_hours_per_day.home",
+        "a number in [0",
+    ),
+    (
+        "staff-hours-side",
+        ["+world.staff_hours_per_day.nobody=5"],
+        "world.staff_hours_per_day",
+        "allowed: home",
+    ),
+    (
         "actor-gaffe-prob",
         ["+actors.groups.home_ministry.gaffe_prob=2"],
         "actors.groups.home_ministry.gaffe_prob",

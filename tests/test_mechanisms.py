@@ -123,3 +123,20 @@ def test_official_posts_carry_gaffes_and_a_believers_curve_can_fall():
     k = m.world.narratives.index("rival_fake")
     believers = m.metrics.states[: m.metrics.ticks_done, k, [SHARING, STOPPED]].sum(axis=(1, 2))
     assert believers[-1] < believers.max()
+
+
+def test_staff_hours_per_day_bind_and_what_does_not_fit_is_reported():
+    base = ["graph.n=800", "world.horizon_days=8", "strategy@home=[rapid_response,targeting]"]
+    free = InfoWarModel(load(base))
+    tight = InfoWarModel(load([*base, "+world.staff_hours_per_day.home=6"]))
+    for m in (free, tight):
+        spent = []
+        for _ in range(m.world.ticks):
+            before = sum(s.cost for s in m.strategies)
+            m.step()
+            spent.append(sum(s.cost for s in m.strategies) - before)
+        m.per_day = np.add.reduceat(np.array(spent), np.arange(0, m.world.ticks, 24))
+    assert tight.per_day.max() <= 6 + 1e-6 and free.per_day.max() > 6
+    assert sum(s.short for s in tight.strategies) > sum(s.short for s in free.strategies)
+    rr = next(s for s in tight.strategies if s.name == "rapid_response")
+    assert rr.short > 0  # in name order, rapid response draws first and still runs short

@@ -96,6 +96,9 @@ def check_world(c: SimConfig) -> None:
     check("world.horizon_days", w.horizon_days, rng(0, 3650, lo_open=True))
     check("world.tick_hours", w.tick_hours, rng(0, 168, lo_open=True))
     check("world.support_threshold", w.support_threshold, rng(0, 1, hi_open=True))
+    for side, hours in w.staff_hours_per_day.items():
+        member("world.staff_hours_per_day", side, w.sides, "side")
+        check(f"world.staff_hours_per_day.{side}", hours, rng(0, 1e9))
     if not w.narratives and c.mode == "infowar":
         raise ConfigError("world.narratives", "needs at least one narrative")
     for k, n in w.narratives.items():

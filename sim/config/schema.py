@@ -69,6 +69,9 @@ class WorldConfig:
     tick_hours: float = 1.0
     support_threshold: float = 0.2  # |opinion| above this counts as supporting a side
     scale: float = 0.0  # > 0: users per real user; graph.n and shares come from real_size
+    # staff-hours a side's strategies may spend per day, all together (a side not named:
+    # unlimited); each strategy's own budget caps its total on top
+    staff_hours_per_day: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -154,9 +154,9 @@ class RapidResponse(Strategy):
             own, 0.0, self.cfg.translation_hours_per_post
         )
         paid = np.cumsum(unit) <= self.left + 1e-9
+        self.spend(float(unit[paid].sum()), float(unit.sum()))
         if not paid.any():
             return
-        self.cost += float(unit[paid].sum())
         narr = debunks[self.rng.integers(len(debunks), size=int(paid.sum()))]
         m.outbox.append(account_posts(m, acct_a[paid], narr, lang[paid], self.cfg.quality))
         self.posted += int(paid.sum())
