@@ -3,11 +3,14 @@
 Arms on the default world (``conf/experiment/mechanisms.yaml``), every arm run on the same
 seeds (paired: common random numbers), 95 % Student-t intervals on per-seed differences:
 
-- rapid response detecting the rival's false story after 1, 6, 24 or 72 h vs none:
-  misinformation believer-days, the story's reach, and the trend per doubling of delay;
+- rapid response detecting the rival's false story after 1, 6, 24 or 72 h vs none, with
+  its default budget and with an unlimited one: misinformation believer-days (whole run,
+  and the three days after the story appears), the story's reach, and the trend per
+  doubling of delay;
 - the credibility cost of a debunked fake: trust in the rival's sources, and belief in
   the rival's own true claim, with vs without rapid response (6 h);
-- gaffes: home's gaffes switched off, default, default with training;
+- gaffes: home's gaffes switched off, default, default with training, and ten times the
+  default rates with and without training;
 - prebunking over time: the daily difference in the fake's believers, as inoculation
   wanes (default half-life) and without waning;
 - effects by channel: reach, belief, attitude and trust of each strategy vs none.
@@ -31,23 +34,30 @@ sys.path.insert(0, str(ROOT))
 from sim.analysis.mechanisms import write_report  # noqa: E402
 
 OUT = ROOT / "results" / "mechanisms"
-HOME_GROUPS = (
-    "home_head_of_state",
-    "home_ministry",
-    "home_embassy",
-    "home_diaspora_org",
-    "home_ngo",
-)
+HOME_GROUPS = {  # default per-kind gaffe rates x 10 (a sensitivity: the rates have no source)
+    "home_head_of_state": 0.02,
+    "home_ministry": 0.03,
+    "home_embassy": 0.05,
+    "home_diaspora_org": 0.1,
+    "home_ngo": 0.02,
+}
 NO_GAFFES = [f"+actors.groups.{g}.gaffe_prob=0" for g in HOME_GROUPS]
+MANY_GAFFES = [f"+actors.groups.{g}.gaffe_prob={p}" for g, p in HOME_GROUPS.items()]
 NO_WANE = ["spread.inoculation_halflife_days=0"]
 RR = "strategy@home=[rapid_response]"
+UNLIMITED = "home.rapid_response.budget=100000"
+DELAYS = (1, 6, 24, 72)
 ARMS: dict[str, list[str]] = {
     "none": [],
+    **{f"rapid_response_{h}h": [RR, f"home.rapid_response.delay_hours={h}"] for h in DELAYS},
     **{
-        f"rapid_response_{h}h": [RR, f"home.rapid_response.delay_hours={h}"] for h in (1, 6, 24, 72)
+        f"rapid_response_{h}h_unlimited": [RR, f"home.rapid_response.delay_hours={h}", UNLIMITED]
+        for h in DELAYS
     },
     "gaffes_off": NO_GAFFES,
     "training": ["strategy@home=[training]"],
+    "gaffes_x10": MANY_GAFFES,
+    "gaffes_x10_training": ["strategy@home=[training]", *MANY_GAFFES],
     "prebunking": ["strategy@home=[prebunking]"],
     "targeting": ["strategy@home=[targeting]"],
     "none_no_waning": NO_WANE,
@@ -56,14 +66,15 @@ ARMS: dict[str, list[str]] = {
 FAKE, CLAIM = "rival_fake", "rival_claim"
 
 
-def one_run(arm: str, seed: int) -> tuple[dict, pd.DataFrame]:
-    """Run one arm on one seed; its summary row and its daily series."""
+def one_run(arm: str, seed: int, extra: tuple[str, ...] = ()) -> tuple[dict, pd.DataFrame]:
+    """Run one arm on one seed (``extra``: overrides for a smaller world); its summary
+    row and its daily series."""
     from sim.cli import load
     from sim.crowd import INOCULATED, SHARING, STOPPED
     from sim.model import InfoWarModel
     from sim.summary import summarize
 
-    cfg = load(["+experiment=mechanisms", f"seed={seed}", *ARMS[arm]])
+    cfg = load(["+experiment=mechanisms", f"seed={seed}", *ARMS[arm], *extra])
     m = InfoWarModel(cfg)
     m.run()
     s = summarize(m)
@@ -74,6 +85,9 @@ def one_run(arm: str, seed: int) -> tuple[dict, pd.DataFrame]:
     row["fake_peak"] = s["misinformation"][FAKE]["peak"]
     row["fake_reach"] = float(m.tally.exposed[k].sum() / n)
     row["fake_contain_h"] = s["misinformation"][FAKE]["hours_to_contain"]
+    start, day5 = int(w.narr_start_tick[k]), int(round(5 * 24 / w.tick_hours))
+    early = mt.states[start:day5, k, SHARING].sum(-1) + mt.states[start:day5, k, STOPPED].sum(-1)
+    row["fake_believer_days_early"] = float(early.sum() * w.tick_hours / 24 / n)  # days 2-5
     for side, ch in s["channels"].items():
         for key, v in ch.items():
             row[f"{side}_{key}"] = v
@@ -83,6 +97,9 @@ def one_run(arm: str, seed: int) -> tuple[dict, pd.DataFrame]:
         / 24
         / n
     )
+    home_cost = s["cost"]["home"]
+    row["home_spent"] = home_cost["strategy_total"]
+    row["home_not_done"] = float(sum(home_cost["not_done"].values()))
     for r in s["strategy_reports"].values():
         row.update({f"report_{key}": v for key, v in r.items() if isinstance(v, (int, float))})
     T = mt.ticks_done

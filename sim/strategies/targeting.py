@@ -36,7 +36,7 @@ from sim.strategies.toolkit import (
 class Config(StrategyConfig):
     budget: float = 200.0
     share: float = param(0.5, PROB)  # share of official routine posts re-aimed
-    reach_per_post: int = param(40, rng(0, 10**7))  # undecided users each re-aimed post is shown to
+    reach_per_post: int = param(40, rng(0, 10**7))  # international users each re-aimed post reaches
     hours_per_post: float = 0.25  # analytics and promotion per re-aimed post
     hours_per_1000_reach: float = 0.5  # paid reach: the ad spend, in staff-hour equivalents
     setup_hours: float = 10.0  # one-off: building the audience model
