@@ -137,7 +137,7 @@ class InfoWarModel(mesa.Model):
         self.poster.moderate()
 
     def run_strategies(self) -> None:
-        self.staff.refill(self.tick)  # a side's staff-hours per day; strategies in name order
+        self.staff.refill()  # this tick's share of each side's staff-hours; name order
         for s in self.strategies:
             s.act()
         for s in self.strategies:  # second pass: revise the tick's posts (training, vetting)

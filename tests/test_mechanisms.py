@@ -126,6 +126,7 @@ def test_official_posts_carry_gaffes_and_a_believers_curve_can_fall():
 
 
 def test_staff_hours_per_day_bind_and_what_does_not_fit_is_reported():
+    """Spread over the day's ticks, so a strategy early in the order keeps its share."""
     base = ["graph.n=800", "world.horizon_days=8", "strategy@home=[rapid_response,targeting]"]
     free = InfoWarModel(load(base))
     tight = InfoWarModel(load([*base, "+world.staff_hours_per_day.home=6"]))
@@ -135,8 +136,9 @@ def test_staff_hours_per_day_bind_and_what_does_not_fit_is_reported():
             before = sum(s.cost for s in m.strategies)
             m.step()
             spent.append(sum(s.cost for s in m.strategies) - before)
-        m.per_day = np.add.reduceat(np.array(spent), np.arange(0, m.world.ticks, 24))
-    assert tight.per_day.max() <= 6 + 1e-6 and free.per_day.max() > 6
+        m.spent = np.array(spent)
+    assert tight.spent.max() <= 6 / 24 + 1e-9  # each tick: its share of the day's hours
+    assert np.add.reduceat(free.spent, np.arange(0, free.world.ticks, 24)).max() > 6
     assert sum(s.short for s in tight.strategies) > sum(s.short for s in free.strategies)
     rr = next(s for s in tight.strategies if s.name == "rapid_response")
     assert rr.short > 0  # in name order, rapid response draws first and still runs short
