@@ -80,7 +80,7 @@ def main() -> None:
         sys.exit(2)
     if not info:
         precheck(argv)
-    register()
+    register(CONF_DIR)
     task()
 
 

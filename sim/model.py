@@ -77,8 +77,9 @@ class InfoWarModel(mesa.Model):
         self.phase_seconds: dict[str, float] = defaultdict(float)
         w = cfg.world
         self.staff = StaffPool(w.sides, dict(w.staff_hours_per_day), w.tick_hours)
-        self.strategies: list[Strategy] = self._build_strategies()
-        for s in self.strategies:
+        self.strategies: list[Strategy] = self._build_strategies()  # all chosen, for costs
+        self.enabled_strategies = [s for s in self.strategies if s.enabled]  # budget 0: no hook
+        for s in self.enabled_strategies:
             s.setup()
 
     # -- set-up ----------------------------------------------------------------------
@@ -138,9 +139,9 @@ class InfoWarModel(mesa.Model):
 
     def run_strategies(self) -> None:
         self.staff.refill()  # this tick's share of each side's staff-hours; name order
-        for s in self.strategies:
+        for s in self.enabled_strategies:
             s.act()
-        for s in self.strategies:  # second pass: revise the tick's posts (training, vetting)
+        for s in self.enabled_strategies:  # second pass: revise this tick's posts
             s.revise()
 
     def read_feeds(self) -> Reads:

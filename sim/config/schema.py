@@ -189,3 +189,15 @@ class SimConfig:
     spread: SpreadConfig = field(default_factory=SpreadConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     strategies: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+# The config groups with a schema, in the order they are validated: the one list that
+# the ConfigStore registration, validation and error messages all read.
+GROUPS: dict[str, type] = {
+    "world": WorldConfig,
+    "population": PopulationConfig,
+    "graph": GraphConfig,
+    "actors": ActorsConfig,
+    "spread": SpreadConfig,
+    "output": OutputConfig,
+}

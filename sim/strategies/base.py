@@ -2,9 +2,11 @@
 
 A strategy is one module in ``sim/strategies/`` holding a config dataclass and a
 ``Strategy`` subclass with a ``name`` and ``meta``; defining the class registers it
-(``__init_subclass__``), so adding a strategy edits no list elsewhere. Each strategy draws
-only from its own named stream ``strategy/<side>/<name>`` (common random numbers), and
-reports what it spent in staff-hours (the one cost unit of the project).
+(``__init_subclass__``), so adding a strategy edits no list elsewhere: its Hydra config
+(``sim.config.store``), demo switch, contract tests and docs row all come from the
+registry. Each strategy draws only from its own named stream ``strategy/<side>/<name>``
+(common random numbers), sees the model through ``ModelView`` only, and reports what it
+spent in staff-hours (the one cost unit of the project).
 """
 
 from __future__ import annotations
@@ -12,24 +14,32 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from sim.model import InfoWarModel
+from sim.strategies.effects import Effect
+from sim.strategies.view import ModelView
 
 REGISTRY: dict[str, type[Strategy]] = {}
 COST_UNIT = "staff-hours"
 
 
+ROLES = ("home", "rival")  # the first side of a world plays home, the second rival
+
+
 @dataclass(frozen=True)
 class StrategyMeta:
     summary: str  # one line: what it does
-    sides: tuple[str, ...] = ("home", "rival")  # side roles that may use it ("any" = all)
+    sides: tuple[str, ...] = ROLES  # side roles that may use it ("any" = all)
     changes: str = ""  # which model quantities it acts on
     hostile: bool = False  # a hostile tactic (inauthentic behaviour)
     cost_model: str = ""  # how it spends staff-hours, in words (docs/strategies.md)
+    effect: Effect | None = None  # what it should move; checked by the contract test
+
+    def allows(self, role: str) -> bool:
+        """May a side playing ``role`` ("home" or "rival") use it? The one side rule."""
+        return "any" in self.sides or role in self.sides
 
 
 def param(
@@ -94,16 +104,15 @@ class Strategy:
                 raise RuntimeError(f"strategy name '{cls.name}' registered twice")
             REGISTRY[cls.name] = cls
 
-    def __init__(
-        self, model: InfoWarModel, side: int, cfg: Any, rng: np.random.Generator
-    ) -> None:
+    def __init__(self, model: ModelView, side: int, cfg: Any, rng: np.random.Generator) -> None:
         self.model, self.side, self.cfg, self.rng = model, side, cfg, rng
         self.cost = 0.0  # staff-hours spent so far
         self.short = 0.0  # staff-hours of work wanted but not done (budget or daily staff)
 
     @property
     def enabled(self) -> bool:
-        """False with a zero budget: every hook must then return before touching anything."""
+        """False with a zero budget: the model then calls none of its hooks, so the run is
+        bit-identical to not choosing it."""
         return self.cfg.budget > 0
 
     @property
@@ -137,7 +146,7 @@ class Strategy:
         return paid / hours
 
     def setup(self) -> None:
-        """Called once after the world is built, before the first tick."""
+        """Called once after the world is built, before the first tick (if enabled)."""
 
     def act(self) -> None:
         """Called every tick in the strategies phase (after actors post, before feeds)."""
@@ -147,18 +156,26 @@ class Strategy:
         (``model.outbox``, ``model.user_outbox``) whatever the order strategies were listed in."""
 
     def report(self) -> dict[str, Any]:
-        """Extra numbers for the run summary."""
+        """Extra numbers for the run summary (asked of enabled strategies only)."""
         return {}
 
 
+NOT_STRATEGIES = {"base", "effects", "toolkit", "view", "amplify"}  # helper modules
+
+
+def role_of(side_index: int) -> str:
+    """The role a side plays: the first side is home, every other one rival."""
+    return ROLES[0] if side_index == 0 else ROLES[1]
+
+
 def load_all() -> dict[str, type[Strategy]]:
-    """Import every strategy module so each class registers itself."""
+    """Import every strategy module so each class registers itself. The package's path
+    also holds the folders of ``INFOWAR_STRATEGY_PATH`` (see ``sim/strategies/__init__``)."""
     import importlib
     import pkgutil
 
     import sim.strategies as pkg
 
-    for mod in sorted(m.name for m in pkgutil.iter_modules(pkg.__path__)):
-        if mod != "base":
-            importlib.import_module(f"sim.strategies.{mod}")
+    for mod in sorted({m.name for m in pkgutil.iter_modules(pkg.__path__)} - NOT_STRATEGIES):
+        importlib.import_module(f"sim.strategies.{mod}")
     return REGISTRY

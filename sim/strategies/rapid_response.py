@@ -27,6 +27,7 @@ from sim.config.schema import SOURCE_KINDS
 from sim.crowd import SHARING, STOPPED
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import (
     OFFICIAL,
     account_posts,
@@ -68,17 +69,22 @@ class RapidResponse(Strategy):
     name = "rapid_response"
     Config = Config
     meta = StrategyMeta(
-        summary="detect rival false stories after a delay or a prevalence threshold, then post "
-        "debunks into the affected communities in their languages",
+        summary="detect rival false stories after a delay or a prevalence threshold (and only "
+        "with detect_prob), then have the platforms label the story's posts with fact-checks "
+        "and post debunks into the affected communities in their languages",
         sides=("home", "rival"),
-        changes="extra debunk posts by the side's official accounts (state, ministry, embassies)",
-        cost_model="monitoring_hours_per_day from the start; staff_hours_per_post per debunk, "
-        "plus translation_hours_per_post when translated",
+        changes="fact-check labels (debunk copies) on every carrier's posts of the story; extra "
+        "debunk posts by the side's official accounts (state, ministry, embassies)",
+        cost_model="monitoring_hours_per_day from the start; flag_hours_per_day per detected "
+        "story; staff_hours_per_post per debunk, plus translation_hours_per_post when translated",
+        effect=Effect(
+            "other_false_protected",
+            +1,
+            params=dict(delay_hours=1, posts_per_hour=2, translation_capacity=6, budget=3000),
+        ),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         self.fakes = rival_fakes(self.model, self.side)
         self.detected: dict[int, int] = {}  # fake -> tick detected
         self.actors = side_actors(self.model, self.side, OFFICIAL)
@@ -89,8 +95,6 @@ class RapidResponse(Strategy):
         self.caught: dict[int, bool] = {}  # fake -> will monitoring ever catch it
 
     def act(self) -> None:
-        if not self.enabled:
-            return
         self.charge(per_tick(self.model, self.cfg.monitoring_hours_per_day))
         self._detect()
         if self.detected:  # actors' languages now (multilingual may have added some)
@@ -196,8 +200,6 @@ class RapidResponse(Strategy):
         return lab
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         w = self.model.world
         return {
             "missed": [w.narratives[k] for k, c in sorted(self.caught.items()) if not c],

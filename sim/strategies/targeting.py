@@ -21,6 +21,7 @@ import numpy as np
 from sim.config.rules import PROB, rng
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import (
     OFFICIAL,
     communities,
@@ -52,11 +53,10 @@ class Targeting(Strategy):
         changes="who reads the side's official posts (direct delivery instead of followers)",
         cost_model="setup_hours once, plus hours_per_post and the paid reach "
         "(reach_per_post x hours_per_1000_reach / 1000) per re-aimed post",
+        effect=Effect("own_reads_international", +1, params=dict(share=1.0)),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         m = self.model
         self.ready = self.charge(self.cfg.setup_hours) >= 1.0
         self.slots = [
@@ -67,7 +67,7 @@ class Targeting(Strategy):
 
     def act(self) -> None:
         m = self.model
-        if not self.enabled or not self.ready or not len(self.audience):
+        if not self.ready or not len(self.audience):
             return
         rival = reshared_side(m, self.audience, other_side(m, self.side))
         undecided = self.audience[~rival]  # not publicly with the other side
@@ -105,6 +105,4 @@ class Targeting(Strategy):
         return Posts.concat([p.select(p.count > 0), ghost])
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {"posts_reaimed": self.reaimed}
