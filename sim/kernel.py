@@ -125,13 +125,7 @@ def conversion_prob(
     narr = p.narr[rd.post]
     kind = p.kind[rd.post]
     t = world.trust[comm, kind] if trust is None else trust[comm, world.narr_side[narr], kind]
-    q = (
-        spread.beta
-        * t
-        * p.quality[rd.post]
-        * world.narr_appeal[narr]
-        * world.comm_suscept[comm]
-    )
+    q = spread.beta * t * p.quality[rd.post] * world.narr_appeal[narr] * world.comm_suscept[comm]
     q = q * align(crowd.opinion[r], world.narr_sign[narr], spread.confidence)
     q = np.where(state == INOCULATED, q * (1.0 - spread.inoculation), q)
     q = np.clip(q, 0.0, 1.0)

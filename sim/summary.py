@@ -170,8 +170,7 @@ def summarize(model: InfoWarModel) -> dict[str, Any]:
         "top_accounts": top_accounts(model),
         "hashtags": hashtags(model),
         "strategy_reports": {
-            f"{w.sides[s.side]}/{s.name}": s.report() if s.enabled else {}
-            for s in model.strategies
+            f"{w.sides[s.side]}/{s.name}": s.report() if s.enabled else {} for s in model.strategies
         },
     }
     from sim.analysis.hooks import run_extras
