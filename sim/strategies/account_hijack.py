@@ -35,7 +35,7 @@ class Config(StrategyConfig):
     start_day: float = 1.0
     end_day: float = 2.0
     accounts: int = param(1, rng(0, 10**6))  # accounts taken over
-    targets: list[str] = param(  # noqa: RUF009 (param is a dataclass field)
+    targets: list[str] = param(
         ["embassy", "ministry"], choices=[k for k in ACTOR_KINDS if k != "bots"], what="actor kind"
     )  # actor kinds
     target_side: str = ""  # empty: the first other side

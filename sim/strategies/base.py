@@ -12,15 +12,16 @@ spent in staff-hours (the one cost unit of the project).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
+from sim.config.params import NONNEG, check_fields, check_window, param
 from sim.strategies.effects import Effect
 from sim.strategies.view import ModelView
 
+__all__ = ["COST_UNIT", "REGISTRY", "Strategy", "StrategyConfig", "StrategyMeta", "param"]
 REGISTRY: dict[str, type[Strategy]] = {}
 COST_UNIT = "staff-hours"
 
@@ -42,28 +43,13 @@ class StrategyMeta:
         return "any" in self.sides or role in self.sides
 
 
-def param(
-    default: Any,
-    rule: tuple | None = None,
-    *,
-    choices: Sequence[str] | None = None,
-    what: str = "name",
-) -> Any:
-    """A strategy parameter with what it allows (read by ``StrategyConfig.check``): a number
-    obeys ``rule`` (a ``sim.config.rules`` check; default >= 0), a string or each string of a
-    list must be one of ``choices`` (a ``what``). A list default is copied per instance."""
-    meta = {"rule": rule, "choices": choices, "what": what}
-    if isinstance(default, list):
-        return field(default_factory=lambda: list(default), metadata=meta)
-    return field(default=default, metadata=meta)
-
-
 @dataclass
 class StrategyConfig:
     """Base of every strategy's config. ``budget`` caps what it may spend, in staff-hours;
     0 turns the strategy into a no-op, bit-identical to not enabling it.
 
-    Every number is checked: >= 0 unless its field is declared with ``param(default, rule)``;
+    Every number is checked: >= 0 unless its field is declared with ``param(default, rule)``
+    (``sim.config.params``, the one declaration of core and strategy parameters alike);
     strings with ``param(..., choices=...)`` must be among the choices; ``start_day`` and
     ``end_day``, where both exist, must form a window. A subclass overrides ``check`` only
     for a rule across fields that this does not cover."""
@@ -72,19 +58,7 @@ class StrategyConfig:
 
     def check(self, key: str) -> None:
         """Raises ConfigError naming ``key.<field>`` and what it allows."""
-        from sim.config.rules import NONNEG, check, check_window, member
-
-        for f in fields(self):
-            value, rule, choices = (
-                getattr(self, f.name),
-                f.metadata.get("rule"),
-                f.metadata.get("choices"),
-            )
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                check(f"{key}.{f.name}", value, rule or NONNEG)
-            elif choices is not None:
-                for v in value if isinstance(value, list) else [value]:
-                    member(f"{key}.{f.name}", v, list(choices), f.metadata["what"])
+        check_fields(key, self, NONNEG)
         if hasattr(self, "start_day") and hasattr(self, "end_day"):
             check_window(key, self.start_day, self.end_day)
 

@@ -44,7 +44,13 @@ from sim.strategies.toolkit import (
 @dataclass
 class Config(StrategyConfig):
     budget: float = 600.0
-    delay_hours: float = param(24.0, rng(0, 10000))  # detection delay after a false story appears
+    delay_hours: float = param(
+        24.0,
+        rng(0, 10000),
+        plausible=(1, 72),
+        source="no source (the sources call speed crucial)",
+        doc="detection delay after a false story appears",
+    )
     threshold: float = param(0.0, PROB)  # also detect once this share of users believes it (0: off)
     posts_per_hour: float = param(
         0.5, rng(0, 100)
@@ -56,9 +62,23 @@ class Config(StrategyConfig):
     staff_hours_per_post: float = 1.0
     translation_hours_per_post: float = 0.5  # extra for a translated debunk
     monitoring_hours_per_day: float = 4.0  # the monitoring cell, from the start of the run
-    detect_prob: float = param(0.9, PROB)  # chance monitoring ever catches a given story
-    label_share: float = param(0.5, PROB)  # share of the story's posts labelled once detected
-    label_quality: float = param(0.8, PROB)  # persuasiveness of a fact-check label
+    detect_prob: float = param(
+        0.9,
+        PROB,
+        plausible=(0.5, 1.0),
+        source="no source",
+        doc="chance monitoring ever catches a given story",
+    )
+    label_share: float = param(
+        0.5,
+        PROB,
+        plausible=(0.1, 0.9),
+        source="no source",
+        doc="share of a detected story's posts that carry a fact-check label",
+    )
+    label_quality: float = param(
+        0.8, PROB, plausible=(0.5, 1.0), source="no source", doc="persuasiveness of a label"
+    )
     flag_hours_per_day: float = 1.0  # reporting a detected story to the platforms, per story
 
 
