@@ -27,21 +27,19 @@ from sim.actors import Accounts, Actor
 from sim.actors.build import build_actors
 from sim.actors.posting import Poster
 from sim.config.schema import SOURCE_KINDS, SimConfig
-from sim.crowd import SHARING, STOPPED, build_crowd
+from sim.crowd import SHARING, STOPPED
 from sim.kernel import Kernel, Reads, deliver
 from sim.metrics import Metrics
-from sim.population import build_population
+from sim.population import build_world
 from sim.posts import Posts
 from sim.rng import Streams
 from sim.staff import StaffPool
 from sim.strategies import REGISTRY, Strategy, load_all
 from sim.tally import Tally
 from sim.trust import Trust
-from sim.world import World, compile_world
+from sim.world import World
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
-
-PHASES = ("post", "strategies", "feed", "update", "reshare", "metrics")
 
 
 class InfoWarModel(mesa.Model):
@@ -49,11 +47,10 @@ class InfoWarModel(mesa.Model):
         self.streams = Streams(cfg.seed)
         super().__init__(rng=int(self.streams.get("mesa").integers(2**31)))
         self.cfg = cfg
-        self.world: World = compile_world(cfg)
+        built = build_world(cfg, self.streams)
+        self.world: World = built.world
         self.tick = 0
-        community, graph_fn = build_population(cfg, self.world, self.streams)
-        self.crowd = build_crowd(self.world, community, self.streams.get("crowd"))
-        self.followers = graph_fn(self.crowd)
+        self.crowd, self.followers = built.crowd, built.followers
         self.members = _members(self.crowd.community, len(self.world.communities))
         self.accounts = Accounts()
         self.actors: list[Actor] = build_actors(self)
@@ -160,7 +157,7 @@ class InfoWarModel(mesa.Model):
         self.kernel.fade()
 
     def update_beliefs(self, reads: Reads) -> None:
-        self.last_success = self.kernel.read(reads)["success"]
+        self.kernel.read(reads)
 
     def queue_reshares(self) -> None:
         """Active sharers reshare each story with ``share_prob``; then sharers may forget.

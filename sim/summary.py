@@ -175,5 +175,5 @@ def summarize(model: InfoWarModel) -> dict[str, Any]:
     }
     from sim.analysis.hooks import run_extras
 
-    out.update(run_extras(model, out))  # scorecard; the 2020 scenario's calibration targets
+    out.update(run_extras(model, out))  # scorecard; thesis targets if the scenario asks
     return out

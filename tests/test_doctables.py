@@ -37,3 +37,19 @@ def test_cli_check_passes_on_the_repository() -> None:
         [sys.executable, "-m", "sim.doctables", "--check"], cwd=ROOT, env=env(), capture_output=True
     )
     assert p.returncode == 0, p.stderr
+
+
+def test_parameter_rows_use_declarations_then_comments() -> None:
+    from sim.doctables.parameters import rows
+    from sim.strategies import REGISTRY, load_all
+
+    load_all()
+    cfg = REGISTRY["rapid_response"].Config
+    table = "\n".join(rows("<side>.rapid_response", cfg, "a number >= 0"))
+    assert "| `<side>.rapid_response.delay_hours` | 24 | a number in [0, 10000] |" in table
+    assert "detection delay after a false story appears" in table  # its trailing comment
+    assert "staff-hours it may spend" in table  # budget's note, from the base class
+    from sim.config.schema import SpreadConfig
+
+    spread = "\n".join(rows("spread", SpreadConfig))
+    assert "| `spread.beta` | 0.25 | a probability in [0, 1] |" in spread

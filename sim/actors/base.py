@@ -52,7 +52,6 @@ class Actor(mesa.Agent):
         group: str,
         cfg: ActorGroupConfig,
         hosts: list[int],
-        rng: np.random.Generator,
     ) -> None:
         super().__init__(model)
         w = model.world
@@ -75,7 +74,6 @@ class Actor(mesa.Agent):
         self.moderation = 1.0 - (1.0 - cfg.moderation_per_day) ** (w.tick_hours / 24.0)
         # P(one post is a gaffe): read as the side's official position (kernel: gaffes)
         self.gaffe_prob = float(GAFFE_PROB[cfg.kind] if cfg.gaffe_prob is None else cfg.gaffe_prob)
-        self.stream = rng
         self.accounts: list[int] = []
         self.posts_made = 0
         self.staff_hours = 0.0

@@ -95,9 +95,10 @@ def is_number(value: Any) -> bool:
 
 def check_field(key: str, value: Any, f: dataclasses.Field, default_rule: Check | None) -> None:
     """One field against its declaration (``default_rule`` for an undeclared number)."""
-    rule, choices = f.metadata.get("rule"), f.metadata.get("choices")
-    if is_number(value) and (rule or default_rule) is not None:
-        check(key, value, rule or default_rule)
+    rule: Check | None = f.metadata.get("rule") or default_rule
+    choices = f.metadata.get("choices")
+    if is_number(value) and rule is not None:
+        check(key, value, rule)
     elif choices is not None and value is not None:
         for v in value if isinstance(value, list) else [value]:
             member(key, v, list(choices), f.metadata.get("what", "name"))

@@ -35,8 +35,13 @@ GRAPH_SUFFIXES = (".csv", ".tsv", ".graphml")
 
 def check_world(c: SimConfig) -> None:
     w = c.world
+    if len(w.sides) != 2 or len(set(w.sides)) != 2:
+        # opinion is one axis (+1: first side, -1: second): a third side has no direction
+        raise ConfigError(
+            "world.sides",
+            f"needs exactly 2 distinct names (home role first, rival second), got {list(w.sides)}",
+        )
     for name, items, lo, hi in (
-        ("sides", w.sides, 2, 8),
         ("languages", w.languages, 1, 16),
         ("platforms", w.platforms, 1, 8),
     ):

@@ -93,7 +93,9 @@ class NarrativeConfig:
 class WorldConfig:
     name: str = param("default", doc="the world's name")
     sides: list[str] = param(
-        ["home", "rival"], doc="the first plays home, the second rival", allowed="2 distinct names"
+        ["home", "rival"],
+        doc="the first plays home, the second rival",
+        allowed="exactly 2 distinct names",
     )
     languages: list[str] = param(["az", "hy", "en", "ru"], allowed="1 to 16 distinct names")
     platforms: list[str] = param(
@@ -110,7 +112,7 @@ class WorldConfig:
     )
     staff_hours_per_day: dict[str, float] = param(
         {},
-        source="FACTS.md: staff shortage, no figure",
+        source="docs/sources.md: staff shortage, no figure",
         doc="staff-hours a side's strategies may spend a day together (unset: unlimited)",
         allowed="side names, each a number in [0, 1e9]",
     )
@@ -346,6 +348,9 @@ class OutputConfig:
     figures: bool = param(True, doc="write the run's figures")
     progress: bool = param(True, doc="show a progress bar")
     quiet: bool = param(False, doc="no summary table on stdout")
+    thesis_tables: bool = param(
+        False, doc="add the thesis's calibration statistics and tables (karabakh2020 sets it)"
+    )
     max_memory_gb: float = param(0.0, NONNEG, doc="0: use the machine's available memory")
 
 

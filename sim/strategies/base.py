@@ -54,7 +54,7 @@ class StrategyConfig:
     ``end_day``, where both exist, must form a window. A subclass overrides ``check`` only
     for a rule across fields that this does not cover."""
 
-    budget: float = 100.0
+    budget: float = 100.0  # staff-hours it may spend; 0: off, bit-identical to not choosing it
 
     def check(self, key: str) -> None:
         """Raises ConfigError naming ``key.<field>`` and what it allows."""
@@ -134,22 +134,20 @@ class Strategy:
         return {}
 
 
-NOT_STRATEGIES = {"base", "effects", "toolkit", "view", "amplify"}  # helper modules
-
-
 def role_of(side_index: int) -> str:
-    """The role a side plays: the first side is home, every other one rival."""
+    """The role a side plays: the first side is home, the second rival."""
     return ROLES[0] if side_index == 0 else ROLES[1]
 
 
 def load_all() -> dict[str, type[Strategy]]:
-    """Import every strategy module so each class registers itself. The package's path
-    also holds the folders of ``INFOWAR_STRATEGY_PATH`` (see ``sim/strategies/__init__``)."""
+    """Import every module of the package (helpers too: harmless) so each strategy class
+    registers itself. The package's path also holds the folders of
+    ``INFOWAR_STRATEGY_PATH`` (see ``sim/strategies/__init__``)."""
     import importlib
     import pkgutil
 
     import sim.strategies as pkg
 
-    for mod in sorted({m.name for m in pkgutil.iter_modules(pkg.__path__)} - NOT_STRATEGIES):
+    for mod in sorted(m.name for m in pkgutil.iter_modules(pkg.__path__)):
         importlib.import_module(f"sim.strategies.{mod}")
     return REGISTRY

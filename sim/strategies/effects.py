@@ -56,7 +56,7 @@ def _communities(w: Any, side: int, where: str) -> list[str]:
         pick = kinds == "international"
     elif where == "own_domestic":
         pick = (kinds == "domestic") & (w.comm_side == side)
-    else:  # the other sides' own people: domestic and diaspora communities
+    else:  # the other side's own people: domestic and diaspora communities
         pick = (kinds != "international") & (w.comm_side != side) & (w.comm_side >= 0)
     return [w.communities[c] for c in np.flatnonzero(pick)]
 
@@ -99,7 +99,7 @@ OUTCOMES: dict[str, tuple[str, Callable[[Any, int], float]]] = {
         _reads(True, "international"),
     ),
     "own_reads_among_other_sides": (
-        "reads of the side's stories among the other sides' own people",
+        "reads of the side's stories among the other side's own people",
         _reads(True, "other_home"),
     ),
     "reads_own_domestic": (
@@ -109,7 +109,7 @@ OUTCOMES: dict[str, tuple[str, Callable[[Any, int], float]]] = {
     "own_believer_days": ("believer-days of the side's stories", _own_believer_days),
     "own_false_auc": ("believer-days of the side's own false stories", _own_false_auc),
     "other_false_protected": (
-        "users protected against the other sides' false stories at the end",
+        "users protected against the other side's false stories at the end",
         _other_false_protected,
     ),
 }

@@ -28,7 +28,7 @@ class Config(StrategyConfig):
         0.05,
         PROB,
         plausible=(0.01, 0.1),
-        source="no source (FACTS.md: volunteers of varying skill)",
+        source="no source (docs/sources.md: volunteers of varying skill)",
         doc="share of posts that are gaffes (backfire)",
     )
     posts_per_day: float = param(6.0, rng(0, 1000))  # per volunteer
