@@ -4,7 +4,10 @@ Reads the sweep's study table (``sim.sweep.load_study``), writes ``runs.parquet`
 row per run: config columns and outcomes), ``report.md`` and the figures next to the sweep,
 in ``<sweep dir>/analysis/<study>/`` (or ``--out``); ``--results`` writes the committed
 report under ``results/<study>/`` instead. ``compare --by KEY [--baseline V]`` compares the
-values of any swept key, paired by seed.
+values of any swept key, paired by seed. ``--target support=0.005`` (repeatable) sets a
+target half-width per outcome, ``--effect support=0.01`` an effect size for the power
+table; with ``--add-seeds B --max-seeds N`` seeds are first added to the sweep in batches
+of B until every target is met or N seeds are reached (``sim.analysis.precision``).
 """
 
 from __future__ import annotations
@@ -50,8 +53,16 @@ def check_study(study: str, df, swept: list[str]) -> None:
 
 
 def analyse(
-    experiment: str, sweep: Path, out: Path, by: str | None = None, baseline: str | None = None
+    experiment: str,
+    sweep: Path,
+    out: Path,
+    targets: dict[str, float] | None = None,
+    effects: dict[str, list[float]] | None = None,
+    by: str | None = None,
+    baseline: str | None = None,
 ) -> Path:
+    from sim.analysis.multiplicity import Families
+    from sim.analysis.precision import report_lines
     from sim.outputs import atomic_write_bytes, write_parquet
     from sim.sweep import load_study
     from sim.sweep.store import param_columns
@@ -64,12 +75,13 @@ def analyse(
         from sim.analysis.compare import analyse_compare, check
 
         base = check(df, by or "", baseline, swept)
-        body = lambda d, o: analyse_compare(d, o, by or "", base)  # noqa: E731
+        body = lambda d, o, f: analyse_compare(d, o, by or "", base, f)  # noqa: E731
     else:
         check_study(experiment, df, swept)
         body = ANALYSES[experiment]
     out.mkdir(parents=True, exist_ok=True)
     prefix = "whatif_" if experiment == "whatif" else ""  # shares results/karabakh2020/
+    fams = Families(targets=targets or {})
     write_parquet(df, out / f"{prefix}runs.parquet")
     lines = [
         f"# Experiment `{experiment}`",
@@ -79,7 +91,9 @@ def analyse(
         f"`{command(experiment, sweep, by, baseline)}"
         f"{' --results' if out.resolve().is_relative_to(RESULTS.resolve()) else ''}`.",
         "",
-        *body(prepare(df), out),
+        *body(prepare(df), out, fams),
+        "",
+        *report_lines(fams, fams.targets, effects),
         "",
     ]
     path = out / ("whatif.md" if prefix else "report.md")
@@ -101,6 +115,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--results", action="store_true", help="write the committed results/<study>")
     ap.add_argument("--by", default=None, help="compare: the swept key whose values to compare")
     ap.add_argument("--baseline", default=None, help="compare: the reference value (first)")
+    ap.add_argument("--target", action="append", default=[], help="OUTCOME=HALF_WIDTH")
+    ap.add_argument("--effect", action="append", default=[], help="OUTCOME=SIZE (power table)")
+    ap.add_argument("--add-seeds", type=int, default=0, help="batch of seeds to add (0: none)")
+    ap.add_argument("--max-seeds", type=int, default=100, help="cap on seeds when adding")
     return ap.parse_args(argv)
 
 
@@ -118,14 +136,36 @@ def checked_out(a: argparse.Namespace) -> Path:
     return out
 
 
+def precision_options(a: argparse.Namespace) -> tuple[dict, dict[str, list[float]]]:
+    """--target and --effect as dicts; refuses --add-seeds without a target."""
+    from sim.analysis.precision import parse_targets
+
+    targets = parse_targets(a.target)
+    effects: dict[str, list[float]] = {}
+    for item in a.effect:
+        for m, v in parse_targets([item], "--effect").items():
+            effects.setdefault(m, []).append(v)
+    if a.add_seeds < 0 or a.max_seeds < 2 or (a.add_seeds and not targets):
+        raise ConfigError("--add-seeds", "a positive batch needs --target and --max-seeds >= 2")
+    if a.add_seeds and a.experiment == "compare":
+        raise ConfigError("--add-seeds", "adds seeds to a study's sweep; not available for compare")
+    return targets, effects
+
+
 def main(argv: list[str] | None = None) -> int:
     a = parse(argv)
     try:
         out = checked_out(a)
-        print(f"wrote {analyse(a.experiment, a.sweep, out, a.by, a.baseline)}")
+        targets, effects = precision_options(a)
+        if a.add_seeds:
+            from sim.analysis.precision import extend
+
+            extend(a.experiment, a.sweep, targets, a.add_seeds, a.max_seeds)
+        path = analyse(a.experiment, a.sweep, out, targets, effects, a.by, a.baseline)
     except ConfigError as e:
         print(e.line(), file=sys.stderr)
         return 2
+    print(f"wrote {path}")
     return 0
 
 

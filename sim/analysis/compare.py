@@ -1,9 +1,10 @@
 """Generic paired comparison of any user sweep: ``python -m sim.analysis compare <sweep>
 --by <key> [--baseline V]``.
 
-Runs sharing a seed are paired (common random numbers), as in the studies: for each
-outcome, each value of ``key`` is compared with the baseline value by the mean of the
-per-seed differences and its 95% Student-t interval (``sim.analysis.stats.paired_table``).
+Runs sharing a seed are paired (common random numbers), and the report is the one the
+studies write (``studies._versus_baseline``): per outcome, each value of ``key`` against
+the baseline value by the mean per-seed difference with its 95% interval, Holm-adjusted
+within the outcome's family, time to contain by restricted mean survival time.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis import figures as fg
-from sim.analysis.reports import findings, paired_md
-from sim.analysis.stats import paired_table
-from sim.analysis.studies import COST, METRICS, NO_STRATEGY, arm_label
+from sim.analysis.multiplicity import Families
+from sim.analysis.studies import NO_STRATEGY, _versus_baseline, arm_label
 from sim.errors import ConfigError, unknown
 
 
@@ -44,25 +43,22 @@ def check(df: pd.DataFrame, by: str, baseline: str | None, swept: list[str]) -> 
     return base
 
 
-def analyse_compare(df: pd.DataFrame, out: Path, by: str, baseline: str) -> list[str]:
-    df = df.assign(**{by: df[by].map(arm_label)})
-    metrics = {m: label for m, label in METRICS.items() if df[m].notna().any()}
-    tables = {m: paired_table(df, by, baseline, m, cost=COST) for m in metrics}
-    lines = [
+def analyse_compare(
+    df: pd.DataFrame, out: Path, by: str, baseline: str, fams: Families | None = None
+) -> list[str]:
+    """The studies' own comparison (``studies._versus_baseline``) on the key ``by``."""
+    name = f"compare_{by.replace('@', '_').replace('.', '_')}"
+    return [
         f"## `{by}`: each value vs `{baseline}`",
         "",
-        f"{df['seed'].nunique()} seeds, paired by seed. Differences are value minus baseline "
-        "with 95% Student-t intervals; per 1,000 extra staff-hours divides by the mean extra "
-        "cost of the home side.",
-        "",
-        *findings(tables, metrics, by),
+        *_versus_baseline(
+            df,
+            by,
+            baseline,
+            out,
+            name,
+            f"{by}: each value vs {baseline}",
+            per_arm_figures=False,
+            fams=Families() if fams is None else fams,
+        ),
     ]
-    for m, label in metrics.items():
-        lines += ["", f"### {label}", "", *paired_md(tables[m], by)]
-    fig = fg.forest(
-        {metrics[m]: tables[m] for m in metrics},
-        by,
-        f"{by}: each value vs {baseline}",
-        out / f"compare_{by.replace('@', '_').replace('.', '_')}.png",
-    )
-    return [*lines, "", "## Figures", "", f"![{fig.stem}]({fig.name})"]
