@@ -169,6 +169,7 @@ class Kernel:
         rng: np.random.Generator,
     ) -> None:
         self.crowd, self.world, self.spread, self.tally, self.rng = crowd, world, spread, tally, rng
+        self.recorder = None  # sim.cascades.recorder.Recorder when output.cascades is on
 
     def set_state(self, k: np.ndarray, u: np.ndarray, new: int | np.ndarray) -> None:
         """Move unique (narrative, user) pairs to ``new`` and update the tally."""
@@ -212,6 +213,8 @@ class Kernel:
         self._gaffes(r[success & backfire], narr[success & backfire])
         conv = success & open_
         self._stifle(narr, r, state, rd.reads)
+        if self.recorder is not None:
+            self.recorder.events(rd.post[conv])
         self._adopt(r[conv], narr[conv], rd.posts.origin[rd.post[conv]])
         return {"success": conv}
 
@@ -240,6 +243,8 @@ class Kernel:
         keep = resolve(r, narr, world, crowd.opinion)  # counts successful events per side
         flat, first = np.unique(narr[keep] * n + r[keep], return_index=True)
         u, k, origin = flat % n, flat // n, origin[keep][first]
+        if self.recorder is not None:  # parent links (output.cascades)
+            self.recorder.adopted(k, u, np.flatnonzero(keep)[first])
         self.set_state(k, u, SHARING)
         crowd.origin[k, u] = origin
         tgt = world.narr_target[k]

@@ -147,6 +147,7 @@ class OutputConfig:
     progress: bool = True
     quiet: bool = False  # no summary table on stdout
     max_memory_gb: float = 0.0  # 0: use the machine's available memory
+    cascades: bool = False  # record parent links: cascades.parquet + cascade figures
 
 
 @dataclass

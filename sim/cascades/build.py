@@ -1,0 +1,95 @@
+"""From the adoption table (recorder) to one row per cascade.
+
+A cascade is one tree per narrative: its root is a seed believer, or the account (actor,
+bot, or a user posting on their own) whose post converted users who had no believing
+parent. A parent link counts only when the parent adopted the narrative strictly earlier
+(users reshare what they believe, delivered the next tick); otherwise the parent enters
+the tree as a separate root node, which keeps every tree acyclic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.cascades.recorder import PARENT_KINDS, SEED
+from sim.cascades.trees import forest, time_to_reach, tree_stats
+
+REACH_COUNTS = (10, 100, 1000)
+_ROOT_ID = np.int64(2**32)  # key space per narrative; senders that are not nodes get +2**31
+
+
+def _nodes(adopt: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(parent index, tick, kind, is_user) per node; adopters first, in table order."""
+    k = adopt["narrative"].to_numpy(np.int64)
+    u, p = adopt["user"].to_numpy(np.int64), adopt["parent"].to_numpy(np.int64)
+    tick, kind = adopt["tick"].to_numpy(np.int64), adopt["parent_kind"].to_numpy(np.uint8)
+    key = k * _ROOT_ID + u
+    order = np.argsort(key, kind="stable")
+    skey = key[order]
+    pkey = k * _ROOT_ID + p
+    pos = np.minimum(np.searchsorted(skey, pkey), len(skey) - 1)
+    found = (p >= 0) & (skey[pos] == pkey)
+    pidx = order[pos]
+    linked = found & (tick[pidx] < tick)
+    ghost = (p >= 0) & ~linked  # the sender is a root node of its own
+    gkey, ginv = np.unique(k[ghost] * _ROOT_ID + 2**31 + p[ghost], return_inverse=True)
+    n = len(u)
+    parent = np.full(n + len(gkey), -1, dtype=np.int64)
+    parent[:n][linked] = pidx[linked]
+    parent[:n][ghost] = n + ginv
+    node_tick = np.concatenate([tick, np.zeros(len(gkey), dtype=np.int64)])
+    node_kind = np.concatenate([np.full(n, SEED, np.uint8), np.zeros(len(gkey), np.uint8)])
+    node_kind[n + ginv] = kind[ghost]
+    gtick = np.full(len(gkey), np.iinfo(np.int64).max)
+    np.minimum.at(gtick, ginv, tick[ghost])
+    node_tick[n:] = gtick  # a sender's node: the tick of its first converted reader
+    is_user = np.concatenate([np.ones(n, bool), np.zeros(len(gkey), bool)])
+    return parent, node_tick, node_kind, is_user
+
+
+def cascades(adopt: pd.DataFrame, narr_true: np.ndarray, narr_side: np.ndarray) -> pd.DataFrame:
+    """One row per cascade: narrative, truth, side, root kind, size (nodes, the root
+    included), users, depth, max_breadth, virality, start_tick and ticks_to_<N>."""
+    if not len(adopt):
+        return _frame(np.zeros(0, np.int64), narr_true, narr_side, np.zeros(0, np.uint8), {})
+    parent, tick, kind, is_user = _nodes(adopt)
+    f = forest(parent)
+    st = tree_stats(f)
+    tree = np.searchsorted(st.root, f.root)
+    reach = time_to_reach(tree[is_user], tick[is_user], REACH_COUNTS, len(st.root))
+    narr = adopt["narrative"].to_numpy(np.int64)
+    root_narr = np.zeros(len(st.root), dtype=np.int64)
+    n_adopt = len(narr)
+    is_adopter_root = st.root < n_adopt
+    root_narr[is_adopter_root] = narr[st.root[is_adopter_root]]
+    if (~is_adopter_root).any():  # a sender root: the narrative of any of its children
+        child = np.flatnonzero((parent >= n_adopt))
+        root_narr[np.searchsorted(st.root, parent[child])] = narr[child]
+    users = np.bincount(tree[is_user], minlength=len(st.root))
+    start = np.full(len(st.root), np.iinfo(np.int64).max)
+    np.minimum.at(start, tree[is_user], tick[is_user])
+    cols = {
+        "size": st.size,
+        "users": users,
+        "depth": st.depth,
+        "max_breadth": st.max_breadth,
+        "virality": st.virality,
+        "start_tick": start,
+        **{f"ticks_to_{c}": reach[:, j] for j, c in enumerate(REACH_COUNTS)},
+    }
+    return _frame(root_narr, narr_true, narr_side, kind[st.root], cols)
+
+
+def _frame(root_narr, narr_true, narr_side, root_kind, cols: dict) -> pd.DataFrame:
+    names = ["size", "users", "depth", "max_breadth", "virality", "start_tick"]
+    names += [f"ticks_to_{c}" for c in REACH_COUNTS]
+    return pd.DataFrame(
+        {
+            "narrative": root_narr.astype(np.int16),
+            "true": np.asarray(narr_true, bool)[root_narr],
+            "side": np.asarray(narr_side)[root_narr].astype(np.int16),
+            "root_kind": pd.Categorical.from_codes(root_kind, categories=PARENT_KINDS),
+            **{c: cols.get(c, np.zeros(0)) for c in names},
+        }
+    )
