@@ -60,6 +60,7 @@ def write_run(
     summary: dict[str, Any],
     figures: bool,
     world=None,
+    cascades=None,
 ) -> list[Path]:
     """Everything a run leaves behind; summary.json last, as the 'finished' marker.
 
@@ -76,6 +77,10 @@ def write_run(
         from sim.figures import make_figures
 
         written += make_figures(out / "figures", timeseries, actors, summary, world)
+    if cascades is not None:  # output.cascades: parent links, per-cascade metrics, figures
+        from sim.cascades.run import write as write_cascades
+
+        written += write_cascades(out, cascades, figures)
     if clock:
         written.append(out / "timing.json")
         write_json(clock.get("timing", clock), written[-1])

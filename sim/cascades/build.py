@@ -1,10 +1,11 @@
 """From the adoption table (recorder) to one row per cascade.
 
-A cascade is one tree per narrative: its root is a seed believer, or the account (actor,
-bot, or a user posting on their own) whose post converted users who had no believing
-parent. A parent link counts only when the parent adopted the narrative strictly earlier
-(users reshare what they believe, delivered the next tick); otherwise the parent enters
-the tree as a separate root node, which keeps every tree acyclic.
+A cascade is a tree within one narrative: its root is a seed believer, or a post by a
+sender that was not a believer (an actor's or bot's account, or a user posting on their
+own, e.g. a volunteer); by default each tick's post of such a sender is its own root.
+A parent link counts only when the parent adopted the narrative strictly earlier (users
+reshare what they believe, delivered the next tick); otherwise the parent's post enters
+as a root node of its own, which keeps every tree acyclic.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from sim.cascades.recorder import PARENT_KINDS, SEED
 from sim.cascades.trees import forest, time_to_reach, tree_stats
 
 REACH_COUNTS = (10, 100, 1000)
-_ROOT_ID = np.int64(2**32)  # key space per narrative; senders that are not nodes get +2**31
+_ROOT_ID = np.int64(2**32)  # key space per narrative
 
 
-def _nodes(adopt: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _nodes(
+    adopt: pd.DataFrame, per_post: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(parent index, tick, kind, is_user) per node; adopters first, in table order."""
     k = adopt["narrative"].to_numpy(np.int64)
     u, p = adopt["user"].to_numpy(np.int64), adopt["parent"].to_numpy(np.int64)
@@ -32,28 +35,35 @@ def _nodes(adopt: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     found = (p >= 0) & (skey[pos] == pkey)
     pidx = order[pos]
     linked = found & (tick[pidx] < tick)
-    ghost = (p >= 0) & ~linked  # the sender is a root node of its own
-    gkey, ginv = np.unique(k[ghost] * _ROOT_ID + 2**31 + p[ghost], return_inverse=True)
-    n = len(u)
-    parent = np.full(n + len(gkey), -1, dtype=np.int64)
+    ghost = (p >= 0) & ~linked  # the sender's post is a root node of its own
+    gcols = np.stack([k[ghost], p[ghost], tick[ghost] if per_post else 0 * p[ghost]], axis=1)
+    groots, ginv = np.unique(gcols, axis=0, return_inverse=True)
+    ginv = ginv.reshape(-1)
+    n, g = len(u), len(groots)
+    parent = np.full(n + g, -1, dtype=np.int64)
     parent[:n][linked] = pidx[linked]
     parent[:n][ghost] = n + ginv
-    node_tick = np.concatenate([tick, np.zeros(len(gkey), dtype=np.int64)])
-    node_kind = np.concatenate([np.full(n, SEED, np.uint8), np.zeros(len(gkey), np.uint8)])
+    node_kind = np.concatenate([np.full(n, SEED, np.uint8), np.zeros(g, np.uint8)])
     node_kind[n + ginv] = kind[ghost]
-    gtick = np.full(len(gkey), np.iinfo(np.int64).max)
-    np.minimum.at(gtick, ginv, tick[ghost])
-    node_tick[n:] = gtick  # a sender's node: the tick of its first converted reader
-    is_user = np.concatenate([np.ones(n, bool), np.zeros(len(gkey), bool)])
+    gtick = np.full(g, np.iinfo(np.int64).max)
+    np.minimum.at(gtick, ginv, tick[ghost])  # a post's node: the tick it was read
+    node_tick = np.concatenate([tick, gtick])
+    is_user = np.concatenate([np.ones(n, bool), np.zeros(g, bool)])
     return parent, node_tick, node_kind, is_user
 
 
-def cascades(adopt: pd.DataFrame, narr_true: np.ndarray, narr_side: np.ndarray) -> pd.DataFrame:
+def cascades(
+    adopt: pd.DataFrame, narr_true: np.ndarray, narr_side: np.ndarray, per_post: bool = True
+) -> pd.DataFrame:
     """One row per cascade: narrative, truth, side, root kind, size (nodes, the root
-    included), users, depth, max_breadth, virality, start_tick and ticks_to_<N>."""
+    included), users, depth, max_breadth, virality, start_tick and ticks_to_<N>.
+
+    With ``per_post`` each tick's post of a sender that is not itself a believer roots its
+    own cascade (as one original tweet does on Twitter); otherwise all of that sender's
+    posts of a narrative form one tree."""
     if not len(adopt):
         return _frame(np.zeros(0, np.int64), narr_true, narr_side, np.zeros(0, np.uint8), {})
-    parent, tick, kind, is_user = _nodes(adopt)
+    parent, tick, kind, is_user = _nodes(adopt, per_post)
     f = forest(parent)
     st = tree_stats(f)
     tree = np.searchsorted(st.root, f.root)
@@ -64,7 +74,7 @@ def cascades(adopt: pd.DataFrame, narr_true: np.ndarray, narr_side: np.ndarray) 
     is_adopter_root = st.root < n_adopt
     root_narr[is_adopter_root] = narr[st.root[is_adopter_root]]
     if (~is_adopter_root).any():  # a sender root: the narrative of any of its children
-        child = np.flatnonzero((parent >= n_adopt))
+        child = np.flatnonzero(parent >= n_adopt)
         root_narr[np.searchsorted(st.root, parent[child])] = narr[child]
     users = np.bincount(tree[is_user], minlength=len(st.root))
     start = np.full(len(st.root), np.iinfo(np.int64).max)
