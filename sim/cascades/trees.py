@@ -39,7 +39,7 @@ def forest(parent: np.ndarray) -> Forest:
             break
         depth = depth + depth[up] * (up != nxt)
         up = nxt
-    else:
+    if n and (parent[up] >= 0).any():  # jumping settled somewhere other than a root
         raise ValueError("parent array has a cycle")
     return Forest(parent, up, depth, _subtree_sizes(parent, depth))
 
