@@ -134,7 +134,7 @@ def fact_table(facts: pd.DataFrame) -> list[str]:
             if len(f) < 2:
                 verdict = "undetermined (one seed: no interval)"
             lines.append(f"| {name} | {source} | {scen} | {value} | **{verdict}** |")
-            if verdict.endswith("not reproduced") and name not in [c[0] for c in causes]:
+            if verdict.endswith(" reproduced") and name not in [c[0] for c in causes]:
                 causes.append((name, CAUSES[name]))
     out = [*lines, ""]
     if causes:
