@@ -15,6 +15,7 @@ the 2020 scenario. Writes results/stylized_facts/report.md, facts.csv and figure
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -64,9 +65,9 @@ def one_run(scenario: str, n: int, seed: int) -> dict:
 
 def parse(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--seeds", type=int, default=8, help="seeds of the default scenario")
-    p.add_argument("--kb-seeds", type=int, default=4, help="seeds of karabakh2020")
-    p.add_argument("--n", type=int, default=20000, help="users per run")
+    p.add_argument("--seeds", type=int, default=16, help="seeds of the default scenario")
+    p.add_argument("--kb-seeds", type=int, default=8, help="seeds of karabakh2020")
+    p.add_argument("--n", type=int, default=50000, help="users per run")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--out", type=Path, default=ROOT / "results" / "stylized_facts")
     return p.parse_args(argv)
@@ -77,8 +78,12 @@ def main(argv=None) -> None:
     jobs = [("default", args.n, s) for s in range(args.seeds)]
     jobs += [("karabakh2020", args.n, s) for s in range(args.kb_seeds)]
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(args.workers) as ex:
-        out = list(ex.map(one_run, *zip(*jobs)))
+    if args.workers <= 1:
+        out = [one_run(*j) for j in jobs]
+    else:  # spawn: forking a process that already runs threads can deadlock
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(args.workers, mp_context=ctx) as ex:
+            out = list(ex.map(one_run, *zip(*jobs)))
     facts = pd.DataFrame([o["facts"] for o in out])
     trees = pd.concat([o["trees"] for o in out], ignore_index=True)
     meta = {

@@ -116,9 +116,11 @@ CAUSES = {
     "start later, face debunks and (in karabakh2020) only one false story exists.",
 }
 NOTE_FALSE = (
-    "The scenarios give the false narratives a higher `appeal` (1.4-1.6 against about 1.0, "
-    "conf/world/*.yaml), so a false-over-true gap here is an input of the scenario, not an "
-    "emergent result; Vosoughi et al. attribute it to novelty and human sharing."
+    "Reading the false-versus-true rows: the scenarios give the false narratives a higher "
+    "`appeal` (1.4-1.6 against about 1.0, conf/world/*.yaml), so any false-over-true gap is "
+    "partly an input of the scenario rather than an emergent result (Vosoughi et al. trace "
+    "theirs to novelty and human sharing); where false cascades come out smaller despite it, "
+    "their later start and the debunks are the likely reasons."
 )
 
 
