@@ -116,11 +116,13 @@ CAUSES = {
     "start later, face debunks and (in karabakh2020) only one false story exists.",
 }
 NOTE_FALSE = (
-    "Reading the false-versus-true rows: the scenarios give the false narratives a higher "
-    "`appeal` (1.4-1.6 against about 1.0, conf/world/*.yaml), so any false-over-true gap is "
-    "partly an input of the scenario rather than an emergent result (Vosoughi et al. trace "
-    "theirs to novelty and human sharing); where false cascades come out smaller despite it, "
-    "their later start and the debunks are the likely reasons."
+    "Reading the false-versus-true rows: in the default scenario the false narratives "
+    "have a higher `appeal` (1.4 and 1.6 against 1.0 for the true claims, "
+    "conf/world/default.yaml), so a false-over-true gap there is partly an input rather "
+    "than an emergent result (Vosoughi et al. trace theirs to novelty and human "
+    "sharing); in karabakh2020 the one false story (appeal 1.6) competes with true "
+    "hashtags of appeal 1.0-1.6. Where false cascades come out smaller, their later "
+    "start and the debunks are the likely reasons."
 )
 
 
