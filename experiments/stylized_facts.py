@@ -32,13 +32,13 @@ from sim.cascades.facts import run_facts  # noqa: E402
 
 def one_run(scenario: str, n: int, seed: int) -> dict:
     """One run with parent links; returns its per-run facts and per-cascade table."""
+    from experiments.benchmark_workers import size_overrides
     from sim.api import run_infowar
     from sim.cli import load
 
     cfg = load(
         [
-            f"scenario={scenario}",
-            f"graph.n={n}",
+            *size_overrides(scenario, n),  # a scaled scenario sizes itself by world.scale
             f"seed={seed}",
             "output.cascades=true",
             "output.progress=false",
@@ -59,7 +59,13 @@ def one_run(scenario: str, n: int, seed: int) -> dict:
         for j, kind in enumerate(("seed", "user", "actor", "bot")):
             sel = truth == t
             facts[f"sender_{kind}_{name}"] = float((kinds[sel] == j).mean()) if sel.any() else 0.0
-    facts.update(scenario=scenario, seed=seed, adoptions=len(adopt), cascades=len(trees))
+    facts.update(
+        scenario=scenario,
+        seed=seed,
+        users=res.summary["users"],
+        adoptions=len(adopt),
+        cascades=len(trees),
+    )
     return {"facts": facts, "trees": trees, "tick_hours": w.tick_hours}
 
 
