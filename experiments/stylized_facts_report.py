@@ -110,75 +110,10 @@ CAUSES = {
     "Most cascades tiny, a few large": "posts that convert nobody leave no record (no "
     "zero-reshare cascades), and actors' accounts broadcast to large audiences every tick, "
     "so a post that converts anyone usually converts several followers at once.",
-    "Structural virality rises with size",
-        "Goel et al. 2016: virality rises with size but stays low (star-like) at every size",
-        virality_row,
-    ),
-    (
-        "Reach concentrated in few accounts",
-        f"2020 thesis Table 3: top account / tenth = {TARGET_CONCENTRATION:.2f}",
-        concentration_row,
-    ),
-    (
-        "False news farther, deeper, broader, faster (ratios false / true)",
-        "Vosoughi et al. 2018: false > true in size, depth, breadth; true ~6x slower to 1,500",
-        false_true_row,
-    ),
-]
-
-# Likely causes, shown beside a fact the model does not reproduce.
-CAUSES = {
-    "Heavy-tailed cascade sizes": "a run of n users over a fixed horizon caps the largest "
-    "cascade, and seeds and actors' accounts start many cascades at once, so the tail is "
-    "short at these sizes; rerun with a larger --n before reading much into it.",
-    "Most cascades tiny, a few large": "actors' accounts broadcast to large audiences every "
-    "tick, so each post converts several followers at once and single-node cascades are rare.",
     "Structural virality rises with size": "growth comes from broadcasts (an account's post "
     "read by many followers in one tick), which widens trees rather than deepening them.",
     "Reach concentrated in few accounts": "the target comes from the 2020 data; the default "
     "scenario's accounts and audiences are generic, not calibrated to it (karabakh2020 is).",
-    "False news farther, deeper, broader, faster (ratios false / true)",
-        "Vosoughi et al. 2018: false > true in size, depth, breadth; true ~6x slower to 1,500",
-        false_true_row,
-    ),
-]
-
-# Likely causes, shown beside a fact the model does not reproduce.
-CAUSES = {
-    "Heavy-tailed cascade sizes": "a run of n users over a fixed horizon caps the largest "
-    "cascade, and seeds and actors' accounts start many cascades at once, so the tail is "
-    "short at these sizes; rerun with a larger --n before reading much into it.",
-    "Most cascades tiny, a few large": "posts that convert nobody leave no record (no "
-    "zero-reshare cascades), and actors' accounts broadcast to large audiences every tick, "
-    "so a post that converts anyone usually converts several followers at once.",
-    "Structural virality rises with size",
-        "Goel et al. 2016: virality rises with size but stays low (star-like) at every size",
-        virality_row,
-    ),
-    (
-        "Reach concentrated in few accounts",
-        f"2020 thesis Table 3: top account / tenth = {TARGET_CONCENTRATION:.2f}",
-        concentration_row,
-    ),
-    (
-        "False news farther, deeper, broader, faster (ratios false / true)",
-        "Vosoughi et al. 2018: false > true in size, depth, breadth; true ~6x slower to 1,500",
-        false_true_row,
-    ),
-]
-
-# Likely causes, shown beside a fact the model does not reproduce.
-CAUSES = {
-    "Heavy-tailed cascade sizes": "a run of n users over a fixed horizon caps the largest "
-    "cascade, and seeds and actors' accounts start many cascades at once, so the tail is "
-    "short at these sizes; rerun with a larger --n before reading much into it.",
-    "Most cascades tiny, a few large": "actors' accounts broadcast to large audiences every "
-    "tick, so each post converts several followers at once and single-node cascades are rare.",
-    "Structural virality rises with size": "growth comes from broadcasts (an account's post "
-    "read by many followers in one tick), which widens trees rather than deepening them.",
-    "Reach concentrated in few accounts": "the accounts' audiences are set by the scenario's "
-    "follower shares; at small n the tenth account's audience is a larger fraction of users "
-    "than on real Twitter (docs/karabakh2020.md discusses the scale effect).",
     "False news farther, deeper, broader, faster (ratios false / true)": "false narratives "
     "start later, face debunks and (in karabakh2020) only one false story exists.",
 }
