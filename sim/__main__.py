@@ -40,26 +40,18 @@ def task(cfg: DictConfig) -> dict:
     from sim.report import print_summary
 
     hc = HydraConfig.get()
-    multirun = hc.mode.name == "MULTIRUN"
-    if multirun:  # results store, skip-if-finished, failure records: sim.sweep
+    if hc.mode.name == "MULTIRUN":  # results store, skip-if-finished, failure records: sim.sweep
         from sim.sweep.job import run_job
 
         return run_job(cfg, hc)
     try:
         sc = to_sim_config(cfg)
     except ConfigError as e:
-        if multirun:
-            raise
         print(e.line(), file=sys.stderr)
         sys.exit(2)
     out = Path(hc.runtime.output_dir)
-    progress = sc.output.progress and not multirun
-    res = (
-        run(sc, out=out, progress=progress)
-        if multirun
-        else guarded(run, sc, out=out, progress=progress)
-    )
-    if not sc.output.quiet and not multirun:
+    res = guarded(run, sc, out=out, progress=sc.output.progress)
+    if not sc.output.quiet:
         print_summary(res.summary, out)
         from sim.outputs import timing_line
 
@@ -80,7 +72,7 @@ def main() -> None:
         sys.exit(2)
     if not info:
         precheck(argv)
-    register()
+    register(CONF_DIR)
     task()
 
 

@@ -45,17 +45,12 @@ def run_infowar(cfg: SimConfig, progress: bool = False) -> RunResult:
 
 
 def run_validation_mode(cfg: SimConfig, progress: bool = False) -> RunResult:
-    from sim.crowd import build_crowd
     from sim.modes import run_mode
-    from sim.population import build_population
-    from sim.rng import Streams
-    from sim.world import compile_world
+    from sim.population import build_world
 
-    streams = Streams(cfg.seed)
-    world = compile_world(cfg)
-    community, graph_fn = build_population(cfg, world, streams)
-    followers = graph_fn(build_crowd(world, community, streams.get("crowd")))
-    res = run_mode(cfg.mode, followers, cfg.spread, streams.get("spread"), progress=progress)
+    built = build_world(cfg)
+    followers = built.followers
+    res = run_mode(cfg.mode, followers, cfg.spread, built.streams.get("spread"), progress=progress)
     summary = {
         "seed": cfg.seed,
         "users": int(followers.shape[0]),

@@ -31,8 +31,32 @@ T = TypeVar("T")
 
 
 def group_options(group: str) -> list[str]:
+    """The options of a config group: its YAML files and its ConfigStore entries
+    (strategies have no YAML), without the schemas."""
+    from hydra.core.config_store import ConfigStore
+
+    from sim.config.store import register
+
+    register(CONF_DIR)
     d = CONF_DIR / group
-    return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
+    files = {p.stem for p in d.glob("*.yaml")} if d.is_dir() else set()
+    try:
+        stored = {n.removesuffix(".yaml") for n in ConfigStore.instance().list(group)}
+    except OSError:  # no such group in the store
+        stored = set()
+    return sorted((files | stored) - {"schema"})
+
+
+def config_groups() -> list[str]:
+    """Every config group: those with a schema, the folders of conf/, then the groups only
+    the ConfigStore holds (strategies)."""
+    from hydra.core.config_store import ConfigStore
+
+    from sim.config.schema import GROUPS
+
+    folders = sorted(p.name for p in CONF_DIR.iterdir() if p.is_dir())
+    stored = sorted(n for n in ConfigStore.instance().list("") if not n.endswith(".yaml"))
+    return [g for g in dict.fromkeys([*GROUPS, *folders, *stored]) if g != "hydra"]
 
 
 def _parsed(overrides: list[str]) -> list[tuple[str, str, list[str] | None]]:
@@ -91,7 +115,7 @@ def sweep_variants(overrides: list[str]) -> list[list[str]]:
     for i, (key, _, values) in enumerate(parsed):
         for v in _representatives(values) if values else []:
             if v != values[0]:
-                out.append([*base[:i], f"{key}={v}", *base[i + 1:]])
+                out.append([*base[:i], f"{key}={v}", *base[i + 1 :]])
     return out
 
 
@@ -105,17 +129,7 @@ def translate(e: Exception) -> ConfigError:
         if missing and options is not None and "/" in missing:
             group, name = missing.rsplit("/", 1)
             return unknown(group, name, [o for o in options if o != "schema"], "option")
-        for group in (
-            "world",
-            "population",
-            "graph",
-            "actors",
-            "spread",
-            "output",
-            "scenario",
-            "strategy",
-            "experiment",
-        ):
+        for group in config_groups():
             marker = f"'{group}/"
             if marker in text:
                 name = text.split(marker, 1)[1].split("'", 1)[0]
@@ -141,7 +155,7 @@ def load(overrides: list[str]) -> SimConfig:
     """Compose and validate; raises ConfigError."""
     from sim.config.store import register
 
-    register()
+    register(CONF_DIR)
     GlobalHydra.instance().clear()
     try:
         check_bool_overrides(overrides)

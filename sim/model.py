@@ -26,19 +26,17 @@ from sim.actors.build import build_actors
 from sim.actors.posting import Poster
 from sim.cascades.recorder import Recorder, senders
 from sim.config.schema import SOURCE_KINDS, SimConfig
-from sim.crowd import SHARING, STOPPED, build_crowd
+from sim.crowd import SHARING, STOPPED
 from sim.kernel import Kernel, Reads, deliver
 from sim.metrics import Metrics
-from sim.population import build_population
+from sim.population import build_world
 from sim.posts import Posts
 from sim.rng import Streams
 from sim.strategies import REGISTRY, Strategy, load_all
 from sim.tally import Tally
-from sim.world import World, compile_world
+from sim.world import World
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
-
-PHASES = ("post", "strategies", "feed", "update", "reshare", "metrics")
 
 
 class InfoWarModel(mesa.Model):
@@ -46,11 +44,10 @@ class InfoWarModel(mesa.Model):
         self.streams = Streams(cfg.seed)
         super().__init__(rng=int(self.streams.get("mesa").integers(2**31)))
         self.cfg = cfg
-        self.world: World = compile_world(cfg)
+        built = build_world(cfg, self.streams)
+        self.world: World = built.world
         self.tick = 0
-        community, graph_fn = build_population(cfg, self.world, self.streams)
-        self.crowd = build_crowd(self.world, community, self.streams.get("crowd"))
-        self.followers = graph_fn(self.crowd)
+        self.crowd, self.followers = built.crowd, built.followers
         self.members = _members(self.crowd.community, len(self.world.communities))
         self.accounts = Accounts()
         self.actors: list[Actor] = build_actors(self)
@@ -71,8 +68,9 @@ class InfoWarModel(mesa.Model):
         # (posts, indptr, indices) with ``posts.src`` indexing rows of that batch's own CSR.
         self.direct: list[tuple[Posts, np.ndarray, np.ndarray]] = []
         self.phase_seconds: dict[str, float] = defaultdict(float)
-        self.strategies: list[Strategy] = self._build_strategies()
-        for s in self.strategies:
+        self.strategies: list[Strategy] = self._build_strategies()  # all chosen, for costs
+        self.enabled_strategies = [s for s in self.strategies if s.enabled]  # budget 0: no hook
+        for s in self.enabled_strategies:
             s.setup()
 
     # -- set-up ----------------------------------------------------------------------
@@ -132,9 +130,9 @@ class InfoWarModel(mesa.Model):
         self.poster.moderate()
 
     def run_strategies(self) -> None:
-        for s in self.strategies:
+        for s in self.enabled_strategies:
             s.act()
-        for s in self.strategies:  # second pass: revise the tick's posts (training, vetting)
+        for s in self.enabled_strategies:  # second pass: revise this tick's posts
             s.revise()
 
     def read_feeds(self) -> Reads:
@@ -153,7 +151,7 @@ class InfoWarModel(mesa.Model):
         return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.spread_rng)
 
     def update_beliefs(self, reads: Reads) -> None:
-        self.last_success = self.kernel.read(reads)["success"]
+        self.kernel.read(reads)
 
     def queue_reshares(self) -> None:
         """Active sharers reshare each story with ``share_prob``; then sharers may forget.

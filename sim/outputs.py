@@ -78,8 +78,6 @@ def write_run(
 
         written += make_figures(out / "figures", timeseries, actors, summary, world)
     if cascades is not None:  # output.cascades: parent links, per-cascade metrics, figures
-        from sim.cascades.run import write as write_cascades
-
         written += write_cascades(out, cascades, figures)
     if clock:
         written.append(out / "timing.json")
@@ -87,6 +85,21 @@ def write_run(
     written.append(out / "summary.json")
     write_json(summary, written[-1])
     return written
+
+
+def write_cascades(out: Path, tables, figures: bool) -> list[Path]:
+    """cascades.parquet (one row per adoption), cascade_trees.parquet (one per cascade)
+    and, when asked, the cascade figures (``tables``: sim.cascades.run.CascadeTables)."""
+    paths = [out / "cascades.parquet", out / "cascade_trees.parquet"]
+    write_parquet(tables.adoptions, paths[0])
+    write_parquet(tables.trees, paths[1])
+    if figures:
+        from sim.cascades.figures import make_cascade_figures
+
+        paths += make_cascade_figures(
+            out / "figures", tables.adoptions, tables.trees, tables.narr_true
+        )
+    return paths
 
 
 def timing_line(summary: dict[str, Any]) -> str:

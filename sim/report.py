@@ -89,7 +89,7 @@ def format_summary(s: dict[str, Any]) -> str:
         )
     from sim.analysis.hooks import report_sections
 
-    parts += report_sections(s, _table)  # scorecard; thesis tables for the 2020 scenario
+    parts += report_sections(s, _table)  # scorecard; thesis tables if the run has them
     return "\n".join(parts)
 
 

@@ -136,9 +136,11 @@ def summarize(model: InfoWarModel) -> dict[str, Any]:
         "cost": costs(model),
         "top_accounts": top_accounts(model),
         "hashtags": hashtags(model),
-        "strategy_reports": {f"{w.sides[s.side]}/{s.name}": s.report() for s in model.strategies},
+        "strategy_reports": {
+            f"{w.sides[s.side]}/{s.name}": s.report() if s.enabled else {} for s in model.strategies
+        },
     }
     from sim.analysis.hooks import run_extras
 
-    out.update(run_extras(model, out))  # scorecard; the 2020 scenario's calibration targets
+    out.update(run_extras(model, out))  # scorecard; thesis targets if the scenario asks
     return out

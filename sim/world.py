@@ -50,13 +50,11 @@ class World:
     def side_index(self, side: str) -> int:
         return self.sides.index(side)
 
-    def lang_bit(self, lang: str) -> int:
-        return 1 << self.languages.index(lang)
-
 
 def side_sign(side_idx: int) -> float:
-    """Opinion +1 means fully with the first side, -1 with the second; others sit at 0."""
-    return {0: 1.0, 1: -1.0}.get(int(side_idx), 0.0)
+    """Opinion +1 means fully with the first side, -1 with the second (a world has exactly
+    two sides: sim.config.rules.check_world)."""
+    return 1.0 if int(side_idx) == 0 else -1.0
 
 
 def compile_world(cfg: SimConfig) -> World:

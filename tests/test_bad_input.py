@@ -185,6 +185,7 @@ CASES: list[tuple[str, list[str], str, str]] = [
         "did you mean 'home_claim'",
     ),
     ("duplicate-sides", ["world.sides=[home,home]"], "world.sides", "distinct names"),
+    ("three-sides", ["world.sides=[home,rival,third]"], "world.sides", "exactly 2 distinct names"),
     (
         "community-missing-side",
         ["population.communities.home_domestic.side=homeland"],
@@ -324,6 +325,7 @@ SUBSET = {
     "graph-file-missing",
     "unknown-hydra-launcher",
     "too-large",
+    "three-sides",
 }
 
 GRAPHML_HEAD = (

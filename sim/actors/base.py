@@ -52,7 +52,6 @@ class Actor(mesa.Agent):
         group: str,
         cfg: ActorGroupConfig,
         hosts: list[int],
-        rng: np.random.Generator,
     ) -> None:
         super().__init__(model)
         w = model.world
@@ -73,7 +72,6 @@ class Actor(mesa.Agent):
         self.rate_multiplier = 1.0  # strategies scale volume here
         self.staff_hours_per_post = cfg.staff_hours_per_post
         self.moderation = 1.0 - (1.0 - cfg.moderation_per_day) ** (w.tick_hours / 24.0)
-        self.stream = rng
         self.accounts: list[int] = []
         self.posts_made = 0
         self.staff_hours = 0.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,19 +32,3 @@ def collect(model) -> CascadeTables | None:
     w = model.world
     trees = cascades(adopt, w.narr_true, w.narr_side)
     return CascadeTables(adopt, trees, summarize_cascades(adopt, trees, w), w.narr_true)
-
-
-def write(out: Path, tables: CascadeTables, figures: bool) -> list[Path]:
-    """cascades.parquet, cascade_trees.parquet and (when asked) the cascade figures."""
-    from sim.outputs import write_parquet
-
-    paths = [out / "cascades.parquet", out / "cascade_trees.parquet"]
-    write_parquet(tables.adoptions, paths[0])
-    write_parquet(tables.trees, paths[1])
-    if figures:
-        from sim.cascades.figures import make_cascade_figures
-
-        paths += make_cascade_figures(
-            out / "figures", tables.adoptions, tables.trees, tables.narr_true
-        )
-    return paths

@@ -18,15 +18,16 @@ from omegaconf import OmegaConf
 
 from sim.cli import CONF_DIR, group_options
 from sim.config.schema import SimConfig
+from sim.strategies.base import ROLES  # the first and second side of any world
 
 DEMO_N = 3000  # users in the demo world: a step takes about a millisecond (docs/teaching.md)
-ROLES = ("home", "rival")  # the first and second side of any world
 
 
 @dataclass(frozen=True)
 class Knob:
     """A slider. Bound to ``strategy.field`` when ``strategy`` is set; the default is the
-    value of ``conf/strategy/<strategy>.yaml`` so an untouched slider changes nothing."""
+    strategy's default (its dataclass, or its optional YAML) so an untouched slider
+    changes nothing."""
 
     key: str
     label: str
@@ -107,15 +108,15 @@ def toggles() -> list[tuple[str, str, str]]:
     out = []
     for role in ROLES:
         for name, cls in registry().items():
-            sides = cls.meta.sides
-            if "any" in sides or role in sides:
+            if cls.meta.allows(role):
                 out.append((toggle_key(role, name), role, name))
     return out
 
 
 @functools.cache
 def strategy_defaults(name: str) -> Any:
-    """The strategy's config as ``conf/strategy/<name>.yaml`` sets it (no Hydra compose)."""
+    """The strategy's defaults: its dataclass, merged with ``conf/strategy/<name>.yaml``
+    where a contributor kept one (no Hydra compose)."""
     cls = registry()[name]
     node = OmegaConf.structured(cls.Config)
     path = CONF_DIR / "strategy" / f"{name}.yaml"
@@ -126,7 +127,7 @@ def strategy_defaults(name: str) -> Any:
 
 
 def knobs() -> list[Knob]:
-    """The strategy sliders whose strategy and field exist, with the yaml's default."""
+    """The strategy sliders whose strategy and field exist, with the strategy's default."""
     out = []
     for k in STRATEGY_KNOBS:
         if k.strategy not in registry():

@@ -21,6 +21,7 @@ from sim.crowd import SHARING, STOPPED
 from sim.kernel import align
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import live_accounts, members, per_tick, send_direct, side_actors
 from sim.world import side_sign
 
@@ -43,11 +44,10 @@ class HubTargeting(Strategy):
         hostile=True,
         changes="extra bot posts delivered straight to hub users (model.direct)",
         cost_model="hours_per_mention staff-hours per mention",
+        effect=Effect("own_false_auc", +1, params=dict(mentions_per_day=24)),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         m = self.model
         self.bots = side_actors(m, self.side, ("bots",))
         fan = np.diff(m.followers.indptr)  # followers of each user
@@ -67,7 +67,7 @@ class HubTargeting(Strategy):
 
     def act(self) -> None:
         m = self.model
-        if not self.enabled or self.left <= 0:
+        if self.left <= 0:
             return
         for a in self.bots:
             hubs, accs, narr = self.hub_of[id(a)], live_accounts(m, a), a.live_narratives(m.tick)
@@ -108,6 +108,4 @@ class HubTargeting(Strategy):
         return out
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {"mentions": self.mentions, "hubs": int(sum(len(h) for h in self.hub_of.values()))}

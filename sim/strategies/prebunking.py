@@ -21,6 +21,7 @@ import numpy as np
 from sim.config.rules import PROB, rng
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import (
     OFFICIAL,
     best_language,
@@ -56,11 +57,12 @@ class Prebunking(Strategy):
         sides=("home", "rival"),
         changes="extra debunk posts delivered straight to users (model.direct); inoculated users",
         cost_model="preparation_hours once, plus staff_hours_per_post per warning",
+        effect=Effect(
+            "other_false_protected", +1, params=dict(posts_per_day=48, overlap_days=3, budget=2000)
+        ),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         m, w = self.model, self.model.world
         self.start = tick_of_day(m, self.cfg.start_day)
         overlap = tick_of_day(m, self.cfg.overlap_days)
@@ -84,7 +86,7 @@ class Prebunking(Strategy):
 
     def act(self) -> None:
         m = self.model
-        if not self.enabled or not self.prepared or self.sender is None or m.tick < self.start:
+        if not self.prepared or self.sender is None or m.tick < self.start:
             return
         for k, until in self.until.items():
             if m.tick < until and len(self.audience[k]):
@@ -127,8 +129,6 @@ class Prebunking(Strategy):
         self.posted += n
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {
             "warnings_posted": self.posted,
             "targets": [self.model.world.narratives[k] for k in sorted(self.until)],

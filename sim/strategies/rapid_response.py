@@ -19,6 +19,7 @@ import numpy as np
 from sim.config.rules import PROB, rng
 from sim.crowd import SHARING, STOPPED
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import (
     OFFICIAL,
     account_posts,
@@ -59,11 +60,14 @@ class RapidResponse(Strategy):
         changes="extra debunk posts by the side's official accounts (state, ministry, embassies)",
         cost_model="monitoring_hours_per_day from the start; staff_hours_per_post per debunk, "
         "plus translation_hours_per_post when translated",
+        effect=Effect(
+            "other_false_protected",
+            +1,
+            params=dict(delay_hours=1, posts_per_hour=2, translation_capacity=6, budget=3000),
+        ),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         self.fakes = rival_fakes(self.model, self.side)
         self.detected: dict[int, int] = {}  # fake -> tick detected
         self.actors = side_actors(self.model, self.side, OFFICIAL)
@@ -72,8 +76,6 @@ class RapidResponse(Strategy):
         self.languages_used: set[int] = set()
 
     def act(self) -> None:
-        if not self.enabled:
-            return
         self.charge(per_tick(self.model, self.cfg.monitoring_hours_per_day))
         self._detect()
         if self.detected:  # actors' languages now (multilingual may have added some)
@@ -143,8 +145,6 @@ class RapidResponse(Strategy):
         self.languages_used.update(int(x) for x in np.unique(lang[paid]))
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         w = self.model.world
         return {
             "detected_hour": {

@@ -19,6 +19,7 @@ import numpy as np
 from sim.config.rules import PROB, rng
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import OFFICIAL, communities, members, sample_readers, send_direct
 
 
@@ -40,11 +41,10 @@ class Targeting(Strategy):
         sides=("home", "rival"),
         changes="who reads the side's official posts (direct delivery instead of followers)",
         cost_model="setup_hours once, plus hours_per_post per re-aimed post",
+        effect=Effect("own_reads_international", +1, params=dict(share=1.0)),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         m = self.model
         self.ready = self.charge(self.cfg.setup_hours) >= 1.0
         self.slots = [
@@ -55,7 +55,7 @@ class Targeting(Strategy):
 
     def act(self) -> None:
         m = self.model
-        if not self.enabled or not self.ready or not len(self.audience):
+        if not self.ready or not len(self.audience):
             return
         x = m.crowd.opinion[self.audience]
         undecided = self.audience[np.abs(x) <= m.world.support_threshold]
@@ -90,6 +90,4 @@ class Targeting(Strategy):
         return Posts.concat([p.select(p.count > 0), ghost])
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {"posts_reaimed": self.reaimed}

@@ -15,6 +15,7 @@ import numpy as np
 from sim.config.rules import PROB, rng
 from sim.strategies.amplify import Amplifiers
 from sim.strategies.base import StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import PEER, communities, members, random_spoken
 
 
@@ -40,6 +41,7 @@ class VolunteerCampaign(Amplifiers):
         sides=("home", "rival"),
         changes="extra user posts (user_outbox) with lower quality; gaffes flagged backfire",
         cost_model="recruit_hours per volunteer once, plus upkeep_hours_per_day per volunteer",
+        effect=Effect("own_reach", +1),
     )
 
     @property
