@@ -86,6 +86,23 @@ def test_cascades_from_adoptions() -> None:
     assert sorted(whole["size"]) == [3, 3, 5]
 
 
+def test_readoption_links_to_the_latest_earlier_adoption() -> None:
+    # seed 0 -> 1 (t1); 1 forgets, adopts again from account 50 (t5); 2 reads 1 at t6
+    # (its parent is 1's second adoption) and 3 reads 1 at t3 (the first).
+    a = pd.DataFrame(
+        {
+            "narrative": [0, 0, 0, 0, 0],
+            "user": [0, 1, 3, 1, 2],
+            "parent": [-1, 0, 1, 50, 1],
+            "parent_kind": [SEED, USER, USER, 2, USER],
+            "tick": [0, 1, 3, 5, 6],
+        }
+    )
+    t = cascades(a, np.array([True]), np.array([0])).sort_values("size")
+    assert t["size"].tolist() == [3, 3] and t["root_kind"].tolist() == ["actor", "seed"]
+    assert t["depth"].tolist() == [2, 2]
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     base = tmp_path_factory.mktemp("casc")
@@ -121,7 +138,7 @@ def test_table_covers_every_believer(runs) -> None:
     on, _ = runs
     a = pd.read_parquet(on / "cascades.parquet")
     assert (a["parent_kind"] == USER).sum() > 30
-    assert not a.duplicated(["narrative", "user"]).any()  # one adoption per user and story
+    assert not a.duplicated(["narrative", "user", "tick"]).any()  # one per user, story, tick
     ts = pd.read_parquet(on / "timeseries.parquet")
     last = ts[ts["tick"] == ts["tick"].max()]
     users = a[a["parent_kind"] == USER]
@@ -135,7 +152,7 @@ def test_table_covers_every_believer(runs) -> None:
 
 def test_every_believer_has_one_adoption_row(make_cfg) -> None:
     from sim.api import run_infowar
-    from sim.crowd import REJECTED, SHARING, STOPPED
+    from sim.crowd import SHARING, STOPPED
 
     res = run_infowar(make_cfg(*TINY, "graph.n=600", "seed=4", "output.cascades=true"))
     st = res.model.crowd.state
@@ -144,7 +161,7 @@ def test_every_believer_has_one_adoption_row(make_cfg) -> None:
     recorded[a["narrative"].to_numpy(), a["user"].to_numpy()] = True
     believer = (st == SHARING) | (st == STOPPED)
     assert (recorded[believer]).all()
-    assert not recorded[~(believer | (st == REJECTED))].any()  # only believers, or debunked ones
+    assert not recorded[~res.model.crowd.exposed].any()  # only users who read the story
     assert res.cascades.trees["users"].sum() == len(a)
 
 

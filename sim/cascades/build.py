@@ -27,14 +27,18 @@ def _nodes(
     k = adopt["narrative"].to_numpy(np.int64)
     u, p = adopt["user"].to_numpy(np.int64), adopt["parent"].to_numpy(np.int64)
     tick, kind = adopt["tick"].to_numpy(np.int64), adopt["parent_kind"].to_numpy(np.uint8)
-    key = k * _ROOT_ID + u
-    order = np.argsort(key, kind="stable")
-    skey = key[order]
+    # a user may adopt a story again after forgetting it: link each child to its parent's
+    # latest adoption strictly before the child's tick
+    ids, inv = np.unique(k * _ROOT_ID + u, return_inverse=True)
+    span = int(tick.max()) + 2
+    comp = inv.reshape(-1) * span + tick
+    order = np.argsort(comp, kind="stable")
+    scomp = comp[order]
     pkey = k * _ROOT_ID + p
-    pos = np.minimum(np.searchsorted(skey, pkey), len(skey) - 1)
-    found = (p >= 0) & (skey[pos] == pkey)
-    pidx = order[pos]
-    linked = found & (tick[pidx] < tick)
+    pid = np.minimum(np.searchsorted(ids, pkey), len(ids) - 1)
+    q = np.searchsorted(scomp, pid * span + tick, side="left") - 1
+    linked = (p >= 0) & (ids[pid] == pkey) & (q >= 0) & (scomp[np.maximum(q, 0)] // span == pid)
+    pidx = order[np.maximum(q, 0)]
     ghost = (p >= 0) & ~linked  # the sender's post is a root node of its own
     gcols = np.stack([k[ghost], p[ghost], tick[ghost] if per_post else 0 * p[ghost]], axis=1)
     groots, ginv = np.unique(gcols, axis=0, return_inverse=True)
