@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim.analysis.figures import save
 from sim.analysis.survival import km
+from sim.colours import ARM, BASELINE, SIGNIFICANT
 
 
 def km_panels(
@@ -41,9 +42,9 @@ def km_panels(
     fb = km(base[time], base[event], label=f"{baseline} (baseline)")
     for ax, arm in zip(axes.flat, arms):
         g = df[df[arm_col] == arm]
-        fb.plot_survival_function(ax=ax, ci_show=False, color="black", lw=1, ls="--")
+        fb.plot_survival_function(ax=ax, ci_show=False, color=BASELINE, lw=1, ls="--")
         km(g[time], g[event], label=str(arm)).plot_survival_function(
-            ax=ax, color="tab:red", show_censors=True, censor_styles={"ms": 4}
+            ax=ax, color=ARM, show_censors=True, censor_styles={"ms": 4}
         )
         ax.set_xlim(0, tau)
         ax.set_ylim(0, 1.02)
@@ -81,12 +82,12 @@ def trend_panels(
     for ax, (m, label), (_, f) in zip(axes[0], labels.items(), fits.iterrows()):
         g = group_ci(d, x, m)
         ax.errorbar(g[x], g["mean"], yerr=[g["mean"] - g["lo"], g["hi"] - g["mean"]], fmt="o",
-                    color="tab:blue", capsize=3, label="mean per level (95% CI)")  # fmt: skip
+                    color=ARM, capsize=3, label="mean per level (95% CI)")  # fmt: skip
         xs = np.linspace(g[x].min(), g[x].max(), 20)
         cx, cy = float(d[x].mean()), float(d[m].mean())
-        ax.plot(xs, cy + f["diff_mean"] * (xs - cx), color="tab:red", label="fitted slope")
+        ax.plot(xs, cy + f["diff_mean"] * (xs - cx), label="fitted slope", color=SIGNIFICANT)
         for k in ("diff_lo", "diff_hi"):
-            ax.plot(xs, cy + f[k] * (xs - cx), color="tab:red", ls="--", lw=0.8)
+            ax.plot(xs, cy + f[k] * (xs - cx), color=SIGNIFICANT, ls="--", lw=0.8)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(textwrap.fill(label, 40), fontsize=8)
         ax.grid(alpha=0.3)

@@ -76,7 +76,8 @@ def _versus_baseline(
     tau = sec.horizon_hours(df, CONTAIN)
     labels = {**METRICS, CONTAIN: sec.rmst_label(tau)}
     lines = [
-        f"Baseline: `{baseline}`; {df['seed'].nunique()} seeds per arm, paired by seed. "
+        f"Baseline: `{baseline}`; {df['seed'].nunique()} seeds, paired by seed (each arm "
+        "runs every seed). "
         "Differences are arm minus baseline with 95% Student-t intervals; one family per "
         "outcome, Holm-adjusted (section Statistics). Time to contain is censored at the "
         "horizon, so it is compared by the restricted mean survival time (RMST): the mean "
