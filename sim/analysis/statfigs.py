@@ -15,6 +15,7 @@ import pandas as pd
 
 from sim.analysis.figures import save
 from sim.analysis.survival import km
+from sim.colours import ARM
 
 
 def km_panels(
@@ -41,7 +42,7 @@ def km_panels(
         g = df[df[arm_col] == arm]
         fb.plot_survival_function(ax=ax, ci_show=False, color="black", lw=1, ls="--")
         km(g[time], g[event], label=str(arm)).plot_survival_function(
-            ax=ax, color="tab:red", show_censors=True, censor_styles={"ms": 4}
+            ax=ax, color=ARM, show_censors=True, censor_styles={"ms": 4}
         )
         ax.set_xlim(0, tau)
         ax.set_ylim(0, 1.02)
