@@ -64,16 +64,15 @@ def run(
     cfg: SimConfig,
     out: Path | None = None,
     progress: bool = False,
-    argv: list[str] | None = None,
+    provenance: tuple[dict[str, Any], dict[str, Any]] | None = None,
 ) -> RunResult:
-    """Run and, when ``out`` is given, write the outputs there. ``argv`` (the command line of
-    a single run) adds its provenance to the summary (see ``sim.outputs.run_provenance``)."""
+    """Run and, when ``out`` is given, write the outputs there. ``provenance`` (a single
+    run's, from ``sim.__main__.run_provenance``) is (what goes into summary.json, what goes
+    into timing.json)."""
     fn = run_infowar if cfg.mode == "infowar" else run_validation_mode
     res = fn(cfg, progress=progress)
-    if argv is not None:
-        from sim.outputs import run_provenance
-
-        prov, clock = run_provenance(cfg, argv)
+    if provenance is not None:
+        prov, clock = provenance
         res.summary["provenance"] = prov
         res.summary.setdefault("timing", {}).update(clock)
     if out is not None:

@@ -43,6 +43,7 @@ AUDIENCE_COLOURS = (
 STATE_COLOURS = ("#d4d4d4", "#f06a0c", "#f7b77a", "#8064b4", "#2e9e4f")  # crowd.STATE_NAMES
 SIGNIFICANT, NOT_SIGNIFICANT = "#c8302b", "#7f7f7f"
 BASELINE, ARM = "#555555", "#E69F00"
+ARMS = ("#0072B2", "#D55E00")  # two arms drawn in one panel (Okabe-Ito blue, vermillion)
 FEASIBLE = "#009E73"  # an optimisation trial that reaches the required level
 EDGE = "#9a9a9a"  # follow ties in the class page's network
 

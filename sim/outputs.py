@@ -111,25 +111,3 @@ def timing_line(summary: dict[str, Any]) -> str:
     return f"Wall time: build {t.get('build_s', 0):.2f} s, run {t.get('run_s', 0):.2f} s" + (
         f" (phases, s: {phases})" if phases else ""
     )
-
-
-CLOCK_PROVENANCE = ("wall_s", "started_utc", "host")  # differ between identical runs
-
-
-def run_provenance(sc: Any, argv: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(provenance for summary.json, clock part for timing.json) of one run started with
-    ``python -m sim <argv>``: the sweep's provenance (commit, dirty flag, package versions,
-    config hash) plus the command line, without the run directory (hydra.* overrides)."""
-    from datetime import UTC, datetime
-
-    from sim.cli import _parsed
-    from sim.sweep.provenance import provenance
-    from sim.sweep.store import config_hash
-
-    overrides = [raw for _, raw, _ in _parsed([a for a in argv if not a.startswith("-")])]
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    prov = provenance(config_hash(sc), sc.seed, 0.0, started, "single", overrides)
-    prov["command"] = " ".join(["python -m sim", *overrides])
-    clock = {k: prov.pop(k) for k in CLOCK_PROVENANCE if k in prov}
-    clock.pop("wall_s", None)  # timing.json has build_s and run_s
-    return prov, clock

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {  # top-level unit of sim -> layer (docs/architecture.md, "The layers")
-    **dict.fromkeys(["errors", "rng", "config", "memory"], 1),
+    **dict.fromkeys(["errors", "rng", "config", "memory", "colours"], 1),
     **dict.fromkeys(
         ["world", "crowd", "posts", "tally", "trust", "staff", "graph", "population"], 2
     ),

@@ -55,8 +55,8 @@ def exp1(t: Table) -> str:
         f"believers of the false story "
         f"{_change(off['rival_fake %'], x5['rival_fake %'], 'rise', 'fall', 'stay')} from "
         f"{off['rival_fake %']:.1f} % to {x5['rival_fake %']:.1f} % of users. The mean "
-        f"opinion of the international communities {moves}: by {o[0]:+.2f} without bots, "
-        f"{o[1]:+.2f} with the usual ones and {o[2]:+.2f} with five times as many, on a scale "
+        f"opinion of the international communities {moves}: by {o[0]:+.3f} without bots, "
+        f"{o[1]:+.3f} with the usual ones and {o[2]:+.3f} with five times as many, on a scale "
         "from -1 to +1.\n"
     )
 
@@ -92,7 +92,7 @@ def exp3(t: Table) -> str:
         f"from {none['home reach k']:.1f} to {off['home reach k']:.1f} thousand posts read, "
         f"believers of its own true story go from {none['home_claim %']:.1f} % to "
         f"{off['home_claim %']:.1f} %, and the home community's mean opinion moves by "
-        f"{none['d opinion home']:+.2f} without the block and {off['d opinion home']:+.2f} "
+        f"{none['d opinion home']:+.3f} without the block and {off['d opinion home']:+.3f} "
         f"with it. The rival's false story reaches {off['rival_fake %']:.1f} % of users "
         f"with the block against {none['rival_fake %']:.1f} % without.\n"
     )
