@@ -2,8 +2,9 @@
 
 Each configuration runs in a fresh interpreter so its peak RSS is its own. Usage:
 ``python experiments/benchmark_workers.py KIND N [MAX_TICKS] [SCENARIO]`` with KIND one of
-``ref-vector`` (numpy), ``ref-compiled`` (numba), ``ref-mesa`` (lean push form), ``ref-mesa-pull`` (plain pull form), ``full``,
-``graph-social``, ``graph-ba``; prints one JSON line.
+``ref-vector`` (numpy), ``ref-compiled`` (numba), ``ref-mesa`` (lean push form),
+``ref-mesa-pull`` (plain pull form), ``full``, ``graph-social``, ``graph-ba``; prints one
+JSON line.
 
 Times are taken twice: wall clock and this process's CPU time. numpy and scipy.sparse run
 single-threaded here, so on an idle machine the two agree; on a shared machine the CPU time
@@ -156,15 +157,11 @@ def full(n: int, max_ticks: int, scenario: str) -> dict:
 
 def graph(kind: str, n: int) -> dict:
     from sim.cli import load
-    from sim.crowd import build_crowd
-    from sim.population import build_population
+    from sim.population import build_people
     from sim.rng import Streams
-    from sim.world import compile_world
 
     cfg = load([f"graph.n={n}"] + (["graph=ba"] if kind == "graph-ba" else []))
-    streams, world = Streams(0), compile_world(cfg)
-    community, graph_fn = build_population(cfg, world, streams)
-    crowd = build_crowd(world, community, streams.get("crowd"))
+    _, crowd, graph_fn = build_people(cfg, Streams(0))
     base, load = _rss(), os.getloadavg()[0]
     with Clock() as c:
         g = graph_fn(crowd)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -34,27 +35,47 @@ INFO_FLAGS = {
 }
 
 
+CLOCK_PROVENANCE = ("wall_s", "started_utc", "host")  # differ between identical runs
+
+
+def run_provenance(sc: Any, argv: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(provenance for summary.json, clock part for timing.json) of one run started with
+    ``python -m sim <argv>``: the sweep's provenance (commit, dirty flag, package versions,
+    config hash) plus the command line, without the run directory (hydra.* overrides)."""
+    from datetime import UTC, datetime
+
+    from sim.cli import first_values
+    from sim.config.compose import source_from_argv
+    from sim.sweep.provenance import provenance
+    from sim.sweep.store import config_hash
+
+    overrides = first_values(source_from_argv(argv).overrides)
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    prov = provenance(config_hash(sc), sc.seed, 0.0, started, "single", overrides)
+    prov["command"] = " ".join(["python -m sim", *overrides])
+    clock = {k: prov.pop(k) for k in CLOCK_PROVENANCE if k in prov}
+    clock.pop("wall_s", None)  # timing.json has build_s and run_s
+    return prov, clock
+
+
 @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
 def task(cfg: DictConfig) -> dict:
     from sim.report import print_summary
 
     hc = HydraConfig.get()
-    multirun = hc.mode.name == "MULTIRUN"
-    if multirun:  # results store, skip-if-finished, failure records: sim.sweep
+    if hc.mode.name == "MULTIRUN":  # results store, skip-if-finished, failure records: sim.sweep
         from sim.sweep.job import run_job
 
         return run_job(cfg, hc)
     try:
         sc = to_sim_config(cfg)
     except ConfigError as e:
-        if multirun:
-            raise
         print(e.line(), file=sys.stderr)
         sys.exit(2)
     out = Path(hc.runtime.output_dir)
-    progress = sc.output.progress and not multirun
-    res = guarded(run_claimed, sc, out, progress)
-    if not sc.output.quiet and not multirun:
+    prov = run_provenance(sc, sys.argv[1:])
+    res = guarded(run_claimed, sc, out, sc.output.progress, prov)
+    if not sc.output.quiet:
         print_summary(res.summary, out)
         from sim.outputs import timing_line
 
@@ -63,7 +84,7 @@ def task(cfg: DictConfig) -> dict:
     return res.summary
 
 
-def run_claimed(sc, out: Path, progress: bool):
+def run_claimed(sc, out: Path, progress: bool, provenance: Any = None):
     """One run into ``out``, which it holds alone (sim.rundir); a failed write is one line."""
     from sim.api import run
     from sim.memory import output_bytes
@@ -71,7 +92,7 @@ def run_claimed(sc, out: Path, progress: bool):
 
     with claimed(out, sc.output.overwrite, output_bytes(sc)):
         try:
-            return run(sc, out=out, progress=progress)
+            return run(sc, out=out, progress=progress, provenance=provenance)
         except OSError as e:
             where = f"{e.filename}: " if e.filename else f"{out}: "
             raise ConfigError(KEY, f"{where}could not write ({e.strerror or e})") from None
@@ -118,7 +139,7 @@ def _main() -> None:
     if not info:
         check_run_dir(argv)
         precheck(argv)
-    register()
+    register(CONF_DIR)
     task()
 
 

@@ -22,6 +22,13 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException, MissingConfigException
 from omegaconf.errors import InterpolationResolutionError, OmegaConfBaseException
 
+from sim.config.hints import (
+    check_experiment_mode,
+    check_scaled_size,
+    group_override_error,
+    horizon_error,
+    side_key_error,
+)
 from sim.config.overrides import check_empty_mappings
 from sim.config.schema import SimConfig
 from sim.config.validate import check_bool_overrides, from_omegaconf_error, to_sim_config
@@ -32,8 +39,32 @@ T = TypeVar("T")
 
 
 def group_options(group: str) -> list[str]:
+    """The options of a config group: its YAML files and its ConfigStore entries
+    (strategies have no YAML), without the schemas."""
+    from hydra.core.config_store import ConfigStore
+
+    from sim.config.store import register
+
+    register(CONF_DIR)
     d = CONF_DIR / group
-    return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
+    files = {p.stem for p in d.glob("*.yaml")} if d.is_dir() else set()
+    try:
+        stored = {n.removesuffix(".yaml") for n in ConfigStore.instance().list(group)}
+    except OSError:  # no such group in the store
+        stored = set()
+    return sorted((files | stored) - {"schema"})
+
+
+def config_groups() -> list[str]:
+    """Every config group: those with a schema, the folders of conf/, then the groups only
+    the ConfigStore holds (strategies)."""
+    from hydra.core.config_store import ConfigStore
+
+    from sim.config.schema import GROUPS
+
+    folders = sorted(p.name for p in CONF_DIR.iterdir() if p.is_dir())
+    stored = sorted(n for n in ConfigStore.instance().list("") if not n.endswith(".yaml"))
+    return [g for g in dict.fromkeys([*GROUPS, *folders, *stored]) if g != "hydra"]
 
 
 MAX_GROUP_VALUES = 8  # options of a swept config group composed in full by the precheck
@@ -116,8 +147,13 @@ def sweep_variants(overrides: list[str]) -> list[list[str]]:
     return out
 
 
-def translate(e: Exception) -> ConfigError:
-    """Any composition error -> one ConfigError line."""
+def translate(e: Exception, overrides: list[str] | None = None) -> ConfigError:
+    """Any composition error -> one ConfigError line (``overrides`` sharpen the hints)."""
+    err = _translate(e)
+    return horizon_error(side_key_error(err, overrides), overrides) if overrides else err
+
+
+def _translate(e: Exception) -> ConfigError:
     if isinstance(e, ConfigError):
         return e
     if isinstance(e, MissingConfigException):
@@ -126,17 +162,7 @@ def translate(e: Exception) -> ConfigError:
         if missing and options is not None and "/" in missing:
             group, name = missing.rsplit("/", 1)
             return unknown(group, name, [o for o in options if o != "schema"], "option")
-        for group in (
-            "world",
-            "population",
-            "graph",
-            "actors",
-            "spread",
-            "output",
-            "scenario",
-            "strategy",
-            "experiment",
-        ):
+        for group in config_groups():
             marker = f"'{group}/"
             if marker in text:
                 name = text.split(marker, 1)[1].split("'", 1)[0]
@@ -158,6 +184,9 @@ def translate(e: Exception) -> ConfigError:
         return from_omegaconf_error(cause)
     if isinstance(e, OmegaConfBaseException):
         return from_omegaconf_error(e)
+    hint = group_override_error(str(e))
+    if hint is not None:
+        return hint
     lines = [ln for ln in str(e).strip().splitlines() if ln.strip()]
     return ConfigError("override", lines[0] if lines else type(e).__name__)
 
@@ -175,16 +204,19 @@ def load(overrides: list[str]) -> SimConfig:
     """Compose and validate; raises ConfigError."""
     from sim.config.store import register
 
-    register()
+    register(CONF_DIR)
     GlobalHydra.instance().clear()
     try:
         check_bool_overrides(overrides)
         check_empty_mappings(overrides)
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             cfg = compose(config_name="config", overrides=overrides)
-        return to_sim_config(cfg)
-    except (HydraException, OmegaConfBaseException, ValueError, KeyError) as e:
-        raise translate(e) from None
+        sc = to_sim_config(cfg)
+        total = sum(cm.real_size for cm in sc.population.communities.values())
+        check_scaled_size(overrides, sc.world.scale, total)
+        return sc
+    except (HydraException, OmegaConfBaseException, ValueError, KeyError, ConfigError) as e:
+        raise translate(e, overrides) from None
     finally:
         GlobalHydra.instance().clear()
 
@@ -202,6 +234,7 @@ def precheck(argv: list[str]) -> None:
     )
 
     try:
+        check_experiment_mode(argv)
         source = source_from_argv(argv)
         overrides, extra = source.overrides, hydra_overrides(source.overrides)
         with session(source) as hydra:

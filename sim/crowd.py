@@ -32,6 +32,12 @@ class Crowd:
     state: np.ndarray  # uint8 (K, n)
     origin: np.ndarray  # int32 (K, n): account whose post converted the user (-1 none)
     exposed: np.ndarray  # bool (K, n): ever read a post of the narrative
+    # bool (K, n): ever reshared the narrative, in public; what campaigns may observe
+    reshared: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.reshared is None:
+            self.reshared = np.zeros(self.state.shape, dtype=bool)
 
     def believers(self, k: int) -> np.ndarray:
         s = self.state[k]

@@ -7,8 +7,10 @@
 3. feeds built and read   posts (actors' now, users' reshares queued last tick) reach
                           followers (``direct`` posts: their chosen readers), limited
                           attention picks what is read;
-4. beliefs update         conversions, debunks, opinion pulls, gaffes, stifling;
-5. reshares queued        active sharers reshare (delivered next tick), sharers forget;
+4. beliefs update         conversions, corrections, small persuasion pulls, gaffes
+                          (attitude and trust cost), stifling;
+5. reshares queued        active sharers reshare (delivered next tick), sharers stop;
+   attention fades        ex-sharers forget, inoculation wanes, trust drifts back;
 6. metrics collected      the tally is copied into the per-tick tables.
 """
 
@@ -24,20 +26,21 @@ import numpy as np
 from sim.actors import Accounts, Actor
 from sim.actors.build import build_actors
 from sim.actors.posting import Poster
+from sim.cascades.recorder import Recorder, senders
 from sim.config.schema import SOURCE_KINDS, SimConfig
-from sim.crowd import SHARING, STOPPED, build_crowd
+from sim.crowd import SHARING, STOPPED
 from sim.kernel import Kernel, Reads, deliver
 from sim.metrics import Metrics
-from sim.population import build_population
+from sim.population import build_world
 from sim.posts import Posts
 from sim.rng import Streams
+from sim.staff import StaffPool
 from sim.strategies import REGISTRY, Strategy, load_all
 from sim.tally import Tally
-from sim.world import World, compile_world
+from sim.trust import Trust
+from sim.world import World
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
-
-PHASES = ("post", "strategies", "feed", "update", "reshare", "metrics")
 
 
 class InfoWarModel(mesa.Model):
@@ -45,18 +48,22 @@ class InfoWarModel(mesa.Model):
         self.streams = Streams(cfg.seed)
         super().__init__(rng=int(self.streams.get("mesa").integers(2**31)))
         self.cfg = cfg
-        self.world: World = compile_world(cfg)
+        built = build_world(cfg, self.streams)
+        self.world: World = built.world
         self.tick = 0
-        community, graph_fn = build_population(cfg, self.world, self.streams)
-        self.crowd = build_crowd(self.world, community, self.streams.get("crowd"))
-        self.followers = graph_fn(self.crowd)
+        self.crowd, self.followers = built.crowd, built.followers
         self.members = _members(self.crowd.community, len(self.world.communities))
         self.accounts = Accounts()
         self.actors: list[Actor] = build_actors(self)
         self.poster = Poster(self)  # draws all actors' routine posts in a few array calls
         self.tally = Tally(self.crowd, len(self.world.communities), self.world.support_threshold)
         self.spread_rng = self.streams.get("spread")
-        self.kernel = Kernel(self.crowd, self.world, cfg.spread, self.tally, self.spread_rng)
+        self.trust = Trust(self.world, self.tally.users)  # per community x side x source kind
+        self.kernel = Kernel(
+            self.crowd, self.world, cfg.spread, self.tally, self.spread_rng, self.trust
+        )
+        if cfg.output.cascades:
+            self.kernel.recorder = Recorder(self.crowd.n)
         self._seed_narratives()
         self.metrics = Metrics(self)
         self.queued = Posts.empty()  # users' reshares, delivered next tick
@@ -68,8 +75,11 @@ class InfoWarModel(mesa.Model):
         # (posts, indptr, indices) with ``posts.src`` indexing rows of that batch's own CSR.
         self.direct: list[tuple[Posts, np.ndarray, np.ndarray]] = []
         self.phase_seconds: dict[str, float] = defaultdict(float)
-        self.strategies: list[Strategy] = self._build_strategies()
-        for s in self.strategies:
+        w = cfg.world
+        self.staff = StaffPool(w.sides, dict(w.staff_hours_per_day), w.tick_hours)
+        self.strategies: list[Strategy] = self._build_strategies()  # all chosen, for costs
+        self.enabled_strategies = [s for s in self.strategies if s.enabled]  # budget 0: no hook
+        for s in self.enabled_strategies:
             s.setup()
 
     # -- set-up ----------------------------------------------------------------------
@@ -88,6 +98,8 @@ class InfoWarModel(mesa.Model):
             kk = np.full(len(users), k, dtype=np.int64)
             self.kernel.set_state(kk, users, SHARING)
             self.crowd.origin[k, users] = users
+            if self.kernel.recorder is not None:
+                self.kernel.recorder.seeds(k, users)
             self.crowd.exposed[k, users] = True
             self.tally.expose(kk, self.crowd.community[users])
 
@@ -111,6 +123,7 @@ class InfoWarModel(mesa.Model):
         reads = self._timed("feed", self.read_feeds)
         self._timed("update", self.update_beliefs, reads)
         self._timed("reshare", self.queue_reshares)
+        self._timed("reshare", self.fade)
         self._timed("metrics", self.metrics.collect, reads)
         self.tick += 1
 
@@ -127,9 +140,10 @@ class InfoWarModel(mesa.Model):
         self.poster.moderate()
 
     def run_strategies(self) -> None:
-        for s in self.strategies:
+        self.staff.refill()  # this tick's share of each side's staff-hours; name order
+        for s in self.enabled_strategies:
             s.act()
-        for s in self.strategies:  # second pass: revise the tick's posts (training, vetting)
+        for s in self.enabled_strategies:  # second pass: revise this tick's posts
             s.revise()
 
     def read_feeds(self) -> Reads:
@@ -142,10 +156,16 @@ class InfoWarModel(mesa.Model):
             (users, f.indptr, f.indices),
             *self.direct,
         ]
+        if self.kernel.recorder is not None:
+            self.kernel.recorder.tick = self.tick
+            self.kernel.recorder.senders = senders(batches, 1)
         return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.spread_rng)
 
+    def fade(self) -> None:
+        self.kernel.fade()
+
     def update_beliefs(self, reads: Reads) -> None:
-        self.last_success = self.kernel.read(reads)["success"]
+        self.kernel.read(reads)
 
     def queue_reshares(self) -> None:
         """Active sharers reshare each story with ``share_prob``; then sharers may forget.
@@ -166,6 +186,7 @@ class InfoWarModel(mesa.Model):
             stop = r[i + lens[k]] < sp.forget
             pk, pu = k[post], users[post]
             if len(pu):
+                crowd.reshared[pk, pu] = True  # public resharing history
                 origin = crowd.origin[pk, pu]
                 self.queued = Posts.make(
                     src=pu,

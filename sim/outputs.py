@@ -64,6 +64,7 @@ def write_run(
     summary: dict[str, Any],
     figures: bool,
     world=None,
+    cascades=None,
 ) -> list[Path]:
     """Everything a run leaves behind; summary.json after the tables, as the 'finished'
     marker, then the figures (drawn from files already safe on disk).
@@ -77,6 +78,8 @@ def write_run(
     if actors is not None:
         written.append(out / "actors.parquet")
         write_parquet(actors, written[-1])
+    if cascades is not None:  # output.cascades: parent links, per-cascade metrics
+        written += write_cascades(out, cascades, figures=False)
     if clock:
         written.append(out / "timing.json")
         write_json(clock.get("timing", clock), written[-1])
@@ -87,12 +90,33 @@ def write_run(
 
         try:
             written += make_figures(out / "figures", timeseries, actors, summary, world)
+            if cascades is not None:
+                from sim.cascades.figures import make_cascade_figures
+
+                written += make_cascade_figures(
+                    out / "figures", cascades.adoptions, cascades.trees, cascades.narr_true
+                )
         except Exception as e:
             import sys
 
             first = str(e).strip().splitlines()[0] if str(e).strip() else ""
             print(f"warning: figures not written: {type(e).__name__}: {first}", file=sys.stderr)
     return written
+
+
+def write_cascades(out: Path, tables, figures: bool) -> list[Path]:
+    """cascades.parquet (one row per adoption), cascade_trees.parquet (one per cascade)
+    and, when asked, the cascade figures (``tables``: sim.cascades.run.CascadeTables)."""
+    paths = [out / "cascades.parquet", out / "cascade_trees.parquet"]
+    write_parquet(tables.adoptions, paths[0])
+    write_parquet(tables.trees, paths[1])
+    if figures:
+        from sim.cascades.figures import make_cascade_figures
+
+        paths += make_cascade_figures(
+            out / "figures", tables.adoptions, tables.trees, tables.narr_true
+        )
+    return paths
 
 
 def timing_line(summary: dict[str, Any]) -> str:

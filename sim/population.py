@@ -1,21 +1,24 @@
-"""Who the users are and who follows whom, for each kind of graph.
+"""Who the users are and who follows whom: ``build_world`` is the one build sequence.
 
 Communities come first (from the config's shares, or from a loaded graph's labels),
 then the crowd's attributes, then the generated graph, which needs the users'
-languages and platforms for its homophily and platform layers.
+languages and platforms for its homophily and platform layers. The model, the validation
+modes, the benchmark and the tests all build through ``build_world`` (or ``build_people``
+when they time or replace the graph step), so the draws are the same everywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from sim.config.schema import SimConfig
-from sim.crowd import Crowd, assign_communities
+from sim.crowd import Crowd, assign_communities, build_crowd
 from sim.rng import Streams
-from sim.world import World
+from sim.world import World, compile_world
 
 GraphFn = Callable[[Crowd], sp.csr_array]
 
@@ -64,3 +67,27 @@ def build_population(cfg: SimConfig, world: World, streams: Streams) -> tuple[np
     return community, lambda crowd: generate_social(
         crowd.community, crowd.langs, crowd.plats, world, g, rng
     )
+
+
+@dataclass
+class BuiltWorld:
+    """A run's compiled world, its users and their follower graph, and the streams used."""
+
+    streams: Streams
+    world: World
+    crowd: Crowd
+    followers: sp.csr_array
+
+
+def build_people(cfg: SimConfig, streams: Streams) -> tuple[World, Crowd, GraphFn]:
+    """The compiled world and the crowd, and the graph step still to run on the crowd."""
+    world = compile_world(cfg)
+    community, graph_fn = build_population(cfg, world, streams)
+    return world, build_crowd(world, community, streams.get("crowd")), graph_fn
+
+
+def build_world(cfg: SimConfig, streams: Streams | None = None) -> BuiltWorld:
+    """World, crowd and graph for ``cfg`` (streams from ``cfg.seed`` unless given)."""
+    streams = streams if streams is not None else Streams(cfg.seed)
+    world, crowd, graph_fn = build_people(cfg, streams)
+    return BuiltWorld(streams, world, crowd, graph_fn(crowd))

@@ -25,7 +25,15 @@ LOCK, INTERRUPTED = ".run.lock", "INTERRUPTED"
 OURS = {".hydra", LOCK, INTERRUPTED}  # not a previous run's results
 KEY = "hydra.run.dir"
 # What a run writes (sim.outputs.write_run): the only names output.overwrite may delete.
-RUN_FILES = {"timeseries.parquet", "actors.parquet", "summary.json", "timing.json", "figures"}
+RUN_FILES = {
+    "timeseries.parquet",
+    "actors.parquet",
+    "summary.json",
+    "timing.json",
+    "figures",
+    "cascades.parquet",
+    "cascade_trees.parquet",
+}
 
 
 def leftovers(out: Path) -> list[str]:

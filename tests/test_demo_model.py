@@ -24,7 +24,7 @@ def test_every_registered_strategy_has_a_toggle_per_allowed_side():
     params = controls.model_params()
     for name, cls in load_all().items():
         for role in controls.ROLES:
-            allowed = "any" in cls.meta.sides or role in cls.meta.sides
+            allowed = cls.meta.allows(role)
             assert (controls.toggle_key(role, name) in params) == allowed, (role, name)
     assert all(
         p.get("type") in (None, "Select", "SliderInt", "SliderFloat", "Checkbox")

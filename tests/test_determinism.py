@@ -91,8 +91,7 @@ def _strategies() -> list[str]:
 def _side(name: str) -> str:
     from sim.strategies import REGISTRY
 
-    sides = REGISTRY[name].meta.sides
-    return "home" if "home" in sides or "any" in sides else "rival"
+    return "home" if REGISTRY[name].meta.allows("home") else "rival"
 
 
 def _stream_states(model, skip_prefix: str = "strategy/") -> dict[str, object]:
@@ -224,16 +223,10 @@ def test_graph_same_on_any_core_count(cores, monkeypatch) -> None:
 
     import sim.graph.social as social
     from sim.cli import load
-    from sim.crowd import build_crowd
-    from sim.population import build_population
-    from sim.rng import Streams
-    from sim.world import compile_world
+    from sim.population import build_world
 
     def graph():
-        cfg = load([*TINY, "graph.n=2000", "seed=6"])
-        streams, world = Streams(cfg.seed), compile_world(cfg)
-        community, graph_fn = build_population(cfg, world, streams)
-        g = graph_fn(build_crowd(world, community, streams.get("crowd")))
+        g = build_world(load([*TINY, "graph.n=2000", "seed=6"])).followers
         return g.indptr.copy(), g.indices.copy()
 
     if "graph" not in _CACHE:

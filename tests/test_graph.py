@@ -11,14 +11,12 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sim.crowd import build_crowd
 from sim.errors import ConfigError
 from sim.graph.load import load_graph
 from sim.graph.simple import barabasi_albert, erdos_renyi
 from sim.graph.social import generate_social, platform_layer, to_networkx
-from sim.population import build_population
+from sim.population import build_people
 from sim.rng import Streams, stream
-from sim.world import compile_world
 
 
 def rows_of(g: sp.csr_array) -> np.ndarray:
@@ -41,9 +39,7 @@ class Social:
     def __init__(self, cfg, **graph):
         cfg = dataclasses.replace(cfg, graph=dataclasses.replace(cfg.graph, **graph))
         streams = Streams(cfg.seed)
-        self.world = compile_world(cfg)
-        community, _ = build_population(cfg, self.world, streams)
-        self.crowd = build_crowd(self.world, community, streams.get("crowd"))
+        self.world, self.crowd, _ = build_people(cfg, streams)  # the graph is drawn below
         self.cfg = cfg
         self.g = generate_social(
             self.crowd.community,

@@ -25,8 +25,8 @@ def _overrides() -> list[str]:
     from sim.strategies import load_all
 
     reg = load_all()
-    home = [n for n, c in sorted(reg.items()) if {"home", "any"} & set(c.meta.sides)]
-    rival = [n for n, c in sorted(reg.items()) if {"rival", "any"} & set(c.meta.sides)]
+    home = [n for n, c in sorted(reg.items()) if c.meta.allows("home")]
+    rival = [n for n, c in sorted(reg.items()) if c.meta.allows("rival")]
     return [
         f"graph.n={USERS}",
         f"world.horizon_days={DAYS}",

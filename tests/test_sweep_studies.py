@@ -68,3 +68,40 @@ def test_evaluate_runs_once_then_reads_back(tmp_path: Path) -> None:
     assert (len(a["prov.git_commit"]) == 40 or a["prov.git_commit"] == "unknown") and a[
         "prov.cpu_s"
     ] > 0
+
+
+def test_sensitivity_report_written_where_the_study_says(tmp_path: Path) -> None:
+    """A study's own report (experiments/sensitivity2020.py) is written by the report
+    function with its title, command and place; links are relative to the report."""
+    from sim.sweep.report import sensitivity_report
+
+    X = doe.sample("morris", TOY, 4)
+    design = doe.write_design("morris", TOY, X, doe_dir=tmp_path / "doe")
+    runs = toy_runs(design).assign(
+        users=300, days=2.0, **{"prov.started_utc": "2026-01-01T00:00:00", "prov.wall_s": 1.0}
+    )
+    ind = doe.analyze("morris", TOY, design, runs)
+    sub = tmp_path / "study" / "sensitivity"
+    sub.mkdir(parents=True)
+    report = sensitivity_report(
+        "morris",
+        TOY,
+        ind,
+        runs,
+        sub,
+        4,
+        1,
+        0.5,
+        "--n 4",
+        len(design),
+        command="scripts/python experiments/study.py",
+        title="My study",
+        runs="multirun/study/",
+        path=tmp_path / "study" / "my.md",
+    )
+    text = report.read_text()
+    assert report == tmp_path / "study" / "my.md" and text.startswith("# My study\n")
+    assert "Command: `scripts/python experiments/study.py --n 4`" in text
+    assert "](sensitivity/morris.png)" in text and "`sensitivity/design.csv`" in text
+    assert "Runs: `multirun/study/`" in text and (sub / "morris.png").is_file()
+    assert not (sub / "report.md").exists()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import mesa
 import numpy as np
 
-from sim.config.schema import SOURCE_KINDS, ActorGroupConfig
+from sim.config.schema import GAFFE_PROB, SOURCE_KINDS, ActorGroupConfig
 
 if TYPE_CHECKING:
     from sim.model import InfoWarModel
@@ -52,7 +52,6 @@ class Actor(mesa.Agent):
         group: str,
         cfg: ActorGroupConfig,
         hosts: list[int],
-        rng: np.random.Generator,
     ) -> None:
         super().__init__(model)
         w = model.world
@@ -73,7 +72,8 @@ class Actor(mesa.Agent):
         self.rate_multiplier = 1.0  # strategies scale volume here
         self.staff_hours_per_post = cfg.staff_hours_per_post
         self.moderation = 1.0 - (1.0 - cfg.moderation_per_day) ** (w.tick_hours / 24.0)
-        self.stream = rng
+        # P(one post is a gaffe): read as the side's official position (kernel: gaffes)
+        self.gaffe_prob = float(GAFFE_PROB[cfg.kind] if cfg.gaffe_prob is None else cfg.gaffe_prob)
         self.accounts: list[int] = []
         self.posts_made = 0
         self.staff_hours = 0.0

@@ -57,7 +57,7 @@ def build_actors(model: InfoWarModel) -> list[Actor]:
         for hs in parts:
             name = f"{gname}/{world.communities[hs[0]]}" if g.per_host else gname
             rng = model.streams.get(f"actor/{name}")
-            actor = Actor(model, name, gname, g, hs, rng)
+            actor = Actor(model, name, gname, g, hs)
             for i in range(g.accounts):
                 fol = sample_followers(model, hs, g.followers, g.outside_followers, plats, rng)
                 label = f"{name}#{i + 1}" if g.accounts > 1 else name

@@ -1,8 +1,9 @@
 """What the analysis layer adds to every run's summary and printed report.
 
 Kept here so sim/summary.py and sim/report.py need one call each: every run gets the
-digital-diplomacy scorecard; runs of the 2020 scenario also get their calibration
-statistics and print their tables beside the thesis's.
+digital-diplomacy scorecard; a run whose scenario asks for them (``output.thesis_tables``,
+set in the scenario's YAML file) also gets the thesis's calibration statistics and
+prints its tables beside the thesis's. No scenario is named here: the scenario opts in.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sim.model import InfoWarModel
 
-THESIS_SCENARIOS = ("karabakh2020",)
-
 
 def run_extras(model: InfoWarModel, summary: dict[str, Any]) -> dict[str, Any]:
     from sim.analysis.scorecard import scorecard
 
     out: dict[str, Any] = {"scorecard": scorecard(model)}
-    if summary.get("scenario") in THESIS_SCENARIOS:
+    if model.cfg.output.thesis_tables:
         from sim.analysis.thesis import targets
 
         out["calibration_targets"] = targets(summary)
@@ -29,7 +28,7 @@ def run_extras(model: InfoWarModel, summary: dict[str, Any]) -> dict[str, Any]:
 def report_sections(s: dict[str, Any], table) -> list[str]:
     """Extra printed sections; ``table(rows, header)`` formats a table."""
     parts = []
-    if s.get("scenario") in THESIS_SCENARIOS:
+    if s.get("calibration_targets"):
         from sim.analysis.thesis import accounts_rows, hashtags_rows, targets_rows
 
         for title, fn in (

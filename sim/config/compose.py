@@ -134,21 +134,25 @@ def load_from(hydra: Any, source: Source, overrides: list[str]) -> tuple[Any, Di
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from sim.cli import translate
+    from sim.cli import CONF_DIR, translate
+    from sim.config.hints import check_scaled_size
     from sim.config.overrides import check_empty_mappings
     from sim.config.store import register
     from sim.config.validate import check_bool_overrides, to_sim_config
 
-    register()
+    register(CONF_DIR)
     try:
         check_bool_overrides(overrides)
         check_empty_mappings(overrides)
         cfg = compose(hydra, source, overrides)
-        return to_sim_config(cfg), cfg
+        sc = to_sim_config(cfg)
+        total = sum(cm.real_size for cm in sc.population.communities.values())
+        check_scaled_size(overrides, sc.world.scale, total)
+        return sc, cfg
     except yaml.YAMLError as e:
         raise yaml_error(e) from None
-    except (HydraException, OmegaConfBaseException, ValueError, KeyError) as e:
-        raise translate(e) from None
+    except (HydraException, OmegaConfBaseException, ValueError, KeyError, ConfigError) as e:
+        raise translate(e, overrides) from None
 
 
 def yaml_error(e: yaml.YAMLError) -> ConfigError:

@@ -16,25 +16,9 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import rules
 from sim.config.keys import allowed_fields, check_keys, field_type, friendly_type_message
-from sim.config.schema import (
-    ActorsConfig,
-    GraphConfig,
-    OutputConfig,
-    PopulationConfig,
-    SimConfig,
-    SpreadConfig,
-    WorldConfig,
-)
+from sim.config.schema import GROUPS, SimConfig, WorldConfig
 from sim.errors import ConfigError, did_you_mean, unknown
 
-GROUPS: dict[str, type] = {
-    "world": WorldConfig,
-    "population": PopulationConfig,
-    "graph": GraphConfig,
-    "actors": ActorsConfig,
-    "spread": SpreadConfig,
-    "output": OutputConfig,
-}
 SCALARS = {"seed": int, "mode": str, "scenario": str}
 
 
@@ -56,7 +40,12 @@ def from_omegaconf_error(e: OmegaConfBaseException, prefix: str = "") -> ConfigE
 
 
 def _siblings(key: str) -> list[str]:
+    from sim.config.hints import strategy_siblings
+
     parts = key.split(".")
+    in_strategy = strategy_siblings(parts)
+    if in_strategy is not None:
+        return in_strategy
     schema = GROUPS.get(parts[0])
     if schema is None:
         return [*GROUPS, *SCALARS]
@@ -77,7 +66,7 @@ def _convert(key: str, schema: type, node: Any) -> Any:
 def _strategies(
     cfg: DictConfig, sides: list[str], world: WorldConfig | None = None
 ) -> dict[str, dict[str, Any]]:
-    from sim.strategies import load_all
+    from sim.strategies.base import load_all, role_of
 
     registry = load_all()
     out: dict[str, dict[str, Any]] = {}
@@ -90,8 +79,8 @@ def _strategies(
             if name not in registry:
                 raise unknown(f"strategy@{side}", str(name), sorted(registry), "strategy")
             cls = registry[name]
-            role = "home" if sides.index(side) == 0 else "rival"
-            if "any" not in cls.meta.sides and role not in cls.meta.sides:
+            role = role_of(sides.index(side))
+            if not cls.meta.allows(role):
                 raise ConfigError(
                     f"strategy@{side}",
                     f"'{name}' is for the {'/'.join(cls.meta.sides)} "

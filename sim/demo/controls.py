@@ -18,15 +18,16 @@ from omegaconf import OmegaConf
 
 from sim.cli import CONF_DIR, group_options
 from sim.config.schema import SimConfig
+from sim.strategies.base import ROLES  # the first and second side of any world
 
 DEMO_N = 3000  # users in the demo world: a step takes about a millisecond (docs/teaching.md)
-ROLES = ("home", "rival")  # the first and second side of any world
 
 
 @dataclass(frozen=True)
 class Knob:
     """A slider. Bound to ``strategy.field`` when ``strategy`` is set; the default is the
-    value of ``conf/strategy/<strategy>.yaml`` so an untouched slider changes nothing."""
+    strategy's default (its dataclass, or its optional YAML) so an untouched slider
+    changes nothing."""
 
     key: str
     label: str
@@ -36,22 +37,34 @@ class Knob:
     value: float = 0.0
     strategy: str = ""
     field: str = ""
+    unit: str = ""  # shown after the value in the label
+    help: str = ""  # one line under the slider, where the label alone could mislead
 
     @property
     def is_int(self) -> bool:
         return all(float(x).is_integer() for x in (self.lo, self.hi, self.step, self.value))
 
 
-BOT_VOLUME = Knob("bot_volume", "Bot volume (x their posts per day)", 0.0, 5.0, 0.25, 1.0)
+BOT_VOLUME = Knob(
+    "bot_volume",
+    "Bot volume",
+    0.0,
+    5.0,
+    0.25,
+    1.0,
+    unit=" x",
+    help="How much the bots post on an ordinary day (1 x = the scenario). Always on.",
+)
 STRATEGY_KNOBS = (
     Knob(
         "response_delay",
-        "Response delay, hours (rapid response)",
+        "Response delay (rapid response)",
         0,
         48,
         1,
         strategy="rapid_response",
         field="delay_hours",
+        unit=" h",
     ),
     Knob(
         "languages",
@@ -79,15 +92,19 @@ STRATEGY_KNOBS = (
         1,
         strategy="platform_shutdown",
         field="end_day",
+        unit="",
     ),
     Knob(
         "bot_multiplier",
-        "Bot flooding multiplier",
+        "Bot flooding (rival strategy)",
         1,
         10,
         0.5,
         strategy="bot_flooding",
         field="multiplier",
+        unit=" x",
+        help="Extra factor on top of the bot volume, only while the rival's bot flooding "
+        "campaign runs (tick 'Rival side: bot flooding').",
     ),
 )
 
@@ -107,15 +124,15 @@ def toggles() -> list[tuple[str, str, str]]:
     out = []
     for role in ROLES:
         for name, cls in registry().items():
-            sides = cls.meta.sides
-            if "any" in sides or role in sides:
+            if cls.meta.allows(role):
                 out.append((toggle_key(role, name), role, name))
     return out
 
 
 @functools.cache
 def strategy_defaults(name: str) -> Any:
-    """The strategy's config as ``conf/strategy/<name>.yaml`` sets it (no Hydra compose)."""
+    """The strategy's defaults: its dataclass, merged with ``conf/strategy/<name>.yaml``
+    where a contributor kept one (no Hydra compose)."""
     cls = registry()[name]
     node = OmegaConf.structured(cls.Config)
     path = CONF_DIR / "strategy" / f"{name}.yaml"
@@ -126,7 +143,7 @@ def strategy_defaults(name: str) -> Any:
 
 
 def knobs() -> list[Knob]:
-    """The strategy sliders whose strategy and field exist, with the yaml's default."""
+    """The strategy sliders whose strategy and field exist, with the strategy's default."""
     out = []
     for k in STRATEGY_KNOBS:
         if k.strategy not in registry():
@@ -163,12 +180,16 @@ def model_params() -> dict[str, Any]:
             "min": k.lo,
             "max": k.hi,
             "step": k.step,
+            "unit": k.unit,
+            "help": k.help,
         }
+    reg = registry()
     for key, role, name in toggles():
         params[key] = {
             "type": "Checkbox",
             "value": False,
             "label": f"{role.capitalize()} side: {name.replace('_', ' ')}",
+            "help": reg[name].meta.summary,  # the strategy's own one-line description
         }
     params["graph_n"] = DEMO_N  # fixed: not shown on the page
     return params

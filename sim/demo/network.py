@@ -86,7 +86,7 @@ def build_view(model: InfoWarModel, size: int = SAMPLE_USERS) -> NetworkView:
     g = nx.Graph()
     g.add_nodes_from(range(s + n_acc + n_comm))
     g.add_edges_from(uu.tolist(), weight=1.0)
-    g.add_edges_from(([*au, s, 0]).tolist(), weight=1.0)
+    g.add_edges_from((au + np.array([s, 0])).tolist(), weight=1.0)  # accounts after users
     g.add_edges_from(zip(range(s), hub[model.crowd.community[users]].tolist()), weight=0.6)
     owner = np.asarray(model.accounts.owner, dtype=np.int64)
     for a, o in enumerate(owner):

@@ -17,6 +17,7 @@ import numpy as np
 from sim.config.rules import PROB, member, rng
 from sim.config.schema import ACTOR_KINDS
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import (
     account_posts,
     claims,
@@ -59,11 +60,20 @@ class AccountHijack(Strategy):
         changes="target accounts' owners locked out (Accounts.active); extra posts of the "
         "attacker's stories from those accounts",
         cost_model="hours_per_account once per account taken, plus hours_per_post per post",
+        effect=Effect(
+            "own_reads_among_other_sides",
+            +1,
+            params=dict(
+                start_day=0.5,
+                end_day=2.5,
+                accounts=3,
+                posts_per_day=48,
+                targets=["head_of_state", "ministry"],
+            ),
+        ),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         m = self.model
         ts = self.cfg.target_side
         self.target = m.world.side_index(ts) if ts else other_side(m, self.side)
@@ -76,7 +86,7 @@ class AccountHijack(Strategy):
 
     def act(self) -> None:
         m = self.model
-        if not self.enabled or self.state == "over":
+        if self.state == "over":
             return
         if self.state == "waiting" and m.tick >= self.start:
             self._take()
@@ -119,8 +129,6 @@ class AccountHijack(Strategy):
         self.posted += total
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {
             "accounts_taken": [self.model.accounts.names[a] for a in self.taken],
             "posts": self.posted,

@@ -41,8 +41,6 @@ class Amplifiers(Strategy):
         return 0.0
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         pool = self.pool()
         m = self.model
         days = max(m.world.ticks * m.world.tick_hours / 24.0 - self.cfg.start_day, 0.0)
@@ -60,7 +58,7 @@ class Amplifiers(Strategy):
         self.gaffes = 0
 
     def act(self) -> None:
-        if not self.enabled or not self.running or self.model.tick < self.start:
+        if not self.running or self.model.tick < self.start:
             return
         m = self.model
         upkeep = per_tick(m, self.cfg.upkeep_hours_per_day * len(self.users))
@@ -85,6 +83,4 @@ class Amplifiers(Strategy):
         self.gaffes += int(gaffe.sum())
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {"recruited": int(len(self.users)), "posts": self.posts, "gaffes": self.gaffes}

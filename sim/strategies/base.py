@@ -2,50 +2,45 @@
 
 A strategy is one module in ``sim/strategies/`` holding a config dataclass and a
 ``Strategy`` subclass with a ``name`` and ``meta``; defining the class registers it
-(``__init_subclass__``), so adding a strategy edits no list elsewhere. Each strategy draws
-only from its own named stream ``strategy/<side>/<name>`` (common random numbers), and
-reports what it spent in staff-hours (the one cost unit of the project).
+(``__init_subclass__``), so adding a strategy edits no list elsewhere: its Hydra config
+(``sim.config.store``), demo switch, contract tests and docs row all come from the
+registry. Each strategy draws only from its own named stream ``strategy/<side>/<name>``
+(common random numbers), sees the model through ``ModelView`` only, and reports what it
+spent in staff-hours (the one cost unit of the project).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from sim.model import InfoWarModel
+from sim.config.params import NONNEG, check_fields, check_window, param
+from sim.strategies.effects import Effect
+from sim.strategies.view import ModelView
 
+__all__ = ["COST_UNIT", "REGISTRY", "Strategy", "StrategyConfig", "StrategyMeta", "param"]
 REGISTRY: dict[str, type[Strategy]] = {}
 COST_UNIT = "staff-hours"
+
+
+ROLES = ("home", "rival")  # the first side of a world plays home, the second rival
 
 
 @dataclass(frozen=True)
 class StrategyMeta:
     summary: str  # one line: what it does
-    sides: tuple[str, ...] = ("home", "rival")  # side roles that may use it ("any" = all)
+    sides: tuple[str, ...] = ROLES  # side roles that may use it ("any" = all)
     changes: str = ""  # which model quantities it acts on
     hostile: bool = False  # a hostile tactic (inauthentic behaviour)
     cost_model: str = ""  # how it spends staff-hours, in words (docs/strategies.md)
+    effect: Effect | None = None  # what it should move; checked by the contract test
 
-
-def param(
-    default: Any,
-    rule: tuple | None = None,
-    *,
-    choices: Sequence[str] | None = None,
-    what: str = "name",
-) -> Any:
-    """A strategy parameter with what it allows (read by ``StrategyConfig.check``): a number
-    obeys ``rule`` (a ``sim.config.rules`` check; default >= 0), a string or each string of a
-    list must be one of ``choices`` (a ``what``). A list default is copied per instance."""
-    meta = {"rule": rule, "choices": choices, "what": what}
-    if isinstance(default, list):
-        return field(default_factory=lambda: list(default), metadata=meta)
-    return field(default=default, metadata=meta)
+    def allows(self, role: str) -> bool:
+        """May a side playing ``role`` ("home" or "rival") use it? The one side rule."""
+        return "any" in self.sides or role in self.sides
 
 
 @dataclass
@@ -53,28 +48,17 @@ class StrategyConfig:
     """Base of every strategy's config. ``budget`` caps what it may spend, in staff-hours;
     0 turns the strategy into a no-op, bit-identical to not enabling it.
 
-    Every number is checked: >= 0 unless its field is declared with ``param(default, rule)``;
+    Every number is checked: >= 0 unless its field is declared with ``param(default, rule)``
+    (``sim.config.params``, the one declaration of core and strategy parameters alike);
     strings with ``param(..., choices=...)`` must be among the choices; ``start_day`` and
     ``end_day``, where both exist, must form a window. A subclass overrides ``check`` only
     for a rule across fields that this does not cover."""
 
-    budget: float = 100.0
+    budget: float = 100.0  # staff-hours it may spend; 0: off, bit-identical to not choosing it
 
     def check(self, key: str) -> None:
         """Raises ConfigError naming ``key.<field>`` and what it allows."""
-        from sim.config.rules import NONNEG, check, check_window, member
-
-        for f in fields(self):
-            value, rule, choices = (
-                getattr(self, f.name),
-                f.metadata.get("rule"),
-                f.metadata.get("choices"),
-            )
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                check(f"{key}.{f.name}", value, rule or NONNEG)
-            elif choices is not None:
-                for v in value if isinstance(value, list) else [value]:
-                    member(f"{key}.{f.name}", v, list(choices), f.metadata["what"])
+        check_fields(key, self, NONNEG)
         if hasattr(self, "start_day") and hasattr(self, "end_day"):
             check_window(key, self.start_day, self.end_day)
 
@@ -94,28 +78,37 @@ class Strategy:
                 raise RuntimeError(f"strategy name '{cls.name}' registered twice")
             REGISTRY[cls.name] = cls
 
-    def __init__(
-        self, model: InfoWarModel, side: int, cfg: Any, rng: np.random.Generator
-    ) -> None:
+    def __init__(self, model: ModelView, side: int, cfg: Any, rng: np.random.Generator) -> None:
         self.model, self.side, self.cfg, self.rng = model, side, cfg, rng
         self.cost = 0.0  # staff-hours spent so far
+        self.short = 0.0  # staff-hours of work wanted but not done (budget or daily staff)
 
     @property
     def enabled(self) -> bool:
-        """False with a zero budget: every hook must then return before touching anything."""
+        """False with a zero budget: the model then calls none of its hooks, so the run is
+        bit-identical to not choosing it."""
         return self.cfg.budget > 0
 
     @property
     def left(self) -> float:
-        return max(self.cfg.budget - self.cost, 0.0)
+        """Staff-hours it may still spend now: its own budget, capped by what is left of
+        its side's staff-hours today (``sim.staff``)."""
+        own = max(self.cfg.budget - self.cost, 0.0)
+        return min(own, self.model.staff.left(self.side))
+
+    def spend(self, hours: float, wanted: float | None = None) -> None:
+        """Book ``hours`` spent (out of ``wanted``: the rest is work not done)."""
+        self.cost += hours
+        self.short += max((hours if wanted is None else wanted) - hours, 0.0)
+        self.model.staff.spend(self.side, hours)
 
     def afford(self, count: int, unit_cost: float) -> int:
         """How many of ``count`` units at ``unit_cost`` staff-hours each the budget still
-        covers; records their cost."""
+        covers; records their cost (and the cost of the rest as not done)."""
         if unit_cost <= 0:
             return int(count)
         got = min(int(count), math.floor(self.left / unit_cost + 1e-9))
-        self.cost += got * unit_cost
+        self.spend(got * unit_cost, int(count) * unit_cost)
         return got
 
     def charge(self, hours: float) -> float:
@@ -123,11 +116,11 @@ class Strategy:
         if hours <= 0:
             return 1.0
         paid = min(hours, self.left)
-        self.cost += paid
+        self.spend(paid, hours)
         return paid / hours
 
     def setup(self) -> None:
-        """Called once after the world is built, before the first tick."""
+        """Called once after the world is built, before the first tick (if enabled)."""
 
     def act(self) -> None:
         """Called every tick in the strategies phase (after actors post, before feeds)."""
@@ -137,18 +130,24 @@ class Strategy:
         (``model.outbox``, ``model.user_outbox``) whatever the order strategies were listed in."""
 
     def report(self) -> dict[str, Any]:
-        """Extra numbers for the run summary."""
+        """Extra numbers for the run summary (asked of enabled strategies only)."""
         return {}
 
 
+def role_of(side_index: int) -> str:
+    """The role a side plays: the first side is home, the second rival."""
+    return ROLES[0] if side_index == 0 else ROLES[1]
+
+
 def load_all() -> dict[str, type[Strategy]]:
-    """Import every strategy module so each class registers itself."""
+    """Import every module of the package (helpers too: harmless) so each strategy class
+    registers itself. The package's path also holds the folders of
+    ``INFOWAR_STRATEGY_PATH`` (see ``sim/strategies/__init__``)."""
     import importlib
     import pkgutil
 
     import sim.strategies as pkg
 
     for mod in sorted(m.name for m in pkgutil.iter_modules(pkg.__path__)):
-        if mod != "base":
-            importlib.import_module(f"sim.strategies.{mod}")
+        importlib.import_module(f"sim.strategies.{mod}")
     return REGISTRY

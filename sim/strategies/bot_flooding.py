@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.config.rules import rng
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import account_posts, live_accounts, side_actors, tick_of_day
 
 
@@ -34,18 +35,17 @@ class BotFlooding(Strategy):
         hostile=True,
         changes="extra posts by the side's bot accounts (feed crowding under limited attention)",
         cost_model="hours_per_1000_posts staff-hours per thousand extra posts",
+        effect=Effect("own_reach", +1),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         self.bots = side_actors(self.model, self.side, ("bots",))
         self.start = tick_of_day(self.model, self.cfg.start_day)
         self.extra = 0
 
     def act(self) -> None:
         m = self.model
-        if not self.enabled or m.tick < self.start or self.cfg.multiplier <= 1:
+        if m.tick < self.start or self.cfg.multiplier <= 1:
             return
         for a in self.bots:
             self._flood(a)
@@ -66,6 +66,4 @@ class BotFlooding(Strategy):
         self.extra += total
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {"extra_posts": self.extra}

@@ -17,6 +17,7 @@ import numpy as np
 from sim.config.rules import PROB
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import OFFICIAL, owner_side_kind, per_tick, thin
 
 
@@ -36,16 +37,15 @@ class Coordination(Strategy):
         sides=("home", "rival"),
         changes="share of the side's official posts of its own false stories and gaffes dropped",
         cost_model="desk_hours_per_day for every day the desk works",
+        effect=Effect("own_false_auc", -1, params=dict(vetting=1.0)),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         self.stopped = 0
 
     def revise(self) -> None:
         m = self.model
-        if not self.enabled or self.cfg.vetting <= 0 or self.left <= 0:
+        if self.cfg.vetting <= 0 or self.left <= 0:
             return
         paid = self.charge(per_tick(m, self.cfg.desk_hours_per_day))
         keep = 1.0 - self.cfg.vetting * paid
@@ -67,6 +67,4 @@ class Coordination(Strategy):
         return p
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {"posts_stopped": self.stopped}

@@ -16,6 +16,7 @@ import numpy as np
 from sim.config.rules import PROB
 from sim.config.schema import SOURCE_KINDS
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import live_accounts, per_tick, side_actors, tick_of_day
 
 
@@ -40,11 +41,10 @@ class Deception(Strategy):
         hostile=True,
         changes="source kind (hence trust) of the side's bot accounts (Accounts.kind)",
         cost_model="hours_per_account once per disguised account, plus upkeep_hours_per_day each",
+        effect=Effect("own_false_auc", +1, params=dict(share=1.0)),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         self.bots = side_actors(self.model, self.side, ("bots",))
         self.start = tick_of_day(self.model, self.cfg.start_day)
         self.disguised = np.zeros(0, dtype=np.int64)
@@ -53,7 +53,7 @@ class Deception(Strategy):
 
     def act(self) -> None:
         m = self.model
-        if not self.enabled or self.done or m.tick < self.start:
+        if self.done or m.tick < self.start:
             return
         if not len(self.disguised):
             self._disguise()
@@ -74,6 +74,4 @@ class Deception(Strategy):
         m.accounts.kind[chosen] = SOURCE_KINDS.index(self.cfg.mimic)
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {"accounts_disguised": int(len(self.disguised)), "mimic": self.cfg.mimic}

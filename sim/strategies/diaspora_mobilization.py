@@ -16,6 +16,7 @@ from sim.config.rules import PROB, rng
 from sim.config.schema import SOURCE_KINDS
 from sim.strategies.amplify import Amplifiers
 from sim.strategies.base import StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import communities, home_language, members, random_spoken
 
 
@@ -40,6 +41,7 @@ class DiasporaMobilization(Amplifiers):
         sides=("home", "rival"),
         changes="extra user posts (user_outbox) from diaspora members, source kind diaspora",
         cost_model="recruit_hours per member once, plus upkeep_hours_per_day per member",
+        effect=Effect("own_reads_international", +1),
     )
 
     @property

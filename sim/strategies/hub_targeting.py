@@ -1,12 +1,11 @@
 """Hub targeting: bots aim their stories at the most-followed users of their target audiences.
 
 The ``hubs`` users of the bots' host communities who read one of the bots' languages and
-have the most followers, weighted by how open they are to the side (the kernel's
-bounded-confidence ``align`` of their opinion at the start), are singled out. Each live
-bot account sends Poisson(``mentions_per_day``) mentions a day, each straight to one
-random hub, about one of the bots' stories: a hub who takes the story in reshares it to a
-large audience. Hubs already spreading (or done with) a story get no more mentions of it:
-repeats would only bore them (rumour stifling).
+have the most followers (public counts) are singled out. Each live bot account sends
+Poisson(``mentions_per_day``) mentions a day, each straight to one random hub, about one
+of the bots' stories: a hub who takes the story in reshares it to a large audience. Hubs
+who have publicly reshared the other side's stories, or this story already, get no
+mentions of it (only observable signals pick the audience, never opinions or beliefs).
 """
 
 from __future__ import annotations
@@ -17,12 +16,18 @@ from typing import Any
 import numpy as np
 
 from sim.config.rules import rng
-from sim.crowd import SHARING, STOPPED
-from sim.kernel import align
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
-from sim.strategies.toolkit import live_accounts, members, per_tick, send_direct, side_actors
-from sim.world import side_sign
+from sim.strategies.effects import Effect
+from sim.strategies.toolkit import (
+    live_accounts,
+    members,
+    other_side,
+    per_tick,
+    reshared_side,
+    send_direct,
+    side_actors,
+)
 
 
 @dataclass
@@ -43,11 +48,10 @@ class HubTargeting(Strategy):
         hostile=True,
         changes="extra bot posts delivered straight to hub users (model.direct)",
         cost_model="hours_per_mention staff-hours per mention",
+        effect=Effect("own_false_auc", +1, params=dict(mentions_per_day=24)),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         m = self.model
         self.bots = side_actors(m, self.side, ("bots",))
         fan = np.diff(m.followers.indptr)  # followers of each user
@@ -58,16 +62,14 @@ class HubTargeting(Strategy):
             for lang in a.languages:
                 reads |= ((m.crowd.langs[pool] >> np.uint16(lang)) & 1) == 1
             pool = pool[reads]
-            lean = align(
-                m.crowd.opinion[pool], np.float32(side_sign(self.side)), m.cfg.spread.confidence
-            )
-            top = np.argsort(-(fan[pool] * lean), kind="stable")[: self.cfg.hubs]
+            pool = pool[~reshared_side(m, pool, other_side(m, self.side))]
+            top = np.argsort(-fan[pool], kind="stable")[: self.cfg.hubs]
             self.hub_of[id(a)] = np.sort(pool[top])
         self.mentions = 0
 
     def act(self) -> None:
         m = self.model
-        if not self.enabled or self.left <= 0:
+        if self.left <= 0:
             return
         for a in self.bots:
             hubs, accs, narr = self.hub_of[id(a)], live_accounts(m, a), a.live_narratives(m.tick)
@@ -77,8 +79,7 @@ class HubTargeting(Strategy):
             acct = np.repeat(accs, n)
             target = hubs[self.rng.integers(len(hubs), size=len(acct))]
             k = narr[self.rng.integers(len(narr), size=len(acct))]
-            st = m.crowd.state[k, target]  # hubs already spreading a story are left alone
-            fresh = (st != SHARING) & (st != STOPPED)
+            fresh = ~m.crowd.reshared[k, target]  # hubs who reshared it already are left alone
             total = self.afford(int(fresh.sum()), self.cfg.hours_per_mention)
             if total == 0:
                 continue
@@ -108,6 +109,4 @@ class HubTargeting(Strategy):
         return out
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {"mentions": self.mentions, "hubs": int(sum(len(h) for h in self.hub_of.values()))}

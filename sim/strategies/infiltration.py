@@ -12,6 +12,7 @@ from typing import Any
 
 from sim.config.rules import rng
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import live_accounts, members, per_tick, side_actors
 
 
@@ -31,11 +32,10 @@ class Infiltration(Strategy):
         hostile=True,
         changes="follower lists of the side's bot accounts (sim.actors.Accounts)",
         cost_model="hours_per_follower staff-hours per follower won",
+        effect=Effect("own_reach", +1, params=dict(rate=50)),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         m = self.model
         self.bots = side_actors(m, self.side, ("bots",))
         self.pools = {}
@@ -51,7 +51,7 @@ class Infiltration(Strategy):
 
     def act(self) -> None:
         m = self.model
-        if not self.enabled or self.left <= 0:
+        if self.left <= 0:
             return
         for a in self.bots:
             accs = live_accounts(m, a)
@@ -65,6 +65,4 @@ class Infiltration(Strategy):
                     )
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {"followers_gained": self.gained}

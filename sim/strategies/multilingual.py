@@ -18,6 +18,7 @@ import numpy as np
 
 from sim.config.rules import member, rng
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import OFFICIAL, per_tick, side_actors
 
 
@@ -42,11 +43,10 @@ class Multilingual(Strategy):
         sides=("home", "rival"),
         changes="languages of the side's official actors (state, ministry, embassies)",
         cost_model="cost_per_language staff-hours per added language per day while it lasts",
+        effect=Effect("own_reads_international", +1),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         self.actors = side_actors(self.model, self.side, OFFICIAL)
         self.original = {id(a): list(a.languages) for a in self.actors}
         self.added = self._choose()
@@ -72,7 +72,7 @@ class Multilingual(Strategy):
         return [int(l) for l in order if score[l] > 0][:cap]
 
     def act(self) -> None:
-        if not self.enabled or not self.active:
+        if not self.active:
             return
         paid = self.charge(per_tick(self.model, self.cfg.cost_per_language * len(self.added)))
         if paid < 1.0:  # budget spent: the translators leave after this tick
@@ -82,8 +82,6 @@ class Multilingual(Strategy):
             self.ended_tick = self.model.tick
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         w = self.model.world
         return {
             "languages_added": [w.languages[l] for l in self.added],

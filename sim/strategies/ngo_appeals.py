@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.config.rules import PROB, rng
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import (
     account_posts,
     claims,
@@ -48,11 +49,14 @@ class NgoAppeals(Strategy):
         sides=("home", "rival"),
         changes="followers of the side's NGO accounts in international audiences; extra NGO posts",
         cost_model="network_hours once at the first appeal, plus staff_hours_per_appeal per appeal",
+        effect=Effect(
+            "own_reads_international",
+            +1,
+            params=dict(lag_days=0.5, appeals_per_day=12, network=0.1),
+        ),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         self.ngos = side_actors(self.model, self.side, ("ngo",))
         self.start = tick_of_day(self.model, self.cfg.lag_days)
         self.networked = False
@@ -61,7 +65,7 @@ class NgoAppeals(Strategy):
 
     def act(self) -> None:
         m = self.model
-        if not self.enabled or not self.ngos or m.tick < self.start:
+        if not self.ngos or m.tick < self.start:
             return
         if not self.networked:
             self.networked = True
@@ -102,8 +106,6 @@ class NgoAppeals(Strategy):
                         )
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         if not self.ngos:
             return {"note": "the side has no NGO actor"}
         return {"appeals": self.appeals, "followers_gained": self.gained}

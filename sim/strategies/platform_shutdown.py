@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.config.rules import PROB, member
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import communities, members, per_tick, tick_of_day
 
 
@@ -42,11 +43,10 @@ class PlatformShutdown(Strategy):
         sides=("home", "rival"),
         changes="platforms the side's domestic users can reach (crowd.eff_plats)",
         cost_model="hours_per_day of enforcement for every day the block is on",
+        effect=Effect("reads_own_domestic", -1),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         m, w = self.model, self.model.world
         users = members(m, communities(m, self.side, "domestic"))
         self.users = users[self.rng.random(len(users)) >= self.cfg.vpn_share]
@@ -58,8 +58,6 @@ class PlatformShutdown(Strategy):
         self.days_on = 0.0
 
     def act(self) -> None:
-        if not self.enabled:
-            return
         m = self.model
         want = self.start <= m.tick < self.end and self.left > 0
         if want != self.on:
@@ -74,6 +72,4 @@ class PlatformShutdown(Strategy):
             self.days_on += per_tick(m, 1.0)
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {"blocked_users": int(len(self.users)), "days_on": round(self.days_on, 3)}

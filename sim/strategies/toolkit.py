@@ -8,53 +8,48 @@ vectorized over posts or users; loops run over accounts, actors or languages onl
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.actors import Actor
 from sim.config.schema import SOURCE_KINDS
 from sim.posts import Posts
-
-if TYPE_CHECKING:
-    from sim.actors import Actor
-    from sim.model import InfoWarModel
+from sim.strategies.view import ModelView
 
 OFFICIAL = ("head_of_state", "ministry", "embassy")  # actor kinds that speak for a state
 PEER = SOURCE_KINDS.index("peer")
 
 
 # -- time ------------------------------------------------------------------------------
-def per_tick(model: InfoWarModel, per_day: float) -> float:
+def per_tick(model: ModelView, per_day: float) -> float:
     """A daily rate as a rate per tick."""
     return per_day * model.world.tick_hours / 24.0
 
 
-def tick_of_day(model: InfoWarModel, day: float) -> int:
+def tick_of_day(model: ModelView, day: float) -> int:
     """The first tick at or after ``day``."""
     return int(math.ceil(day * 24.0 / model.world.tick_hours - 1e-9))
 
 
-def hours_since(model: InfoWarModel, tick: int) -> float:
+def hours_since(model: ModelView, tick: int) -> float:
     return (model.tick - tick) * model.world.tick_hours
 
 
 # -- who -------------------------------------------------------------------------------
-def side_actors(
-    model: InfoWarModel, side: int, kinds: tuple[str, ...] | None = None
-) -> list[Actor]:
+def side_actors(model: ModelView, side: int, kinds: tuple[str, ...] | None = None) -> list[Actor]:
     return [a for a in model.actors if a.side == side and (kinds is None or a.kind in kinds)]
 
 
-def live_accounts(model: InfoWarModel, actor: Actor) -> np.ndarray:
+def live_accounts(model: ModelView, actor: Actor) -> np.ndarray:
     acc = np.array(actor.accounts, dtype=np.int64)
     return acc[model.accounts.active[acc]] if len(acc) else acc
 
 
-def other_side(model: InfoWarModel, side: int) -> int:
+def other_side(model: ModelView, side: int) -> int:
     return next(i for i in range(len(model.world.sides)) if i != side)
 
 
-def communities(model: InfoWarModel, side: int | None, kind: str) -> np.ndarray:
+def communities(model: ModelView, side: int | None, kind: str) -> np.ndarray:
     """Community indices of ``kind`` belonging to ``side`` (None: any side)."""
     w = model.world
     return np.array(
@@ -67,13 +62,13 @@ def communities(model: InfoWarModel, side: int | None, kind: str) -> np.ndarray:
     )
 
 
-def members(model: InfoWarModel, comms: np.ndarray) -> np.ndarray:
+def members(model: ModelView, comms: np.ndarray) -> np.ndarray:
     """Users of the given communities, in id order."""
     parts = [model.members[int(c)] for c in comms]
     return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int32)
 
 
-def claims(model: InfoWarModel, side: int) -> np.ndarray:
+def claims(model: ModelView, side: int) -> np.ndarray:
     """The side's own stories (not debunks) that are live this tick."""
     w = model.world
     return np.flatnonzero(
@@ -81,28 +76,37 @@ def claims(model: InfoWarModel, side: int) -> np.ndarray:
     )
 
 
-def debunks_of(model: InfoWarModel, side: int, target: int) -> np.ndarray:
+def debunks_of(model: ModelView, side: int, target: int) -> np.ndarray:
     """The side's debunks of narrative ``target``."""
     w = model.world
     return np.flatnonzero((w.narr_side == side) & (w.narr_target == target))
 
 
-def rival_fakes(model: InfoWarModel, side: int) -> np.ndarray:
+def rival_fakes(model: ModelView, side: int) -> np.ndarray:
     """False narratives of the other sides that ``side`` has a debunk for."""
     w = model.world
     fakes = np.flatnonzero(~w.narr_true & (w.narr_side != side))
     return np.array([k for k in fakes if len(debunks_of(model, side, k))], dtype=np.int64)
 
 
+def reshared_side(model: ModelView, users: np.ndarray, side: int) -> np.ndarray:
+    """Whether each user has ever publicly reshared a story of ``side``: the resharing
+    history a campaign can see (never opinions or beliefs)."""
+    rows = np.flatnonzero(model.world.narr_side == side)
+    if not len(rows) or not len(users):
+        return np.zeros(len(users), dtype=bool)
+    return model.crowd.reshared[np.ix_(rows, users)].any(axis=0)
+
+
 # -- languages -------------------------------------------------------------------------
-def best_language(model: InfoWarModel, comm: np.ndarray, langs: list[int]) -> np.ndarray:
+def best_language(model: ModelView, comm: np.ndarray, langs: list[int]) -> np.ndarray:
     """For each community, the language of ``langs`` most widely read there."""
     prob = model.world.lang_prob[np.ix_(np.asarray(comm, dtype=np.int64), langs)]
     return np.array(langs, dtype=np.uint8)[np.argmax(prob, axis=1)]
 
 
 def random_spoken(
-    model: InfoWarModel, users: np.ndarray, rng: np.random.Generator, avoid: int | None = None
+    model: ModelView, users: np.ndarray, rng: np.random.Generator, avoid: int | None = None
 ) -> np.ndarray:
     """A random language each user reads (avoiding ``avoid`` where they read another)."""
     n_lang = len(model.world.languages)
@@ -118,7 +122,7 @@ def random_spoken(
     return np.argmax(cum > pick[:, None], axis=1).astype(np.uint8)
 
 
-def home_language(model: InfoWarModel, side: int) -> int:
+def home_language(model: ModelView, side: int) -> int:
     """The language most spoken in the side's domestic communities."""
     comms = communities(model, side, "domestic")
     if not len(comms):
@@ -129,7 +133,7 @@ def home_language(model: InfoWarModel, side: int) -> int:
 
 # -- posts -----------------------------------------------------------------------------
 def account_posts(
-    model: InfoWarModel,
+    model: ModelView,
     acct: np.ndarray,
     narr: np.ndarray,
     lang: np.ndarray,
@@ -160,7 +164,7 @@ def account_posts(
 
 
 def user_posts(
-    model: InfoWarModel,
+    model: ModelView,
     users: np.ndarray,
     narr: np.ndarray,
     lang: np.ndarray,
@@ -185,9 +189,7 @@ def user_posts(
     )
 
 
-def send_direct(
-    model: InfoWarModel, posts: Posts, readers: list[np.ndarray] | np.ndarray
-) -> None:
+def send_direct(model: ModelView, posts: Posts, readers: list[np.ndarray] | np.ndarray) -> None:
     """Deliver entry i of ``posts`` to ``readers[i]`` only (ads, mentions) via ``model.direct``;
     ``readers`` is a list of arrays, or one array with one reader per entry."""
     if len(posts) == 0:
@@ -204,7 +206,7 @@ def send_direct(
 
 
 def sample_readers(
-    model: InfoWarModel, pool: np.ndarray, lang: int, plats: int, k: int, rng: np.random.Generator
+    model: ModelView, pool: np.ndarray, lang: int, plats: int, k: int, rng: np.random.Generator
 ) -> np.ndarray:
     """Up to ``k`` users of ``pool`` who read ``lang`` and can reach one of ``plats``, sorted.
     Candidates are drawn at random and filtered, so the cost is O(k) rather than O(pool);
@@ -238,7 +240,7 @@ def thin(
     return posts.select(kept > 0), dropped
 
 
-def owner_side_kind(model: InfoWarModel, posts: Posts) -> tuple[np.ndarray, np.ndarray]:
+def owner_side_kind(model: ModelView, posts: Posts) -> tuple[np.ndarray, np.ndarray]:
     """Side and actor kind behind each entry of an account batch (from ``origin``)."""
     a = posts.origin.astype(np.int64) - model.crowd.n
     owner = np.array(model.accounts.owner, dtype=np.int64)[a]

@@ -18,6 +18,7 @@ import numpy as np
 from sim.config.rules import PROB, rng
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
+from sim.strategies.effects import Effect
 from sim.strategies.toolkit import owner_side_kind, thin, tick_of_day
 
 
@@ -27,7 +28,9 @@ class Config(StrategyConfig):
     trainees: int = param(20, rng(0, 10**6))  # communicators to train
     course_hours: float = 8.0  # staff-hours per trainee
     quality_gain: float = param(0.15, PROB)  # added to post quality (capped at 1)
-    gaffe_reduction: float = param(0.5, PROB)  # share of gaffes avoided
+    gaffe_reduction: float = param(
+        0.5, PROB, plausible=(0.2, 0.8), source="no source", doc="share of gaffes avoided"
+    )
     ramp_days: float = 1.0  # courses take this long before they show
 
 
@@ -39,11 +42,15 @@ class Training(Strategy):
         sides=("home", "rival"),
         changes="quality of the side's own posts; share of its gaffes (backfire posts) dropped",
         cost_model="course_hours per trainee, once at the start",
+        effect=Effect(  # works on the side's volunteers' gaffes: sloppy volunteers in both arms
+            "own_believer_days",
+            +1,
+            params=dict(ramp_days=0, gaffe_reduction=0.9),
+            alongside={"volunteer_campaign": dict(volunteers=300, quality=0.2, gaffe_prob=0.3)},
+        ),
     )
 
     def setup(self) -> None:
-        if not self.enabled:
-            return
         want = self.cfg.trainees
         trained = self.afford(want, self.cfg.course_hours)
         self.coverage = trained / want if want else 0.0
@@ -52,7 +59,7 @@ class Training(Strategy):
 
     def revise(self) -> None:
         m = self.model
-        if not self.enabled or self.coverage <= 0 or m.tick < self.start:
+        if self.coverage <= 0 or m.tick < self.start:
             return
         gain = self.cfg.quality_gain * self.coverage
         keep = 1.0 - self.cfg.gaffe_reduction * self.coverage
@@ -80,6 +87,4 @@ class Training(Strategy):
         return p
 
     def report(self) -> dict[str, Any]:
-        if not self.enabled:
-            return {}
         return {"coverage": round(self.coverage, 4), "gaffes_avoided": self.gaffes_avoided}

@@ -32,12 +32,18 @@ EXIT_FAILED = 3  # the exit code of a multirun in which some runs failed
 
 
 def count_jobs(config: DictConfig) -> int | None:
-    """How many jobs the basic sweeper will launch (None for another sweeper)."""
+    """How many jobs a grid sweeper (Hydra's basic one, or the ``checked`` one this project
+    selects, a subclass) will launch; None for any other sweeper."""
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.core.global_hydra import GlobalHydra
     from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.utils import get_class
 
-    if "BasicSweeper" not in str(config.hydra.sweeper.get("_target_", "")):
+    try:
+        sweeper = get_class(str(config.hydra.sweeper.get("_target_", "")))
+    except Exception:  # an unknown or unimportable sweeper: no total
+        return None
+    if not (isinstance(sweeper, type) and issubclass(sweeper, BasicSweeper)):
         return None
     params = config.hydra.sweeper.get("params") or {}
     args = [f"{k}={v}" for k, v in params.items()]

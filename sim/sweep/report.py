@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ def _span(df: pd.DataFrame) -> str:
 
 
 def _noise_note(method: str, d: pd.DataFrame) -> list[str]:
-    """Say so when the indices are not resolved (seed noise and a small N look like interactions)."""
+    """Say so when the indices are not resolved (seed noise and small N look like interactions)."""
     if method == "sobol":
         unresolved = (d["ST_conf"] > d["ST"]).mean() >= 0.5 or d["ST"].sum() > 1.5
         detail = f"sum of ST = {d['ST'].sum():.2f}"
@@ -88,29 +89,43 @@ def sensitivity_report(
     minutes: float | None,
     argv: str,
     points: int,
+    *,
+    command: str = "scripts/python experiments/sobol.py",
+    title: str = "",
+    runs: str = "",
+    path: Path | None = None,
 ) -> Path:
-    """results/<method>/report.md + <method>.png."""
+    """``path`` (default <out>/report.md) + <out>/<method>.png. ``command`` is the script
+    that ran the study, ``title`` the heading and ``runs`` where its runs are (defaults: the
+    generic sensitivity study); links are relative to the report's folder."""
     from sim.outputs import atomic_write_bytes
 
+    path = path if path is not None else out / "report.md"
     fig = out / f"{method}.png"
     _figure(method, indices, fig)
+
+    def link(name: str) -> str:
+        return Path(os.path.relpath(out / name, path.parent)).as_posix()
+
     key = "ST" if method == "sobol" else "mu_star"
     lines = [
-        f"# {method.capitalize()} sensitivity study",
+        f"# {title or f'{method.capitalize()} sensitivity study'}",
         "",
-        f"Command: `{f'scripts/python experiments/sobol.py {argv}'.strip()}`",
+        f"Command: `{f'{command} {argv}'.strip()}`",
         "",
-        f"{len(df)} runs ({points} design points x {seeds} seed(s), repeated points run once; base sample "
-        f"n={n}) on {int(df['users'].iloc[0]):,}-user worlds of {float(df['days'].iloc[0]):g} days; "
+        f"{len(df)} runs ({points} design points x {seeds} seed(s), repeated points run once; "
+        f"base sample n={n}) on {int(df['users'].iloc[0]):,}-user worlds of "
+        f"{float(df['days'].iloc[0]):g} days; "
         f"{_span(df)}{'' if minutes is None else f'; the command took {minutes:.1f} min'}. "
-        f"Runs: `{(out / '_runs').name}/` "
-        "(load with `sim.sweep.load_study`). Design: `design.csv`; indices: `indices.csv`.",
+        f"Runs: `{runs or (out / '_runs').name + '/'}` "
+        f"(load with `sim.sweep.load_study`). Design: `{link('design.csv')}`; "
+        f"indices: `{link('indices.csv')}`.",
         "",
         "Parameters and ranges (uniform): "
         + ", ".join(f"`{k}` [{lo:g}, {hi:g}]" for k, (lo, hi) in problem.bounds.items())
         + ".",
         "",
-        f"![{method} indices]({fig.name})",
+        f"![{method} indices]({link(fig.name)})",
         "",
     ]
     for o in problem.outputs:
@@ -139,7 +154,6 @@ def sensitivity_report(
             "to mu* means interactions or non-linearity.",
             "",
         ]
-    path = out / "report.md"
     atomic_write_bytes(path, "\n".join(lines).encode())
     return path
 
@@ -167,11 +181,13 @@ def _optuna_figure(df: pd.DataFrame, level: float, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from sim.colours import FEASIBLE, NOT_SIGNIFICANT, SIGNIFICANT
+
     fig, ax = plt.subplots(figsize=(6, 4))
-    for ok, color, label in ((True, "tab:green", "feasible"), (False, "tab:gray", "below level")):
+    for ok, color, label in ((True, FEASIBLE, "feasible"), (False, NOT_SIGNIFICANT, "below level")):
         d = df[df["feasible"] == ok]
         ax.scatter(d["spend"], d["support"], c=color, s=18, label=label)
-    ax.axhline(level, color="tab:red", ls="--", lw=1, label=f"level {level:g}")
+    ax.axhline(level, color=SIGNIFICANT, ls="--", lw=1, label=f"level {level:g}")
     ax.set_xlabel("home strategy spend (staff-hours, mean over seeds)")
     ax.set_ylabel("international support for home")
     ax.legend(fontsize=8)
