@@ -153,7 +153,9 @@ def test_duplicated_yaml_key_names_file_and_key(tmp_path: Path) -> None:
     exp = tmp_path / "experiment"
     exp.mkdir()
     (exp / "dup.yaml").write_text("# @package _global_\nseed: 1\nseed: 2\n")
-    res = run_inprocess([f"--config-dir={tmp_path}", *TINY, "+experiment=dup"], tmp_path / "r")
+    res = run_inprocess(
+        ["-m", f"--config-dir={tmp_path}", *TINY, "+experiment=dup"], tmp_path / "r"
+    )
     assert res.code == 2
     _one_line(res.stderr, str(exp / "dup.yaml"), "line 3: found duplicate key seed")
 

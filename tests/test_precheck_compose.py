@@ -44,10 +44,10 @@ def checked(argv: list[str]) -> tuple[int, str]:
 @pytest.mark.parametrize(
     "form",
     [
-        lambda d: [f"--config-dir={d}", *TINY, "+experiment=mine"],
-        lambda d: ["--config-dir", str(d), *TINY, "+experiment=mine"],
-        lambda d: ["-cd", str(d), *TINY, "+experiment=mine"],
-        lambda d: [*TINY, f"hydra.searchpath=[file://{d}]", "+experiment=mine"],
+        lambda d: ["-m", f"--config-dir={d}", *TINY, "+experiment=mine"],
+        lambda d: ["-m", "--config-dir", str(d), *TINY, "+experiment=mine"],
+        lambda d: ["-m", "-cd", str(d), *TINY, "+experiment=mine"],
+        lambda d: ["-m", *TINY, f"hydra.searchpath=[file://{d}]", "+experiment=mine"],
     ],
     ids=["config-dir=", "config-dir space", "-cd", "hydra.searchpath"],
 )
@@ -56,7 +56,7 @@ def test_extra_config_dir_accepted(confdir: Path, form) -> None:
 
 
 def test_unknown_option_lists_the_extra_dirs_files(confdir: Path) -> None:
-    code, err = checked([f"--config-dir={confdir}", *TINY, "+experiment=nosuch"])
+    code, err = checked(["-m", f"--config-dir={confdir}", *TINY, "+experiment=nosuch"])
     assert code == 2 and len(err.strip().splitlines()) == 1 and "mine" in err, err
 
 
@@ -88,10 +88,15 @@ def test_shipped_experiment_sweeps_pass() -> None:
 
 
 def test_run_with_extra_config_dir_end_to_end(confdir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "run"
-    cmd = [sys.executable, "-m", "sim", "--config-dir", str(confdir), *TINY, "+experiment=mine"]
+    out = tmp_path / "sweep"
+    cmd = [sys.executable, "-m", "sim", "-m", "--config-dir", str(confdir), *TINY]
     p = subprocess.run(
-        [*cmd, f"hydra.run.dir={out}"], cwd=ROOT, env=env(), capture_output=True, text=True
+        [*cmd, "+experiment=mine", f"hydra.sweep.dir={out}"],
+        cwd=ROOT,
+        env=env(),
+        capture_output=True,
+        text=True,
     )
     assert p.returncode == 0, p.stderr
-    assert json.loads((out / "summary.json").read_text())["seed"] == 3
+    configs = list((out / "runs").glob("*/config.json"))
+    assert len(configs) == 1 and json.loads(configs[0].read_text())["seed"] == 3
