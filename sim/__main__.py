@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -34,6 +35,28 @@ INFO_FLAGS = {
 }
 
 
+CLOCK_PROVENANCE = ("wall_s", "started_utc", "host")  # differ between identical runs
+
+
+def run_provenance(sc: Any, argv: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(provenance for summary.json, clock part for timing.json) of one run started with
+    ``python -m sim <argv>``: the sweep's provenance (commit, dirty flag, package versions,
+    config hash) plus the command line, without the run directory (hydra.* overrides)."""
+    from datetime import UTC, datetime
+
+    from sim.cli import first_values
+    from sim.sweep.provenance import provenance
+    from sim.sweep.store import config_hash
+
+    overrides = first_values([a for a in argv if not a.startswith("-")])
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    prov = provenance(config_hash(sc), sc.seed, 0.0, started, "single", overrides)
+    prov["command"] = " ".join(["python -m sim", *overrides])
+    clock = {k: prov.pop(k) for k in CLOCK_PROVENANCE if k in prov}
+    clock.pop("wall_s", None)  # timing.json has build_s and run_s
+    return prov, clock
+
+
 @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
 def task(cfg: DictConfig) -> dict:
     from sim.api import run
@@ -50,7 +73,8 @@ def task(cfg: DictConfig) -> dict:
         print(e.line(), file=sys.stderr)
         sys.exit(2)
     out = Path(hc.runtime.output_dir)
-    res = guarded(run, sc, out=out, progress=sc.output.progress)
+    prov = run_provenance(sc, sys.argv[1:])
+    res = guarded(run, sc, out=out, progress=sc.output.progress, provenance=prov)
     if not sc.output.quiet:
         print_summary(res.summary, out)
         from sim.outputs import timing_line

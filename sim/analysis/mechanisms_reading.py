@@ -20,7 +20,9 @@ def figure(days, curves: dict[str, list[CI]], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 3.5))
-    for (arm, cis), color in zip(curves.items(), ("#1b6ca8", "#b04a2f")):
+    from sim.colours import ARMS
+
+    for (arm, cis), color in zip(curves.items(), ARMS):
         m = np.array([c.mean for c in cis]) * 100
         lo, hi = np.array([c.lo for c in cis]) * 100, np.array([c.hi for c in cis]) * 100
         ax.plot(days, m, color=color, label=arm.replace("_", " "))
