@@ -16,7 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from numba import njit
+
+try:
+    from numba import njit
+except ImportError:  # an optional extra: only the benchmark's compiled reference needs it
+    raise ImportError(
+        "sim.reference.simple_jit needs numba: pip install 'infowar-sim[fast]' "
+        "(or uv sync --extra fast)"
+    ) from None
 
 from sim.reference.simple_rules import (
     SHARE_A,
