@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from hydra import compose, initialize_config_dir
@@ -22,11 +21,11 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException, MissingConfigException
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.config.paths import CONF_DIR
 from sim.config.schema import SimConfig
 from sim.config.validate import check_bool_overrides, from_omegaconf_error, to_sim_config
 from sim.errors import ConfigError, unknown
 
-CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 T = TypeVar("T")
 
 

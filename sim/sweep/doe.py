@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-DOE_DIR = Path(__file__).resolve().parents[2] / "conf" / "doe"
+from sim.config.paths import CONF_DIR
+
+DOE_DIR = CONF_DIR / "doe"
 
 
 @dataclass
