@@ -1,4 +1,5 @@
-"""Build hook: ship the top-level ``conf/`` inside the wheel as ``sim/conf`` (see sim/config/paths.py).
+"""Build hook: ship the top-level ``conf/`` inside the wheel as ``sim/conf``
+(see sim/config/paths.py).
 
 Everything else about the package is declared in pyproject.toml.
 """

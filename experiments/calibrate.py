@@ -145,12 +145,15 @@ def write_report(
     lines = [
         "# Calibration of the karabakh2020 scenario",
         "",
-        f"Optuna TPE, {len(study.trials)} trials ({args.seeds} seeds each, world.scale={args.scale}), "
-        f"journal `{args.storage.relative_to(ROOT)}`; {minutes:.1f} min. Loss: sum of squared log errors of "
+        f"Optuna TPE, {len(study.trials)} trials ({args.seeds} seeds each, "
+        f"world.scale={args.scale}), "
+        f"journal `{args.storage.relative_to(ROOT)}`; {minutes:.1f} min. Loss: sum of squared log "
+        "errors of "
         "the seed means, weighted "
         + ", ".join(f"{k} {w:g}" for k, w in FITTED_TARGETS.items())
         + f" (best {best.value:.4f}, trial {best.number}).",
-        "Evaluation: the fitted parameters re-run on seeds the fit never saw; mean with a 95% Student-t CI.",
+        "Evaluation: the fitted parameters re-run on seeds the fit never saw; mean with a 95% "
+        "Student-t CI.",
         "",
         "## Targets",
         "",

@@ -38,7 +38,8 @@ def believers(ts: pd.DataFrame, world, path: Path) -> Path:
     colors = _palette(len(world.narratives))
     for k, name in enumerate(world.narratives):
         style = "-" if world.narr_true[k] else "--"
-        label = f"{world.narr_label[k]} ({world.sides[world.narr_side[k]]}, {'true' if world.narr_true[k] else 'false'})"
+        truth = "true" if world.narr_true[k] else "false"
+        label = f"{world.narr_label[k]} ({world.sides[world.narr_side[k]]}, {truth})"
         ax.plot(
             days, 100 * by_tick[f"believers_{name}"] / users, style, color=colors[k], label=label
         )

@@ -248,7 +248,8 @@ def analyse_languages(df: pd.DataFrame, out: Path) -> list[str]:
     return [
         "## Languages the official accounts post in",
         "",
-        "Languages = the embassies' one own language (English) plus the translation capacity of the "
+        "Languages = the embassies' one own language (English) plus the translation capacity of "
+        "the "
         "`multilingual` strategy (0 = one language).",
         "",
         *_curve_study(

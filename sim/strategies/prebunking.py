@@ -5,8 +5,8 @@ runs a warning campaign: ``posts_per_day`` promoted warnings (the side's debunk 
 story), each shown straight to ``reach_per_post`` users of one community the rival's
 pushers of the story target (not the rival's own communities) who are not already won
 over by the rival (opinion beyond world.support_threshold toward it), in that
-community's main language, from the side's most-followed official account. In the kernel a reader who
-takes in a debunk before meeting its target becomes inoculated (belief probability times
+community's main language, from the side's most-followed official account. In the kernel a
+reader who takes in a debunk before meeting its target becomes inoculated (belief probability times
 1 - spread.inoculation), and the warning spreads further as readers reshare it. Needs a
 debunk narrative of the rival story in world.narratives.
 """

@@ -25,7 +25,8 @@ never results). Two jobs with the same hash are the same run.
 ``result.parquet`` holds ONE row; ``load_study`` concatenates them (one row per run):
 
 * parameter columns: every override of the job (``hydra.*`` excluded), named by its key without a
-  leading ``+``/``++``: ``seed``, ``spread.beta``, ``strategy@home``, ``home.rapid_response.delay_hours``.
+  leading ``+``/``++``: ``seed``, ``spread.beta``, ``strategy@home``,
+  ``home.rapid_response.delay_hours``.
   Scalars keep their type; lists and dicts are JSON strings (``'["rapid_response"]'``).
   A SALib design point (``+doe=<study>_pNNNNN``, see ``sim.sweep.doe``) adds its values too.
 * metric columns: ``summary.json`` flattened with keys joined by '.', e.g.
