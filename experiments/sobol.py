@@ -9,7 +9,8 @@ Steps: SALib draws the design; each point becomes conf/doe/<method>_pNNNNN.yaml;
 ``python -m sim -m +experiment=<method>`` (its yaml sweeps +doe=glob(<method>_*)) runs every
 point through the launcher (joblib by default; extra arguments are passed on as Hydra
 overrides, e.g. hydra/launcher=submitit_slurm); the study table is loaded with
-sim.sweep.load_study and analysed. Interrupted? Run the same command again: finished points are skipped.
+sim.sweep.load_study and analysed. Interrupted? Run the same command again: finished points
+are skipped.
 """
 
 from __future__ import annotations
