@@ -112,7 +112,9 @@ def sweep_variants(overrides: list[str]) -> list[list[str]]:
     base = _firsts(parsed)
     out = [base]
     for i, (key, _, values) in enumerate(parsed):
-        for v in _representatives(values) if values else []:
+        if not values:
+            continue
+        for v in _representatives(values):
             if v != values[0]:
                 out.append([*base[:i], f"{key}={v}", *base[i + 1 :]])
     return out

@@ -90,6 +90,7 @@ class Poster:
         if key != self._key:
             live = [tuple(a.live_narratives(m.tick).tolist()) for a in m.actors]
             self._key, self._tables = key, self._build(list(plans), live)
+        assert self._tables is not None  # built on the first call: no key equals None
         return self._tables
 
     def _build(self, plans: list, live: list[tuple[int, ...]]) -> _Tables:

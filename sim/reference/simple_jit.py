@@ -218,4 +218,6 @@ def run_compiled(
     max_ticks: int = 10_000,
 ) -> CompiledRules:
     """Run to extinction (no sharers left) or ``max_ticks``."""
-    return run_simple(followers, params, seeds, rng, max_ticks, kernel=CompiledRules)
+    rules = run_simple(followers, params, seeds, rng, max_ticks, kernel=CompiledRules)
+    assert isinstance(rules, CompiledRules)
+    return rules
