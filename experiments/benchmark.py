@@ -51,7 +51,7 @@ def job(args: argparse.Namespace, *argv) -> dict:
 
 def reference(args, sizes: list[int]) -> list[dict]:
     """Reference rules: compiled and numpy kernels, both per-agent Mesa forms (push, pull)."""
-    rows = []
+    rows: list[dict] = []
     for n in sizes:
         row = {
             "n": n,

@@ -178,7 +178,8 @@ def write_report(
     ]
     for k, lo, hi, lg in SPACE:
         lines.append(f"| `{k}` | [{lo}, {hi}]{' log' if lg else ''} | {best.params[k]:.4g} |")
-    top = sorted((t for t in study.trials if t.value is not None), key=lambda t: t.value)[:5]
+    done = [(t.value, t) for t in study.trials if t.value is not None]
+    top = [t for _, t in sorted(done, key=lambda vt: vt[0])][:5]
     lines += [
         "",
         "## Best trials",

@@ -51,7 +51,9 @@ def expand(
     return indices[offs], pos
 
 
-def align(opinion: np.ndarray, sign: np.ndarray | np.floating, confidence: float) -> np.ndarray:
+def align(
+    opinion: np.ndarray | np.floating, sign: np.ndarray | np.floating, confidence: float
+) -> np.ndarray:
     """Bounded confidence: near 1 when the narrative's side is within ``confidence`` of the
     reader's opinion (distance on the [0, 1] scale), falling off smoothly beyond it."""
     d = np.abs(opinion - sign) * 0.5

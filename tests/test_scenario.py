@@ -115,6 +115,7 @@ def test_fitted_block_is_nested_yaml():
     spec = importlib.util.spec_from_file_location(
         "calibrate", CONF.parent / "experiments" / "calibrate.py"
     )
+    assert spec is not None and spec.loader is not None
     cal = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cal)
     block = cal.fitted_block({"spread.beta": 0.123456, "actors.groups.Azpresident.followers": 0.3})
