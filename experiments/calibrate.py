@@ -38,13 +38,14 @@ OUT = ROOT / "results" / "karabakh2020"
 FITTED = ROOT / "conf" / "fitted" / "karabakh2020.yaml"  # the scenario's defaults list includes it
 # (override key, low, high, log scale): what the documents do not pin down
 SPACE = [
-    ("actors.groups.Azpresident.followers", 0.05, 0.9, True),  # its follower count is not in FACTS
+    # its follower count is not in docs/sources.md
+    ("actors.groups.Azpresident.followers", 0.05, 0.9, True),
     ("actors.groups.TC_Disisleri.followers", 0.02, 0.5, True),  # engaged share of its 1.25 M
     ("actors.groups.am_diaspora_network.posts_per_day", 1.0, 20.0, True),  # "stronger diaspora"
     ("spread.beta", 0.08, 0.5, True),
     ("spread.share_prob", 0.2, 0.9, False),
     ("graph.hub_exponent", 1.8, 3.0, False),
-    ("home.platform_shutdown.vpn_share", 0.05, 0.6, False),  # no figure in FACTS
+    ("home.platform_shutdown.vpn_share", 0.05, 0.6, False),  # no figure in docs/sources.md
 ]
 # statistic -> weight in the loss: the documents' two figures, plus a softer push for the
 # head of state's account to be the most reshared one, as in Table 3
@@ -157,7 +158,7 @@ def write_report(
         "",
         "## Targets",
         "",
-        "| statistic | thesis (FACTS.md) | fitted on | "
+        "| statistic | thesis (docs/sources.md) | fitted on | "
         + " | ".join(f"simulated, scale {s} ({len(e)} seeds)" for s, e in evals.items())
         + " |",
         "|---|---|---|" + "---|" * len(evals),

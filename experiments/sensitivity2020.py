@@ -33,7 +33,7 @@ PROBLEM = Problem(
         "spread.beta": (0.06, 0.3),
         "spread.share_prob": (0.4, 0.95),
         "spread.forget": (0.02, 0.15),
-        "spread.opinion_step": (0.1, 0.4),
+        "spread.opinion_step": (0.0, 0.05),  # docs/parameters.md: small persuasion effects
         "graph.homophily": (0.6, 0.95),
         "graph.hub_exponent": (1.9, 2.8),
         "home.platform_shutdown.vpn_share": (0.1, 0.9),

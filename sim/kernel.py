@@ -6,11 +6,14 @@ An *event* is one post batch entry reaching one follower. Per tick the kernel
 2. applies limited attention: a reader with a feed of F posts reads each with
    probability min(1, attention / F), so a crowded feed dilutes every post;
 3. turns reads into belief: a read converts with probability
-   q = beta * trust[community, source kind] * quality * appeal * susceptibility
+   q = beta * trust[community, side, source kind] * quality * appeal * susceptibility
        * align(opinion, side) * (1 - inoculation if prebunked);
 4. resolves contradictions within the tick (see ``resolve``), applies adoptions,
-   debunk effects, opinion pulls, gaffes and stifling.
-Costs scale with the number of events, not with the number of users.
+   corrections (believers may reject, the unaware are inoculated, trust in the refuted
+   side falls), small persuasion pulls, gaffes (attitude and trust cost) and stifling;
+5. lets attention fade (``fade``): ex-sharers forget, inoculation wanes, trust recovers.
+Belief (per-narrative state), attitude (opinion) and trust (``sim.trust``) are kept apart.
+Costs scale with the number of events (``fade``: with the users), not per-user loops.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from sim.config.schema import SpreadConfig
 from sim.crowd import INOCULATED, REJECTED, SHARING, STOPPED, UNAWARE, Crowd
 from sim.posts import Posts
 from sim.tally import Tally
-from sim.world import World
+from sim.trust import Trust
+from sim.world import World, per_tick_hazard
 
 ALIGN_WIDTH = 0.1  # softness of the bounded-confidence edge (on the [0, 1] distance scale)
 
@@ -109,19 +113,21 @@ def feed_sizes(reader: np.ndarray, count: np.ndarray, n: int) -> np.ndarray:
 
 
 def conversion_prob(
-    crowd: Crowd, world: World, spread: SpreadConfig, rd: Reads, state: np.ndarray
+    crowd: Crowd,
+    world: World,
+    spread: SpreadConfig,
+    rd: Reads,
+    state: np.ndarray,
+    trust: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Probability that at least one of an event's reads converts the reader."""
+    """Probability that at least one of an event's reads converts the reader. ``trust`` is
+    (community, side, source kind); None: the configured start values."""
     p, r = rd.posts, rd.reader
     comm = crowd.community[r]
     narr = p.narr[rd.post]
-    q = (
-        spread.beta
-        * world.trust[comm, p.kind[rd.post]]
-        * p.quality[rd.post]
-        * world.narr_appeal[narr]
-        * world.comm_suscept[comm]
-    )
+    kind = p.kind[rd.post]
+    t = world.trust[comm, kind] if trust is None else trust[comm, world.narr_side[narr], kind]
+    q = spread.beta * t * p.quality[rd.post] * world.narr_appeal[narr] * world.comm_suscept[comm]
     q = q * align(crowd.opinion[r], world.narr_sign[narr], spread.confidence)
     q = np.where(state == INOCULATED, q * (1.0 - spread.inoculation), q)
     q = np.clip(q, 0.0, 1.0)
@@ -169,8 +175,13 @@ class Kernel:
         spread: SpreadConfig,
         tally: Tally,
         rng: np.random.Generator,
+        trust: Trust | None = None,
     ) -> None:
         self.crowd, self.world, self.spread, self.tally, self.rng = crowd, world, spread, tally, rng
+        self.trust = trust if trust is not None else Trust(world, tally.users)
+        hours = world.tick_hours
+        self.inoc_wane = per_tick_hazard(spread.inoculation_halflife_days, hours)
+        self.trust_back = per_tick_hazard(spread.trust_halflife_days, hours)
 
     def set_state(self, k: np.ndarray, u: np.ndarray, new: int | np.ndarray) -> None:
         """Move unique (narrative, user) pairs to ``new`` and update the tally."""
@@ -182,20 +193,24 @@ class Kernel:
         st[k, u] = new_arr
         self.tally.move(k, old, new_arr, self.crowd.community[u])
 
-    def pull(self, users: np.ndarray, sign: np.ndarray, step: float) -> None:
-        """Move each user's opinion a fraction ``step`` toward ``sign`` (users may repeat)."""
+    def pull(self, users: np.ndarray, sign: np.ndarray, step: float | np.ndarray) -> None:
+        """Move each user's opinion a fraction ``step`` (per event or one for all) toward
+        ``sign`` (users may repeat; pulls apply in event order)."""
+        step = np.broadcast_to(np.asarray(step, dtype=np.float64), np.shape(users))
+        moves = step > 0
+        users, sign, step = users[moves], sign[moves], step[moves]
         if len(users) == 0:
             return
         x = self.crowd.opinion
         order = np.argsort(users, kind="stable")
-        users, sign = users[order], sign[order]
+        users, sign, step = users[order], sign[order], step[order]
         uniq, first, counts = np.unique(users, return_index=True, return_counts=True)
         old = x[uniq].copy()
         new = old.astype(np.float64)
         for j in range(int(counts.max())):  # repeated pulls, applied in event order
             has = counts > j
-            s = sign[first[has] + j]
-            new[has] = new[has] + step * (s - new[has])
+            i = first[has] + j
+            new[has] = new[has] + step[i] * (sign[i] - new[has])
         new = np.clip(new, -1.0, 1.0).astype(np.float32)
         x[uniq] = new
         self.tally.opinions(self.crowd.community[uniq], old, new)
@@ -209,9 +224,9 @@ class Kernel:
         self._expose(narr, r)
         backfire = rd.posts.backfire[rd.post]
         open_ = ((state == UNAWARE) | (state == INOCULATED)) & ~backfire
-        p = conversion_prob(crowd, world, self.spread, rd, state)
+        p = conversion_prob(crowd, world, self.spread, rd, state, self.trust.cur)
         success = self.rng.random(len(p)) < p
-        self._gaffes(r[success & backfire], narr[success & backfire])
+        self._gaffes(r[backfire], narr[backfire])
         conv = success & open_
         self._stifle(narr, r, state, rd.reads)
         self._adopt(r[conv], narr[conv], rd.posts.origin[rd.post[conv]])
@@ -234,8 +249,11 @@ class Kernel:
         self.set_state(flat // self.crowd.n, flat % self.crowd.n, STOPPED)
 
     def _gaffes(self, r: np.ndarray, narr: np.ndarray) -> None:
-        """A gaffe pushes its readers away from the side that posted it."""
-        self.pull(r, -self.world.narr_sign[narr], self.spread.opinion_step)
+        """Every read of a gaffe, taken as the side's official position, pushes its reader
+        away from that side and costs the side trust in the reader's community."""
+        sp, w = self.spread, self.world
+        self.pull(r, -w.narr_sign[narr], sp.gaffe_attitude)
+        self.trust.lose(self.crowd.community[r], w.narr_side[narr], sp.gaffe_trust)
 
     def _adopt(self, r: np.ndarray, narr: np.ndarray, origin: np.ndarray) -> None:
         crowd, world, n = self.crowd, self.world, self.crowd.n
@@ -247,10 +265,33 @@ class Kernel:
         tgt = world.narr_target[k]
         d = tgt >= 0
         if d.any():
-            tu, tk = u[d], tgt[d].astype(np.int64)
-            st = crowd.state[tk, tu]
-            believed = (st == SHARING) | (st == STOPPED)
-            self.set_state(tk[believed], tu[believed], REJECTED)
-            fresh = st == UNAWARE
-            self.set_state(tk[fresh], tu[fresh], INOCULATED)
-        self.pull(u, world.narr_sign[k], self.spread.opinion_step)
+            self._correct(u[d], tgt[d].astype(np.int64))
+        self.pull(u, world.narr_sign[k], world.narr_persuasion[k])
+
+    def _correct(self, tu: np.ndarray, tk: np.ndarray) -> None:
+        """Readers who accepted a correction of claim ``tk``: a believer rejects it with
+        ``spread.correction`` (else a residue of belief stays), the unaware are inoculated,
+        and each loses trust in the refuted claim's side."""
+        st = self.crowd.state[tk, tu]
+        believed = (st == SHARING) | (st == STOPPED)
+        fixed = believed & (self.rng.random(len(tu)) < self.spread.correction)
+        self.set_state(tk[fixed], tu[fixed], REJECTED)
+        fresh = st == UNAWARE
+        self.set_state(tk[fresh], tu[fresh], INOCULATED)
+        side = self.world.narr_side[tk]
+        self.trust.lose(self.crowd.community[tu], side, self.spread.trust_loss)
+
+    def fade(self) -> None:
+        """Attention fades, once a tick: a believer who stopped sharing forgets the claim
+        (its half-life), inoculation wanes (both back to unaware), trust drifts back."""
+        self.trust.recover(self.trust_back)
+        forget = self.world.narr_forget
+        if self.inoc_wane <= 0 and not forget.any():
+            return
+        st = self.crowd.state
+        k, u = np.divmod(np.flatnonzero((st == STOPPED) | (st == INOCULATED)), self.crowd.n)
+        if not len(u):
+            return
+        p = np.where(st[k, u] == STOPPED, forget[k], self.inoc_wane)
+        hit = self.rng.random(len(u)) < p
+        self.set_state(k[hit], u[hit], UNAWARE)

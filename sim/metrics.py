@@ -32,6 +32,7 @@ class Metrics:
         self.opinion = np.zeros((t, 2, c))  # mean, sd
         self.support = np.zeros((t, 2, c), dtype=np.int64)
         self.reach_side = np.zeros((t, s), dtype=np.int64)
+        self.trust = np.zeros((t, s, c))  # mean trust in each side's sources, per community
         n_acc = len(model.accounts)
         self.acc_posts = np.zeros(n_acc, dtype=np.int64)
         self.acc_reach = np.zeros(n_acc, dtype=np.int64)
@@ -60,6 +61,7 @@ class Metrics:
         mean, sd = tl.opinion_mean_sd()
         self.opinion[t] = (mean, sd)
         self.support[t] = tl.support
+        self.trust[t] = m.trust.cur.mean(axis=2).T
         p = rd.posts
         n_acc_posts = sum(len(b) for b in m.outbox)
         if len(p):
@@ -102,6 +104,7 @@ class Metrics:
         users = np.maximum(df["users"].to_numpy(), 1)
         for i, side in enumerate(w.sides[:2]):
             df[f"support_{side}"] = self.support[:T, i].ravel() / users
+            df[f"trust_{side}"] = self.trust[:T, i].ravel()
         df["undecided"] = 1.0 - sum(df[f"support_{s}"] for s in w.sides[:2])
         for k, name in enumerate(w.narratives):
             st = self.states[:T, k]

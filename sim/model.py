@@ -7,8 +7,10 @@
 3. feeds built and read   posts (actors' now, users' reshares queued last tick) reach
                           followers (``direct`` posts: their chosen readers), limited
                           attention picks what is read;
-4. beliefs update         conversions, debunks, opinion pulls, gaffes, stifling;
-5. reshares queued        active sharers reshare (delivered next tick), sharers forget;
+4. beliefs update         conversions, corrections, small persuasion pulls, gaffes
+                          (attitude and trust cost), stifling;
+5. reshares queued        active sharers reshare (delivered next tick), sharers stop;
+   attention fades        ex-sharers forget, inoculation wanes, trust drifts back;
 6. metrics collected      the tally is copied into the per-tick tables.
 """
 
@@ -31,8 +33,10 @@ from sim.metrics import Metrics
 from sim.population import build_world
 from sim.posts import Posts
 from sim.rng import Streams
+from sim.staff import StaffPool
 from sim.strategies import REGISTRY, Strategy, load_all
 from sim.tally import Tally
+from sim.trust import Trust
 from sim.world import World
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
@@ -53,7 +57,10 @@ class InfoWarModel(mesa.Model):
         self.poster = Poster(self)  # draws all actors' routine posts in a few array calls
         self.tally = Tally(self.crowd, len(self.world.communities), self.world.support_threshold)
         self.spread_rng = self.streams.get("spread")
-        self.kernel = Kernel(self.crowd, self.world, cfg.spread, self.tally, self.spread_rng)
+        self.trust = Trust(self.world, self.tally.users)  # per community x side x source kind
+        self.kernel = Kernel(
+            self.crowd, self.world, cfg.spread, self.tally, self.spread_rng, self.trust
+        )
         self._seed_narratives()
         self.metrics = Metrics(self)
         self.queued = Posts.empty()  # users' reshares, delivered next tick
@@ -65,6 +72,8 @@ class InfoWarModel(mesa.Model):
         # (posts, indptr, indices) with ``posts.src`` indexing rows of that batch's own CSR.
         self.direct: list[tuple[Posts, np.ndarray, np.ndarray]] = []
         self.phase_seconds: dict[str, float] = defaultdict(float)
+        w = cfg.world
+        self.staff = StaffPool(w.sides, dict(w.staff_hours_per_day), w.tick_hours)
         self.strategies: list[Strategy] = self._build_strategies()  # all chosen, for costs
         self.enabled_strategies = [s for s in self.strategies if s.enabled]  # budget 0: no hook
         for s in self.enabled_strategies:
@@ -109,6 +118,7 @@ class InfoWarModel(mesa.Model):
         reads = self._timed("feed", self.read_feeds)
         self._timed("update", self.update_beliefs, reads)
         self._timed("reshare", self.queue_reshares)
+        self._timed("reshare", self.fade)
         self._timed("metrics", self.metrics.collect, reads)
         self.tick += 1
 
@@ -125,6 +135,7 @@ class InfoWarModel(mesa.Model):
         self.poster.moderate()
 
     def run_strategies(self) -> None:
+        self.staff.refill()  # this tick's share of each side's staff-hours; name order
         for s in self.enabled_strategies:
             s.act()
         for s in self.enabled_strategies:  # second pass: revise this tick's posts
@@ -141,6 +152,9 @@ class InfoWarModel(mesa.Model):
             *self.direct,
         ]
         return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.spread_rng)
+
+    def fade(self) -> None:
+        self.kernel.fade()
 
     def update_beliefs(self, reads: Reads) -> None:
         self.kernel.read(reads)
@@ -164,6 +178,7 @@ class InfoWarModel(mesa.Model):
             stop = r[i + lens[k]] < sp.forget
             pk, pu = k[post], users[post]
             if len(pu):
+                crowd.reshared[pk, pu] = True  # public resharing history
                 origin = crowd.origin[pk, pu]
                 self.queued = Posts.make(
                     src=pu,

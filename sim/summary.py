@@ -68,6 +68,34 @@ def support(model: InfoWarModel) -> dict[str, Any]:
     return {"by_community": per, "international": agg}
 
 
+def channels(model: InfoWarModel) -> dict[str, Any]:
+    """Each side's position split by the channel it acts through: reach (posts of its
+    stories read), belief (believer-days per user of its true claims; of its false ones),
+    attitude (mean opinion toward it, share supporting it) and trust (users' mean trust in
+    its sources at the end and its change from the start). Strategy effects are the
+    differences of these against a baseline run (docs/model.md)."""
+    w, mt, n = model.world, model.metrics, model.crowd.n
+    T = mt.ticks_done
+    users = model.tally.users
+    believers = mt.states[:T, :, SHARING].sum(axis=-1) + mt.states[:T, :, STOPPED].sum(axis=-1)
+    days = believers.sum(axis=0) * w.tick_hours / 24 / n  # per narrative
+    x = float((mt.opinion[T - 1, 0] * users).sum() / max(users.sum(), 1))
+    out = {}
+    for i, side in enumerate(w.sides):
+        own = (w.narr_side == i) & (w.narr_target < 0)
+        sign = 1.0 if i == 0 else -1.0 if i == 1 else 0.0
+        out[side] = {
+            "reach": int(mt.reach_side[:T, i].sum()),
+            "belief_true_days": _r(days[own & w.narr_true].sum(), 5),
+            "belief_false_days": _r(days[own & ~w.narr_true].sum(), 5),
+            "attitude": _r(sign * x),
+            "support": _r(mt.support[T - 1, i].sum() / n) if i < 2 else None,
+            "trust": _r(model.trust.mean(i)),
+            "trust_change": _r(model.trust.mean(i) - model.trust.base_mean(i)),
+        }
+    return out
+
+
 def costs(model: InfoWarModel) -> dict[str, Any]:
     """Staff-hours per side: routine posting by actors plus each strategy's spending."""
     w = model.world
@@ -75,11 +103,15 @@ def costs(model: InfoWarModel) -> dict[str, Any]:
     for i, side in enumerate(w.sides):
         actors = sum(a.staff_hours for a in model.actors if a.side == i)
         strat = {s.name: _r(s.cost, 2) for s in model.strategies if s.side == i}
+        short = {s.name: _r(s.short, 2) for s in model.strategies if s.side == i}
+        per_day = model.staff.per_day[i]
         out[side] = {
             "unit": COST_UNIT,
             "actors": _r(actors, 2),
             "strategies": strat,
             "strategy_total": _r(sum(strat.values()), 2),
+            "staff_hours_per_day": None if np.isinf(per_day) else _r(per_day, 2),
+            "not_done": short,  # hours of work that did not fit the budgets
         }
     return out
 
@@ -133,6 +165,7 @@ def summarize(model: InfoWarModel) -> dict[str, Any]:
         "misinformation": misinformation(model),
         "reach": {side: int(reach[i]) for i, side in enumerate(w.sides)},
         "reach_ratio": None if ratio is None else _r(ratio),
+        "channels": channels(model),
         "cost": costs(model),
         "top_accounts": top_accounts(model),
         "hashtags": hashtags(model),

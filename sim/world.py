@@ -39,6 +39,8 @@ class World:
     narr_target: np.ndarray  # int16: narrative a debunk refutes, -1 if none
     narr_start_tick: np.ndarray  # int32
     narr_seed: np.ndarray  # float32 seed fraction
+    narr_persuasion: np.ndarray  # float32: attitude pull of one adoption (0 for debunks)
+    narr_forget: np.ndarray  # float64: P(a believer who stopped sharing forgets) per tick
     ticks: int
     tick_hours: float
     support_threshold: float
@@ -55,6 +57,19 @@ def side_sign(side_idx: int) -> float:
     """Opinion +1 means fully with the first side, -1 with the second (a world has exactly
     two sides: sim.config.rules.check_world)."""
     return 1.0 if int(side_idx) == 0 else -1.0
+
+
+def per_tick_hazard(halflife_days: float, tick_hours: float) -> float:
+    """Chance per tick of an exponential decay with the given half-life (0: no decay)."""
+    if halflife_days <= 0:
+        return 0.0
+    return float(1.0 - 0.5 ** (tick_hours / (24.0 * halflife_days)))
+
+
+def _persuasion(n, default: float) -> float:
+    if n.persuasion is not None:
+        return float(n.persuasion)
+    return 0.0 if n.debunks else default
 
 
 def compile_world(cfg: SimConfig) -> World:
@@ -99,6 +114,21 @@ def compile_world(cfg: SimConfig) -> World:
             [int(round(n.start_day * 24.0 / w.tick_hours)) for n in nc], dtype=np.int32
         ),
         narr_seed=np.array([n.seed_fraction for n in nc], dtype=np.float32),
+        narr_persuasion=np.array(
+            [_persuasion(n, cfg.spread.opinion_step) for n in nc], dtype=np.float32
+        ),
+        narr_forget=np.array(
+            [
+                per_tick_hazard(
+                    n.belief_halflife_days
+                    if n.belief_halflife_days is not None
+                    else cfg.spread.belief_halflife_days,
+                    w.tick_hours,
+                )
+                for n in nc
+            ],
+            dtype=np.float64,
+        ),
         ticks=max(ticks, 1),
         tick_hours=float(w.tick_hours),
         support_threshold=float(w.support_threshold),

@@ -11,10 +11,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {  # top-level unit of sim -> layer (docs/architecture.md, "The layers")
     **dict.fromkeys(["errors", "rng", "config", "memory"], 1),
-    **dict.fromkeys(["world", "crowd", "posts", "tally", "graph", "population"], 2),
+    **dict.fromkeys(
+        ["world", "crowd", "posts", "tally", "trust", "staff", "graph", "population"], 2
+    ),
     **dict.fromkeys(["kernel", "actors", "strategies", "metrics", "modes"], 3),
     **dict.fromkeys(["model", "reference"], 4),
-    **dict.fromkeys(["api", "summary", "outputs", "figures", "report"], 5),
+    **dict.fromkeys(["api", "summary", "outputs", "figures", "report", "validation"], 5),
     **dict.fromkeys(["cli", "__main__", "sweep", "analysis", "demo", "app", "doctables"], 6),
 }
 EXCEPTIONS = {  # (importer, imported): the deliberate upward imports, all lazy

@@ -317,6 +317,49 @@ CASES: list[tuple[str, list[str], str, str]] = [
         "graph.n",
         "output.max_memory_gb",
     ),
+    # mechanism keys (issue 15)
+    *[
+        (f"spread-{k}", [f"spread.{k}={v}"], f"spread.{k}", allowed)
+        for k, v, allowed in [
+            ("correction", "1.5", "[0, 1]"),
+            ("trust_loss", "-0.1", "[0, 1]"),
+            ("gaffe_attitude", "2", "[0, 1]"),
+            ("gaffe_trust", "1.01", "[0, 1]"),
+            ("inoculation_halflife_days", "-1", "[0, 3650]"),
+            ("belief_halflife_days", "nan", "[0, 3650]"),
+            ("trust_halflife_days", "-3", "[0, 3650]"),
+        ]
+    ],
+    (
+        "narrative-persuasion",
+        ["+world.narratives.home_claim.persuasion=1.2"],
+        "world.narratives.home_claim.persuasion",
+        "[0, 1]",
+    ),
+    (
+        "narrative-belief-halflife",
+        ["+world.narratives.rival_fake.belief_halflife_days=-2"],
+        "world.narratives.rival_fake.belief_halflife_days",
+        "[0, 3650]",
+    ),
+    (
+        "staff-hours-negative",
+        ["+world.staff_hours_per_day.home=-1"],
+        "world.staff_hours_per_day.home",
+        "a number in [0",
+    ),
+    (
+        "staff-hours-side",
+        ["+world.staff_hours_per_day.nobody=5"],
+        "world.staff_hours_per_day",
+        "allowed: home",
+    ),
+    (
+        "actor-gaffe-prob",
+        ["+actors.groups.home_ministry.gaffe_prob=2"],
+        "actors.groups.home_ministry.gaffe_prob",
+        "[0, 1]",
+    ),
 ]
 SUBSET = {
     "unknown-key",

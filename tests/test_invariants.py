@@ -59,6 +59,13 @@ world_params = st.fixed_dictionaries(
         "opinion_step": st.floats(0.0, 1.0),
         "confidence": st.floats(0.05, 1.0),
         "inoculation": st.floats(0.0, 1.0),
+        "correction": st.floats(0.0, 1.0),
+        "trust_loss": st.floats(0.0, 1.0),
+        "gaffe_attitude": st.floats(0.0, 1.0),
+        "gaffe_trust": st.floats(0.0, 1.0),
+        "belief_halflife_days": st.floats(0.0, 30.0),
+        "inoculation_halflife_days": st.floats(0.0, 30.0),
+        "trust_halflife_days": st.floats(0.0, 30.0),
         "seed_fraction": st.floats(0.0, 0.2),
         "appeal": st.floats(0.0, 5.0),
     }
@@ -79,6 +86,13 @@ def _configure(base, p):
         "opinion_step",
         "confidence",
         "inoculation",
+        "correction",
+        "trust_loss",
+        "gaffe_attitude",
+        "gaffe_trust",
+        "belief_halflife_days",
+        "inoculation_halflife_days",
+        "trust_halflife_days",
     ):
         setattr(c.spread, k, p[k])
     for narr in c.world.narratives.values():
@@ -93,6 +107,8 @@ def check_tick(model, prev_exposed: np.ndarray) -> np.ndarray:
     n_comm = len(model.world.communities)
     assert np.all(np.isfinite(crowd.opinion)) and np.all(np.abs(crowd.opinion) <= 1.0)
     assert tally.states.min() >= 0 and tally.exposed.min() >= 0
+    tr = model.trust
+    assert np.all(np.isfinite(tr.cur)) and np.all((tr.cur >= 0) & (tr.cur <= tr.base + 1e-12))
     for k in range(model.world.n_narratives):
         per_comm = tally.states[k].sum(axis=0)
         assert np.array_equal(per_comm, tally.users) and per_comm.sum() == n

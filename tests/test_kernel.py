@@ -222,7 +222,7 @@ def test_debunk_turns_believers_into_rejecters_and_inoculates_the_unaware(world)
     d, t = debunk_and_target(world)
     c = crowd_of(world, 4, opinion=float(world.narr_sign[d]))
     c.state[t] = [SHARING, STOPPED, UNAWARE, REJECTED]
-    k = kernel_for(world, c, beta=1e6, stifle=0.0)
+    k = kernel_for(world, c, beta=1e6, stifle=0.0, correction=1.0)
     k.tally = Tally(c, len(world.communities), world.support_threshold)
     rd = deliver(c, [(one_post(d), *to_all(4))], np.ones(4, bool), 10, np.random.default_rng(0))
     k.read(rd)
@@ -247,7 +247,7 @@ def test_rejecters_and_sharers_are_not_converted_again_but_sharers_stifle(world)
 def test_gaffe_pushes_readers_away_and_converts_nobody(world):
     home = narr_of(world, "home_claim")
     c = crowd_of(world, 3, opinion=0.8)
-    k = kernel_for(world, c, beta=1e6, opinion_step=0.5)
+    k = kernel_for(world, c, beta=0.0, gaffe_attitude=0.5, gaffe_trust=0.5)
     rd = deliver(
         c,
         [(one_post(home, backfire=True), *to_all(3))],
@@ -257,7 +257,11 @@ def test_gaffe_pushes_readers_away_and_converts_nobody(world):
     )
     k.read(rd)
     assert np.all(c.state[home] == UNAWARE)
-    assert np.allclose(c.opinion, 0.8 + 0.5 * (-1.0 - 0.8))
+    assert np.allclose(c.opinion, 0.8 + 0.5 * (-1.0 - 0.8))  # every read counts, beta or not
+    side = int(world.narr_side[home])
+    users = k.trust.users[0]  # all three readers are in community 0
+    assert np.allclose(k.trust.cur[0, side], k.trust.base[0, side] * 0.5 ** (3 / users))
+    assert np.array_equal(k.trust.cur[0, 1 - side], k.trust.base[0, 1 - side])
     assert_tally_matches(k)
 
 

@@ -75,6 +75,7 @@ def outcomes(m: InfoWarModel) -> dict[str, float]:
         "opinion_mean": float(c.opinion.mean()),
         "support_home": float((c.opinion > w.support_threshold).mean()),
         "reshares": float(m.metrics.reshares.sum()) / n,
+        **{f"trust/{side}": m.trust.mean(i) for i, side in enumerate(w.sides)},
     }
     states = m.metrics.states[: m.metrics.ticks_done].sum(axis=-1)  # (T, K, states)
     for k, name in enumerate(w.narratives):
@@ -128,6 +129,14 @@ def compare(cfg: SimConfig, seeds: range, ref_cfg: SimConfig | None = None) -> l
 def test_reference_matches_kernel_in_distribution():
     bad = compare(small_config(300, 7), range(40))
     assert not bad, "kernel and reference disagree:\n" + "\n".join(bad)
+
+
+def test_comparison_catches_a_wrong_correction_rule():
+    """A reference whose accepted corrections cost four times the trust (and always
+    convince believers) must be detected too: the trust outcomes give the test power."""
+    cfg = small_config(300, 7)
+    wrong = small_config(300, 7, ["spread.correction=1.0", "spread.trust_loss=0.8"])
+    assert any(line.startswith("trust/") for line in compare(cfg, range(16), wrong))
 
 
 def test_comparison_catches_a_wrong_rule():

@@ -39,7 +39,8 @@ def test_scenario_validates_with_real_audiences(make_cfg):
     )
     assert cfg.graph.n == round(cfg.world.scale * total)
     assert sum(c.share for c in comms.values()) == pytest.approx(1.0)
-    assert comms["azerbaijan"].real_size == pytest.approx(0.42 * 8.32e6, rel=0.01)  # FACTS.md
+    # docs/sources.md
+    assert comms["azerbaijan"].real_size == pytest.approx(0.42 * 8.32e6, rel=0.01)
     assert set(cfg.strategies["home"]) == {"platform_shutdown"}
     assert cfg.strategies["rival"]["platform_shutdown"].platforms == ["tiktok"]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import mesa
 import numpy as np
 
-from sim.config.schema import SOURCE_KINDS, ActorGroupConfig
+from sim.config.schema import GAFFE_PROB, SOURCE_KINDS, ActorGroupConfig
 
 if TYPE_CHECKING:
     from sim.model import InfoWarModel
@@ -72,6 +72,8 @@ class Actor(mesa.Agent):
         self.rate_multiplier = 1.0  # strategies scale volume here
         self.staff_hours_per_post = cfg.staff_hours_per_post
         self.moderation = 1.0 - (1.0 - cfg.moderation_per_day) ** (w.tick_hours / 24.0)
+        # P(one post is a gaffe): read as the side's official position (kernel: gaffes)
+        self.gaffe_prob = float(GAFFE_PROB[cfg.kind] if cfg.gaffe_prob is None else cfg.gaffe_prob)
         self.accounts: list[int] = []
         self.posts_made = 0
         self.staff_hours = 0.0

@@ -10,9 +10,10 @@ uniform host community and written in the actor's best language for it" (Poisson
 splitting). Posting one actor at a time cost ~30 numpy calls per actor and tick, about
 half of a 10^4-user tick; this is ~15 calls per tick for all of them.
 
-Draws come from two named streams (``actors/post``, ``actors/moderation``), not from the
-actors' own streams: the posts have the same distribution as one-by-one posting, not the
-same values.
+Draws come from three named streams (``actors/post``, ``actors/gaffe``,
+``actors/moderation``), not from the actors' own streams: the posts have the same
+distribution as one-by-one posting, not the same values. Each post is a gaffe with its
+actor's ``gaffe_prob`` (a binomial split of each cell's count into a gaffe entry).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class Poster:
         self.model = model
         self.post_rng = model.streams.get("actors/post")
         self.mod_rng = model.streams.get("actors/moderation")
+        self.gaffe_rng = model.streams.get("actors/gaffe")
         self._key: tuple | None = None  # (plans, number of narratives started)
         self._tables: _Tables | None = None
 
@@ -127,26 +129,45 @@ class Poster:
         nz = np.flatnonzero(counts)
         if not len(nz):
             return out
-        acct, who, count = t.acct[nz], t.owner[nz], counts[nz].astype(np.int32)
+        who, count = t.owner[nz], counts[nz].astype(np.int32)
         made = np.bincount(who, weights=count, minlength=n_act)
         posting = np.flatnonzero(made).tolist()  # usually a few of the actors in a tick
         for i, c in zip(posting, made[posting].tolist()):
             m.actors[i].record_posts(int(c))
-        batch = Posts(
-            src=acct.astype(np.int32),
-            narr=t.narr[nz],
-            lang=t.lang[nz],
-            count=count,
-            quality=t.quality[nz],
-            kind=m.accounts.kind[acct],
-            origin=(acct + m.crowd.n).astype(np.int32),
-            plats=m.accounts.plats[acct],
-            backfire=np.zeros(len(nz), dtype=bool),
-        )
+        batch, who = self._with_gaffes(nz, who, count)
         cut = np.searchsorted(who, np.arange(n_act + 1)).tolist()
         for i in posting:
             out[i] = _slice(batch, cut[i], cut[i + 1])
         return out
+
+    def _with_gaffes(
+        self, nz: np.ndarray, who: np.ndarray, count: np.ndarray
+    ) -> tuple[Posts, np.ndarray]:
+        """The tick's posts of cells ``nz``, each count split into plain posts and gaffes
+        (an extra entry flagged ``backfire``), grouped by actor; and each entry's actor."""
+        m, t = self.model, self._tables
+        assert t is not None  # tables() built them earlier in the tick
+        gp = np.array([a.gaffe_prob for a in m.actors], dtype=np.float64)[who]
+        gaffes = self.gaffe_rng.binomial(count, gp).astype(np.int32) if gp.any() else count * 0
+        rows = np.concatenate([nz, nz[gaffes > 0]])
+        counts = np.concatenate([count - gaffes, gaffes[gaffes > 0]])
+        flag = np.concatenate([np.zeros(len(nz), bool), np.ones(int((gaffes > 0).sum()), bool)])
+        owner = np.concatenate([who, who[gaffes > 0]])
+        order = np.argsort(owner, kind="stable")
+        order = order[counts[order] > 0]
+        rows, acct = rows[order], t.acct[rows[order]]
+        batch = Posts(
+            src=acct.astype(np.int32),
+            narr=t.narr[rows],
+            lang=t.lang[rows],
+            count=counts[order].astype(np.int32),
+            quality=t.quality[rows],
+            kind=m.accounts.kind[acct],
+            origin=(acct + m.crowd.n).astype(np.int32),
+            plats=m.accounts.plats[acct],
+            backfire=flag[order],
+        )
+        return batch, owner[order]
 
     def moderate(self) -> None:
         """Platform moderation removes some live accounts (each actor's own rate), right

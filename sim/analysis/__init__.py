@@ -4,5 +4,9 @@ reports of every experiment (``python -m sim.analysis <experiment> <sweep dir>``
 
 Modules: ``stats`` (CI math), ``scorecard`` (per-side indicators from a model),
 ``thesis`` (the source tables and calibration targets), ``reports`` (markdown helpers),
-``studies`` (one analysis per experiment), ``figures`` (matplotlib).
+``studies`` (one analysis per experiment), ``figures`` (matplotlib). The statistics of
+issue 16: ``multiplicity`` (families, Holm/BH, best-pick stability), ``survival``
+(Kaplan-Meier, RMST), ``trend`` (dose-response slopes, Page's test), ``power`` (seeds for
+an effect or a width), ``precision`` (targets, the add-seeds loop, the report section),
+``sections`` (their report tables) and ``statfigs`` (their figures).
 """

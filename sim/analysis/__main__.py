@@ -2,7 +2,11 @@
 
 Reads the sweep's study table (``sim.sweep.load_study``), writes ``runs.parquet`` (one
 row per run: config columns and outcomes), ``report.md`` and the figures under
-``results/<experiment>/`` (or ``--out``).
+``results/<experiment>/`` (or ``--out``). ``--target support=0.005`` (repeatable) sets a
+target half-width per outcome, ``--effect support=0.01`` an effect size for the power
+table; with ``--add-seeds B --max-seeds N`` seeds are first added
+to the sweep in batches of B until every target is met or N seeds are reached
+(``sim.analysis.precision``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,15 @@ from pathlib import Path
 from sim.analysis.studies import ANALYSES, prepare
 
 
-def analyse(experiment: str, sweep: Path, out: Path) -> Path:
+def analyse(
+    experiment: str,
+    sweep: Path,
+    out: Path,
+    targets: dict[str, float] | None = None,
+    effects: dict[str, list[float]] | None = None,
+) -> Path:
+    from sim.analysis.multiplicity import Families
+    from sim.analysis.precision import report_lines
     from sim.outputs import atomic_write_bytes, write_parquet
     from sim.sweep import load_study
 
@@ -24,6 +36,7 @@ def analyse(experiment: str, sweep: Path, out: Path) -> Path:
         raise SystemExit(f"error: no finished runs in {sweep}")
     out.mkdir(parents=True, exist_ok=True)
     prefix = "whatif_" if experiment == "whatif" else ""  # shares results/karabakh2020/
+    fams = Families(targets=targets or {})
     write_parquet(df, out / f"{prefix}runs.parquet")
     lines = [
         f"# Experiment `{experiment}`",
@@ -32,7 +45,9 @@ def analyse(experiment: str, sweep: Path, out: Path) -> Path:
         f"Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by "
         f"`python -m sim.analysis {experiment} {sweep}`.",
         "",
-        *ANALYSES[experiment](prepare(df), out),
+        *ANALYSES[experiment](prepare(df), out, fams),
+        "",
+        *report_lines(fams, fams.targets, effects),
         "",
     ]
     path = out / ("whatif.md" if prefix else "report.md")
@@ -45,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("experiment", help=f"one of: {', '.join(ANALYSES)}")
     ap.add_argument("sweep", type=Path, help="the multirun's hydra.sweep.dir (or a study .parquet)")
     ap.add_argument("--out", type=Path, default=None, help="default: results/<experiment>")
+    ap.add_argument("--target", action="append", default=[], help="OUTCOME=HALF_WIDTH")
+    ap.add_argument("--effect", action="append", default=[], help="OUTCOME=SIZE (power table)")
+    ap.add_argument("--add-seeds", type=int, default=0, help="batch of seeds to add (0: none)")
+    ap.add_argument("--max-seeds", type=int, default=100, help="cap on seeds when adding")
     a = ap.parse_args(argv)
     if a.experiment not in ANALYSES:
         print(
@@ -55,8 +74,23 @@ def main(argv: list[str] | None = None) -> int:
     if not a.sweep.exists():
         print(f"error: sweep: {a.sweep} does not exist", file=sys.stderr)
         return 2
+    from sim.analysis.precision import extend, parse_targets
+
+    targets = parse_targets(a.target)
+    effects: dict[str, list[float]] = {}
+    for item in a.effect:
+        for m, v in parse_targets([item], "--effect").items():
+            effects.setdefault(m, []).append(v)
+    if a.add_seeds < 0 or a.max_seeds < 2 or (a.add_seeds and not targets):
+        print(
+            "error: --add-seeds: a positive batch needs --target and --max-seeds >= 2",
+            file=sys.stderr,
+        )
+        return 2
+    if a.add_seeds:
+        extend(a.experiment, a.sweep, targets, a.add_seeds, a.max_seeds)
     out = a.out or Path("results") / ("karabakh2020" if a.experiment == "whatif" else a.experiment)
-    print(f"wrote {analyse(a.experiment, a.sweep, out)}")
+    print(f"wrote {analyse(a.experiment, a.sweep, out, targets, effects)}")
     return 0
 
 

@@ -1,6 +1,6 @@
 """A digital-diplomacy scorecard per side, modelled on the Digital Diplomacy Index.
 
-The thesis (Table 2, FACTS.md) scores a country's digital diplomacy on nine indicators.
+The thesis (Table 2, docs/sources.md) scores a country's digital diplomacy on nine indicators.
 Each is defined here from simulated quantities of one run (docs/karabakh2020.md has the
 table); the raw values are reported, plus a 0-100 score per indicator relative to the
 better side (momentum: 50 = the same change as the other side) and their mean as the

@@ -56,12 +56,33 @@ def mean_ci(values, level: float = LEVEL) -> CI:
     return CI(m, m - half, m + half, n)
 
 
-def paired_diff(arm: pd.Series, base: pd.Series, level: float = LEVEL) -> CI:
-    """Mean of ``arm - base`` over the keys (seeds) both have finite values for."""
+def differences(arm: pd.Series, base: pd.Series) -> pd.Series:
+    """``arm - base`` over the keys (seeds) both have finite values for."""
     a = pd.to_numeric(arm, errors="coerce")
     b = pd.to_numeric(base, errors="coerce")
-    d = (a - b.reindex(a.index)).dropna()
-    return mean_ci(d.to_numpy(), level)
+    return (a - b.reindex(a.index)).replace([np.inf, -np.inf], np.nan).dropna()
+
+
+def paired_diff(arm: pd.Series, base: pd.Series, level: float = LEVEL) -> CI:
+    """Mean of ``arm - base`` over the keys (seeds) both have finite values for."""
+    return mean_ci(differences(arm, base).to_numpy(), level)
+
+
+def t_test(d) -> dict[str, float]:
+    """Standard error, degrees of freedom and two-sided p of the one-sample t-test of
+    ``d`` against 0 (the paired t-test when ``d`` are paired differences): what the
+    multiplicity corrections and the power table need beyond the interval."""
+    x = np.asarray(d, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) < 2:
+        return {"se": math.nan, "df": math.nan, "p": math.nan}
+    if np.allclose(x, x[0], rtol=1e-9, atol=1e-15):  # constant: no spread to test against
+        return {"se": 0.0, "df": float(len(x) - 1), "p": 1.0 if x[0] == 0 else 0.0}
+    return {
+        "se": float(stats.sem(x)),
+        "df": float(len(x) - 1),
+        "p": stats.ttest_1samp(x, 0.0).pvalue,
+    }
 
 
 def paired_table(
@@ -92,7 +113,8 @@ def paired_table(
     for arm in piv.columns:
         if arm == baseline:
             continue
-        d = paired_diff(piv[arm], piv[baseline], level)
+        dd = differences(piv[arm], piv[baseline])
+        d = mean_ci(dd.to_numpy(), level)
         base_m = mean_ci(piv[baseline]).mean
         row = {
             arm_col: arm,
@@ -100,6 +122,7 @@ def paired_table(
             "baseline_mean": base_m,
             "arm_mean": mean_ci(piv[arm]).mean,
             **{f"diff_{k}": v for k, v in asdict(d).items()},
+            **{f"diff_{k}": v for k, v in t_test(dd).items()},
             "relative": d.mean / base_m if base_m else math.nan,
             "significant": d.excludes_zero(),
         }

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis import figures as fg
-from sim.analysis.reports import findings, md_table, paired_md
-from sim.analysis.stats import CI, group_ci, paired_table
+from sim.analysis import sections as sec
+from sim.analysis.multiplicity import Families
+from sim.analysis.reports import adjusted_ci, findings, md_table, paired_md
+from sim.analysis.statfigs import km_panels
+from sim.analysis.stats import group_ci, paired_table
+from sim.analysis.survival import rmst_by_group
 
 SUPPORT = "support.international.support_home"
 MIS_AUC = "misinformation.rival_fake.auc"
@@ -27,6 +33,7 @@ METRICS = {
     MIS_AUC: "misinformation area under the curve (believer-days per user)",
     CONTAIN: "hours to contain the false story (never: the horizon)",
 }
+SIGN = {SUPPORT: 1, MIS_AUC: -1, CONTAIN: -1}  # +1: larger is better for home
 NO_STRATEGY = "none"
 
 
@@ -48,6 +55,7 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
         df[col] = df[parts].apply(pd.to_numeric, errors="coerce").sum(axis=1) if parts else math.nan
     for m in METRICS:
         df[m] = pd.to_numeric(df[m], errors="coerce") if m in df else math.nan
+    df[sec.CONTAINED] = df[CONTAIN].notna().astype(int)  # the event indicator of survival
     if "days" in df:  # never contained within the run: censored at the horizon
         df[CONTAIN] = df[CONTAIN].fillna(pd.to_numeric(df["days"], errors="coerce") * 24)
     return df
@@ -61,22 +69,32 @@ def _versus_baseline(
     name: str,
     title: str,
     per_arm_figures: bool,
+    fams: Families,
 ) -> list[str]:
     df = df.assign(**{arm_col: df[arm_col].map(arm_label)})
-    tables = {m: paired_table(df, arm_col, baseline, m, cost=COST) for m in METRICS}
+    tables = sec.contrasts(fams, df, arm_col, baseline, METRICS, CONTAIN, COST)
+    tau = sec.horizon_hours(df, CONTAIN)
+    labels = {**METRICS, CONTAIN: sec.rmst_label(tau)}
     lines = [
         f"Baseline: `{baseline}`; {df['seed'].nunique()} seeds per arm, paired by seed. "
-        "Differences are arm minus baseline with 95% Student-t intervals; effect per "
-        "1,000 extra staff-hours divides by the arm's mean extra cost (home side).",
+        "Differences are arm minus baseline with 95% Student-t intervals; one family per "
+        "outcome, Holm-adjusted (section Statistics). Time to contain is censored at the "
+        "horizon, so it is compared by the restricted mean survival time (RMST): the mean "
+        "hours, of the first tau, that the story stays uncontained. Effect per 1,000 extra "
+        "staff-hours divides by the arm's mean extra cost (home side).",
         "",
     ]
-    lines += findings(tables, METRICS, arm_col)
-    for m, label in METRICS.items():
-        lines += ["", f"### {label}", "", *paired_md(tables[m], arm_col)]
+    lines += findings(tables, labels, arm_col)
+    lines += [sec.best_pick(df, arm_col, baseline, m, SIGN[m], labels[m]) for m in METRICS]
+    for m in METRICS:
+        lines += ["", f"### {labels[m]}", "", *paired_md(tables[m], arm_col)]
     figs = [
         fg.forest(
-            {METRICS[m]: tables[m] for m in METRICS}, arm_col, title, out / f"{name}_summary.png"
-        )
+            {labels[m]: tables[m] for m in METRICS}, arm_col, title, out / f"{name}_summary.png"
+        ),
+        km_panels(
+            df, arm_col, baseline, CONTAIN, sec.CONTAINED, tau, title, out / f"{name}_km.png"
+        ),
     ]
     if per_arm_figures:
         for arm in tables[SUPPORT][arm_col]:
@@ -95,7 +113,9 @@ def _versus_baseline(
     return lines
 
 
-def analyse_compare_strategies(df: pd.DataFrame, out: Path) -> list[str]:
+def analyse_compare_strategies(
+    df: pd.DataFrame, out: Path, fams: Families | None = None
+) -> list[str]:
     return [
         "## Each home strategy and useful pairs vs no strategy",
         "",
@@ -107,11 +127,12 @@ def analyse_compare_strategies(df: pd.DataFrame, out: Path) -> list[str]:
             "compare_strategies",
             "Home strategies vs no strategy",
             per_arm_figures=False,
+            fams=Families() if fams is None else fams,
         ),
     ]
 
 
-def analyse_whatif(df: pd.DataFrame, out: Path) -> list[str]:
+def analyse_whatif(df: pd.DataFrame, out: Path, fams: Families | None = None) -> list[str]:
     return [
         "## What-if questions vs the calibrated 2020 baseline",
         "",
@@ -123,21 +144,23 @@ def analyse_whatif(df: pd.DataFrame, out: Path) -> list[str]:
             "whatif",
             "karabakh2020 what-ifs vs the calibrated baseline",
             per_arm_figures=True,
+            fams=Families() if fams is None else fams,
         ),
     ]
 
 
-def analyse_duel(df: pd.DataFrame, out: Path) -> list[str]:
+def analyse_duel(df: pd.DataFrame, out: Path, fams: Families | None = None) -> list[str]:
     """Home strategies x rival tactics: mean outcome per cell, and each cell's paired
-    difference from 'no defence' under the same attack."""
+    difference from 'no defence' under the same attack (one family per outcome)."""
+    fams = Families() if fams is None else fams
     df = df.assign(**{c: df[c].map(arm_label) for c in ("strategy@home", "strategy@rival")})
     df["strategy@rival"] = df["strategy@rival"].replace(NO_STRATEGY, "no tactic")
     lines = [
         "## Home defences x rival tactics",
         "",
         f"{df['seed'].nunique()} seeds per cell. Cells: mean outcome; a star marks a cell whose "
-        "paired difference from 'none' (no home strategy, same rival tactic) has a 95% CI "
-        "excluding zero.",
+        "paired difference from 'none' (no home strategy, same rival tactic) differs from 0 "
+        "after Holm's adjustment over all the cells of the outcome (one family per outcome).",
         "",
     ]
     figs = []
@@ -147,18 +170,26 @@ def analyse_duel(df: pd.DataFrame, out: Path) -> list[str]:
         )
         marks = pd.DataFrame(False, index=mean.index, columns=mean.columns)
         diffs = pd.DataFrame(math.nan, index=mean.index, columns=mean.columns)
-        for tactic, sub in df.groupby("strategy@rival"):
-            if NO_STRATEGY not in set(sub["strategy@home"]):
-                continue
-            t = paired_table(sub, "strategy@home", NO_STRATEGY, m)
+        tactics = [
+            (tactic, sub)
+            for tactic, sub in df.groupby("strategy@rival")
+            if NO_STRATEGY in set(sub["strategy@home"])
+        ]
+        parts = [
+            paired_table(sub, "strategy@home", NO_STRATEGY, m).assign(tactic=tactic)
+            for tactic, sub in tactics
+        ]
+        if parts:
+            t = pd.concat(parts, ignore_index=True)
+            t = fams.add(f"{label}: each defence vs none, every rival tactic", m, t)
             for _, r in t.iterrows():
-                marks.loc[r["strategy@home"], tactic] = r["significant"]
-                diffs.loc[r["strategy@home"], tactic] = r["diff_mean"]
+                marks.loc[r["strategy@home"], r["tactic"]] = r["significant_adj"]
+                diffs.loc[r["strategy@home"], r["tactic"]] = r["diff_mean"]
         mean.index.name, mean.columns.name = "home strategy", "rival tactic"
         figs.append(
             fg.heatmap(
                 mean,
-                f"{label}\n(* = differs from no defence, 95% CI)",
+                f"{label}\n(* = differs from no defence, Holm-adjusted)",
                 label,
                 out / f"duel_{m.split('.')[-1]}.png",
                 marks=marks,
@@ -174,33 +205,45 @@ def analyse_duel(df: pd.DataFrame, out: Path) -> list[str]:
             *md_table(diffs.drop(index=NO_STRATEGY, errors="ignore").round(4).reset_index()),
             "",
         ]
-        best = diffs.drop(index=NO_STRATEGY, errors="ignore")
-        if len(best) and best.notna().any().any():
-            sign = 1 if m == SUPPORT else -1
-            for tactic in best.columns:
-                col = best[tactic].dropna()
-                if len(col):
-                    top = (col * sign).idxmax()
-                    lines.append(
-                        f"- Against `{tactic}`, the best defence on this outcome is `{top}` "
-                        f"({col[top]:+.4f}{' *' if marks.loc[top, tactic] else ''})."
-                    )
-            lines.append("")
+        for tactic, sub in tactics:
+            lines.append(
+                sec.best_pick(
+                    sub, "strategy@home", NO_STRATEGY, m, SIGN[m], f"{label}, against `{tactic}`"
+                )
+            )
+        lines.append("")
     lines += ["## Figures", "", *[f"![{p.stem}]({p.name})" for p in figs]]
     return lines
 
 
 def _curve_study(
-    df: pd.DataFrame, out: Path, x: str, xlabel: str, name: str, title: str, transform=lambda v: v
+    df: pd.DataFrame,
+    out: Path,
+    x: str,
+    xlabel: str,
+    name: str,
+    title: str,
+    fams: Families,
+    trend: tuple[Callable, str, Callable] | None = None,
+    transform=lambda v: v,
 ) -> list[str]:
+    """Outcomes against one level: curves, paired contrasts vs the lowest level (one Holm
+    family per outcome; time to contain by RMST) and, with ``trend`` = (x for the fit,
+    unit of its slope, which levels to fit), the dose-response slope."""
     df = df.assign(_x=pd.to_numeric(df[x], errors="coerce").map(transform))
+    tau = sec.horizon_hours(df, CONTAIN)
+    labels = {**METRICS, CONTAIN: sec.rmst_label(tau)}
     lines, figs = [], []
-    for m, label in METRICS.items():
-        st = group_ci(df, "_x", m).rename(columns={"_x": xlabel})
-        lines += [f"### {label}", "", *md_table(st.round(4)), ""]
+    for m, label in labels.items():
+        if m == CONTAIN:  # censored: Kaplan-Meier median and RMST per level, not a mean
+            st = rmst_by_group(df, "_x", CONTAIN, sec.CONTAINED, tau)
+            st = st.rename(columns={"rmst_h": "mean"})
+        else:
+            st = group_ci(df, "_x", m)
+        lines += [f"### {label}", "", *md_table(st.rename(columns={"_x": xlabel}).round(4)), ""]
         figs.append(
             fg.curve(
-                st.rename(columns={xlabel: "_x"}),
+                st,
                 "_x",
                 xlabel,
                 label,
@@ -211,27 +254,36 @@ def _curve_study(
     xs = sorted(df["_x"].dropna().unique())
     if len(xs) >= 2:
         lo = xs[0]
-        lines += [f"### Paired change vs {xlabel} = {lo:g} (same seeds)", ""]
-        for m, label in METRICS.items():
-            t = paired_table(df, "_x", lo, m, cost=COST).rename(columns={"_x": xlabel})
+        lines += [f"### Paired change vs {xlabel} = {lo:g} (same seeds, Holm-adjusted)", ""]
+        tables = sec.contrasts(fams, df, "_x", lo, METRICS, CONTAIN, COST, what=xlabel)
+        for m, label in labels.items():
+            t = tables[m].rename(columns={"_x": xlabel})
             lines += [f"{label}:", "", *paired_md(t, xlabel), ""]
-            for _, r in t.iterrows():
-                ci = CI(r["diff_mean"], r["diff_lo"], r["diff_hi"], int(r["diff_n"]))
-                if ci.excludes_zero():
-                    lines.append(
-                        f"- {label}: {xlabel} {r[xlabel]:g} vs {lo:g} changes it by {ci.fmt(4)}."
-                    )
+            for _, r in t[t["significant_adj"]].iterrows():
+                lines.append(
+                    f"- {label}: {xlabel} {r[xlabel]:g} vs {lo:g} changes it by "
+                    f"{adjusted_ci(r).fmt(4)} (family-wise interval)."
+                )
             lines.append("")
+        figs.append(
+            km_panels(df, "_x", lo, CONTAIN, sec.CONTAINED, tau, title, out / f"{name}_km.png")
+        )
+    if trend is not None:
+        fit_x, unit, keep = trend
+        d = df[keep(df["_x"])].assign(_t=lambda d: fit_x(d["_x"]))
+        d[CONTAIN] = d[CONTAIN].clip(upper=tau)  # restricted time: its mean is the RMST
+        lines += sec.trends(fams, d, "_t", labels, unit)
     lines += ["", "## Figures", "", *[f"![{p.stem}]({p.name})" for p in figs]]
     return lines
 
 
-def analyse_response_delay(df: pd.DataFrame, out: Path) -> list[str]:
+def analyse_response_delay(df: pd.DataFrame, out: Path, fams: Families | None = None) -> list[str]:
     return [
         "## Rapid response: outcome vs detection delay",
         "",
         "A delay beyond the horizon (10,000 h) means the monitoring cell never detects the story: "
-        "the no-response reference, paying only for monitoring.",
+        "the no-response reference, paying only for monitoring. The trend is fitted over "
+        "the delays within the horizon, on log2(delay): the delays double from 1 to 48 h.",
         "",
         *_curve_study(
             df,
@@ -240,17 +292,18 @@ def analyse_response_delay(df: pd.DataFrame, out: Path) -> list[str]:
             "detection delay (hours)",
             "response_delay",
             "Rapid response",
+            Families() if fams is None else fams,
+            trend=(np.log2, "doubling of the delay", lambda x: x < sec.horizon_hours(df, CONTAIN)),
         ),
     ]
 
 
-def analyse_languages(df: pd.DataFrame, out: Path) -> list[str]:
+def analyse_languages(df: pd.DataFrame, out: Path, fams: Families | None = None) -> list[str]:
     return [
         "## Languages the official accounts post in",
         "",
-        "Languages = the embassies' one own language (English) plus the translation capacity of "
-        "the "
-        "`multilingual` strategy (0 = one language).",
+        "Languages = the embassies' one own language (English) plus the translation capacity "
+        "of the `multilingual` strategy (0 = one language).",
         "",
         *_curve_study(
             df,
@@ -259,13 +312,17 @@ def analyse_languages(df: pd.DataFrame, out: Path) -> list[str]:
             "languages posted in",
             "languages",
             "Multilingual posting",
+            Families() if fams is None else fams,
+            trend=(lambda x: x, "language", lambda x: x.notna()),
             transform=lambda v: v + 1,
         ),
     ]
 
 
-def analyse_volunteers(df: pd.DataFrame, out: Path) -> list[str]:
-    """Volunteers x quality: the paired change vs no volunteers, and where it backfires."""
+def analyse_volunteers(df: pd.DataFrame, out: Path, fams: Families | None = None) -> list[str]:
+    """Volunteers x quality: the paired change vs no volunteers (one Holm family per
+    outcome over the cells), where it backfires, and the slope per 100 volunteers."""
+    fams = Families() if fams is None else fams
     vcol, qcol = "home.volunteer_campaign.volunteers", "home.volunteer_campaign.quality"
     if qcol not in df and "volunteer_skill" in df:  # conf/volunteer_skill/q40.yaml -> 0.40
         df = df.assign(**{qcol: df["volunteer_skill"].map(lambda s: int(str(s).lstrip("q")) / 100)})
@@ -274,27 +331,33 @@ def analyse_volunteers(df: pd.DataFrame, out: Path) -> list[str]:
         "## Volunteers: quantity vs quality",
         "",
         "Each cell: paired change in the outcome vs the same seed with 0 volunteers. "
-        "Backfire = the change in international support for home is negative with a 95% CI "
-        "excluding zero.",
+        "Backfire = the change in international support for home is negative and differs "
+        "from 0 after Holm's adjustment over the outcome's cells (one family per outcome).",
         "",
     ]
     figs = []
     for m, label in ((SUPPORT, METRICS[SUPPORT]), (MIS_AUC, METRICS[MIS_AUC])):
         diffs, marks = {}, {}
-        for q, sub in df.groupby(qcol):
-            base = df[df[vcol] == 0]
-            sub = pd.concat([sub[sub[vcol] != 0], base])
-            t = paired_table(sub, vcol, 0, m, cost=COST)
-            for _, r in t.iterrows():
-                diffs[(r[vcol], q)] = r["diff_mean"]
-                marks[(r[vcol], q)] = r["significant"]
+        base = df[df[vcol] == 0]
+        parts = [
+            paired_table(pd.concat([sub[sub[vcol] != 0], base]), vcol, 0, m, cost=COST).assign(
+                quality=q
+            )
+            for q, sub in df.groupby(qcol)
+        ]
+        t = fams.add(
+            f"{label}: each volunteers x quality cell vs 0 volunteers", m, pd.concat(parts)
+        )
+        for _, r in t.iterrows():
+            diffs[(r[vcol], r["quality"])] = r["diff_mean"]
+            marks[(r[vcol], r["quality"])] = r["significant_adj"]
         mat = pd.Series(diffs).unstack()
         mk = pd.Series(marks).unstack().reindex_like(mat).fillna(False)
         mat.index.name, mat.columns.name = "volunteers", "post quality"
         figs.append(
             fg.heatmap(
                 mat,
-                f"Change vs no volunteers: {label}\n(* = 95% CI excludes 0)",
+                f"Change vs no volunteers: {label}\n(* = differs from 0, Holm-adjusted)",
                 "change vs 0 volunteers",
                 out / f"volunteers_{m.split('.')[-1]}.png",
                 fmt="{:+.4f}",
@@ -312,7 +375,7 @@ def analyse_volunteers(df: pd.DataFrame, out: Path) -> list[str]:
             back = [(v, q) for (v, q), s in marks.items() if s and diffs[(v, q)] < 0]
             gain = [(v, q) for (v, q), s in marks.items() if s and diffs[(v, q)] > 0]
             lines.append(
-                "- Backfires (support falls, CI excludes 0): "
+                "- Backfires (support falls, adjusted): "
                 + (
                     ", ".join(f"{int(v)} volunteers at quality {q:g}" for v, q in sorted(back))
                     or "none"
@@ -320,11 +383,15 @@ def analyse_volunteers(df: pd.DataFrame, out: Path) -> list[str]:
                 + "."
             )
             lines.append(
-                "- Helps (support rises, CI excludes 0): "
+                "- Helps (support rises, adjusted): "
                 + (", ".join(f"{int(v)} at {q:g}" for v, q in sorted(gain)) or "none")
                 + "."
             )
             lines.append("")
+    per100 = df.assign(_v=df[vcol] / 100)
+    lines += sec.trends(
+        fams, per100, "_v", {k: METRICS[k] for k in (SUPPORT, MIS_AUC)}, "100 volunteers", qcol
+    )
     lines += ["## Figures", "", *[f"![{p.stem}]({p.name})" for p in figs]]
     return lines
 

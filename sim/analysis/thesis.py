@@ -1,4 +1,4 @@
-"""The thesis's measured tables (FACTS.md) and the simulated tables beside them.
+"""The thesis's measured tables (docs/sources.md) and the simulated tables beside them.
 
 Table 3 (most retweeted accounts) and Table 4 (most used hashtags) of the thesis are the
 2020 scenario's calibration targets: retweet concentration (the top account's reshares
@@ -27,7 +27,7 @@ TABLE3 = [
     ("Shstepanyan", "rival", 50366),
     ("anca_dc", "rival diaspora", 44889),
 ]
-# (hashtag, side, uses) -- thesis Table 4; "neutral" tags are counted as FACTS.md does
+# (hashtag, side, uses) -- thesis Table 4; "neutral" tags are counted as docs/sources.md does
 TABLE4 = [
     ("karabakhisazerbaijan", "home", 801116),
     ("azerbaijan", "home", 700774),

@@ -49,6 +49,9 @@ def check_world(c: SimConfig) -> None:
             raise ConfigError(
                 f"world.{name}", f"needs {lo} to {hi} distinct names, got {list(items)}"
             )
+    for side, hours in w.staff_hours_per_day.items():
+        member("world.staff_hours_per_day", side, w.sides, "side")
+        check(f"world.staff_hours_per_day.{side}", hours, rng(0, 1e9))
     if not w.narratives and c.mode == "infowar":
         raise ConfigError("world.narratives", "needs at least one narrative")
     for k, n in w.narratives.items():

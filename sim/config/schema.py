@@ -30,6 +30,21 @@ ACTOR_KINDS = (
 # one of them (see ``sim.actors.base.SOURCE_OF_KIND``); ordinary users are "peer".
 SOURCE_KINDS = ("state", "embassy", "diaspora", "ngo", "media", "peer", "unknown")
 COMMUNITY_KINDS = ("domestic", "diaspora", "international")
+# Chance that one post of an actor kind is a gaffe (read as the side's official position);
+# ``actors.groups.<g>.gaffe_prob`` overrides it. No source gives rates: docs/parameters.md.
+GAFFE_PROB = {
+    "head_of_state": 0.002,
+    "ministry": 0.003,
+    "embassy": 0.005,
+    "diaspora": 0.01,
+    "ngo": 0.002,
+    "bots": 0.0,
+    "media": 0.002,
+    "factchecker": 0.001,
+}
+HALFLIFE: Check = rng(0, 3650)  # days; 0: no decay
+NO_SOURCE = "no source"
+PERSUASION_SRC = "Kalla & Broockman 2018; Eady et al. 2023; Bail et al. 2020 (mapping assumed)"
 
 
 SEED: Check = (lambda v: 0 <= v < 2**63, "an integer in [0, 2^63)")
@@ -41,7 +56,13 @@ class NarrativeConfig:
 
     side: str = param("home", doc="the side that pushes it", allowed="a name of world.sides")
     truthful: bool = param(True, doc="false narratives are the misinformation")
-    appeal: float = param(1.0, rng(0, 5), doc="emotional charge: multiplies the belief probability")
+    appeal: float = param(
+        1.0,
+        rng(0, 5),
+        plausible=(0.5, 2.0),
+        source="Vosoughi et al. 2018: false/true about 1.7 (mapping assumed)",
+        doc="emotional charge: multiplies the belief probability",
+    )
     label: str = param("", doc="hashtag; empty: the narrative's key")
     debunks: str | None = param(
         None, doc="the narrative this one refutes", allowed="another narrative's name"
@@ -51,6 +72,20 @@ class NarrativeConfig:
     )
     seed_fraction: float = param(
         0.0, PROB, doc="believers at t=0 among the users of the communities of its side"
+    )
+    persuasion: float | None = param(
+        None,
+        PROB,
+        plausible=(0.0, 0.05),
+        source=PERSUASION_SRC,
+        doc="attitude pull per adoption; none: spread.opinion_step (0 for a debunk)",
+    )
+    belief_halflife_days: float | None = param(
+        None,
+        HALFLIFE,
+        plausible=(2, 30),
+        source=NO_SOURCE,
+        doc="forgetting of this claim; none: spread.belief_halflife_days",
     )
 
 
@@ -74,6 +109,12 @@ class WorldConfig:
     )
     scale: float = param(
         0.0, NONNEG, doc="> 0: simulated users per real user; graph.n and shares from real_size"
+    )
+    staff_hours_per_day: dict[str, float] = param(
+        {},
+        source="docs/sources.md: staff shortage, no figure",
+        doc="staff-hours a side's strategies may spend a day together (unset: unlimited)",
+        allowed="side names, each a number in [0, 1e9]",
     )
 
 
@@ -181,6 +222,13 @@ class ActorGroupConfig:
     )
     moderation_per_day: float = param(0.0, PROB, doc="P(an account is removed per day) (bots)")
     staff_hours_per_post: float = param(0.5, rng(0, 1000), doc="cost of one post in staff-hours")
+    gaffe_prob: float | None = param(
+        None,
+        PROB,
+        plausible=(0.0, 0.02),
+        source=NO_SOURCE,
+        doc="P(a post is a gaffe); none: the kind's rate (GAFFE_PROB)",
+    )
 
 
 @dataclass
@@ -194,18 +242,99 @@ class SpreadConfig:
         10, (lambda v: v >= 1, "an integer >= 1"), doc="posts an active user reads per tick"
     )
     beta: float = param(
-        0.25, PROB, doc="base belief probability per read post; sir/rumor: transmission"
+        0.25,
+        PROB,
+        plausible=(0.05, 0.4),
+        source="no source (Goel et al. 2016: shallow cascades)",
+        doc="base belief probability per read post; sir/rumor: transmission",
     )
     gamma: float = param(0.1, PROB, doc="sir: recovery probability per tick")
-    share_prob: float = param(0.5, PROB, doc="P(a sharing believer reshares in an active tick)")
-    forget: float = param(0.05, PROB, doc="P(a sharer stops sharing per tick)")
-    stifle: float = param(0.15, PROB, doc="P(a sharer stops per re-read of the same story)")
-    confidence: float = param(
-        0.6, rng(0, 1, lo_open=True), doc="bounded-confidence width on the [0, 1] scale"
+    share_prob: float = param(
+        0.5,
+        PROB,
+        plausible=(0.2, 0.9),
+        source=NO_SOURCE,
+        doc="P(a sharing believer reshares in an active tick)",
     )
-    opinion_step: float = param(0.25, PROB, doc="pull of a newly believed story on opinion")
+    forget: float = param(
+        0.05, PROB, plausible=(0.02, 0.15), source=NO_SOURCE, doc="P(a sharer stops per tick)"
+    )
+    stifle: float = param(
+        0.15,
+        PROB,
+        plausible=(0.0, 0.3),
+        source=NO_SOURCE,
+        doc="P(a sharer stops per re-read of the same story)",
+    )
+    confidence: float = param(
+        0.6,
+        rng(0, 1, lo_open=True),
+        plausible=(0.3, 0.8),
+        source=NO_SOURCE,
+        doc="bounded-confidence width on the [0, 1] scale",
+    )
+    opinion_step: float = param(
+        0.02,
+        PROB,
+        plausible=(0.0, 0.05),
+        source=PERSUASION_SRC,
+        doc="persuasion: attitude pull of a newly believed claim (debunks: 0)",
+    )
     inoculation: float = param(
-        0.7, PROB, doc="efficacy of a prebunk: belief probability x (1 - this)"
+        0.3,
+        PROB,
+        plausible=(0.1, 0.5),
+        source="Roozenbeek et al. 2022: modest effects (mapping assumed)",
+        doc="efficacy of a prebunk: belief probability x (1 - this)",
+    )
+    inoculation_halflife_days: float = param(
+        30.0,
+        HALFLIFE,
+        plausible=(14, 90),
+        source="Maertens et al. 2021, 2025: about one to three months",
+        doc="inoculation wanes with this half-life (0: never)",
+    )
+    belief_halflife_days: float = param(
+        7.0,
+        HALFLIFE,
+        plausible=(2, 30),
+        source=NO_SOURCE,
+        doc="a believer who stopped sharing forgets with this half-life (0: never)",
+    )
+    correction: float = param(
+        0.5,
+        PROB,
+        plausible=(0.2, 0.8),
+        source="Walter et al. 2020; Chan et al. 2017; Chan & Albarracin 2023 (mapping assumed)",
+        doc="P(a believer who accepts a correction rejects the claim; else a residue stays)",
+    )
+    trust_loss: float = param(
+        0.2,
+        PROB,
+        plausible=(0.05, 0.4),
+        source=NO_SOURCE,
+        doc="share of its trust in a side a reader loses on accepting its claim debunked",
+    )
+    trust_halflife_days: float = param(
+        30.0,
+        HALFLIFE,
+        plausible=(7, 180),
+        source=NO_SOURCE,
+        doc="trust drifts back to its start value with this half-life (0: never)",
+    )
+    gaffe_attitude: float = param(
+        0.05,
+        PROB,
+        plausible=(0.0, 0.1),
+        source=NO_SOURCE,
+        doc="pull away from the side per gaffe read",
+    )
+    gaffe_trust: float = param(
+        0.05,
+        PROB,
+        plausible=(0.0, 0.2),
+        source=NO_SOURCE,
+        doc="share of its trust in the side a reader loses per gaffe read",
     )
     initial: float = param(0.001, rng(0, 1, lo_open=True), doc="validation modes: seeded share")
     epsilon: float = param(

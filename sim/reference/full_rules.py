@@ -4,8 +4,9 @@ It inherits everything else from ``InfoWarModel`` (world, crowd, graph, actors a
 streams, strategies, seeding, metrics), so both implementations consume the very same
 inputs; only the feed, belief-update and reshare phases differ, and they draw from their
 own stream ("reference"), never from the kernel's ("spread"). Counts per community are
-recomputed from scratch each tick instead of being kept incrementally. Small N only:
-every loop here is over users or events in Python.
+recomputed from scratch each tick instead of being kept incrementally. Trust is the
+model's ``Trust`` table, changed one reader at a time. Small N only: every loop here is
+over users or events in Python.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sim.model import InfoWarModel
 from sim.posts import Posts
 from sim.reference.rules import adopted, after_debunk, any_hit, belief_per_read, pulled
 from sim.tally import Tally
+from sim.world import per_tick_hazard
 
 PEER = SOURCE_KINDS.index("peer")
 
@@ -116,9 +118,9 @@ class ReferenceModel(InfoWarModel):
             e.before = int(crowd.state[e.narr, e.reader])
             crowd.exposed[e.narr, e.reader] = True
         success = [self._convinced(e, posts) for e in events]
-        for e, ok in zip(events, success):  # gaffes first: they move opinions at once
-            if ok and posts.backfire[e.post]:
-                self._pull(e.reader, -float(self.world.narr_sign[e.narr]))
+        for e in events:  # gaffes first: every read one moves opinion and trust at once
+            if posts.backfire[e.post]:
+                self._gaffe(e.reader, e.narr)
         self._stifle(events)
         wins: dict[int, list[tuple[int, int]]] = {}
         conv = []
@@ -135,6 +137,7 @@ class ReferenceModel(InfoWarModel):
         sp, c = self.cfg.spread, self.crowd
         q = belief_per_read(
             self.world,
+            self.trust.cur,
             sp.beta,
             sp.confidence,
             sp.inoculation,
@@ -154,21 +157,32 @@ class ReferenceModel(InfoWarModel):
             if e.before == SHARING and any_hit(self.ref_rng, stifle, e.reads):
                 self.crowd.state[e.narr, e.reader] = STOPPED
 
+    def _gaffe(self, u: int, k: int) -> None:
+        """A gaffe read: the reader moves away from the side and trusts it less."""
+        sp, w = self.cfg.spread, self.world
+        self._pull(u, -float(w.narr_sign[k]), sp.gaffe_attitude)
+        self._lose_trust(u, int(w.narr_side[k]), sp.gaffe_trust)
+
+    def _lose_trust(self, u: int, side: int, loss: float) -> None:
+        self.trust.lose(self.crowd.community[u : u + 1], np.array([side]), loss)
+
     def _adopt(self, u: int, wins: list[tuple[int, int]]) -> None:
-        crowd, w = self.crowd, self.world
+        crowd, w, sp = self.crowd, self.world, self.cfg.spread
         chosen = adopted(w, wins, float(crowd.opinion[u]))
         for k in sorted(chosen):
             crowd.state[k, u] = SHARING
             crowd.origin[k, u] = chosen[k]
             t = int(w.narr_target[k])
-            if t >= 0:
-                crowd.state[t, u] = after_debunk(int(crowd.state[t, u]))
+            if t >= 0:  # a correction accepted
+                convinced = self.ref_rng.random() < sp.correction
+                crowd.state[t, u] = after_debunk(int(crowd.state[t, u]), convinced)
+                self._lose_trust(u, int(w.narr_side[t]), sp.trust_loss)
         for k in sorted(chosen):
-            self._pull(u, float(w.narr_sign[k]))
+            self._pull(u, float(w.narr_sign[k]), float(w.narr_persuasion[k]))
 
-    def _pull(self, u: int, sign: float) -> None:
-        x = pulled(float(self.crowd.opinion[u]), sign, self.cfg.spread.opinion_step)
-        self.crowd.opinion[u] = x
+    def _pull(self, u: int, sign: float, step: float) -> None:
+        if step > 0:
+            self.crowd.opinion[u] = pulled(float(self.crowd.opinion[u]), sign, step)
 
     # -- phase 5: reshares queued ----------------------------------------------------
     def queue_reshares(self) -> None:
@@ -182,12 +196,27 @@ class ReferenceModel(InfoWarModel):
                 if st != SHARING:
                     continue
                 if rng.random() < activity[u] * sp.share_prob:
+                    crowd.reshared[k, u] = True
                     o = int(crowd.origin[k, u])
                     rows.append((u, k, o if o >= 0 else u))
                 if rng.random() < sp.forget:
                     crowd.state[k, u] = STOPPED
         self.queued = self._reshare_posts(rows)
         self.metrics.count_reshares(self.queued)
+
+    def fade(self) -> None:
+        """Ex-sharers forget each claim with its per-tick chance, inoculation wanes with
+        its half-life (both back to unaware); trust drifts back toward its start."""
+        crowd, sp, w, rng = self.crowd, self.cfg.spread, self.world, self.ref_rng
+        self.trust.recover(per_tick_hazard(sp.trust_halflife_days, w.tick_hours))
+        wane = per_tick_hazard(sp.inoculation_halflife_days, w.tick_hours)
+        forget = w.narr_forget.tolist()
+        for u in range(crowd.n):
+            for k in range(w.n_narratives):
+                st = int(crowd.state[k, u])
+                p = forget[k] if st == STOPPED else wane if st == INOCULATED else 0.0
+                if p > 0 and rng.random() < p:
+                    crowd.state[k, u] = UNAWARE
         self._recount()
 
     def _reshare_posts(self, rows: list[tuple[int, int, int]]) -> Posts:

@@ -26,6 +26,7 @@ def alignment(opinion: float, sign: float, confidence: float) -> float:
 
 def belief_per_read(
     world: World,
+    trust: np.ndarray,
     beta: float,
     confidence: float,
     inoculation: float,
@@ -36,10 +37,11 @@ def belief_per_read(
     kind: int,
     quality: float,
 ) -> float:
-    """Chance that a single read of a post converts its reader."""
+    """Chance that a single read of a post converts its reader; ``trust`` is the current
+    (community, side, source kind) table."""
     q = (
         beta
-        * float(world.trust[community, kind])
+        * float(trust[community, int(world.narr_side[narr]), kind])
         * quality
         * float(world.narr_appeal[narr])
         * float(world.comm_suscept[community])
@@ -87,11 +89,12 @@ def adopted(world: World, wins: list[tuple[int, int]], opinion: float) -> dict[i
     return first
 
 
-def after_debunk(state: int) -> int:
-    """A debunk's effect on its target narrative: believers reject it, the unaware are
-    inoculated (prebunking); rejecters and the inoculated stay as they are."""
+def after_debunk(state: int, convinced: bool) -> int:
+    """A debunk's effect on its target narrative: believers reject it if the correction
+    ``convinced`` them (else they keep believing), the unaware are inoculated
+    (prebunking); rejecters and the inoculated stay as they are."""
     if state in (SHARING, STOPPED):
-        return REJECTED
+        return REJECTED if convinced else state
     if state == UNAWARE:
         return INOCULATED
     return state

@@ -81,6 +81,7 @@ class Strategy:
     def __init__(self, model: ModelView, side: int, cfg: Any, rng: np.random.Generator) -> None:
         self.model, self.side, self.cfg, self.rng = model, side, cfg, rng
         self.cost = 0.0  # staff-hours spent so far
+        self.short = 0.0  # staff-hours of work wanted but not done (budget or daily staff)
 
     @property
     def enabled(self) -> bool:
@@ -90,15 +91,24 @@ class Strategy:
 
     @property
     def left(self) -> float:
-        return max(self.cfg.budget - self.cost, 0.0)
+        """Staff-hours it may still spend now: its own budget, capped by what is left of
+        its side's staff-hours today (``sim.staff``)."""
+        own = max(self.cfg.budget - self.cost, 0.0)
+        return min(own, self.model.staff.left(self.side))
+
+    def spend(self, hours: float, wanted: float | None = None) -> None:
+        """Book ``hours`` spent (out of ``wanted``: the rest is work not done)."""
+        self.cost += hours
+        self.short += max((hours if wanted is None else wanted) - hours, 0.0)
+        self.model.staff.spend(self.side, hours)
 
     def afford(self, count: int, unit_cost: float) -> int:
         """How many of ``count`` units at ``unit_cost`` staff-hours each the budget still
-        covers; records their cost."""
+        covers; records their cost (and the cost of the rest as not done)."""
         if unit_cost <= 0:
             return int(count)
         got = min(int(count), math.floor(self.left / unit_cost + 1e-9))
-        self.cost += got * unit_cost
+        self.spend(got * unit_cost, int(count) * unit_cost)
         return got
 
     def charge(self, hours: float) -> float:
@@ -106,7 +116,7 @@ class Strategy:
         if hours <= 0:
             return 1.0
         paid = min(hours, self.left)
-        self.cost += paid
+        self.spend(paid, hours)
         return paid / hours
 
     def setup(self) -> None:

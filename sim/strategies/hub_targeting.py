@@ -1,12 +1,11 @@
 """Hub targeting: bots aim their stories at the most-followed users of their target audiences.
 
 The ``hubs`` users of the bots' host communities who read one of the bots' languages and
-have the most followers, weighted by how open they are to the side (the kernel's
-bounded-confidence ``align`` of their opinion at the start), are singled out. Each live
-bot account sends Poisson(``mentions_per_day``) mentions a day, each straight to one
-random hub, about one of the bots' stories: a hub who takes the story in reshares it to a
-large audience. Hubs already spreading (or done with) a story get no more mentions of it:
-repeats would only bore them (rumour stifling).
+have the most followers (public counts) are singled out. Each live bot account sends
+Poisson(``mentions_per_day``) mentions a day, each straight to one random hub, about one
+of the bots' stories: a hub who takes the story in reshares it to a large audience. Hubs
+who have publicly reshared the other side's stories, or this story already, get no
+mentions of it (only observable signals pick the audience, never opinions or beliefs).
 """
 
 from __future__ import annotations
@@ -17,13 +16,18 @@ from typing import Any
 import numpy as np
 
 from sim.config.rules import rng
-from sim.crowd import SHARING, STOPPED
-from sim.kernel import align
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.effects import Effect
-from sim.strategies.toolkit import live_accounts, members, per_tick, send_direct, side_actors
-from sim.world import side_sign
+from sim.strategies.toolkit import (
+    live_accounts,
+    members,
+    other_side,
+    per_tick,
+    reshared_side,
+    send_direct,
+    side_actors,
+)
 
 
 @dataclass
@@ -58,10 +62,8 @@ class HubTargeting(Strategy):
             for lang in a.languages:
                 reads |= ((m.crowd.langs[pool] >> np.uint16(lang)) & 1) == 1
             pool = pool[reads]
-            lean = align(
-                m.crowd.opinion[pool], np.float32(side_sign(self.side)), m.cfg.spread.confidence
-            )
-            top = np.argsort(-(fan[pool] * lean), kind="stable")[: self.cfg.hubs]
+            pool = pool[~reshared_side(m, pool, other_side(m, self.side))]
+            top = np.argsort(-fan[pool], kind="stable")[: self.cfg.hubs]
             self.hub_of[id(a)] = np.sort(pool[top])
         self.mentions = 0
 
@@ -77,8 +79,7 @@ class HubTargeting(Strategy):
             acct = np.repeat(accs, n)
             target = hubs[self.rng.integers(len(hubs), size=len(acct))]
             k = narr[self.rng.integers(len(narr), size=len(acct))]
-            st = m.crowd.state[k, target]  # hubs already spreading a story are left alone
-            fresh = (st != SHARING) & (st != STOPPED)
+            fresh = ~m.crowd.reshared[k, target]  # hubs who reshared it already are left alone
             total = self.afford(int(fresh.sum()), self.cfg.hours_per_mention)
             if total == 0:
                 continue

@@ -3,12 +3,13 @@
 From ``start_day`` until ``overlap_days`` after each rival false story appears, the side
 runs a warning campaign: ``posts_per_day`` promoted warnings (the side's debunk of that
 story), each shown straight to ``reach_per_post`` users of one community the rival's
-pushers of the story target (not the rival's own communities) who are not already won
-over by the rival (opinion beyond world.support_threshold toward it), in that
-community's main language, from the side's most-followed official account. In the kernel a
-reader who takes in a debunk before meeting its target becomes inoculated (belief probability times
-1 - spread.inoculation), and the warning spreads further as readers reshare it. Needs a
-debunk narrative of the rival story in world.narratives.
+pushers of the story target (not the rival's own communities) who have never publicly
+reshared the rival's stories (what a campaign can see; never opinions), in that
+community's main language, from the side's most-followed official account. In the
+kernel a reader who takes in a debunk before meeting its target becomes inoculated
+(belief probability times 1 - spread.inoculation, waning with
+spread.inoculation_halflife_days), and the warning spreads further as readers reshare
+it. Needs a debunk narrative of the rival story in world.narratives.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ from sim.strategies.toolkit import (
     best_language,
     debunks_of,
     per_tick,
+    reshared_side,
     rival_fakes,
     sample_readers,
     send_direct,
     side_actors,
     tick_of_day,
 )
-from sim.world import side_sign
 
 
 @dataclass
@@ -93,7 +94,7 @@ class Prebunking(Strategy):
                 self._warn(k)
 
     def _warn(self, k: int) -> None:
-        m, crowd = self.model, self.model.crowd
+        m = self.model
         assert self.sender is not None  # act() warns only once a sender is chosen
         n = self.afford(
             int(self.rng.poisson(per_tick(m, self.cfg.posts_per_day))),
@@ -106,11 +107,11 @@ class Prebunking(Strategy):
         comm = comms[self.rng.choice(len(comms), n, p=size / size.sum())]
         lang = best_language(m, comm, list(range(len(m.world.languages))))
         plats = int(m.accounts.plats[self.sender])
-        sign, thr = side_sign(self.side), m.world.support_threshold
+        rival = int(m.world.narr_side[k])
         readers = []
         for c, lg in zip(comm, lang):  # a handful of warnings per tick
             pool = m.members[c]
-            pool = pool[crowd.opinion[pool] * sign >= -thr]  # not already won over by the rival
+            pool = pool[~reshared_side(m, pool, rival)]  # not publicly with the rival
             readers.append(
                 sample_readers(m, pool, int(lg), plats, self.cfg.reach_per_post, self.rng)
             )

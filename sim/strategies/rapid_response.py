@@ -2,11 +2,17 @@
 
 A monitoring cell detects each rival false narrative that the side has a debunk for,
 ``delay_hours`` after it appears or as soon as its prevalence (believers / users) passes
-``threshold``, whichever is first. From then on, every official account of the side whose
-actor targets a community where the story has been seen posts debunks aimed there for as
-long as the budget lasts (its pushers may keep posting it), in the community's best
-language among the account's own plus up to ``translation_capacity`` translated languages
-(chosen for the largest affected audience the own ones miss).
+``threshold``, whichever is first; it catches a story at all only with ``detect_prob``
+(drawn once per story when it appears). From then on, while ``flag_hours_per_day`` per
+detected story is paid, the platforms label the story's posts: a share ``label_share`` of
+every copy of it (actors' posts and users' reshares) carries a fact-check label, a copy
+of the debunk (source kind media) that reaches the same followers, so the correction
+travels to the story's readers through the accounts that carry it. Also, every official
+account of the side whose actor targets a community where the story has been seen posts
+debunks aimed there for as long as the budget lasts (its pushers may keep posting it), in
+the community's best language among the account's own plus up to
+``translation_capacity`` translated languages (chosen for the largest affected audience
+the own ones miss).
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ from typing import Any
 import numpy as np
 
 from sim.config.rules import PROB, rng
+from sim.config.schema import SOURCE_KINDS
 from sim.crowd import SHARING, STOPPED
+from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.effects import Effect
 from sim.strategies.toolkit import (
@@ -36,7 +44,13 @@ from sim.strategies.toolkit import (
 @dataclass
 class Config(StrategyConfig):
     budget: float = 600.0
-    delay_hours: float = param(24.0, rng(0, 10000))  # detection delay after a false story appears
+    delay_hours: float = param(
+        24.0,
+        rng(0, 10000),
+        plausible=(1, 72),
+        source="no source (the sources call speed crucial)",
+        doc="detection delay after a false story appears",
+    )
     threshold: float = param(0.0, PROB)  # also detect once this share of users believes it (0: off)
     posts_per_hour: float = param(
         0.5, rng(0, 100)
@@ -48,18 +62,41 @@ class Config(StrategyConfig):
     staff_hours_per_post: float = 1.0
     translation_hours_per_post: float = 0.5  # extra for a translated debunk
     monitoring_hours_per_day: float = 4.0  # the monitoring cell, from the start of the run
+    detect_prob: float = param(
+        0.9,
+        PROB,
+        plausible=(0.5, 1.0),
+        source="no source",
+        doc="chance monitoring ever catches a given story",
+    )
+    label_share: float = param(
+        0.5,
+        PROB,
+        plausible=(0.1, 0.9),
+        source="no source",
+        doc="share of a detected story's posts that carry a fact-check label",
+    )
+    label_quality: float = param(
+        0.8, PROB, plausible=(0.5, 1.0), source="no source", doc="persuasiveness of a label"
+    )
+    flag_hours_per_day: float = 1.0  # reporting a detected story to the platforms, per story
+
+
+MEDIA = SOURCE_KINDS.index("media")
 
 
 class RapidResponse(Strategy):
     name = "rapid_response"
     Config = Config
     meta = StrategyMeta(
-        summary="detect rival false stories after a delay or a prevalence threshold, then post "
-        "debunks into the affected communities in their languages",
+        summary="detect rival false stories after a delay or a prevalence threshold (and only "
+        "with detect_prob), then have the platforms label the story's posts with fact-checks "
+        "and post debunks into the affected communities in their languages",
         sides=("home", "rival"),
-        changes="extra debunk posts by the side's official accounts (state, ministry, embassies)",
-        cost_model="monitoring_hours_per_day from the start; staff_hours_per_post per debunk, "
-        "plus translation_hours_per_post when translated",
+        changes="fact-check labels (debunk copies) on every carrier's posts of the story; extra "
+        "debunk posts by the side's official accounts (state, ministry, embassies)",
+        cost_model="monitoring_hours_per_day from the start; flag_hours_per_day per detected "
+        "story; staff_hours_per_post per debunk, plus translation_hours_per_post when translated",
         effect=Effect(
             "other_false_protected",
             +1,
@@ -73,7 +110,9 @@ class RapidResponse(Strategy):
         self.actors = side_actors(self.model, self.side, OFFICIAL)
         self.posted = 0
         self.translated = 0
+        self.labels = 0
         self.languages_used: set[int] = set()
+        self.caught: dict[int, bool] = {}  # fake -> will monitoring ever catch it
 
     def act(self) -> None:
         self.charge(per_tick(self.model, self.cfg.monitoring_hours_per_day))
@@ -89,7 +128,11 @@ class RapidResponse(Strategy):
     def _detect(self) -> None:
         m, w = self.model, self.model.world
         for k in self.fakes:
-            if k in self.detected:
+            if k in self.detected or m.tick < w.narr_start_tick[k]:
+                continue
+            if int(k) not in self.caught:
+                self.caught[int(k)] = bool(self.rng.random() < self.cfg.detect_prob)
+            if not self.caught[int(k)]:
                 continue
             st = m.tally.states[k]
             prevalence = (st[SHARING].sum() + st[STOPPED].sum()) / m.crowd.n
@@ -135,18 +178,52 @@ class RapidResponse(Strategy):
             own, 0.0, self.cfg.translation_hours_per_post
         )
         paid = np.cumsum(unit) <= self.left + 1e-9
+        self.spend(float(unit[paid].sum()), float(unit.sum()))
         if not paid.any():
             return
-        self.cost += float(unit[paid].sum())
         narr = debunks[self.rng.integers(len(debunks), size=int(paid.sum()))]
         m.outbox.append(account_posts(m, acct_a[paid], narr, lang[paid], self.cfg.quality))
         self.posted += int(paid.sum())
         self.translated += int((~own[paid]).sum())
         self.languages_used.update(int(x) for x in np.unique(lang[paid]))
 
+    def revise(self) -> None:
+        """Fact-check labels on this tick's copies of every detected story (whoever posted
+        them, so after every strategy's ``act``)."""
+        m = self.model
+        if not self.enabled or not self.detected:
+            return
+        paid = self.charge(per_tick(m, self.cfg.flag_hours_per_day * len(self.detected)))
+        if paid < 1.0:
+            return
+        labels = {k: int(debunks_of(m, self.side, k)[0]) for k in self.detected}
+        m.outbox.append(self._labels(Posts.concat(m.outbox), labels))
+        m.user_outbox.append(self._labels(Posts.concat([m.queued, *m.user_outbox]), labels))
+
+    def _labels(self, p: Posts, labels: dict[int, int]) -> Posts:
+        """Label copies for a share of the batch's posts of detected stories."""
+        if not len(p):
+            return p
+        lut = np.full(self.model.world.n_narratives, -1, dtype=np.int64)
+        lut[list(labels)] = list(labels.values())
+        hit = lut[p.narr] >= 0
+        if not hit.any():
+            return Posts.empty()
+        lab = p.select(hit)
+        lab.count = self.rng.binomial(lab.count, self.cfg.label_share).astype(lab.count.dtype)
+        lab = lab.select(lab.count > 0)
+        lab.narr = lut[lab.narr].astype(lab.narr.dtype)
+        lab.kind[:] = MEDIA
+        lab.quality[:] = self.cfg.label_quality
+        lab.backfire[:] = False
+        self.labels += int(lab.count.sum())
+        return lab
+
     def report(self) -> dict[str, Any]:
         w = self.model.world
         return {
+            "missed": [w.narratives[k] for k, c in sorted(self.caught.items()) if not c],
+            "labels": self.labels,
             "detected_hour": {
                 w.narratives[k]: round((t - int(w.narr_start_tick[k])) * w.tick_hours, 2)
                 for k, t in sorted(self.detected.items())

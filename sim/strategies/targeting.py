@@ -1,10 +1,12 @@
-"""Audience targeting: the side's official posts go where the undecided users are.
+"""Audience targeting: the side's official posts are promoted to the open international public.
 
 Data analytics picks, each tick, a share ``share`` of the side's official actors' routine
 posts and re-aims them: instead of reaching the account's followers, each is shown to
-``reach_per_post`` undecided users (|opinion| <= world.support_threshold) of the
-international audiences who read its language and use one of its platforms (promoted
-posts). A re-aimed post stays on the account's timeline for the post counts, but its
+``reach_per_post`` users of the international audiences who read its language, use one of
+its platforms and have never publicly reshared the other side's stories (promoted posts).
+Only what a campaign can observe picks the audience (community, language, platform,
+public resharing), never opinions or beliefs; paid reach costs ``hours_per_1000_reach``.
+A re-aimed post stays on the account's timeline for the post counts, but its
 delivery to followers is switched off. Only actors' routine posts are re-aimed, so the
 result does not depend on the order strategies are listed in.
 """
@@ -20,15 +22,24 @@ from sim.config.rules import PROB, rng
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.effects import Effect
-from sim.strategies.toolkit import OFFICIAL, communities, members, sample_readers, send_direct
+from sim.strategies.toolkit import (
+    OFFICIAL,
+    communities,
+    members,
+    other_side,
+    reshared_side,
+    sample_readers,
+    send_direct,
+)
 
 
 @dataclass
 class Config(StrategyConfig):
     budget: float = 200.0
     share: float = param(0.5, PROB)  # share of official routine posts re-aimed
-    reach_per_post: int = param(40, rng(0, 10**7))  # undecided users each re-aimed post is shown to
+    reach_per_post: int = param(40, rng(0, 10**7))  # international users each re-aimed post reaches
     hours_per_post: float = 0.25  # analytics and promotion per re-aimed post
+    hours_per_1000_reach: float = 0.5  # paid reach: the ad spend, in staff-hour equivalents
     setup_hours: float = 10.0  # one-off: building the audience model
 
 
@@ -36,11 +47,12 @@ class Targeting(Strategy):
     name = "targeting"
     Config = Config
     meta = StrategyMeta(
-        summary="re-aim a share of official posts at undecided users of the international "
-        "audiences",
+        summary="re-aim a share of official posts at international users who have not publicly "
+        "reshared the other side",
         sides=("home", "rival"),
         changes="who reads the side's official posts (direct delivery instead of followers)",
-        cost_model="setup_hours once, plus hours_per_post per re-aimed post",
+        cost_model="setup_hours once, plus hours_per_post and the paid reach "
+        "(reach_per_post x hours_per_1000_reach / 1000) per re-aimed post",
         effect=Effect("own_reads_international", +1, params=dict(share=1.0)),
     )
 
@@ -57,8 +69,8 @@ class Targeting(Strategy):
         m = self.model
         if not self.ready or not len(self.audience):
             return
-        x = m.crowd.opinion[self.audience]
-        undecided = self.audience[np.abs(x) <= m.world.support_threshold]
+        rival = reshared_side(m, self.audience, other_side(m, self.side))
+        undecided = self.audience[~rival]  # not publicly with the other side
         if not len(undecided):
             return
         for i in self.slots:  # the actors' own routine batches (model.outbox[i])
@@ -68,7 +80,10 @@ class Targeting(Strategy):
         if not len(p) or self.left <= 0:
             return p
         pick = self.rng.binomial(p.count, self.cfg.share).astype(np.int64)
-        got = self.afford(int(pick.sum()), self.cfg.hours_per_post)
+        unit = (
+            self.cfg.hours_per_post + self.cfg.reach_per_post * self.cfg.hours_per_1000_reach / 1e3
+        )
+        got = self.afford(int(pick.sum()), unit)
         before = np.cumsum(pick) - pick
         pick = np.clip(got - before, 0, pick)  # the budget pays for the first ones only
         rows = np.flatnonzero(pick > 0)

@@ -89,6 +89,15 @@ def rival_fakes(model: ModelView, side: int) -> np.ndarray:
     return np.array([k for k in fakes if len(debunks_of(model, side, int(k)))], dtype=np.int64)
 
 
+def reshared_side(model: ModelView, users: np.ndarray, side: int) -> np.ndarray:
+    """Whether each user has ever publicly reshared a story of ``side``: the resharing
+    history a campaign can see (never opinions or beliefs)."""
+    rows = np.flatnonzero(model.world.narr_side == side)
+    if not len(rows) or not len(users):
+        return np.zeros(len(users), dtype=bool)
+    return model.crowd.reshared[np.ix_(rows, users)].any(axis=0)
+
+
 # -- languages -------------------------------------------------------------------------
 def best_language(model: ModelView, comm: np.ndarray, langs: list[int]) -> np.ndarray:
     """For each community, the language of ``langs`` most widely read there."""

@@ -28,7 +28,9 @@ class Config(StrategyConfig):
     trainees: int = param(20, rng(0, 10**6))  # communicators to train
     course_hours: float = 8.0  # staff-hours per trainee
     quality_gain: float = param(0.15, PROB)  # added to post quality (capped at 1)
-    gaffe_reduction: float = param(0.5, PROB)  # share of gaffes avoided
+    gaffe_reduction: float = param(
+        0.5, PROB, plausible=(0.2, 0.8), source="no source", doc="share of gaffes avoided"
+    )
     ramp_days: float = 1.0  # courses take this long before they show
 
 

@@ -17,6 +17,7 @@ from sim.actors import Accounts, Actor
 from sim.config.schema import SimConfig
 from sim.crowd import Crowd
 from sim.posts import Posts
+from sim.staff import StaffPool
 from sim.tally import Tally
 from sim.world import World
 
@@ -36,3 +37,5 @@ class ModelView(Protocol):
     outbox: list[Posts]  # this tick's account posts: append a batch
     user_outbox: list[Posts]  # this tick's posts by users: append a batch
     direct: list[tuple[Posts, np.ndarray, np.ndarray]]  # posts sent to chosen readers
+    staff: StaffPool  # each side's staff-hours this tick (Strategy.spend draws on it)
+    queued: Posts  # users' reshares delivered this tick (rapid response labels them)

@@ -24,7 +24,13 @@ class Config(StrategyConfig):
     budget: float = 600.0
     volunteers: int = param(100, rng(0, 10**8))  # users recruited (at most the domestic users)
     quality: float = param(0.35, PROB)  # persuasiveness of a volunteer's post
-    gaffe_prob: float = param(0.05, PROB)  # share of posts that are gaffes (backfire)
+    gaffe_prob: float = param(
+        0.05,
+        PROB,
+        plausible=(0.01, 0.1),
+        source="no source (docs/sources.md: volunteers of varying skill)",
+        doc="share of posts that are gaffes (backfire)",
+    )
     posts_per_day: float = param(6.0, rng(0, 1000))  # per volunteer
     start_day: float = 0.0
     recruit_hours: float = 1.0  # one-off briefing per volunteer

@@ -42,7 +42,7 @@ SPREAD = Problem(
         "spread.beta": (0.1, 0.45),
         "spread.share_prob": (0.2, 0.8),
         "spread.forget": (0.02, 0.15),
-        "spread.opinion_step": (0.1, 0.4),
+        "spread.opinion_step": (0.0, 0.05),  # docs/parameters.md: small persuasion effects
         "graph.homophily": (0.5, 0.95),
     },
     outputs=["support.international.support_home", "misinformation.rival_fake.peak", "reach_ratio"],

@@ -1,0 +1,146 @@
+"""Mechanism study (issue 15): do the strategies work for the reasons the sources give?
+
+Arms on the default world (``conf/experiment/mechanisms.yaml``), every arm run on the same
+seeds (paired: common random numbers), 95 % Student-t intervals on per-seed differences:
+
+- rapid response detecting the rival's false story after 1, 6, 24 or 72 h vs none, with
+  its default budget and with an unlimited one: misinformation believer-days (whole run,
+  and the three days after the story appears), the story's reach, and the trend per
+  doubling of delay;
+- the credibility cost of a debunked fake: trust in the rival's sources, and belief in
+  the rival's own true claim, with vs without rapid response (6 h);
+- gaffes: home's gaffes switched off, default, default with training, and ten times the
+  default rates with and without training;
+- prebunking over time: the daily difference in the fake's believers, as inoculation
+  wanes (default half-life) and without waning;
+- effects by channel: reach, belief, attitude and trust of each strategy vs none.
+
+    scripts/python experiments/mechanisms.py [--seeds 20] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sim.analysis.mechanisms import write_report  # noqa: E402
+
+OUT = ROOT / "results" / "mechanisms"
+HOME_GROUPS = {  # default per-kind gaffe rates x 10 (a sensitivity: the rates have no source)
+    "home_head_of_state": 0.02,
+    "home_ministry": 0.03,
+    "home_embassy": 0.05,
+    "home_diaspora_org": 0.1,
+    "home_ngo": 0.02,
+}
+NO_GAFFES = [f"+actors.groups.{g}.gaffe_prob=0" for g in HOME_GROUPS]
+MANY_GAFFES = [f"+actors.groups.{g}.gaffe_prob={p}" for g, p in HOME_GROUPS.items()]
+NO_WANE = ["spread.inoculation_halflife_days=0"]
+RR = "strategy@home=[rapid_response]"
+UNLIMITED = "home.rapid_response.budget=100000"
+DELAYS = (1, 6, 24, 72)
+ARMS: dict[str, list[str]] = {
+    "none": [],
+    **{f"rapid_response_{h}h": [RR, f"home.rapid_response.delay_hours={h}"] for h in DELAYS},
+    **{
+        f"rapid_response_{h}h_unlimited": [RR, f"home.rapid_response.delay_hours={h}", UNLIMITED]
+        for h in DELAYS
+    },
+    "gaffes_off": NO_GAFFES,
+    "training": ["strategy@home=[training]"],
+    "gaffes_x10": MANY_GAFFES,
+    "gaffes_x10_training": ["strategy@home=[training]", *MANY_GAFFES],
+    "prebunking": ["strategy@home=[prebunking]"],
+    "targeting": ["strategy@home=[targeting]"],
+    "none_no_waning": NO_WANE,
+    "prebunking_no_waning": ["strategy@home=[prebunking]", *NO_WANE],
+}
+FAKE, CLAIM = "rival_fake", "rival_claim"
+
+
+def one_run(arm: str, seed: int, extra: tuple[str, ...] = ()) -> tuple[dict, pd.DataFrame]:
+    """Run one arm on one seed (``extra``: overrides for a smaller world); its summary
+    row and its daily series."""
+    from sim.cli import load
+    from sim.crowd import INOCULATED, SHARING, STOPPED
+    from sim.model import InfoWarModel
+    from sim.summary import summarize
+
+    cfg = load(["+experiment=mechanisms", f"seed={seed}", *ARMS[arm], *extra])
+    m = InfoWarModel(cfg)
+    m.run()
+    s = summarize(m)
+    w, mt, n = m.world, m.metrics, m.crowd.n
+    k, c = w.narratives.index(FAKE), w.narratives.index(CLAIM)
+    row = {"arm": arm, "seed": seed, "users": n}
+    row["fake_believer_days"] = s["misinformation"][FAKE]["auc"]
+    row["fake_peak"] = s["misinformation"][FAKE]["peak"]
+    row["fake_reach"] = float(m.tally.exposed[k].sum() / n)
+    row["fake_contain_h"] = s["misinformation"][FAKE]["hours_to_contain"]
+    start, day5 = int(w.narr_start_tick[k]), int(round(5 * 24 / w.tick_hours))
+    early = mt.states[start:day5, k, SHARING].sum(-1) + mt.states[start:day5, k, STOPPED].sum(-1)
+    row["fake_believer_days_early"] = float(early.sum() * w.tick_hours / 24 / n)  # days 2-5
+    for side, ch in s["channels"].items():
+        for key, v in ch.items():
+            row[f"{side}_{key}"] = v
+    row["claim_believer_days"] = float(
+        (mt.states[:, c, SHARING].sum(-1) + mt.states[:, c, STOPPED].sum(-1)).sum()
+        * w.tick_hours
+        / 24
+        / n
+    )
+    home_cost = s["cost"]["home"]
+    row["home_spent"] = home_cost["strategy_total"]
+    row["home_not_done"] = float(sum(home_cost["not_done"].values()))
+    for r in s["strategy_reports"].values():
+        row.update({f"report_{key}": v for key, v in r.items() if isinstance(v, (int, float))})
+    T = mt.ticks_done
+    day = np.arange(T) * w.tick_hours // 24
+    st = mt.states[:T, k].sum(-1)
+    daily = pd.DataFrame(
+        {
+            "day": day,
+            "believers": (st[:, SHARING] + st[:, STOPPED]) / n,
+            "inoculated": st[:, INOCULATED] / n,
+            "trust_rival": (mt.trust[:T, 1] * m.tally.users).sum(-1) / m.tally.users.sum(),
+        }
+    )
+    daily = daily.groupby("day", as_index=False).mean()
+    daily["arm"], daily["seed"] = arm, seed
+    return row, daily
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    from joblib import Parallel, delayed
+
+    t0 = time.time()
+    jobs = [(a, s) for a in ARMS for s in range(args.seeds)]
+    out = Parallel(n_jobs=args.jobs)(delayed(one_run)(a, s) for a, s in jobs)
+    runs = pd.DataFrame([r for r, _ in out])
+    daily = pd.concat([d for _, d in out], ignore_index=True)
+    OUT.mkdir(parents=True, exist_ok=True)
+    runs.to_parquet(OUT / "runs.parquet")
+    daily.to_parquet(OUT / "daily.parquet")
+    minutes = (time.time() - t0) / 60
+    cmd = "scripts/python experiments/mechanisms.py" + (
+        f" --seeds {args.seeds}" if args.seeds != 20 else ""
+    )
+    write_report(runs, daily, OUT, cmd, minutes)
+    print(f"wrote {OUT / 'report.md'} ({len(runs)} runs, {minutes:.1f} min)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
