@@ -38,7 +38,7 @@ def take(url: str, chrome, out: Path, name: str, inputs, colour: str, tick: int)
         p = DemoPage(context.new_page(), url).open()
         for kind, label, value in inputs:
             p.toggle(label) if kind == "toggle" else p.move_slider(label, value)
-        p.move_slider("Render Interval", 5)  # 1 -> 11 ticks per frame
+        p.move_slider("Redraw every", 10)  # 1 -> 11 ticks per frame
         if inputs:
             p.reset()
         if colour != "opinion":

@@ -51,7 +51,7 @@ def task(cfg: DictConfig) -> dict:
         print(e.line(), file=sys.stderr)
         sys.exit(2)
     out = Path(hc.runtime.output_dir)
-    res = guarded(run, sc, out=out, progress=sc.output.progress)
+    res = guarded(run, sc, out=out, progress=sc.output.progress, argv=sys.argv[1:])
     if not sc.output.quiet:
         print_summary(res.summary, out)
         from sim.outputs import timing_line

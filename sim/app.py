@@ -1,20 +1,24 @@
-"""The classroom demo page (Mesa SolaraViz). Serve it with ``./demo.sh``.
+"""The classroom demo page (Mesa's controller on a Solara page). Serve it with ``./demo.sh``.
 
 Each browser session builds its own ``DemoModel`` inside ``Page`` (a memo per session),
-so two students never share a world. Mesa supplies the controls (reset, play/pause, step)
-and the inputs from ``model_params``; a changed input takes effect on Reset, which
-rebuilds the model through ``sim.cli.load``. Pictures are matplotlib PNGs drawn on the
-server: the page needs nothing from the internet (see scripts/demo_assets.sh).
+so two students never share a world. Mesa supplies the controls (reset, play/pause, step);
+the settings are ours (``sim.demo.inputs``: values in the labels, a line of help under
+each strategy) and the pictures sit in a fixed grid, without SolaraViz's page tabs, thread
+switch and millisecond slider that mean nothing to a student. A changed setting takes
+effect on Reset, which rebuilds the model through ``sim.cli.load``. Pictures are
+matplotlib PNGs drawn on the server: the page needs nothing from the internet (see
+scripts/demo_assets.sh).
 """
 
 from __future__ import annotations
 
 import reacton.ipywidgets as rw
 import solara
-from mesa.visualization import SolaraViz
+from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import update_counter
 
 from sim.demo.controls import model_params
+from sim.demo.inputs import Inputs, initial_values
 from sim.demo.model import DemoModel
 from sim.demo.views import OPINION, PICTURES, NetworkPicture, colour_options
 
@@ -24,9 +28,7 @@ TITLE = "Information war: classroom demo"
 def status_lines(model: DemoModel) -> tuple[str, str, str]:
     """(tick, settings, strategies) as shown above the network."""
     w = model.world
-    recent = model.step_ms[-20:]
-    speed = f" · step {sum(recent) / len(recent):.1f} ms" if recent else ""
-    tick = f"Tick {model.tick} of {w.ticks} · day {model.tick * w.tick_hours / 24:.1f}{speed}"
+    tick = f"Tick {model.tick} of {w.ticks} · day {model.tick * w.tick_hours / 24:.1f}"
     v = model.values
     settings = (
         f"Scenario {model.cfg.scenario} · seed {model.cfg.seed} · {model.crowd.n} users"
@@ -91,8 +93,34 @@ BelieversChart, OpinionChart, ReachChart = (_chart(n) for n in ("believers", "op
 COMPONENTS = [NetworkPanel, BelieversChart, OpinionChart, ReachChart]
 
 
+PLAY_INTERVAL_MS = 100
+
+
 @solara.component
 def Page():
-    model = solara.use_memo(DemoModel, [])  # built per browser session, inside the page
+    first = solara.use_memo(DemoModel, [])  # built per browser session, inside the page
+    model: solara.Reactive[DemoModel] = solara.use_reactive(first)
     params = solara.use_memo(model_params, [])
-    SolaraViz(model, components=COMPONENTS, model_params=params, name=TITLE, play_interval=100)
+    values = solara.use_reactive(initial_values(params))
+    render = solara.use_reactive(1)
+    play = solara.use_reactive(PLAY_INTERVAL_MS)  # fixed: no millisecond slider for students
+    threads = solara.use_reactive(False)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Controls"):
+            solara.SliderInt(
+                f"Redraw every: {render.value} tick(s)", value=render, min=1, max=48, step=1
+            )
+            ModelController(
+                model,
+                model_parameters=values,
+                play_interval=play,
+                render_interval=render,
+                use_threads=threads,
+            )
+        with solara.Card("Settings (press Reset to apply)"):
+            Inputs(params, values)
+    with solara.GridFixed(columns=2):
+        for component in COMPONENTS:
+            component(model.value)

@@ -21,6 +21,13 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException, MissingConfigException
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.config.hints import (
+    check_experiment_mode,
+    check_scaled_size,
+    group_override_error,
+    horizon_error,
+    side_key_error,
+)
 from sim.config.paths import CONF_DIR
 from sim.config.schema import SimConfig
 from sim.config.validate import check_bool_overrides, from_omegaconf_error, to_sim_config
@@ -120,8 +127,13 @@ def sweep_variants(overrides: list[str]) -> list[list[str]]:
     return out
 
 
-def translate(e: Exception) -> ConfigError:
-    """Any composition error -> one ConfigError line."""
+def translate(e: Exception, overrides: list[str] | None = None) -> ConfigError:
+    """Any composition error -> one ConfigError line (``overrides`` sharpen the hints)."""
+    err = _translate(e)
+    return horizon_error(side_key_error(err, overrides), overrides) if overrides else err
+
+
+def _translate(e: Exception) -> ConfigError:
     if isinstance(e, ConfigError):
         return e
     if isinstance(e, MissingConfigException):
@@ -148,6 +160,9 @@ def translate(e: Exception) -> ConfigError:
         return from_omegaconf_error(cause)
     if isinstance(e, OmegaConfBaseException):
         return from_omegaconf_error(e)
+    hint = group_override_error(str(e))
+    if hint is not None:
+        return hint
     lines = [ln for ln in str(e).strip().splitlines() if ln.strip()]
     return ConfigError("override", lines[0] if lines else type(e).__name__)
 
@@ -162,9 +177,12 @@ def load(overrides: list[str]) -> SimConfig:
         check_bool_overrides(overrides)
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             cfg = compose(config_name="config", overrides=overrides)
-        return to_sim_config(cfg)
-    except (HydraException, OmegaConfBaseException, ValueError, KeyError) as e:
-        raise translate(e) from None
+        sc = to_sim_config(cfg)
+        total = sum(cm.real_size for cm in sc.population.communities.values())
+        check_scaled_size(overrides, sc.world.scale, total)
+        return sc
+    except (HydraException, OmegaConfBaseException, ValueError, KeyError, ConfigError) as e:
+        raise translate(e, overrides) from None
     finally:
         GlobalHydra.instance().clear()
 
@@ -189,6 +207,7 @@ def precheck(argv: list[str]) -> None:
     """Exit 2 with one line if any run's config is invalid (see ``sweep_variants``)."""
     overrides = [a for a in argv if not a.startswith("-")]
     try:
+        check_experiment_mode(argv)
         for variant in sweep_variants(overrides):
             load(variant)
         check_hydra_groups(overrides)

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.optimize import brentq
 from tqdm import tqdm
 
 from sim.config.schema import SpreadConfig
@@ -56,6 +57,14 @@ class ModeResult:
 def transmissibility(beta: float, gamma: float) -> float:
     """Per-edge probability that discrete-time SIR ever transmits along a follow."""
     return 1.0 if beta + gamma == 0 else beta / (beta + gamma - beta * gamma)
+
+
+def sir_final_size(k: float, t: float, r0: float) -> float:
+    """Final size r of SIR on a locally tree-like random graph of mean degree ``k`` (Poisson
+    degrees) with transmissibility ``t`` and seeded share ``r0``: r = 1 - (1 - r0) e^(-k t r)."""
+    if r0 >= 1:
+        return 1.0
+    return float(brentq(lambda r: r - 1 + (1 - r0) * np.exp(-k * t * r), 1e-12, 1.0))
 
 
 def run_mode(
@@ -116,9 +125,16 @@ def sir(
             "peak_infected": round(peak["infected"], 6),
             "peak_tick": peak["tick"],
             "transmissibility": round(transmissibility(spread.beta, spread.gamma), 6),
+            "final_size_theory": round(_sir_theory(g, spread), 6),
         },
         rows,
     )
+
+
+def _sir_theory(g: sp.csr_array, spread: SpreadConfig) -> float:
+    n = g.shape[0]
+    seeded = min(max(int(round(spread.initial * n)), 1), n) / n
+    return sir_final_size(g.nnz / n, transmissibility(spread.beta, spread.gamma), seeded)
 
 
 def _sir_row(t: int, state: np.ndarray, n: int) -> dict[str, Any]:

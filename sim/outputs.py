@@ -60,6 +60,7 @@ def write_run(
     summary: dict[str, Any],
     figures: bool,
     world=None,
+    cascades=None,
 ) -> list[Path]:
     """Everything a run leaves behind; summary.json last, as the 'finished' marker.
 
@@ -76,12 +77,29 @@ def write_run(
         from sim.figures import make_figures
 
         written += make_figures(out / "figures", timeseries, actors, summary, world)
+    if cascades is not None:  # output.cascades: parent links, per-cascade metrics, figures
+        written += write_cascades(out, cascades, figures)
     if clock:
         written.append(out / "timing.json")
         write_json(clock.get("timing", clock), written[-1])
     written.append(out / "summary.json")
     write_json(summary, written[-1])
     return written
+
+
+def write_cascades(out: Path, tables, figures: bool) -> list[Path]:
+    """cascades.parquet (one row per adoption), cascade_trees.parquet (one per cascade)
+    and, when asked, the cascade figures (``tables``: sim.cascades.run.CascadeTables)."""
+    paths = [out / "cascades.parquet", out / "cascade_trees.parquet"]
+    write_parquet(tables.adoptions, paths[0])
+    write_parquet(tables.trees, paths[1])
+    if figures:
+        from sim.cascades.figures import make_cascade_figures
+
+        paths += make_cascade_figures(
+            out / "figures", tables.adoptions, tables.trees, tables.narr_true
+        )
+    return paths
 
 
 def timing_line(summary: dict[str, Any]) -> str:
@@ -93,3 +111,25 @@ def timing_line(summary: dict[str, Any]) -> str:
     return f"Wall time: build {t.get('build_s', 0):.2f} s, run {t.get('run_s', 0):.2f} s" + (
         f" (phases, s: {phases})" if phases else ""
     )
+
+
+CLOCK_PROVENANCE = ("wall_s", "started_utc", "host")  # differ between identical runs
+
+
+def run_provenance(sc: Any, argv: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(provenance for summary.json, clock part for timing.json) of one run started with
+    ``python -m sim <argv>``: the sweep's provenance (commit, dirty flag, package versions,
+    config hash) plus the command line, without the run directory (hydra.* overrides)."""
+    from datetime import UTC, datetime
+
+    from sim.cli import _parsed
+    from sim.sweep.provenance import provenance
+    from sim.sweep.store import config_hash
+
+    overrides = [raw for _, raw, _ in _parsed([a for a in argv if not a.startswith("-")])]
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    prov = provenance(config_hash(sc), sc.seed, 0.0, started, "single", overrides)
+    prov["command"] = " ".join(["python -m sim", *overrides])
+    clock = {k: prov.pop(k) for k in CLOCK_PROVENANCE if k in prov}
+    clock.pop("wall_s", None)  # timing.json has build_s and run_s
+    return prov, clock

@@ -5,6 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sim.metrics import CONTAIN_SHARE
+
+MIS_NOTE = (
+    "Believers: users who took the story in (still sharing or stopped). Spreaders contained:\n"
+    f"hours from the story's start until its active sharers fell to {100 * CONTAIN_SHARE:.0f}% "
+    "of their own peak;\n"
+    "'-' = not contained before the run ended. Believers can stay high after the sharers stop."
+)
+
+
+THEORY = {  # validation-mode keys printed beside the simulated value, with their meaning
+    "final_size_theory": "final_size, analytic (random graph of the same mean degree)",
+}
+
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
@@ -21,9 +35,12 @@ def _pct(x: float | None) -> str:
 def format_summary(s: dict[str, Any]) -> str:
     if "final_size" in s or "n_clusters" in s:
         keys = [
-            k for k in ("mode", "users", "follows", "ticks", "final_size", "n_clusters") if k in s
+            k
+            for k in ("mode", "users", "follows", "ticks", "final_size", *THEORY, "n_clusters")
+            if k in s
         ]
-        return _table([[k, s[k]] for k in keys], ["quantity", "value"])
+        rows = [[THEORY.get(k, k), s[k]] for k in keys]
+        return _table(rows, ["quantity", "value"])
     parts = [
         f"Run: {s['scenario']}, seed {s['seed']}, {s['users']:,} users, {s['follows']:,} follows, "
         f"{s['accounts']} actor accounts, {s['days']} days"
@@ -62,7 +79,19 @@ def format_summary(s: dict[str, Any]) -> str:
     if mis:
         parts.append(
             "\nFalse narratives\n"
-            + _table(mis, ["hashtag", "side", "peak", "peak day", "AUC (days)", "contained after"])
+            + _table(
+                mis,
+                [
+                    "hashtag",
+                    "side",
+                    "believers at peak",
+                    "on day",
+                    "believer-days/user",
+                    "spreaders contained after",
+                ],
+            )
+            + "\n"
+            + MIS_NOTE
         )
     cost = [
         [

@@ -14,7 +14,7 @@ LAYERS = {  # top-level unit of sim -> layer (docs/architecture.md, "The layers"
     **dict.fromkeys(
         ["world", "crowd", "posts", "tally", "trust", "staff", "graph", "population"], 2
     ),
-    **dict.fromkeys(["kernel", "actors", "strategies", "metrics", "modes"], 3),
+    **dict.fromkeys(["kernel", "actors", "strategies", "metrics", "modes", "cascades"], 3),
     **dict.fromkeys(["model", "reference"], 4),
     **dict.fromkeys(["api", "summary", "outputs", "figures", "report", "validation"], 5),
     **dict.fromkeys(["cli", "__main__", "sweep", "analysis", "demo", "app", "doctables"], 6),

@@ -73,14 +73,36 @@ def test_step_advances_the_tick_and_the_charts(page):
     assert page.step(STEPS) == STEPS
     after = page.chart("believers"), page.chart("network")
     assert before[0] != after[0] and before[1] != after[1]
-    assert "step" in page.text(".demo-tick")  # the measured step time is shown
     page.shot(ARTIFACTS / "stepped.png")
     _clean(page)
+
+
+def test_no_noise_for_students(page):
+    """No Mesa page tab, thread switch or millisecond timings; each strategy box has a line
+    of description below it, and the two bot sliders say how they differ."""
+    body = page.text("body")
+    for noise in ("PAGE 0", "Page 0", "Use Threads", "Play Interval", " ms"):
+        assert noise not in body, noise
+    assert "bot networks post many times their usual volume" in body  # bot_flooding's summary
+    assert "only while the rival's bot flooding campaign runs" in body
+    boxes = page.page.locator(".demo-inputs .v-input--checkbox").count()
+    assert boxes >= 10 and page.page.locator(".demo-help").count() == boxes + 2  # + bot sliders
+
+
+def test_slider_values_are_visible_in_their_labels(page):
+    for label, shown in (("Seed", "Seed: 0"), ("Bot volume", "Bot volume: 1 x")):
+        box = page.page.locator(".v-input__slider", has_text=label)
+        assert box.locator(".v-label").inner_text().strip() == shown
+    delay = page.page.locator(".v-input__slider", has_text="Response delay")
+    track = delay.locator(".v-slider").bounding_box()
+    assert track["width"] >= 250  # 48 h over >= 250 px: about 5 px per hour, 2 h is reachable
 
 
 def test_slider_then_reset_rebuilds_the_model(page):
     assert page.slider_value("Bot volume") == 1.0
     assert page.move_slider("Bot volume", 4) == 2.0  # four steps of 0.25
+    label = page.page.locator(".v-input__slider", has_text="Bot volume").locator(".v-label")
+    assert label.inner_text().strip() == "Bot volume: 2 x"  # the label follows the handle
     assert page.tick() == STEPS  # a moved slider waits for Reset
     page.reset()
     assert "bot volume x2" in page.text(".demo-settings")
@@ -91,7 +113,8 @@ def test_slider_then_reset_rebuilds_the_model(page):
 def test_strategy_toggle_enables_it(page):
     assert page.text(".demo-strategies") == "Strategies: none"
     page.toggle("Home side: rapid response")
-    page.move_slider("Response delay", -22)  # 24 h -> 2 h
+    assert page.move_slider("Response delay", -22) == 2  # 24 h -> 2 h
+    assert "Response delay (rapid response): 2 h" in page.text(".demo-inputs")
     page.reset()
     assert page.text(".demo-strategies") == "Strategies: home: rapid response"
     page.step(2)

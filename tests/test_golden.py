@@ -32,8 +32,13 @@ def table_hash(path: Path) -> str:
     df = pd.read_parquet(path)
     h = hashlib.sha256()
     for col in df.columns:
-        h.update(f"{col}:{df[col].dtype}\n".encode())
-        h.update(pd.util.hash_pandas_object(df[col], index=False).to_numpy().tobytes())
+        s = df[col]
+        # pandas 3 reads text as StringDtype, pandas 2 as object: hash text the same way
+        if pd.api.types.is_string_dtype(s) or s.dtype == object:
+            s = s.astype(object)
+        kind = "text" if s.dtype == object else str(s.dtype)
+        h.update(f"{col}:{kind}\n".encode())
+        h.update(pd.util.hash_pandas_object(s, index=False).to_numpy().tobytes())
     h.update(str(len(df)).encode())
     return h.hexdigest()
 

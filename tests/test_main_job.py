@@ -100,3 +100,15 @@ def test_bad_input_exits_2_with_one_line(tmp_path, override, key):
     assert len(lines) == 1, p.stderr
     assert key in lines[0] and "Traceback" not in p.stderr
     assert not out.exists()  # rejected before anything was written
+
+
+def test_single_run_summary_carries_provenance(runs):
+    """As sweep results do: commit, dirty flag, package versions and the command line; the
+    start time and host (which differ between identical runs) go to timing.json."""
+    prov = json.loads((runs["a"] / "summary.json").read_text())["provenance"]
+    assert len(prov["git_commit"]) == 40 and isinstance(prov["git_dirty"], bool)
+    assert prov["versions"]["numpy"] and prov["versions"]["python"]
+    assert prov["command"].startswith("python -m sim ") and "seed=7" in prov["command"]
+    assert "hydra.run.dir" not in prov["command"]
+    timing = json.loads((runs["a"] / "timing.json").read_text())
+    assert timing["started_utc"] and "started_utc" not in prov

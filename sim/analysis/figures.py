@@ -16,7 +16,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from sim.colours import ARM, BASELINE, NOT_SIGNIFICANT, SIGNIFICANT
 from sim.outputs import atomic_path
+
+NEVER_HOURS = 10_000.0  # a delay this long means "never" (the study's no-response reference)
 
 
 def save(fig, path: Path) -> Path:
@@ -39,7 +42,7 @@ def forest(tables: dict[str, pd.DataFrame], arm_col: str, title: str, path: Path
     )
     for ax, (label, t) in zip(axes[0], tables.items()):
         y = np.arange(len(t))
-        colors = ["tab:red" if s else "tab:gray" for s in t["significant"]]
+        colors = [SIGNIFICANT if s else NOT_SIGNIFICANT for s in t["significant"]]
         for yi, (_, r), c in zip(y, t.iterrows(), colors):
             if np.isfinite(r["diff_lo"]):
                 ax.plot([r["diff_lo"], r["diff_hi"]], [yi, yi], color=c, lw=2)
@@ -51,7 +54,7 @@ def forest(tables: dict[str, pd.DataFrame], arm_col: str, title: str, path: Path
         ax.grid(axis="x", alpha=0.3)
     handles = [
         plt.Line2D([], [], color=c, marker="o", lw=2, label=lab)
-        for c, lab in (("tab:red", "95% CI excludes 0"), ("tab:gray", "95% CI includes 0"))
+        for c, lab in ((SIGNIFICANT, "95% CI excludes 0"), (NOT_SIGNIFICANT, "95% CI includes 0"))
     ]
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, -0.04))
     fig.suptitle(title + " (paired by seed, mean and 95% CI)")
@@ -69,9 +72,9 @@ def paired_seeds(
         if baseline not in piv or arm not in piv:
             continue
         for _, r in piv[[baseline, arm]].iterrows():
-            ax.plot([0, 1], [r[baseline], r[arm]], color="tab:gray", alpha=0.4, lw=0.8)
-        ax.scatter(np.zeros(len(piv)), piv[baseline], color="tab:blue", s=12, label="baseline")
-        ax.scatter(np.ones(len(piv)), piv[arm], color="tab:orange", s=12, label=str(arm))
+            ax.plot([0, 1], [r[baseline], r[arm]], color=NOT_SIGNIFICANT, alpha=0.4, lw=0.8)
+        ax.scatter(np.zeros(len(piv)), piv[baseline], color=BASELINE, s=12, label="baseline")
+        ax.scatter(np.ones(len(piv)), piv[arm], color=ARM, s=12, label=str(arm))
         from sim.analysis.stats import paired_diff
 
         d = paired_diff(piv[arm], piv[baseline])
@@ -97,8 +100,13 @@ def curve(
     baseline: tuple[float, float, float] | None = None,
     group: str | None = None,
 ) -> Path:
-    """Mean with a shaded 95% CI band against ``x`` (one line per ``group``)."""
+    """Mean with a shaded 95% CI band against ``x`` (one line per ``group``). A level of
+    ``NEVER_HOURS`` or more is not a point on the axis: it is drawn apart, as a dashed
+    reference line with its band, labelled "never"."""
     fig, ax = plt.subplots(figsize=(6, 4))
+    xv = pd.to_numeric(stats[x], errors="coerce")
+    never = stats[xv >= NEVER_HOURS]
+    stats = stats[~(xv >= NEVER_HOURS)]
     groups = stats.groupby(group) if group else [(None, stats)]
     for g, s in groups:
         s = s.sort_values(x)
@@ -110,6 +118,11 @@ def curve(
         ax.axhline(m, color="black", ls="--", lw=1, label="baseline (strategy off)")
         if np.isfinite(lo):
             ax.axhspan(lo, hi, color="black", alpha=0.08)
+    if group is None and len(never):
+        r = never.iloc[0]
+        ax.axhline(r["mean"], color=BASELINE, ls=":", lw=1.5, label=f"never ({r[x]:,.0f} h)")
+        if np.isfinite(r["lo"]):
+            ax.axhspan(r["lo"], r["hi"], color=BASELINE, alpha=0.1)
     xs = stats[x].to_numpy(dtype=float)
     if len(xs) and xs.min() > 0 and xs.max() / xs.min() > 50:
         ax.set_xscale("log")

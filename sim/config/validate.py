@@ -39,7 +39,12 @@ def from_omegaconf_error(e: OmegaConfBaseException, prefix: str = "") -> ConfigE
 
 
 def _siblings(key: str) -> list[str]:
+    from sim.config.hints import strategy_siblings
+
     parts = key.split(".")
+    in_strategy = strategy_siblings(parts)
+    if in_strategy is not None:
+        return in_strategy
     schema = GROUPS.get(parts[0])
     if schema is None:
         return [*GROUPS, *SCALARS]

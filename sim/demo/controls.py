@@ -37,22 +37,34 @@ class Knob:
     value: float = 0.0
     strategy: str = ""
     field: str = ""
+    unit: str = ""  # shown after the value in the label
+    help: str = ""  # one line under the slider, where the label alone could mislead
 
     @property
     def is_int(self) -> bool:
         return all(float(x).is_integer() for x in (self.lo, self.hi, self.step, self.value))
 
 
-BOT_VOLUME = Knob("bot_volume", "Bot volume (x their posts per day)", 0.0, 5.0, 0.25, 1.0)
+BOT_VOLUME = Knob(
+    "bot_volume",
+    "Bot volume",
+    0.0,
+    5.0,
+    0.25,
+    1.0,
+    unit=" x",
+    help="How much the bots post on an ordinary day (1 x = the scenario). Always on.",
+)
 STRATEGY_KNOBS = (
     Knob(
         "response_delay",
-        "Response delay, hours (rapid response)",
+        "Response delay (rapid response)",
         0,
         48,
         1,
         strategy="rapid_response",
         field="delay_hours",
+        unit=" h",
     ),
     Knob(
         "languages",
@@ -80,15 +92,19 @@ STRATEGY_KNOBS = (
         1,
         strategy="platform_shutdown",
         field="end_day",
+        unit="",
     ),
     Knob(
         "bot_multiplier",
-        "Bot flooding multiplier",
+        "Bot flooding (rival strategy)",
         1,
         10,
         0.5,
         strategy="bot_flooding",
         field="multiplier",
+        unit=" x",
+        help="Extra factor on top of the bot volume, only while the rival's bot flooding "
+        "campaign runs (tick 'Rival side: bot flooding').",
     ),
 )
 
@@ -165,12 +181,16 @@ def model_params() -> dict[str, Any]:
             "min": k.lo,
             "max": k.hi,
             "step": k.step,
+            "unit": k.unit,
+            "help": k.help,
         }
+    reg = registry()
     for key, role, name in toggles():
         params[key] = {
             "type": "Checkbox",
             "value": False,
             "label": f"{role.capitalize()} side: {name.replace('_', ' ')}",
+            "help": reg[name].meta.summary,  # the strategy's own one-line description
         }
     params["graph_n"] = DEMO_N  # fixed: not shown on the page
     return params

@@ -1,9 +1,11 @@
 """The numbers quoted in docs/teaching.md, measured headless with the page's own model.
 
-    scripts/python -m sim.demo.lesson [--seeds 6] [--day 7]
+    scripts/python -m sim.demo.lesson [--seeds 6] [--day 7] [--write]
 
 Runs each experiment setting of the lesson for several seeds to the given day and prints
-the means, so the lesson plan can be checked whenever the model changes.
+the means; ``--write`` also puts them, and the "What we measured" paragraphs written from
+them, into docs/teaching.md (``sim.demo.lesson_text``). Rerun with ``--write`` whenever
+the model changes.
 """
 
 from __future__ import annotations
@@ -60,17 +62,32 @@ def measure(values: dict, seed: int, ticks: int) -> list[float]:
     ]
 
 
-def main() -> None:
+def means(seeds: int, day: float) -> dict[str, dict[str, float]]:
+    """Setting -> column -> mean over ``seeds`` at ``day``, rounded as the document shows."""
+    out = {}
+    for name, values in SETTINGS.items():
+        probe = DemoModel(**values)
+        ticks = min(probe.world.ticks, int(round(day * 24 / probe.world.tick_hours)))
+        rows = np.array([measure(values, s, ticks) for s in range(seeds)])
+        out[name] = {c: round(float(v), 3) + 0.0 for c, v in zip(COLUMNS, rows.mean(axis=0))}
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=6)
     ap.add_argument("--day", type=float, default=7.0)
-    args = ap.parse_args()
+    ap.add_argument("--write", action="store_true", help="update docs/teaching.md")
+    args = ap.parse_args(argv)
+    table = means(args.seeds, args.day)
     print(f"{'setting':32s}" + "".join(f"{c:>15s}" for c in COLUMNS))
-    for name, values in SETTINGS.items():
-        probe = DemoModel(**values)
-        ticks = min(probe.world.ticks, int(round(args.day * 24 / probe.world.tick_hours)))
-        rows = np.array([measure(values, s, ticks) for s in range(args.seeds)])
-        print(f"{name:32s}" + "".join(f"{v:15.3f}" for v in rows.mean(axis=0)))
+    for name, row in table.items():
+        print(f"{name:32s}" + "".join(f"{row[c]:15.3f}" for c in COLUMNS))
+    if args.write:
+        from sim.demo.lesson_text import DOC, fill, render
+
+        DOC.write_text(fill(DOC.read_text(), render(table, COLUMNS)))
+        print(f"wrote {DOC}")
 
 
 if __name__ == "__main__":

@@ -16,32 +16,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from PIL import Image
 
+from sim.colours import EDGE, audience_colour, narrative_style, side_colour
+from sim.colours import STATE_COLOURS as STATE_COLOUR_LIST
 from sim.crowd import SHARING, STATE_NAMES, STOPPED
 
 if TYPE_CHECKING:
     from sim.model import InfoWarModel
 
-SIDE_COLOURS = ("#1f5fbf", "#c8302b")  # first side blue, second red (as in the opinion map)
-OTHER_SIDE = "#7f7f7f"
-SIDE_SHADES = (
-    ("#1f5fbf", "#74a9f0", "#0b3a7a", "#3d8bd9", "#a9c9f5"),  # a side's narratives
-    ("#c8302b", "#f08a85", "#7a1410", "#e0584f", "#f5b7b3"),
-)
-STATE_COLOURS = np.array(["#d4d4d4", "#f06a0c", "#f7b77a", "#8064b4", "#2e9e4f"])  # STATE_NAMES
-COMMUNITY_COLOURS = (
-    "#1f5fbf",
-    "#c8302b",
-    "#6fa0e8",
-    "#ec8a86",
-    "#8c564b",
-    "#9467bd",
-    "#2ca02c",
-    "#bcbd22",
-    "#17becf",
-    "#e377c2",
-    "#7f7f7f",
-    "#ff7f0e",
-)
+STATE_COLOURS = np.array(STATE_COLOUR_LIST)  # STATE_NAMES
 KIND_MARKERS = {
     "head_of_state": "*",
     "ministry": "s",
@@ -53,22 +35,10 @@ KIND_MARKERS = {
     "factchecker": "P",
 }
 OPINION = "opinion"
+LEGEND_FONT = 10  # points: readable from the back of a classroom on a projector
 DPI = 80
 SIZE = (5.6, 4.0)  # inches at DPI: one cell of SolaraViz's grid
 NETWORK_SIZE = (5.6, 3.3)  # leaves room for the status lines above it
-
-
-def side_colour(side: int) -> str:
-    return SIDE_COLOURS[side] if side < len(SIDE_COLOURS) else OTHER_SIDE
-
-
-def narrative_colour(narr_side: np.ndarray, k: int) -> str:
-    """The side's colour, a different shade for each of its narratives."""
-    side = int(narr_side[k])
-    if side >= len(SIDE_SHADES):
-        return OTHER_SIDE
-    shades = SIDE_SHADES[side]
-    return shades[int(np.sum(narr_side[:k] == side)) % len(shades)]
 
 
 def colour_options(model: InfoWarModel) -> list[str]:
@@ -123,9 +93,9 @@ class NetworkPicture(Picture):
             (w.narr_label.index(colour_by) if colour_by in w.narr_label else -1),
         )
         self.fig = Figure(figsize=NETWORK_SIZE, dpi=DPI)
-        self.fig.subplots_adjust(left=0.0, right=0.8, bottom=0.0, top=0.93)
+        self.fig.subplots_adjust(left=0.0, right=0.66, bottom=0.0, top=0.93)
         ax = self.fig.add_subplot()
-        ax.add_collection(LineCollection(v.segments, colors="#9a9a9a", linewidths=0.3, alpha=0.35))
+        ax.add_collection(LineCollection(v.segments, colors=EDGE, linewidths=0.3, alpha=0.35))
         ux, uy = v.user_xy.T
         self.users = ax.scatter(
             ux, uy, s=14, c=np.zeros(len(v.users)), linewidths=0, cmap="RdBu", vmin=-1, vmax=1
@@ -139,11 +109,11 @@ class NetworkPicture(Picture):
             else []
         )
         if self.k < 0:
-            cax = self.fig.add_axes((0.83, 0.08, 0.02, 0.45))
+            cax = self.fig.add_axes((0.70, 0.06, 0.025, 0.42))
             self.fig.colorbar(self.users, cax=cax).set_label(
-                f"opinion (+1 {w.sides[0]})", fontsize=7
+                f"opinion (+1 {w.sides[0]})", fontsize=LEGEND_FONT
             )
-            cax.tick_params(labelsize=6)
+            cax.tick_params(labelsize=LEGEND_FONT - 1)
         self.kinds = []
         for kind, marker in KIND_MARKERS.items():
             idx = np.flatnonzero(np.array(v.account_kind) == kind)
@@ -171,12 +141,17 @@ class NetworkPicture(Picture):
                     )
                 )
         ax.legend(
-            handles=handles, fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False
+            handles=handles,
+            fontsize=LEGEND_FONT,
+            loc="upper left",
+            bbox_to_anchor=(1.0, 1.0),
+            frameon=False,
         )
         ax.set_title(
-            f"{len(v.users)} sampled users and {len(v.accounts)} accounts, coloured by "
-            f"{'opinion' if self.k < 0 else colour_by}",
-            fontsize=8,
+            f"{len(v.users)} sampled users, {len(v.accounts)} accounts; "
+            f"colour: {'opinion' if self.k < 0 else colour_by}",
+            fontsize=LEGEND_FONT,
+            loc="left",  # the axes start at the figure's edge: a centred title is clipped
         )
         ax.set_aspect("equal", adjustable="datalim")
         ax.autoscale_view()
@@ -209,21 +184,23 @@ class LinePicture(Picture):
         self.model = model
         self.fig = Figure(figsize=SIZE, dpi=DPI)
         self.fig.subplots_adjust(
-            left=0.13, right=0.74 if self.legend_outside else 0.97, bottom=0.12, top=0.92
+            left=0.14, right=0.66 if self.legend_outside else 0.97, bottom=0.13, top=0.91
         )
         ax = self.ax = self.fig.add_subplot()
         self.lines = [ax.plot([], [], **style)[0] for style in self.styles()]
-        ax.set_title(self.title, fontsize=9)
-        ax.set_xlabel("day", fontsize=8)
-        ax.set_ylabel(self.ylabel, fontsize=8)
+        ax.set_title(self.title, fontsize=11)
+        ax.set_xlabel("day", fontsize=10)
+        ax.set_ylabel(self.ylabel, fontsize=10)
         w = model.world
         ax.set_xlim(0, w.ticks * w.tick_hours / 24.0)
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=9)
         ax.grid(alpha=0.3)
         if self.legend_outside:
-            ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+            ax.legend(
+                fontsize=LEGEND_FONT, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False
+            )
         else:
-            ax.legend(fontsize=6, loc="upper left", frameon=False)
+            ax.legend(fontsize=LEGEND_FONT, loc="upper left", frameon=False, handlelength=3)
 
     def styles(self) -> list[dict]:
         raise NotImplementedError
@@ -264,9 +241,8 @@ class BelieversPicture(LinePicture):
         return [
             {
                 "label": label,
-                "color": narrative_colour(w.narr_side, k),
-                "lw": 1.4,
-                "ls": "-" if w.narr_true[k] else "--",
+                **narrative_style(w.narr_side, w.narr_true, k),
+                "lw": 1.6,
             }
             for k, label in enumerate(w.narr_label)
         ]
@@ -289,7 +265,7 @@ class OpinionPicture(LinePicture):
 
     def styles(self) -> list[dict]:
         return [
-            {"label": name, "color": COMMUNITY_COLOURS[c % len(COMMUNITY_COLOURS)], "lw": 1.2}
+            {"label": name, "color": audience_colour(c), "lw": 1.4}
             for c, name in enumerate(self.model.world.communities)
         ]
 

@@ -181,11 +181,13 @@ def _optuna_figure(df: pd.DataFrame, level: float, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from sim.colours import FEASIBLE, NOT_SIGNIFICANT, SIGNIFICANT
+
     fig, ax = plt.subplots(figsize=(6, 4))
-    for ok, color, label in ((True, "tab:green", "feasible"), (False, "tab:gray", "below level")):
+    for ok, color, label in ((True, FEASIBLE, "feasible"), (False, NOT_SIGNIFICANT, "below level")):
         d = df[df["feasible"] == ok]
         ax.scatter(d["spend"], d["support"], c=color, s=18, label=label)
-    ax.axhline(level, color="tab:red", ls="--", lw=1, label=f"level {level:g}")
+    ax.axhline(level, color=SIGNIFICANT, ls="--", lw=1, label=f"level {level:g}")
     ax.set_xlabel("home strategy spend (staff-hours, mean over seeds)")
     ax.set_ylabel("international support for home")
     ax.legend(fontsize=8)
