@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from sim.cascades.recorder import BYTES_PER_ROW  # noqa: E402
 
 
-def timed(overrides: list[str]) -> tuple[float, float, object]:
+def timed(overrides: list[str]) -> tuple[float, float, Any]:
     """(CPU s of the run loop, CPU s of the cascade tables, the model)."""
     from sim.cascades.run import collect
     from sim.cli import load

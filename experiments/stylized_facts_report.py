@@ -133,7 +133,7 @@ def fact_table(facts: pd.DataFrame) -> list[str]:
         "| fact | source | scenario | model: mean [95% CI over seeds] | verdict |",
         "|---|---|---|---|---|",
     ]
-    causes = []
+    causes: list[tuple[str, str]] = []
     for name, source, rule in FACTS:
         for scen, f in facts.groupby("scenario", sort=False):
             value, verdict = rule(f)

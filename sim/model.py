@@ -99,7 +99,7 @@ class InfoWarModel(mesa.Model):
             self.kernel.set_state(kk, users, SHARING)
             self.crowd.origin[k, users] = users
             if self.kernel.recorder is not None:
-                self.kernel.recorder.seeds(k, users)
+                self.kernel.recorder.seeds(int(k), users)
             self.crowd.exposed[k, users] = True
             self.tally.expose(kk, self.crowd.community[users])
 

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from sim.cascades.recorder import PARENT_KINDS
+from sim.colours import ARMS, AUDIENCE_COLOURS
 
-TRUTH = ((True, "true", "C0"), (False, "false", "C3"))
+TRUTH = ((True, "true", ARMS[0]), (False, "false", ARMS[1]))
 
 
 def _save(fig, path: Path) -> Path:
@@ -69,7 +70,7 @@ def reach_sources(adopt: pd.DataFrame, narr_true: np.ndarray, path: Path) -> Pat
         share = np.array(
             [((kinds == j) & (truth == t)).sum() / max((truth == t).sum(), 1) for t in (1, 0)]
         )
-        ax.barh(["true", "false"], share, left=left, color=f"C{j + 4}", label=name)
+        ax.barh(["true", "false"], share, left=left, color=AUDIENCE_COLOURS[j], label=name)
         left += share
     ax.set(xlabel="share of adoptions", title="Who the adopting post came from", xlim=(0, 1))
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
