@@ -43,7 +43,7 @@ def job(args: argparse.Namespace, *argv) -> dict:
         return {"error": f"timed out after {args.timeout} s"}
     lines = [ln for ln in p.stdout.splitlines() if ln.startswith("{")]
     if p.returncode != 0 or not lines:
-        return {"error": (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]}
+        return {"error": (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1]}
     out = json.loads(lines[-1])
     print(f"  {' '.join(map(str, argv)):<42} {time.perf_counter() - t0:7.1f} s", flush=True)
     return out
@@ -51,7 +51,7 @@ def job(args: argparse.Namespace, *argv) -> dict:
 
 def reference(args, sizes: list[int]) -> list[dict]:
     """Reference rules: compiled and numpy kernels, both per-agent Mesa forms (push, pull)."""
-    rows = []
+    rows: list[dict] = []
     for n in sizes:
         row = {
             "n": n,
@@ -160,7 +160,7 @@ def _sweep_once(args, scenario: str, workers: int, runs: int) -> dict:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout, cwd=ROOT)
         wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
     if p.returncode != 0:
-        return {"error": (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]}
+        return {"error": (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1]}
     return {"wall": wall, "cpu": cpu}
 
 
@@ -175,7 +175,7 @@ def machine() -> dict:
     model = next(
         (
             ln.split(":", 1)[1].strip()
-            for ln in open("/proc/cpuinfo")
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
             if ln.startswith("model name")
         ),
         "unknown",

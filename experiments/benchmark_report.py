@@ -70,7 +70,8 @@ def reference_table(rows: list[dict]) -> list[str]:
             if note:
                 notes.append(f"{name.split()[0]}: {note}")
         out.append(
-            f"| {_n(r['n'])} | {len(c.get('cpu', []))} | {_fmt(_ms(c), 2)} / {_fmt(_ms(c, 'wall'), 2)} "
+            f"| {_n(r['n'])} | {len(c.get('cpu', []))} | {_fmt(_ms(c), 2)} / "
+            f"{_fmt(_ms(c, 'wall'), 2)} "
             f"| {_fmt(_ms(v), 2)} | {_fmt(_busiest(c))}; {_fmt(_busiest(v))} "
             f"| {_fmt(c.get('peak_rss', np.nan) / MB, 0)} | {' | '.join(cells)} "
             f"| {'; '.join(notes) or c.get('error', '') or v.get('error', '')} |"
@@ -100,10 +101,12 @@ def mesa_note(rows: list[dict]) -> list[str]:
         "for draw (same test file). *Plain (pull)*: the textbook form; in "
         "`step` every unaware user looks at the accounts it follows and counts the sharers among "
         "them, every sharer draws whether it stops, and `advance` applies the next states, so a "
-        "tick scans the neighbours of every unaware user (at first nearly all the follows). *Lean (push)*: "
+        "tick scans the neighbours of every unaware user (at first nearly all the follows). *Lean "
+        "(push)*: "
         "in `step` only the sharers loop over their followers, adding to counters that `advance` "
         "resolves, so a tick's work follows the few sharers. Issue 6 quotes about "
-        f"{QUOTED_S} s per tick at 10^5 users for a plain per-agent Mesa model on this kind of machine; "
+        f"{QUOTED_S} s per tick at 10^5 users for a plain per-agent Mesa model on this kind of "
+        "machine; "
         f"measured here, pull {_fmt(pull, 3)} s and push {push:.3f} s (CPU, mean over all ticks). "
         f"Against the quoted figure the compiled rules ({1e3 * vec:.2f} ms per tick) are about "
         f"{QUOTED_S / vec:,.0f}x faster. A pull tick costs in proportion to the unaware users' "
@@ -128,7 +131,8 @@ def full_table(rows: list[dict]) -> list[str]:
     rows = sorted(rows, key=lambda r: (r["scenario"] != "default", r["scenario"], r["n"]))
     phases = ("post", "strategies", "feed", "update", "reshare", "metrics")
     out = [
-        "| scenario | users | follows | ticks | build s | ms/tick CPU | CPU ms/tick per 10^6 follows "
+        "| scenario | users | follows | ticks | build s | ms/tick CPU | CPU ms/tick per 10^6 "
+        "follows "
         "| busiest tick ms CPU | ms/tick wall | B/user held | B/user peak | "
         + " | ".join(f"{p} ms" for p in phases)
         + " |",
@@ -142,7 +146,8 @@ def full_table(rows: list[dict]) -> list[str]:
         ph = " | ".join(_fmt(1e3 * r["phases"].get(p, 0.0), 2) for p in phases)
         out.append(
             f"| {row['scenario']} | {r['users']:,} | {r['follows']:,} | {len(r['cpu'])} "
-            f"| {_fmt(r['build_wall'])} | {_fmt(_ms(r), 2)} | {_fmt(_ms(r) * 1e6 / r['follows'], 2)} "
+            f"| {_fmt(r['build_wall'])} | {_fmt(_ms(r), 2)} | "
+            f"{_fmt(_ms(r) * 1e6 / r['follows'], 2)} "
             f"| {_fmt(_busiest(r), 1)} "
             f"| {_fmt(_ms(r, 'wall'), 2)} "
             f"| {_fmt(_per_user(r, 'end_rss', r['users']), 0)} "
@@ -153,7 +158,8 @@ def full_table(rows: list[dict]) -> list[str]:
 
 def graph_table(rows: list[dict]) -> list[str]:
     out = [
-        "| graph | users | follows | seconds CPU (all threads) | seconds wall | peak MB above start "
+        "| graph | users | follows | seconds CPU (all threads) | seconds wall | peak MB above "
+        "start "
         "| load average before |",
         "|" + "---|" * 7,
     ]
@@ -172,7 +178,8 @@ def graph_table(rows: list[dict]) -> list[str]:
 
 def sweep_table(rows: list[dict]) -> list[str]:
     out = [
-        "| scenario | users | workers | runs | start-up wall s | wall s per run | runs per minute (wall) "
+        "| scenario | users | workers | runs | start-up wall s | wall s per run | runs per minute "
+        "(wall) "
         "| CPU s per run | runs per minute on idle cores (CPU-bound) |",
         "|" + "---|" * 9,
     ]
@@ -258,7 +265,8 @@ def targets(res: dict) -> list[str]:
     t = 1000 / kb["per_min"] if kb and "per_min" in kb else np.nan
     ti = 1000 / kb["per_min_idle"] if kb and "per_min_idle" in kb else np.nan
     add(
-        "1,000-run karabakh2020 sweep at 10^4, 2 workers, <= 15 min (wall here; CPU-bound on 2 idle cores)",
+        "1,000-run karabakh2020 sweep at 10^4, 2 workers, <= 15 min (wall here; CPU-bound on 2 "
+        "idle cores)",
         f"{_fmt(t)}; {_fmt(ti)}",
         ti <= 15 if np.isfinite(ti) else None,
         " min (projected)",
@@ -367,21 +375,26 @@ def write_report(res: dict, out: Path) -> str:
         [
             "# Benchmark: speed and scale",
             "",
-            f"Written by `experiments/benchmark.py` on {m['date']} (commit {m['commit']}). Raw numbers: "
+            f"Written by `experiments/benchmark.py` on {m['date']} (commit {m['commit']}). Raw "
+            "numbers: "
             "`results/benchmark.json`.",
             *_kept(res),
             "",
             f"Machine: {m['cores']} cores, {m['cpu']}, {m['ram_gib']:.1f} GiB RAM "
-            f"({m['available_gib']:.1f} GiB available at start); Python {m['python']}, numpy {m['numpy']}, "
-            f"scipy {m['scipy']}, mesa {m['mesa']}. Load average at start {m['load_start'][0]:.1f}, "
+            f"({m['available_gib']:.1f} GiB available at start); Python {m['python']}, numpy "
+            f"{m['numpy']}, "
+            f"scipy {m['scipy']}, mesa {m['mesa']}. Load average at start "
+            f"{m['load_start'][0]:.1f}, "
             f"at end {m.get('load_end', [float('nan')])[0]:.1f}.",
             "",
             "Seconds per tick are CPU seconds of the measuring process (numpy and scipy.sparse run "
-            "single-threaded, so on an idle machine CPU and wall time agree; on a shared machine the "
+            "single-threaded, so on an idle machine CPU and wall time agree; on a shared machine "
+            "the "
             "wall time also counts waiting for a core). Means are over all ticks of the run. "
             "Memory: `held` is resident memory at the end of the run (after freed heap pages are "
             "handed back to the OS) minus that before the model was built, `peak` is the process's "
-            "peak RSS (reached while the graph is generated) minus the same baseline, both per user.",
+            "peak RSS (reached while the graph is generated) minus the same baseline, both per "
+            "user.",
             "",
             "## Targets",
             "",
@@ -391,9 +404,11 @@ def write_report(res: dict, out: Path) -> str:
             "",
             "## 1. Reference rules (BA m=4, two narratives, 0.1% seeds each)",
             "",
-            "Compiled (numba): `sim/reference/simple_jit.py`; numpy: `sim/reference/simple_rules.py` "
+            "Compiled (numba): `sim/reference/simple_jit.py`; numpy: "
+            "`sim/reference/simple_rules.py` "
             "(the same runs draw for draw); per-agent Mesa: `sim/reference/mesa_rules.py`. "
-            "All run to extinction (no sharer left) or the tick cap. Each speed-up divides that Mesa "
+            "All run to extinction (no sharer left) or the tick cap. Each speed-up divides that "
+            "Mesa "
             "form's CPU time by the kernel's over the same ticks, all measured in this run; the "
             "compiled kernel is compiled (or loaded from its disk cache) before the timed ticks "
             f"({_jit(res['reference'])}).",

@@ -20,11 +20,17 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+if TYPE_CHECKING:
+    from sim.reference.mesa_rules import MesaRules
+    from sim.reference.simple_jit import CompiledRules
+    from sim.reference.simple_rules import SimpleRules
 
 
 def _rss() -> int:
@@ -59,7 +65,8 @@ class Clock:
 
 
 def _ticks(step, active, max_ticks: int) -> tuple[list[float], list[float]]:
-    wall, cpu = [], []
+    wall: list[float] = []
+    cpu: list[float] = []
     while active() and len(wall) < max_ticks:
         with Clock() as c:
             step()
@@ -77,6 +84,7 @@ def ref(kind: str, n: int, max_ticks: int) -> dict:
     with Clock() as build:
         g = ba_graph(n, p.m, s.get("graph"))
         seeds = seed_users(n, p.seed_fraction, s.get("reference/seed"))
+        m: SimpleRules | CompiledRules | MesaRules  # the numba and Mesa modules load lazily
         if kind == "ref-vector":
             m = SimpleRules(g, p, seeds, s.get("reference/spread"))
         elif kind == "ref-compiled":
@@ -162,7 +170,7 @@ def graph(kind: str, n: int) -> dict:
 
     cfg = load([f"graph.n={n}"] + (["graph=ba"] if kind == "graph-ba" else []))
     _, crowd, graph_fn = build_people(cfg, Streams(0))
-    base, load = _rss(), os.getloadavg()[0]
+    base, load_avg = _rss(), os.getloadavg()[0]
     with Clock() as c:
         g = graph_fn(crowd)
     return {
@@ -171,7 +179,7 @@ def graph(kind: str, n: int) -> dict:
         "follows": int(g.nnz),
         "base_rss": base,
         "end_rss": _rss(),
-        "load": load,
+        "load": load_avg,
     }
 
 

@@ -38,7 +38,8 @@ OUT = ROOT / "results" / "karabakh2020"
 FITTED = ROOT / "conf" / "fitted" / "karabakh2020.yaml"  # the scenario's defaults list includes it
 # (override key, low, high, log scale): what the documents do not pin down
 SPACE = [
-    ("actors.groups.Azpresident.followers", 0.05, 0.9, True),  # its follower count is not in docs/sources.md
+    # its follower count is not in docs/sources.md
+    ("actors.groups.Azpresident.followers", 0.05, 0.9, True),
     ("actors.groups.TC_Disisleri.followers", 0.02, 0.5, True),  # engaged share of its 1.25 M
     ("actors.groups.am_diaspora_network.posts_per_day", 1.0, 20.0, True),  # "stronger diaspora"
     ("spread.beta", 0.08, 0.5, True),
@@ -145,12 +146,15 @@ def write_report(
     lines = [
         "# Calibration of the karabakh2020 scenario",
         "",
-        f"Optuna TPE, {len(study.trials)} trials ({args.seeds} seeds each, world.scale={args.scale}), "
-        f"journal `{args.storage.relative_to(ROOT)}`; {minutes:.1f} min. Loss: sum of squared log errors of "
+        f"Optuna TPE, {len(study.trials)} trials ({args.seeds} seeds each, "
+        f"world.scale={args.scale}), "
+        f"journal `{args.storage.relative_to(ROOT)}`; {minutes:.1f} min. Loss: sum of squared log "
+        "errors of "
         "the seed means, weighted "
         + ", ".join(f"{k} {w:g}" for k, w in FITTED_TARGETS.items())
         + f" (best {best.value:.4f}, trial {best.number}).",
-        "Evaluation: the fitted parameters re-run on seeds the fit never saw; mean with a 95% Student-t CI.",
+        "Evaluation: the fitted parameters re-run on seeds the fit never saw; mean with a 95% "
+        "Student-t CI.",
         "",
         "## Targets",
         "",
@@ -175,7 +179,8 @@ def write_report(
     ]
     for k, lo, hi, lg in SPACE:
         lines.append(f"| `{k}` | [{lo}, {hi}]{' log' if lg else ''} | {best.params[k]:.4g} |")
-    top = sorted((t for t in study.trials if t.value is not None), key=lambda t: t.value)[:5]
+    done = [(t.value, t) for t in study.trials if t.value is not None]
+    top = [t for _, t in sorted(done, key=lambda vt: vt[0])][:5]
     lines += [
         "",
         "## Best trials",

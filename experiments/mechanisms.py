@@ -4,7 +4,8 @@ Arms on the default world (``conf/experiment/mechanisms.yaml``), every arm run o
 seeds (paired: common random numbers), 95 % Student-t intervals on per-seed differences:
 
 - rapid response detecting the rival's false story after 1, 6, 24 or 72 h vs none, with
-  its default budget and with an unlimited one: misinformation believer-days (whole run,
+  its default budget, with an unlimited one, and against a story flooded by the rival's
+  bots (bot_flooding x5): misinformation believer-days (whole run,
   and the three days after the story appears), the story's reach, and the trend per
   doubling of delay;
 - the credibility cost of a debunked fake: trust in the rival's sources, and belief in
@@ -47,11 +48,22 @@ NO_WANE = ["spread.inoculation_halflife_days=0"]
 RR = "strategy@home=[rapid_response]"
 UNLIMITED = "home.rapid_response.budget=100000"
 DELAYS = (1, 6, 24, 72)
+FLOOD = ["strategy@rival=[bot_flooding]", "rival.bot_flooding.budget=100000"]
 ARMS: dict[str, list[str]] = {
     "none": [],
     **{f"rapid_response_{h}h": [RR, f"home.rapid_response.delay_hours={h}"] for h in DELAYS},
     **{
         f"rapid_response_{h}h_unlimited": [RR, f"home.rapid_response.delay_hours={h}", UNLIMITED]
+        for h in DELAYS
+    },
+    "flood_none": FLOOD,
+    **{
+        f"rapid_response_{h}h_flood": [
+            RR,
+            f"home.rapid_response.delay_hours={h}",
+            UNLIMITED,
+            *FLOOD,
+        ]
         for h in DELAYS
     },
     "gaffes_off": NO_GAFFES,

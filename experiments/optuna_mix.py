@@ -86,7 +86,8 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--level", type=float, default=None)
     ap.add_argument("--out", type=Path, default=OUT, help="study dir (default results/optuna)")
-    args, args.extra = ap.parse_known_args()
+    args, extra = ap.parse_known_args()
+    args.extra = extra
     out = args.out.resolve()
     names = [s for s in WANTED if s in load_all()]
     if not names:

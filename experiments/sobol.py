@@ -6,10 +6,11 @@
     scripts/python experiments/sobol.py --n 256 --jobs 8 graph.n=20000   # research scale
 
 Steps: SALib draws the design; each point becomes conf/doe/<method>_pNNNNN.yaml; the sweep
-``python -m sim -m +experiment=<method>`` (its yaml sweeps +doe=glob(<method>_*)) runs every point through the
-launcher (joblib by default; extra arguments are passed on as Hydra overrides, e.g.
-hydra/launcher=submitit_slurm); the study table is loaded with sim.sweep.load_study and
-analysed. Interrupted? Run the same command again: finished points are skipped.
+``python -m sim -m +experiment=<method>`` (its yaml sweeps +doe=glob(<method>_*)) runs every
+point through the launcher (joblib by default; extra arguments are passed on as Hydra
+overrides, e.g. hydra/launcher=submitit_slurm); the study table is loaded with
+sim.sweep.load_study and analysed. Interrupted? Run the same command again: finished points
+are skipped.
 """
 
 from __future__ import annotations

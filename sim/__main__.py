@@ -9,6 +9,7 @@ from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.cli import CONF_DIR, guarded, precheck
@@ -63,7 +64,7 @@ def task(cfg: DictConfig) -> dict:
     from sim.report import print_summary
 
     hc = HydraConfig.get()
-    if hc.mode.name == "MULTIRUN":  # results store, skip-if-finished, failure records: sim.sweep
+    if hc.mode == RunMode.MULTIRUN:  # results store, skip-if-finished, failure records: sim.sweep
         from sim.sweep.job import run_job
 
         return run_job(cfg, hc)

@@ -19,9 +19,11 @@ class RunResult:
     timeseries: pd.DataFrame
     actors: pd.DataFrame | None
     model: Any = None  # the InfoWarModel (None in validation modes)
+    cascades: Any = None  # sim.cascades.run.CascadeTables when output.cascades is on
 
 
 def run_infowar(cfg: SimConfig, progress: bool = False) -> RunResult:
+    from sim.cascades.run import collect
     from sim.model import InfoWarModel
     from sim.summary import summarize
 
@@ -30,12 +32,16 @@ def run_infowar(cfg: SimConfig, progress: bool = False) -> RunResult:
     t1 = time.perf_counter()
     model.run(progress=progress)
     summary = summarize(model)
+    tables = collect(model)
+    if tables is not None:
+        summary["cascades"] = tables.summary
     summary["timing"] = {
         "build_s": round(t1 - t0, 3),
         "run_s": round(time.perf_counter() - t1, 3),
         "phases_s": {k: round(v, 3) for k, v in model.phase_seconds.items()},
     }
-    return RunResult(summary, model.metrics.timeseries(), model.metrics.actors_table(), model)
+    ts, actors = model.metrics.timeseries(), model.metrics.actors_table()
+    return RunResult(summary, ts, actors, model, tables)
 
 
 def run_validation_mode(cfg: SimConfig, progress: bool = False) -> RunResult:
@@ -80,5 +86,6 @@ def run(
             res.summary,
             cfg.output.figures and world is not None,
             world,
+            cascades=res.cascades,
         )
     return res

@@ -99,7 +99,7 @@ PLAY_INTERVAL_MS = 100
 @solara.component
 def Page():
     first = solara.use_memo(DemoModel, [])  # built per browser session, inside the page
-    model = solara.use_reactive(first)
+    model: solara.Reactive[DemoModel] = solara.use_reactive(first)
     params = solara.use_memo(model_params, [])
     values = solara.use_reactive(initial_values(params))
     render = solara.use_reactive(1)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from hydra import compose, initialize_config_dir
@@ -29,11 +28,11 @@ from sim.config.hints import (
     horizon_error,
     side_key_error,
 )
+from sim.config.paths import CONF_DIR
 from sim.config.schema import SimConfig
 from sim.config.validate import check_bool_overrides, from_omegaconf_error, to_sim_config
 from sim.errors import ConfigError, unknown
 
-CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 T = TypeVar("T")
 
 
@@ -120,7 +119,9 @@ def sweep_variants(overrides: list[str]) -> list[list[str]]:
     base = _firsts(parsed)
     out = [base]
     for i, (key, _, values) in enumerate(parsed):
-        for v in _representatives(values) if values else []:
+        if not values:
+            continue
+        for v in _representatives(values):
             if v != values[0]:
                 out.append([*base[:i], f"{key}={v}", *base[i + 1 :]])
     return out

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 SIDE_COLOURS = ("#1f5fbf", "#c8302b")  # first side blue, second red (as the opinion map)
 OTHER_SIDE = "#7f7f7f"
 SIDE_SHADES = (  # the side's hue first, then darker and lighter shades of it
@@ -56,7 +58,9 @@ def side_colour_by_name(sides: Sequence[str], name: str) -> str:
     return side_colour(list(sides).index(name)) if name in sides else OTHER_SIDE
 
 
-def narrative_style(narr_side: Sequence[int], narr_true: Sequence[bool], k: int) -> dict:
+def narrative_style(
+    narr_side: Sequence[int] | np.ndarray, narr_true: Sequence[bool] | np.ndarray, k: int
+) -> dict:
     """Matplotlib line style of narrative ``k``: its side's hue (a shade per narrative of the
     same side and truth), solid when true, dashed when false."""
     side, true = int(narr_side[k]), bool(narr_true[k])

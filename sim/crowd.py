@@ -7,7 +7,7 @@ properties of the community and are looked up through ``community``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -33,11 +33,10 @@ class Crowd:
     origin: np.ndarray  # int32 (K, n): account whose post converted the user (-1 none)
     exposed: np.ndarray  # bool (K, n): ever read a post of the narrative
     # bool (K, n): ever reshared the narrative, in public; what campaigns may observe
-    reshared: np.ndarray | None = None
+    reshared: np.ndarray = field(init=False)  # all False at first (__post_init__)
 
     def __post_init__(self) -> None:
-        if self.reshared is None:
-            self.reshared = np.zeros(self.state.shape, dtype=bool)
+        self.reshared = np.zeros(self.state.shape, dtype=bool)
 
     def believers(self, k: int) -> np.ndarray:
         s = self.state[k]

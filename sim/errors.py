@@ -27,7 +27,7 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str:
 def unknown(key: str, name: str, choices: Iterable[str], what: str = "name") -> ConfigError:
     """The error for a name that is not one of ``choices``."""
     choices = list(choices)
+    allowed = ", ".join(map(str, choices))
     return ConfigError(
-        key,
-        f"unknown {what} '{name}'{did_you_mean(name, choices)}; allowed: {', '.join(map(str, choices))}",
+        key, f"unknown {what} '{name}'{did_you_mean(name, choices)}; allowed: {allowed}"
     )

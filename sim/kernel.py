@@ -19,6 +19,7 @@ Costs scale with the number of events (``fade``: with the users), not per-user l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,6 +29,9 @@ from sim.posts import Posts
 from sim.tally import Tally
 from sim.trust import Trust
 from sim.world import World, per_tick_hazard
+
+if TYPE_CHECKING:
+    from sim.cascades.recorder import Recorder
 
 ALIGN_WIDTH = 0.1  # softness of the bounded-confidence edge (on the [0, 1] distance scale)
 
@@ -55,7 +59,9 @@ def expand(
     return indices[offs], pos
 
 
-def align(opinion: np.ndarray, sign: np.ndarray, confidence: float) -> np.ndarray:
+def align(
+    opinion: np.ndarray | np.floating, sign: np.ndarray | np.floating, confidence: float
+) -> np.ndarray:
     """Bounded confidence: near 1 when the narrative's side is within ``confidence`` of the
     reader's opinion (distance on the [0, 1] scale), falling off smoothly beyond it."""
     d = np.abs(opinion - sign) * 0.5
@@ -180,6 +186,7 @@ class Kernel:
         hours = world.tick_hours
         self.inoc_wane = per_tick_hazard(spread.inoculation_halflife_days, hours)
         self.trust_back = per_tick_hazard(spread.trust_halflife_days, hours)
+        self.recorder: Recorder | None = None  # set when output.cascades is on
 
     def set_state(self, k: np.ndarray, u: np.ndarray, new: int | np.ndarray) -> None:
         """Move unique (narrative, user) pairs to ``new`` and update the tally."""
@@ -227,6 +234,8 @@ class Kernel:
         self._gaffes(r[backfire], narr[backfire])
         conv = success & open_
         self._stifle(narr, r, state, rd.reads)
+        if self.recorder is not None:
+            self.recorder.events(rd.post[conv])
         self._adopt(r[conv], narr[conv], rd.posts.origin[rd.post[conv]])
         return {"success": conv}
 
@@ -258,6 +267,8 @@ class Kernel:
         keep = resolve(r, narr, world, crowd.opinion)  # counts successful events per side
         flat, first = np.unique(narr[keep] * n + r[keep], return_index=True)
         u, k, origin = flat % n, flat // n, origin[keep][first]
+        if self.recorder is not None:  # parent links (output.cascades)
+            self.recorder.adopted(k, u, np.flatnonzero(keep)[first])
         self.set_state(k, u, SHARING)
         crowd.origin[k, u] = origin
         tgt = world.narr_target[k]

@@ -26,6 +26,7 @@ import numpy as np
 from sim.actors import Accounts, Actor
 from sim.actors.build import build_actors
 from sim.actors.posting import Poster
+from sim.cascades.recorder import Recorder, senders
 from sim.config.schema import SOURCE_KINDS, SimConfig
 from sim.crowd import SHARING, STOPPED
 from sim.kernel import Kernel, Reads, deliver
@@ -61,6 +62,8 @@ class InfoWarModel(mesa.Model):
         self.kernel = Kernel(
             self.crowd, self.world, cfg.spread, self.tally, self.spread_rng, self.trust
         )
+        if cfg.output.cascades:
+            self.kernel.recorder = Recorder(self.crowd.n)
         self._seed_narratives()
         self.metrics = Metrics(self)
         self.queued = Posts.empty()  # users' reshares, delivered next tick
@@ -95,6 +98,8 @@ class InfoWarModel(mesa.Model):
             kk = np.full(len(users), k, dtype=np.int64)
             self.kernel.set_state(kk, users, SHARING)
             self.crowd.origin[k, users] = users
+            if self.kernel.recorder is not None:
+                self.kernel.recorder.seeds(int(k), users)
             self.crowd.exposed[k, users] = True
             self.tally.expose(kk, self.crowd.community[users])
 
@@ -151,6 +156,9 @@ class InfoWarModel(mesa.Model):
             (users, f.indptr, f.indices),
             *self.direct,
         ]
+        if self.kernel.recorder is not None:
+            self.kernel.recorder.tick = self.tick
+            self.kernel.recorder.senders = senders(batches, 1)
         return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.spread_rng)
 
     def fade(self) -> None:

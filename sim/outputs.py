@@ -60,6 +60,7 @@ def write_run(
     summary: dict[str, Any],
     figures: bool,
     world=None,
+    cascades=None,
 ) -> list[Path]:
     """Everything a run leaves behind; summary.json last, as the 'finished' marker.
 
@@ -76,12 +77,29 @@ def write_run(
         from sim.figures import make_figures
 
         written += make_figures(out / "figures", timeseries, actors, summary, world)
+    if cascades is not None:  # output.cascades: parent links, per-cascade metrics, figures
+        written += write_cascades(out, cascades, figures)
     if clock:
         written.append(out / "timing.json")
         write_json(clock.get("timing", clock), written[-1])
     written.append(out / "summary.json")
     write_json(summary, written[-1])
     return written
+
+
+def write_cascades(out: Path, tables, figures: bool) -> list[Path]:
+    """cascades.parquet (one row per adoption), cascade_trees.parquet (one per cascade)
+    and, when asked, the cascade figures (``tables``: sim.cascades.run.CascadeTables)."""
+    paths = [out / "cascades.parquet", out / "cascade_trees.parquet"]
+    write_parquet(tables.adoptions, paths[0])
+    write_parquet(tables.trees, paths[1])
+    if figures:
+        from sim.cascades.figures import make_cascade_figures
+
+        paths += make_cascade_figures(
+            out / "figures", tables.adoptions, tables.trees, tables.narr_true
+        )
+    return paths
 
 
 def timing_line(summary: dict[str, Any]) -> str:

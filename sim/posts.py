@@ -24,7 +24,8 @@ _DTYPES = {
     "backfire": np.bool_,
 }
 
-_EMPTY = {name: np.zeros(0, dtype=dt) for name, dt in _DTYPES.items()}  # no elements: shareable
+# no elements: shareable
+_EMPTY: dict[str, np.ndarray] = {name: np.zeros(0, dtype=dt) for name, dt in _DTYPES.items()}
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Posts:
         """Build a batch; scalars broadcast to the length of ``src``. Every column is a
         fresh array (never a view of the caller's)."""
         n = len(np.atleast_1d(columns["src"]))
-        out = {}
+        out: dict[str, np.ndarray] = {}
         for name, dt in _DTYPES.items():
             value = columns.get(name, False if name == "backfire" else 0)
             if np.ndim(value) == 0:  # the common case, ~10x cheaper than broadcast + copy

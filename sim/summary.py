@@ -61,7 +61,7 @@ def support(model: InfoWarModel) -> dict[str, Any]:
     intl = [c for c, kind in enumerate(w.comm_kind) if kind == "international"]
     agg = {}
     if intl:
-        u = users[intl].sum()
+        u = int(users[intl].sum())
         for i, side in enumerate(w.sides[:2]):
             agg[f"support_{side}"] = _r(mt.support[t, i, intl].sum() / max(u, 1))
         agg["opinion_mean"] = _r((mt.opinion[t, 0, intl] * users[intl]).sum() / max(u, 1))

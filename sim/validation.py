@@ -14,6 +14,8 @@ the separate textbook implementations these are compared with.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sim.config.schema import (
     CommunityConfig,
     GraphConfig,
@@ -28,7 +30,7 @@ from sim.crowd import SHARING, STOPPED
 
 
 def textbook_config(
-    graph: str, n: int, beta: float, gamma: float, r0: float, seed: int, **graph_kw: float
+    graph: str, n: int, beta: float, gamma: float, r0: float, seed: int, **graph_kw: Any
 ) -> SimConfig:
     """The kernel as SIR (independent cascade for gamma = 1) on an ``er`` or ``ba`` graph."""
     story = NarrativeConfig(side="home", seed_fraction=r0, persuasion=0.0)

@@ -39,7 +39,7 @@ def test_compare_writes_next_to_the_sweep_with_paired_statistics(sweep):
     assert main(["compare", str(sweep), "--by", "strategy@home"]) == 0
     out = sweep / "analysis" / "compare"
     report = (out / "report.md").read_text()
-    assert "each value vs `none`" in report and "3 seeds per arm, paired by seed" in report
+    assert "each value vs `none`" in report and "3 seeds, paired by seed" in report
     assert list(out.glob("compare_strategy_home_*.png"))
     runs = pd.read_parquet(out / "runs.parquet")
     df = prepare(runs).assign(**{"strategy@home": lambda d: d["strategy@home"].map(len)})

@@ -14,7 +14,7 @@ LAYERS = {  # top-level unit of sim -> layer (docs/architecture.md, "The layers"
     **dict.fromkeys(
         ["world", "crowd", "posts", "tally", "trust", "staff", "graph", "population"], 2
     ),
-    **dict.fromkeys(["kernel", "actors", "strategies", "metrics", "modes"], 3),
+    **dict.fromkeys(["kernel", "actors", "strategies", "metrics", "modes", "cascades"], 3),
     **dict.fromkeys(["model", "reference"], 4),
     **dict.fromkeys(["api", "summary", "outputs", "figures", "report", "validation"], 5),
     **dict.fromkeys(["cli", "__main__", "sweep", "analysis", "demo", "app", "doctables"], 6),
@@ -36,8 +36,9 @@ def _imports(path: Path) -> list[tuple[str, bool, bool]]:
             tc = typing_only or (
                 isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test)
             )
-            if isinstance(child, ast.ImportFrom) and (child.module or "").startswith("sim."):
-                out.append((child.module.split(".")[1], top, tc))
+            module = child.module or "" if isinstance(child, ast.ImportFrom) else ""
+            if module.startswith("sim."):
+                out.append((module.split(".")[1], top, tc))
             elif isinstance(child, ast.Import):
                 out.extend((a.name.split(".")[1], top, tc) for a in child.names if "sim." in a.name)
             nested = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))

@@ -8,6 +8,7 @@ import colorsys
 import itertools
 import re
 from pathlib import Path
+from typing import Any
 
 import matplotlib.colors as mcolors
 import numpy as np
@@ -84,7 +85,7 @@ def test_run_figures_name_scenario_and_seed_and_include_reach(tmp_path, monkeypa
 def test_never_level_is_drawn_apart_from_the_curve(tmp_path, monkeypatch):
     from sim.analysis import figures as fg
 
-    captured = {}
+    captured: dict[str, Any] = {}
     monkeypatch.setattr(fg, "save", lambda fig, path: captured.setdefault("fig", fig) and path)
     stats = pd.DataFrame(
         {"x": [1.0, 2.0, 48.0, 10_000.0], "mean": [1, 2, 3, 9.0], "lo": [0.5] * 4, "hi": [4.0] * 4}

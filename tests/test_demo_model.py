@@ -145,9 +145,10 @@ def test_pictures_follow_the_model(model):
     after = [p.png() for p in (net, story, *charts)]
     assert all(x != y for x, y in zip(before, after))
     assert all(
-        len(line.get_xdata()) == model.metrics.ticks_done for p in charts for line in p.lines
+        np.size(line.get_xdata()) == model.metrics.ticks_done for p in charts for line in p.lines
     )
-    assert np.allclose(net.users.get_array(), model.crowd.opinion[model.view.users])
+    colours = net.users.get_array()
+    assert colours is not None and np.allclose(colours, model.crowd.opinion[model.view.users])
 
 
 def test_stops_at_the_horizon():

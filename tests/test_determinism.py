@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from clirun import TINY, run_subprocess
 
+from sim.model import InfoWarModel
+
 OUTPUTS = ("timeseries.parquet", "actors.parquet")
 
 
@@ -124,7 +126,7 @@ def _snapshot(model) -> dict[str, object]:
     return {"arrays": {k: v.copy() for k, v in arrays.items()}, "streams": _stream_states(model)}
 
 
-def _build(overrides: list[str], monkeypatch) -> tuple[object, dict]:
+def _build(overrides: list[str], monkeypatch) -> tuple[InfoWarModel, dict]:
     """Build a model, keeping a snapshot taken just before its strategies are built."""
     from sim.cli import load
     from sim.model import InfoWarModel

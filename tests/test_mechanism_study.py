@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_mechanism_study_runs_and_reports(tmp_path):
     spec = importlib.util.spec_from_file_location("mech", ROOT / "experiments" / "mechanisms.py")
+    assert spec is not None and spec.loader is not None
     mech = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mech)
     from sim.analysis.mechanisms import write_report

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,7 @@ def rumor_theory(r0: float) -> float:
     return brentq(lambda i: 2 * i - np.log(i) - c, 1e-9, 0.5)
 
 
-def within_2se(values: list[float], theory: float) -> tuple[bool, str]:
+def within_2se(values: Sequence[float], theory: float) -> tuple[bool, str]:
     v = np.asarray(values, dtype=float)
     mean, se = v.mean(), v.std(ddof=1) / np.sqrt(v.size)
     return abs(mean - theory) <= 2 * se, f"mean {mean:.4f} se {se:.4f} theory {theory:.4f}"

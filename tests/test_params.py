@@ -23,7 +23,7 @@ def _schemas() -> list[type]:
             continue
         out.append(s)
         for t in _hints(s).values():
-            if dataclasses.is_dataclass(t):
+            if isinstance(t, type) and dataclasses.is_dataclass(t):
                 todo.append(t)
             elif (inner := _named_entries(t)) is not None:
                 todo.append(inner)

@@ -9,6 +9,8 @@ correction for ~20 outcomes). A deliberately wrong rule must be caught.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -28,7 +30,7 @@ STRATEGIES = [
 ALPHA = 0.01  # family-wise false-alarm rate of one comparison (all outcomes together)
 
 
-class Stress:
+class Stress(InfoWarModel):
     """Perturbations applied identically in both implementations, so that gaffes and
     platform shutdowns are compared too: every post of the home side's diaspora actors
     backfires, and the home side's domestic users lose their first platform on days 2-4."""
@@ -45,7 +47,7 @@ class Stress:
         c.eff_plats[home] = blocked[home]
 
 
-class StressedKernel(Stress, InfoWarModel):
+class StressedKernel(Stress):
     pass
 
 
@@ -53,7 +55,7 @@ class StressedReference(Stress, ReferenceModel):
     pass
 
 
-def small_config(n: int, days: float, extra: list[str] = ()) -> SimConfig:
+def small_config(n: int, days: float, extra: Sequence[str] = ()) -> SimConfig:
     """The default world at a few hundred users; actors get enough followers to matter
     and the attention limit is tight, so feed dilution is exercised."""
     cfg = load([f"graph.n={n}", f"world.horizon_days={days}", "spread.attention=3", *extra])

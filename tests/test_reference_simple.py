@@ -8,8 +8,11 @@ against deliberately wrong rules must report a difference, so the check has powe
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -34,6 +37,8 @@ from sim.rng import Streams
 N, SEEDS = 500, 40
 # 2% seeding (10 users per narrative) keeps both narratives alive at N = 500.
 PARAMS = RefParams(n=N, seed_fraction=0.02)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _setup(seed: int, p: RefParams):
@@ -178,3 +183,20 @@ def test_compiled_kernel_matches_numpy_with_wide_counts():
     g.indices = g.indices.astype(np.int32)
     assert CompiledRules(g, p, seeds, np.random.default_rng(0)).code.dtype == np.int64
     _twin_run(g, p, seeds, 1)
+
+
+def test_compiled_kernel_without_numba_says_which_extra() -> None:
+    """numba is an optional extra (``fast``): importing the kernel without it fails with one
+    line naming the extra, not a traceback into numba."""
+    code = (
+        "import sys; sys.modules['numba'] = None\n"
+        "try:\n    import sim.reference.simple_jit\n"
+        "except ImportError as e:\n    print(e)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.strip()
+    assert out == (
+        "sim.reference.simple_jit needs numba: pip install 'infowar-sim[fast]' "
+        "(or uv sync --extra fast)"
+    )

@@ -31,8 +31,9 @@ def _violations(path: Path) -> list[str]:
         if isinstance(node, ast.Import):
             found += [a.name for a in node.names if a.name.split(".")[0] in BANNED_MODULES]
         elif isinstance(node, ast.ImportFrom):
-            if (node.module or "").split(".")[0] in BANNED_MODULES:
-                found.append(node.module)
+            module = node.module or ""
+            if module.split(".")[0] in BANNED_MODULES:
+                found.append(module)
             found += [f"import {a.name}" for a in node.names if a.name in BANNED_NAMES]
         elif isinstance(node, ast.Call):
             f = node.func

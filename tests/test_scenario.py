@@ -39,7 +39,8 @@ def test_scenario_validates_with_real_audiences(make_cfg):
     )
     assert cfg.graph.n == round(cfg.world.scale * total)
     assert sum(c.share for c in comms.values()) == pytest.approx(1.0)
-    assert comms["azerbaijan"].real_size == pytest.approx(0.42 * 8.32e6, rel=0.01)  # docs/sources.md
+    # docs/sources.md
+    assert comms["azerbaijan"].real_size == pytest.approx(0.42 * 8.32e6, rel=0.01)
     assert set(cfg.strategies["home"]) == {"platform_shutdown"}
     assert cfg.strategies["rival"]["platform_shutdown"].platforms == ["tiktok"]
 
@@ -115,6 +116,7 @@ def test_fitted_block_is_nested_yaml():
     spec = importlib.util.spec_from_file_location(
         "calibrate", CONF.parent / "experiments" / "calibrate.py"
     )
+    assert spec is not None and spec.loader is not None
     cal = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cal)
     block = cal.fitted_block({"spread.beta": 0.123456, "actors.groups.Azpresident.followers": 0.3})

@@ -164,6 +164,7 @@ def test_response_delay_report_end_to_end(tmp_path):
         "| final support for home, international users (share) | -0.0100 [-0.0100, -0.0100]" in text
     )
     assert "RMST over the first 120 h" in text and (tmp_path / "response_delay_km.png").is_file()
+    assert (tmp_path / "response_delay_trend.png").is_file()
     rm = next(f for f in fams.items if f.kind == "rmst").table.set_index("_x")
     assert rm.loc[8, "diff_mean"] == pytest.approx(120 - 20)  # never vs 20 h, every seed
     stats_text = "\n".join(report_lines(fams, fams.targets))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pytest
 
 from sim.sweep import doe
 from sim.sweep.job import evaluate
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TOY = doe.Problem(
     bounds={"spread.beta": (0.0, 1.0), "graph.homophily": (0.0, 1.0), "spread.forget": (0.0, 1.0)},
@@ -68,6 +71,8 @@ def test_evaluate_runs_once_then_reads_back(tmp_path: Path) -> None:
     assert (len(a["prov.git_commit"]) == 40 or a["prov.git_commit"] == "unknown") and a[
         "prov.cpu_s"
     ] > 0
+    # the run names the exact locked dependency set it ran with
+    assert a["prov.uv_lock"] == hashlib.sha256((ROOT / "uv.lock").read_bytes()).hexdigest()
 
 
 def test_sensitivity_report_written_where_the_study_says(tmp_path: Path) -> None:

@@ -92,6 +92,7 @@ class Poster:
         if key != self._key:
             live = [tuple(a.live_narratives(m.tick).tolist()) for a in m.actors]
             self._key, self._tables = key, self._build(list(plans), live)
+        assert self._tables is not None  # built on the first call: no key equals None
         return self._tables
 
     def _build(self, plans: list, live: list[tuple[int, ...]]) -> _Tables:
@@ -145,6 +146,7 @@ class Poster:
         """The tick's posts of cells ``nz``, each count split into plain posts and gaffes
         (an extra entry flagged ``backfire``), grouped by actor; and each entry's actor."""
         m, t = self.model, self._tables
+        assert t is not None  # tables() built them earlier in the tick
         gp = np.array([a.gaffe_prob for a in m.actors], dtype=np.float64)[who]
         gaffes = self.gaffe_rng.binomial(count, gp).astype(np.int32) if gp.any() else count * 0
         rows = np.concatenate([nz, nz[gaffes > 0]])

@@ -146,15 +146,15 @@ def heatmap(
     """A matrix with its values written in the cells; ``marks`` (bool) adds a star."""
     fig, ax = plt.subplots(figsize=(1.4 * mat.shape[1] + 2.5, 0.7 * mat.shape[0] + 1.8))
     v = mat.to_numpy(dtype=float)
-    kw = {"cmap": "viridis"}
+    cmap, vmin, vmax = "viridis", None, None
     if center is not None and np.isfinite(v).any():
-        m = np.nanmax(np.abs(v - center)) or 1.0
-        kw = {"cmap": "RdBu", "vmin": center - m, "vmax": center + m}
-    im = ax.imshow(v, aspect="auto", **kw)
+        m = float(np.nanmax(np.abs(v - center))) or 1.0
+        cmap, vmin, vmax = "RdBu", center - m, center + m
+    im = ax.imshow(v, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax)
     for i in range(v.shape[0]):
         for j in range(v.shape[1]):
             star = "*" if marks is not None and bool(marks.iat[i, j]) else ""
-            shade = im.norm(v[i, j]) if np.isfinite(v[i, j]) else 0.5
+            shade = float(np.asarray(im.norm(v[i, j]))) if np.isfinite(v[i, j]) else 0.5
             dark = abs(shade - 0.5) > 0.3 if center is not None else shade < 0.6
             ax.text(
                 j,

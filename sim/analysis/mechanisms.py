@@ -57,10 +57,19 @@ def delay_section(runs: pd.DataFrame) -> list[str]:
         "",
         f"Without a response the rival fake costs {base} believer-days per user over the run, "
         f"{early} of them in the three days after it appears (days 2-5). Rapid response with "
-        "its default budget (600 staff-hours) and with an unlimited one:",
+        "its default budget (600 staff-hours), with an unlimited one, and (unlimited) against "
+        "a flooded story: the rival's bots post five times their usual volume "
+        "(`bot_flooding`), so the fake reaches many readers within hours.",
         "",
     ]
-    for suffix, title in (("", "default budget"), ("_unlimited", "unlimited budget")):
+    variants = (
+        ("", "default budget", "none"),
+        ("_unlimited", "unlimited budget", "none"),
+        ("_flood", "flooded story, unlimited budget", "flood_none"),
+    )
+    for suffix, title, base_arm in variants:
+        if f"rapid_response_1h{suffix}" not in set(runs.arm):
+            continue
         rows = []
         for h in DELAYS:
             arm = f"rapid_response_{h}h{suffix}"
@@ -68,9 +77,9 @@ def delay_section(runs: pd.DataFrame) -> list[str]:
             rows.append(
                 [
                     str(h),
-                    _diff(runs, "fake_believer_days", arm, "none").fmt(4),
-                    _diff(runs, "fake_believer_days_early", arm, "none").fmt(4),
-                    _diff(runs, "fake_reach", arm, "none").fmt(4),
+                    _diff(runs, "fake_believer_days", arm, base_arm).fmt(4),
+                    _diff(runs, "fake_believer_days_early", arm, base_arm).fmt(4),
+                    _diff(runs, "fake_reach", arm, base_arm).fmt(4),
                     f"{g.get('report_labels', pd.Series([np.nan])).mean():.0f}",
                     f"{g.home_spent.mean():.0f} / {g.home_not_done.mean():.0f}",
                 ]
@@ -80,7 +89,14 @@ def delay_section(runs: pd.DataFrame) -> list[str]:
             _trend(runs, "fake_believer_days_early", suffix),
         )
         out += [
-            f"**{title}**, differences against no response:",
+            f"**{title}**, differences against no response"
+            + (
+                f" ({mean_ci(runs[runs.arm == base_arm].fake_believer_days).fmt(4)} "
+                "believer-days without one)"
+                if base_arm != "none"
+                else ""
+            )
+            + ":",
             "",
             *_table(
                 [

@@ -142,8 +142,10 @@ def _overrides(sweep: Path) -> tuple[list[str], list[str]]:
     """The task and hydra overrides of the sweep's last multirun (from multirun.yaml)."""
     from omegaconf import OmegaConf
 
+    # raw: ${...} stays unresolved
     loaded = OmegaConf.to_container(OmegaConf.load(sweep / "multirun.yaml"), resolve=False)
-    cfg = loaded["hydra"]["overrides"]  # type: ignore[index]  # raw: ${...} stays unresolved
+    assert isinstance(loaded, dict), "multirun.yaml is a mapping"
+    cfg = loaded["hydra"]["overrides"]
     task = [str(o) for o in cfg.get("task", []) if not str(o).lstrip("+~").startswith("seed=")]
     skip = ("hydra.sweep.dir=", "hydra.sweep.subdir=", "hydra.mode=")
     return task, [str(o) for o in cfg.get("hydra", []) if not str(o).startswith(skip)]

@@ -51,10 +51,10 @@ def raw_indicators(model: InfoWarModel) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {k: {} for k in INDICATORS}
     for s, side in enumerate(w.sides[:2]):
         mine = np.flatnonzero(side_of == s)
-        fol = [acc.followers(a) for a in mine]
+        fol = [acc.followers(int(a)) for a in mine]
         allf = np.concatenate(fol) if fol else np.zeros(0, dtype=np.int32)
         out["network_reach"][side] = len(np.unique(allf)) / n
-        official = [acc.followers(a) for a in mine if kind_of[a] in OFFICIAL_KINDS]
+        official = [acc.followers(int(a)) for a in mine if kind_of[a] in OFFICIAL_KINDS]
         offf = np.concatenate(official) if official else np.zeros(0, dtype=np.int32)
         out["diplomatic_weight"][side] = 1000.0 * int(is_intl_user[offf].sum()) / intl_users
         posts = float(mt.acc_posts[mine].sum())

@@ -19,7 +19,7 @@ from sim.analysis import figures as fg
 from sim.analysis import sections as sec
 from sim.analysis.multiplicity import Families
 from sim.analysis.reports import adjusted_ci, findings, md_table, paired_md
-from sim.analysis.statfigs import km_panels
+from sim.analysis.statfigs import km_panels, trend_panels
 from sim.analysis.stats import group_ci, paired_table
 from sim.analysis.survival import rmst_by_group
 
@@ -76,7 +76,8 @@ def _versus_baseline(
     tau = sec.horizon_hours(df, CONTAIN)
     labels = {**METRICS, CONTAIN: sec.rmst_label(tau)}
     lines = [
-        f"Baseline: `{baseline}`; {df['seed'].nunique()} seeds per arm, paired by seed. "
+        f"Baseline: `{baseline}`; {df['seed'].nunique()} seeds, paired by seed (each arm "
+        "runs every seed). "
         "Differences are arm minus baseline with 95% Student-t intervals; one family per "
         "outcome, Holm-adjusted (section Statistics). Time to contain is censored at the "
         "horizon, so it is compared by the restricted mean survival time (RMST): the mean "
@@ -224,12 +225,12 @@ def _curve_study(
     name: str,
     title: str,
     fams: Families,
-    trend: tuple[Callable, str, Callable] | None = None,
+    trend: tuple[Callable, str, Callable, str] | None = None,
     transform=lambda v: v,
 ) -> list[str]:
     """Outcomes against one level: curves, paired contrasts vs the lowest level (one Holm
     family per outcome; time to contain by RMST) and, with ``trend`` = (x for the fit,
-    unit of its slope, which levels to fit), the dose-response slope."""
+    unit of its slope, which levels to fit, axis label), the dose-response slope."""
     df = df.assign(_x=pd.to_numeric(df[x], errors="coerce").map(transform))
     tau = sec.horizon_hours(df, CONTAIN)
     labels = {**METRICS, CONTAIN: sec.rmst_label(tau)}
@@ -269,10 +270,12 @@ def _curve_study(
             km_panels(df, "_x", lo, CONTAIN, sec.CONTAINED, tau, title, out / f"{name}_km.png")
         )
     if trend is not None:
-        fit_x, unit, keep = trend
+        fit_x, unit, keep, fit_label = trend
         d = df[keep(df["_x"])].assign(_t=lambda d: fit_x(d["_x"]))
         d[CONTAIN] = d[CONTAIN].clip(upper=tau)  # restricted time: its mean is the RMST
         lines += sec.trends(fams, d, "_t", labels, unit)
+        fit = fams.items[-1].table
+        figs.append(trend_panels(d, "_t", labels, fit, fit_label, title, out / f"{name}_trend.png"))
     lines += ["", "## Figures", "", *[f"![{p.stem}]({p.name})" for p in figs]]
     return lines
 
@@ -293,7 +296,12 @@ def analyse_response_delay(df: pd.DataFrame, out: Path, fams: Families | None = 
             "response_delay",
             "Rapid response",
             Families() if fams is None else fams,
-            trend=(np.log2, "doubling of the delay", lambda x: x < sec.horizon_hours(df, CONTAIN)),
+            trend=(
+                np.log2,
+                "doubling of the delay",
+                lambda x: x < sec.horizon_hours(df, CONTAIN),
+                "log2(detection delay in hours)",
+            ),
         ),
     ]
 
@@ -313,7 +321,7 @@ def analyse_languages(df: pd.DataFrame, out: Path, fams: Families | None = None)
             "languages",
             "Multilingual posting",
             Families() if fams is None else fams,
-            trend=(lambda x: x, "language", lambda x: x.notna()),
+            trend=(lambda x: x, "language", lambda x: x.notna(), "languages posted in"),
             transform=lambda v: v + 1,
         ),
     ]

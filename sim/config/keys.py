@@ -25,7 +25,7 @@ def _named_entries(t: Any) -> type | None:
     """The dataclass of the values when ``t`` is ``dict[str, SomeDataclass]``."""
     if typing.get_origin(t) is dict:
         args = typing.get_args(t)
-        if len(args) == 2 and dataclasses.is_dataclass(args[1]):
+        if len(args) == 2 and isinstance(args[1], type) and dataclasses.is_dataclass(args[1]):
             return args[1]
     return None
 
@@ -69,18 +69,19 @@ def check_keys(prefix: str, schema: type, node: Any) -> None:
         return
     hints = _hints(schema)
     for k in node:
-        key = f"{prefix}.{k}"
+        key = f"{prefix}.{k!s}"
         if k not in hints:
             names = list(hints)
             raise ConfigError(
-                key, f"unknown key '{k}'{did_you_mean(str(k), names)}; allowed: {', '.join(names)}"
+                key,
+                f"unknown key '{k!s}'{did_you_mean(str(k), names)}; allowed: {', '.join(names)}",
             )
         t, sub = hints[k], node[k]
-        if dataclasses.is_dataclass(t):
+        if isinstance(t, type) and dataclasses.is_dataclass(t):
             check_keys(key, t, sub)
         elif (inner := _named_entries(t)) is not None and isinstance(sub, (DictConfig, dict)):
             for name in sub:
-                check_keys(f"{key}.{name}", inner, sub[name])
+                check_keys(f"{key}.{name!s}", inner, sub[name])
 
 
 TYPE_WORDS = {

@@ -352,6 +352,9 @@ class OutputConfig:
         False, doc="add the thesis's calibration statistics and tables (karabakh2020 sets it)"
     )
     max_memory_gb: float = param(0.0, NONNEG, doc="0: use the machine's available memory")
+    cascades: bool = param(
+        False, doc="record who converted whom: cascades.parquet, cascade metrics and figures"
+    )
 
 
 @dataclass

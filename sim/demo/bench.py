@@ -32,7 +32,8 @@ def main() -> None:
     model = DemoModel(world_scenario=args.scenario)
     build = (time.perf_counter() - t0) * 1000
     pictures = {"network": NetworkPicture(model), **{k: c(model) for k, c in PICTURES.items()}}
-    steps, draws = [], {k: [] for k in pictures}
+    steps: list[tuple[float, float]] = []
+    draws: dict[str, list[tuple[float, float]]] = {k: [] for k in pictures}
     for _ in range(min(args.ticks, model.world.ticks)):
         steps.append(timed(model.step))
         if model.tick % 10 == 0:

@@ -15,7 +15,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,41 +40,40 @@ def serve(
 ) -> Iterator[str]:
     """Run ``./demo.sh --port N`` (the README command) until the page answers; yield its URL."""
     port = port or free_port()
-    out = open(log, "w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        [str(ROOT / "demo.sh"), "--port", str(port)],
-        cwd=ROOT,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                where = f"; see {log}" if log else ""
-                raise RuntimeError(f"demo.sh exited with {proc.returncode}{where}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the demo did not answer on {url} within {timeout:.0f} s")
-            time.sleep(0.5)
-        yield url
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)  # the group we started (demo.sh execs solara)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        if log:
-            out.close()
+    with ExitStack() as stack:  # the log file closes with the server
+        out = stack.enter_context(open(log, "w")) if log else subprocess.DEVNULL
+        proc = subprocess.Popen(
+            [str(ROOT / "demo.sh"), "--port", str(port)],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    where = f"; see {log}" if log else ""
+                    raise RuntimeError(f"demo.sh exited with {proc.returncode}{where}")
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the demo did not answer on {url} within {timeout:.0f} s")
+                time.sleep(0.5)
+            yield url
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)  # the group we started (demo.sh execs solara)
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
 
 
 @dataclass

@@ -14,11 +14,11 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from sim.cli import CONF_DIR, group_options
 from sim.config.schema import SimConfig
-from sim.strategies.base import ROLES  # the first and second side of any world
+from sim.strategies.base import ROLES, Strategy  # ROLES: the first and second side of any world
 
 DEMO_N = 3000  # users in the demo world: a step takes about a millisecond (docs/teaching.md)
 
@@ -109,7 +109,7 @@ STRATEGY_KNOBS = (
 )
 
 
-def registry() -> dict[str, type]:
+def registry() -> dict[str, type[Strategy]]:
     from sim.strategies import load_all
 
     return dict(sorted(load_all().items()))
@@ -138,6 +138,7 @@ def strategy_defaults(name: str) -> Any:
     path = CONF_DIR / "strategy" / f"{name}.yaml"
     if path.exists():
         data = OmegaConf.load(path)  # packaged under the strategy's name
+        assert isinstance(data, DictConfig), f"{path} is not a mapping"
         node = OmegaConf.merge(node, data.get(name) or {})
     return OmegaConf.to_object(node)
 

@@ -46,7 +46,7 @@ def Inputs(params: dict[str, Any], values: solara.Reactive[dict[str, Any]]):
         for name, opt in params.items():
             if not isinstance(opt, dict):
                 continue  # a fixed value (graph_n)
-            v = values.value.get(name, opt["value"])
+            v: Any = values.value.get(name, opt["value"])  # int, float, str or bool by kind
             kind = opt["type"]
             if kind in SLIDERS:
                 SLIDERS[kind](

@@ -11,13 +11,14 @@ the model changes.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 import numpy as np
 
 from sim.crowd import INOCULATED, SHARING, STOPPED
 from sim.demo.model import DemoModel
 
-SETTINGS = {
+SETTINGS: dict[str, dict[str, Any]] = {
     "default world": {},
     "exp 1: bot volume 0": {"bot_volume": 0.0},
     "exp 1: bot volume 5": {"bot_volume": 5.0},

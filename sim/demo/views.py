@@ -96,8 +96,9 @@ class NetworkPicture(Picture):
         self.fig.subplots_adjust(left=0.0, right=0.66, bottom=0.0, top=0.93)
         ax = self.fig.add_subplot()
         ax.add_collection(LineCollection(v.segments, colors=EDGE, linewidths=0.3, alpha=0.35))
+        ux, uy = v.user_xy.T
         self.users = ax.scatter(
-            *v.user_xy.T, s=14, c=np.zeros(len(v.users)), linewidths=0, cmap="RdBu", vmin=-1, vmax=1
+            ux, uy, s=14, c=np.zeros(len(v.users)), linewidths=0, cmap="RdBu", vmin=-1, vmax=1
         )
         handles = (
             [
@@ -117,8 +118,10 @@ class NetworkPicture(Picture):
         for kind, marker in KIND_MARKERS.items():
             idx = np.flatnonzero(np.array(v.account_kind) == kind)
             if len(idx):
+                ax_, ay_ = v.account_xy[idx].T
                 pc = ax.scatter(
-                    *v.account_xy[idx].T,
+                    ax_,
+                    ay_,
                     s=30 if kind == "bots" else 70,
                     marker=marker,
                     edgecolors="black",
@@ -161,12 +164,12 @@ class NetworkPicture(Picture):
         m, v = self.model, self.model.view
         if self.k >= 0:
             self.users.set_array(None)
-            self.users.set_facecolors(STATE_COLOURS[m.crowd.state[self.k, v.users]])
+            self.users.set_facecolor(STATE_COLOURS[m.crowd.state[self.k, v.users]])
         else:
             self.users.set_array(m.crowd.opinion[v.users])
         active = m.accounts.active
         for idx, pc in self.kinds:
-            pc.set_facecolors(
+            pc.set_facecolor(
                 [side_colour(s) if active[i] else "white" for i, s in zip(idx, v.account_side[idx])]
             )
         return False

@@ -258,7 +258,7 @@ def _build_pools(users: _Users, langs, plats, fitness, n_lang: int, n_plat: int)
     small = np.int16 if counts.size < 2**15 else np.int32  # int16 sorts by radix
     members = np.concatenate(users_any)[np.argsort(key.astype(small), kind="stable")]
     counts = np.bincount(key, minlength=counts.size).reshape(shape)
-    start = np.concatenate(([0], np.cumsum(counts.ravel())[:-1])).reshape(counts.shape)
+    start: np.ndarray = np.concatenate(([0], np.cumsum(counts.ravel())[:-1])).reshape(counts.shape)
     start, size = start.transpose(2, 0, 1).ravel(), counts.transpose(2, 0, 1).ravel()
     cum = np.empty(members.size + 1)
     np.cumsum(fitness[members], out=cum[:-1])

@@ -11,6 +11,7 @@ over users or events in Python.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,11 @@ from sim.tally import Tally
 from sim.world import per_tick_hazard
 
 PEER = SOURCE_KINDS.index("peer")
+
+
+def _row(indptr: np.ndarray, indices: np.ndarray, i: int) -> list[int]:
+    """The entries of row ``i`` of a CSR matrix given by its index arrays."""
+    return indices[indptr[i] : indptr[i + 1]].tolist()
 
 
 @dataclass
@@ -94,7 +100,7 @@ class ReferenceModel(InfoWarModel):
             (Posts.concat([self.queued, *self.user_outbox]), lambda u: self.user_followers[u]),
         ]
         for posts, indptr, indices in self.direct:
-            out.append((posts, lambda i, p=indptr, x=indices: x[p[i] : p[i + 1]].tolist()))
+            out.append((posts, functools.partial(_row, indptr, indices)))
         return out
 
     def _can_read(self, r: int, plats: int, lang: int) -> bool:

@@ -92,7 +92,7 @@ class PullUser(mesa.Agent):
         self.state = self.next_state
 
 
-FORMS = {"push": User, "pull": PullUser}
+FORMS: dict[str, type[User] | type[PullUser]] = {"push": User, "pull": PullUser}
 
 
 class MesaRules(mesa.Model):
@@ -104,7 +104,9 @@ class MesaRules(mesa.Model):
             raise ValueError(f"form: {form!r}, allowed: {sorted(FORMS)}")
         self.graph, self.params, self.form = graph, params, form
         self.beta = (params.beta_a, params.beta_b)
-        self.users = [FORMS[form](self, v) for v in range(graph.number_of_nodes())]
+        self.users: list[User | PullUser] = [
+            FORMS[form](self, v) for v in range(graph.number_of_nodes())
+        ]
         self.believers = [0, 0]
         for k, group in enumerate(seeds):
             for v in group:

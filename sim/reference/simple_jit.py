@@ -16,7 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from numba import njit
+
+try:
+    from numba import njit
+except ImportError:  # an optional extra: only the benchmark's compiled reference needs it
+    raise ImportError(
+        "sim.reference.simple_jit needs numba: pip install 'infowar-sim[fast]' "
+        "(or uv sync --extra fast)"
+    ) from None
 
 from sim.reference.simple_rules import (
     SHARE_A,
@@ -211,4 +218,6 @@ def run_compiled(
     max_ticks: int = 10_000,
 ) -> CompiledRules:
     """Run to extinction (no sharers left) or ``max_ticks``."""
-    return run_simple(followers, params, seeds, rng, max_ticks, kernel=CompiledRules)
+    rules = run_simple(followers, params, seeds, rng, max_ticks, kernel=CompiledRules)
+    assert isinstance(rules, CompiledRules)
+    return rules

@@ -164,6 +164,7 @@ class SimpleRules:
             rows = np.flatnonzero(self.state == UNAWARE).astype(np.int32)
             self.pull_rows, self.pull_g, self.stale = rows, self._rows(rows), 0
         ptr, idx, ones = self.pull_g
+        assert self.pull_rows is not None  # set together with pull_g
         y = np.zeros(len(self.pull_rows), dtype=self.code.dtype)
         _sparsetools.csr_matvec(len(y), self.n, ptr, idx, ones, self.code, y)
         hit = np.flatnonzero(y)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from sim.config.rules import rng
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.effects import Effect
@@ -38,7 +40,7 @@ class Infiltration(Strategy):
     def setup(self) -> None:
         m = self.model
         self.bots = side_actors(m, self.side, ("bots",))
-        self.pools = {}
+        self.pools: dict[int, dict[int, np.ndarray]] = {}  # actor id -> platform mask -> users
         for a in self.bots:
             pool = members(m, a.hosts)
             for acc in a.accounts:

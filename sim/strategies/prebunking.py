@@ -95,6 +95,7 @@ class Prebunking(Strategy):
 
     def _warn(self, k: int) -> None:
         m = self.model
+        assert self.sender is not None  # act() warns only once a sender is chosen
         n = self.afford(
             int(self.rng.poisson(per_tick(m, self.cfg.posts_per_day))),
             self.cfg.staff_hours_per_post,

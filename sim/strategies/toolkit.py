@@ -86,7 +86,7 @@ def rival_fakes(model: ModelView, side: int) -> np.ndarray:
     """False narratives of the other sides that ``side`` has a debunk for."""
     w = model.world
     fakes = np.flatnonzero(~w.narr_true & (w.narr_side != side))
-    return np.array([k for k in fakes if len(debunks_of(model, side, k))], dtype=np.int64)
+    return np.array([k for k in fakes if len(debunks_of(model, side, int(k)))], dtype=np.int64)
 
 
 def reshared_side(model: ModelView, users: np.ndarray, side: int) -> np.ndarray:

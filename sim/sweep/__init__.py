@@ -25,7 +25,8 @@ never results). Two jobs with the same hash are the same run.
 ``result.parquet`` holds ONE row; ``load_study`` concatenates them (one row per run):
 
 * parameter columns: every override of the job (``hydra.*`` excluded), named by its key without a
-  leading ``+``/``++``: ``seed``, ``spread.beta``, ``strategy@home``, ``home.rapid_response.delay_hours``.
+  leading ``+``/``++``: ``seed``, ``spread.beta``, ``strategy@home``,
+  ``home.rapid_response.delay_hours``.
   Scalars keep their type; lists and dicts are JSON strings (``'["rapid_response"]'``).
   A SALib design point (``+doe=<study>_pNNNNN``, see ``sim.sweep.doe``) adds its values too.
 * metric columns: ``summary.json`` flattened with keys joined by '.', e.g.
@@ -34,7 +35,8 @@ never results). Two jobs with the same hash are the same run.
   strategies.<side>) are JSON strings. A metric whose name equals a parameter column is dropped
   (``seed``, ``scenario``: same value). The summary's ``timing`` goes to provenance.
 * provenance columns, all prefixed ``prov.``: ``prov.config_hash``, ``prov.seed``,
-  ``prov.git_commit``, ``prov.git_dirty``, ``prov.versions.<package>``, ``prov.wall_s``,
+  ``prov.git_commit``, ``prov.git_dirty``, ``prov.versions.<package>``, ``prov.uv_lock`` (sha256 of
+  uv.lock), ``prov.wall_s``,
   ``prov.cpu_s``, ``prov.maxrss_mb`` (the worker's peak so far), ``prov.started_utc``,
   ``prov.host``, ``prov.launcher``, ``prov.timing.*``, ``prov.overrides``
   (JSON list) and ``prov.params`` (JSON list of this row's parameter column names).

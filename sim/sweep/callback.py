@@ -46,7 +46,9 @@ def count_jobs(config: DictConfig) -> int | None:
         return None
     params = config.hydra.sweeper.get("params") or {}
     args = [f"{k}={v}" for k, v in params.items()]
-    args += OmegaConf.to_container(config.hydra.overrides.task, resolve=False)
+    task = OmegaConf.to_container(config.hydra.overrides.task, resolve=False)
+    assert isinstance(task, list)  # Hydra keeps the command line's overrides as a list
+    args += [str(o) for o in task]
     loader = (
         GlobalHydra.instance().config_loader() if GlobalHydra.instance().is_initialized() else None
     )
@@ -78,7 +80,7 @@ class SweepCallback(Callback):
         return {"poll_s": self.poll_s}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state)
+        SweepCallback.__init__(self, **state)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         # Ray (if it is the launcher) starts after this: keep it from phoning home (offline).
@@ -103,6 +105,8 @@ class SweepCallback(Callback):
 
     def _progress(self, total: int | None) -> None:
         from tqdm import tqdm
+
+        assert self.sweep is not None  # set by on_multirun_start, which starts this thread
 
         bar = tqdm(
             total=total,
@@ -132,6 +136,8 @@ class SweepCallback(Callback):
         if self._thread is not None:
             self._stop.set()
             self._thread.join()
+        if self.sweep is None:  # the multirun never started
+            return
         events = read_events(self.sweep / EVENTS, self.offset)
         df = store.merge_study(self.sweep)
         report = write_report(self.sweep, events, len(df))

@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-DOE_DIR = Path(__file__).resolve().parents[2] / "conf" / "doe"
+from sim.config.paths import CONF_DIR
+
+DOE_DIR = CONF_DIR / "doe"
 
 
 @dataclass
@@ -116,7 +118,9 @@ def doe_params(choice: str, doe_dir: Path = DOE_DIR) -> dict[str, Any]:
     p = doe_dir / f"{choice}.yaml"
     if not p.is_file():
         return {}
-    return flatten(OmegaConf.to_container(OmegaConf.load(p)))
+    data = OmegaConf.to_container(OmegaConf.load(p))
+    assert isinstance(data, dict), f"{p} is not a mapping"  # write_design writes mappings
+    return flatten({str(k): v for k, v in data.items()})
 
 
 def responses(df: pd.DataFrame, design: pd.DataFrame, output: str, names: list[str]) -> np.ndarray:

@@ -109,6 +109,7 @@ def run_job(cfg: DictConfig, hc: Any) -> dict[str, Any]:
     key = store.overrides_key(overrides)
     launcher = str(hc.runtime.choices.get("hydra/launcher", "basic"))
     h: str | None = None
+    out: dict[str, Any]
     t0 = time.perf_counter()
     try:
         sc = to_sim_config(cfg)

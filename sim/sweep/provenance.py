@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import platform
 import socket
 import subprocess
@@ -33,6 +34,14 @@ def git_state() -> dict[str, Any]:
 
 
 @functools.cache
+def lock_hash() -> str:
+    """sha256 of the clone's uv.lock: names the exact locked set of every dependency
+    (``versions`` shows only the main ones); "none" when running outside a clone."""
+    lock = ROOT / "uv.lock"
+    return hashlib.sha256(lock.read_bytes()).hexdigest() if lock.is_file() else "none"
+
+
+@functools.cache
 def versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in PACKAGES:
@@ -53,6 +62,7 @@ def provenance(
         "seed": int(seed),
         **git_state(),
         "versions": versions(),
+        "uv_lock": lock_hash(),
         "wall_s": round(wall_s, 3),
         "started_utc": started_utc,
         "host": socket.gethostname(),

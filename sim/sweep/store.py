@@ -31,7 +31,8 @@ def canonical_json(obj: Any) -> str:
 
 
 def config_dict(sc: Any) -> dict[str, Any]:
-    """The validated SimConfig as plain data, without the ``output`` group (no effect on results)."""
+    """The validated SimConfig as plain data, without the ``output`` group (no effect on
+    results)."""
     d = dataclasses.asdict(sc)
     d.pop("output", None)
     return d
@@ -221,7 +222,8 @@ def merge_study(sweep: Path, write: bool = True) -> pd.DataFrame:
 
 
 def load_study(path: str | Path) -> pd.DataFrame:
-    """One pandas DataFrame, one row per finished run, from a sweep dir, its runs/ dir or a .parquet."""
+    """One pandas DataFrame, one row per finished run, from a sweep dir, its runs/ dir or a
+    .parquet."""
     p = Path(path)
     if p.is_file():
         return pd.read_parquet(p)
