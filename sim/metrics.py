@@ -108,7 +108,7 @@ class Metrics:
         for i, side in enumerate(w.sides[:2]):
             cols[f"support_{side}"] = self.support[:T, i].ravel() / users
             cols[f"trust_{side}"] = self.trust[:T, i].ravel()
-        cols["undecided"] = 1.0 - sum(cols[f"support_{s}"] for s in w.sides[:2])
+        cols["undecided"] = 1.0 - np.sum([cols[f"support_{s}"] for s in w.sides[:2]], axis=0)
         for k, name in enumerate(w.narratives):
             st = self.states[:T, k]
             cols[f"believers_{name}"] = (st[:, SHARING] + st[:, STOPPED]).ravel()

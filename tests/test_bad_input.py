@@ -93,7 +93,12 @@ CASES: list[tuple[str, list[str], str, str]] = [
         "world.horizon_days",
         "allowed: a number in (0",
     ),
-    ("negative-tick", ["world.tick_hours=-1"], "world.tick_hours", "allowed: a number in [0.01, 168]"),
+    (
+        "negative-tick",
+        ["world.tick_hours=-1"],
+        "world.tick_hours",
+        "allowed: a number in [0.01, 168]",
+    ),
     ("zero-attention", ["spread.attention=0"], "spread.attention", "allowed: an integer >= 1"),
     ("nan-prob", ["spread.forget=nan"], "spread.forget", "allowed: a probability"),
     ("negative-seed", ["seed=-1"], "seed", "allowed: an integer in [0"),

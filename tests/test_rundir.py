@@ -54,7 +54,9 @@ def test_two_runs_started_together_get_separate_dirs(tmp_path: Path) -> None:
         )
         for s in (1, 2)
     ]
-    assert [p.wait(timeout=120) for p in procs] == [0, 0], [p.stderr.read() for p in procs]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0], [
+        p.stderr and p.stderr.read() for p in procs
+    ]
     summaries = sorted((tmp_path / "outputs").glob("*/*/summary.json"))
     assert len(summaries) == 2 and summaries[0].parent != summaries[1].parent
 

@@ -41,7 +41,7 @@ def source_from_argv(argv: list[str]) -> Source:
     from hydra._internal.utils import create_automatic_config_search_path, get_args_parser
     from hydra.core.config_search_path import SearchPathQuery
 
-    from sim.cli import CONF_DIR
+    from sim.config.paths import CONF_DIR
 
     args = parse_args(get_args_parser(), argv)
     search_path = create_automatic_config_search_path(
@@ -134,9 +134,10 @@ def load_from(hydra: Any, source: Source, overrides: list[str]) -> tuple[Any, Di
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from sim.cli import CONF_DIR, translate
+    from sim.cli import translate
     from sim.config.hints import check_scaled_size
     from sim.config.overrides import check_empty_mappings
+    from sim.config.paths import CONF_DIR
     from sim.config.store import register
     from sim.config.validate import check_bool_overrides, to_sim_config
 
