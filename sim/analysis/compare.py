@@ -59,6 +59,6 @@ def analyse_compare(
             name,
             f"{by}: each value vs {baseline}",
             per_arm_figures=False,
-            fams=Families() if fams is None else fams,
+            fams=fams,
         ),
     ]

@@ -69,8 +69,9 @@ def _versus_baseline(
     name: str,
     title: str,
     per_arm_figures: bool,
-    fams: Families,
+    fams: Families | None = None,
 ) -> list[str]:
+    fams = Families() if fams is None else fams
     df = df.assign(**{arm_col: df[arm_col].map(arm_label)})
     tables = sec.contrasts(fams, df, arm_col, baseline, METRICS, CONTAIN, COST)
     tau = sec.horizon_hours(df, CONTAIN)
@@ -128,7 +129,7 @@ def analyse_compare_strategies(
             "compare_strategies",
             "Home strategies vs no strategy",
             per_arm_figures=False,
-            fams=Families() if fams is None else fams,
+            fams=fams,
         ),
     ]
 
@@ -145,7 +146,7 @@ def analyse_whatif(df: pd.DataFrame, out: Path, fams: Families | None = None) ->
             "whatif",
             "karabakh2020 what-ifs vs the calibrated baseline",
             per_arm_figures=True,
-            fams=Families() if fams is None else fams,
+            fams=fams,
         ),
     ]
 
@@ -224,13 +225,14 @@ def _curve_study(
     xlabel: str,
     name: str,
     title: str,
-    fams: Families,
+    fams: Families | None,
     trend: tuple[Callable, str, Callable, str] | None = None,
     transform=lambda v: v,
 ) -> list[str]:
     """Outcomes against one level: curves, paired contrasts vs the lowest level (one Holm
     family per outcome; time to contain by RMST) and, with ``trend`` = (x for the fit,
     unit of its slope, which levels to fit, axis label), the dose-response slope."""
+    fams = Families() if fams is None else fams
     df = df.assign(_x=pd.to_numeric(df[x], errors="coerce").map(transform))
     tau = sec.horizon_hours(df, CONTAIN)
     labels = {**METRICS, CONTAIN: sec.rmst_label(tau)}
@@ -295,7 +297,7 @@ def analyse_response_delay(df: pd.DataFrame, out: Path, fams: Families | None = 
             "detection delay (hours)",
             "response_delay",
             "Rapid response",
-            Families() if fams is None else fams,
+            fams,
             trend=(
                 np.log2,
                 "doubling of the delay",
@@ -320,7 +322,7 @@ def analyse_languages(df: pd.DataFrame, out: Path, fams: Families | None = None)
             "languages posted in",
             "languages",
             "Multilingual posting",
-            Families() if fams is None else fams,
+            fams,
             trend=(lambda x: x, "language", lambda x: x.notna(), "languages posted in"),
             transform=lambda v: v + 1,
         ),
