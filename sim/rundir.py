@@ -72,22 +72,24 @@ def foreign(out: Path) -> list[str]:
     return [n for n in leftovers(out) if n not in RUN_FILES]
 
 
+def _listed(names: list[str]) -> str:
+    """The first few names of a folder's contents, for a one-line message."""
+    return ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+
+
 def not_a_run(out: Path) -> ConfigError:
-    names = foreign(out)
     return ConfigError(
         KEY,
-        f"'{out}' holds files that are not a run's outputs ({', '.join(names[:4])}"
-        f"{', ...' if len(names) > 4 else ''}); output.overwrite=true replaces only a "
+        f"'{out}' holds files that are not a run's outputs ({_listed(foreign(out))}"
+        "); output.overwrite=true replaces only a "
         "run; choose a new directory",
     )
 
 
 def refused(out: Path) -> ConfigError:
-    names = leftovers(out)
-    shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
     return ConfigError(
         KEY,
-        f"'{out}' already holds a run ({shown}); choose a new directory "
+        f"'{out}' already holds a run ({_listed(leftovers(out))}); choose a new directory "
         "or add output.overwrite=true to replace it",
     )
 
