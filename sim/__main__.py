@@ -101,7 +101,7 @@ def run_claimed(sc, out: Path, progress: bool, provenance: Any = None):
 
 def check_run_dir(argv: list[str]) -> None:
     """The single run's directory, before Hydra creates it: writable, not holding a run."""
-    from sim.rundir import check_target
+    from sim.rundir import check_target, check_writable
 
     given = [a.split("=", 1)[1] for a in argv if a.startswith("hydra.run.dir=")]
     overwrite = "output.overwrite=true" in argv
@@ -109,7 +109,8 @@ def check_run_dir(argv: list[str]) -> None:
         if given:
             check_target(given[-1], overwrite)
         elif not {"-m", "--multirun"}.intersection(argv):
-            check_target("outputs", overwrite=True)
+            # the default dir is a new, unique folder under outputs/: only writability counts
+            check_writable(Path("outputs"))
     except ConfigError as e:
         print(e.line(), file=sys.stderr)
         sys.exit(2)

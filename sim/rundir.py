@@ -50,6 +50,15 @@ def check_target(given: str, overwrite: bool) -> None:
     if not given.strip():
         raise ConfigError(KEY, "is empty; give a directory for the run's outputs")
     out = Path(given).expanduser()
+    check_writable(out)
+    if leftovers(out) and not overwrite:
+        raise refused(out)
+    if overwrite and foreign(out):
+        raise not_a_run(out)
+
+
+def check_writable(out: Path) -> None:
+    """``out``, or its nearest existing ancestor, is a directory we may write into."""
     probe = out
     while not probe.exists():
         if probe.parent == probe:
@@ -61,10 +70,6 @@ def check_target(given: str, overwrite: bool) -> None:
         ("/proc", "/sys")
     ):
         raise ConfigError(KEY, f"'{out}': '{probe}' is not writable; choose another directory")
-    if leftovers(out) and not overwrite:
-        raise refused(out)
-    if overwrite and foreign(out):
-        raise not_a_run(out)
 
 
 def foreign(out: Path) -> list[str]:

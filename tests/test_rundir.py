@@ -118,6 +118,18 @@ def test_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_default_dirs_take_one_run_after_another(tmp_path: Path) -> None:
+    """The default folder is new for every run, so earlier runs under outputs/ never
+    block the next one (a second ./run.sh in the same clone must just work)."""
+    cmd = [sys.executable, "-m", "sim", *TINY]
+    for s in (1, 2):
+        p = subprocess.run(
+            [*cmd, f"seed={s}"], cwd=tmp_path, env=env(), capture_output=True, text=True
+        )
+        assert p.returncode == 0, p.stderr[-2000:]
+    assert len(list((tmp_path / "outputs").glob("*/*/summary.json"))) == 2
+
+
 def test_ctrl_c_is_one_line_exit_130_and_marks_the_dir(tmp_path: Path) -> None:
     out = tmp_path / "run"
     big = ["graph.n=20000", "world.horizon_days=400", "output.figures=false"]
