@@ -17,6 +17,7 @@ float. Stream and tick are folded into one scalar per (stream, tick) beforehand.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from sim.config.schema import DRAW_MODES
@@ -70,20 +71,20 @@ def uniforms(base: int, word: np.ndarray) -> np.ndarray:
     return u
 
 
-def user_word(user: np.ndarray, narr: np.ndarray | int = 0) -> np.ndarray:
+def user_word(user: ArrayLike, narr: ArrayLike = 0) -> np.ndarray:
     """Key of a (user, narrative) choice: user in the low 32 bits, narrative above."""
     w = np.asarray(user).astype(np.uint64)
-    if np.ndim(narr) or narr:
+    if np.ndim(narr) or np.any(narr):
         w |= np.asarray(narr).astype(np.uint64) << np.uint64(32)
     return w
 
 
-def post_words(posts_src: np.ndarray, narr: np.ndarray, lang: np.ndarray, channel: np.ndarray):
+def post_words(src: ArrayLike, narr: ArrayLike, lang: ArrayLike, channel: ArrayLike) -> np.ndarray:
     """Key of each post of a tick: (channel, source, narrative, language), then its rank
     among the tick's earlier posts with the same four (nearly always 0), all hashed. A
     post's key does not depend on where it sits in the tick's batch arrays, which shift
     between arms; tick and stream enter through ``Draws``' base."""
-    w = np.asarray(posts_src).astype(np.int64).astype(np.uint64) & np.uint64(0xFFFFFFFF)
+    w = np.asarray(src).astype(np.int64).astype(np.uint64) & np.uint64(0xFFFFFFFF)
     w |= np.asarray(narr).astype(np.uint64) << np.uint64(32)
     w |= np.asarray(lang).astype(np.uint64) << np.uint64(48)
     w |= np.asarray(channel).astype(np.uint64) << np.uint64(56)
@@ -108,7 +109,7 @@ def _rank_among_equal(w: np.ndarray) -> np.ndarray:
     return rank
 
 
-def event_word(post_word: np.ndarray, reader: np.ndarray) -> np.ndarray:
+def event_word(post_word: np.ndarray, reader: ArrayLike) -> np.ndarray:
     """Key of one reader meeting one post: the post's hashed key plus the reader."""
     return post_word + np.asarray(reader).astype(np.uint64)
 
