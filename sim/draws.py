@@ -10,7 +10,7 @@ draws in order from the one "spread" Generator instead (the model before this sw
 there one changed event shifts every later draw.
 
 Each stream's name is keyed with ``sim.rng.name_key`` (SHA-256), never Python's hash.
-Per draw: one multiply-add of the key, the SplitMix64 finalizer, the top 53 bits as a
+Per draw: one multiply-add of the key, the SplitMix64 finalizer, the top 52 bits as a
 float. Stream and tick are folded into one scalar per (stream, tick) beforehand.
 """
 
@@ -21,14 +21,15 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from sim.config.schema import DRAW_MODES
-from sim.rng import name_key
+from sim.rng import name_key, stream
 
 MASK = (1 << 64) - 1
 GAMMA = 0x9E3779B97F4A7C15  # SplitMix64's odd increment: keys map one-to-one to states
 _G = np.uint64(GAMMA)
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
-STREAMS = ("active", "read", "adopt", "stifle", "correct", "fade", "reshare", "stop")
+_S30, _S27, _S31, _S12 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(12)
+_ONE = np.uint64(0x3FF0000000000000)  # the bits of 1.0
+STREAMS = ("read", "adopt", "stifle", "correct", "fade", "reshare", "stop")
 CHANNELS = {"actors": 0, "users": 1, "direct": 2}  # whose ids a batch's sources are
 
 
@@ -59,15 +60,22 @@ def stream_root(seed: int, name: str) -> int:
 
 
 def uniforms(base: int, word: np.ndarray) -> np.ndarray:
-    """Uniforms in (0, 1), one per key word: the top 53 bits of mix(base + word x gamma),
-    on the midpoint grid so that neither 0 nor 1 occurs."""
+    """Uniforms in (0, 1), one per key word: the top 52 bits of mix(base + word x gamma) as
+    the mantissa of a float in [1, 2) (integer ops only: numpy's uint64-to-float conversion
+    is several times slower), shifted onto the midpoint grid (2j + 1) / 2^53, exactly, so
+    that neither 0 nor 1 occurs."""
     x = np.asarray(word, dtype=np.uint64) * _G
     x += np.uint64(base)
+    return _to_unit(x)
+
+
+def _to_unit(x: np.ndarray) -> np.ndarray:
+    """Mix the states ``x`` (in place) and turn them into uniforms."""
     mix(x)
-    x >>= _S11
-    u = x.astype(np.float64)
-    u += 0.5
-    u *= 2.0**-53
+    x >>= _S12
+    x |= _ONE
+    u = x.view(np.float64)
+    u -= 1.0 - 2.0**-53
     return u
 
 
@@ -132,7 +140,7 @@ class Draws:
     def __init__(self, seed: int, mode: str, rng: np.random.Generator) -> None:
         if mode not in DRAW_MODES:
             raise ValueError(f"spread.draws: {mode!r} is not one of {', '.join(DRAW_MODES)}")
-        self.per_user = mode == "per_user"
+        self.per_user, self.seed = mode == "per_user", int(seed)
         self.rng = rng
         self._roots = {s: stream_root(seed, f"spread/{s}") for s in STREAMS}
         self._base: dict[str, int] = {}
@@ -149,10 +157,12 @@ class Draws:
         return uniforms(self._base[stream], word)
 
     def active(self, activity: np.ndarray) -> np.ndarray:
-        """Who is active this tick: P(active) = the user's activity."""
-        if not self.per_user:
-            return self.rng.random(len(activity), dtype=np.float32) < activity
-        return self.uniform("active", np.arange(len(activity), dtype=np.uint64)) < activity
+        """Who is active this tick: P(active) = the user's activity. Per user: every user
+        draws every tick, so user u's uniform is the u-th of a Generator keyed by (seed,
+        "spread/active/<tick>"): a pure function of (seed, tick, user), as cheap as one
+        sequential draw (hashing n keys a tick costs about three times more)."""
+        rng = stream(self.seed, f"spread/active/{self.tick}") if self.per_user else self.rng
+        return rng.random(len(activity), dtype=np.float32) < activity
 
     def reads(self, count: np.ndarray, p: np.ndarray, word: np.ndarray | None) -> np.ndarray:
         """Copies read of each event: Binomial(count, p)."""

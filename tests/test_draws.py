@@ -39,7 +39,7 @@ def chi2_pairs(a: np.ndarray, b: np.ndarray, bins: int = 10) -> float:
 
 def test_uniforms_are_uniform():
     users = np.arange(N)
-    for stream in ("active", "adopt"):
+    for stream in ("reshare", "adopt"):
         u = draws().uniform(stream, user_word(users, 3))
         assert u.min() > 0.0 and u.max() < 1.0
         assert stats.kstest(u, "uniform").pvalue > 1e-4
@@ -63,6 +63,21 @@ def test_uniforms_are_independent_across_keys(which):
     }[which]()
     assert abs(np.corrcoef(a, b)[0, 1]) < 5 / np.sqrt(N)
     assert chi2_pairs(a, b) > 1e-4
+
+
+def test_activity_is_per_user_and_tick():
+    """P(active) = activity; a pure function of (seed, tick, user); independent across
+    ticks."""
+    act = np.linspace(0.05, 0.95, N).astype(np.float32)
+    a, again, nxt = draws(tick=3), draws(tick=3), draws(tick=4)
+    got = a.active(act)
+    assert np.array_equal(got, again.active(act)) and not np.array_equal(got, nxt.active(act))
+    z = (got.sum() - act.sum()) / np.sqrt((act * (1 - act)).sum())
+    assert abs(z) < 4
+    first_half = slice(0, N // 2)
+    assert np.array_equal(draws(tick=3).active(act[first_half]), got[first_half])
+    both = (got & nxt.active(act)).mean()
+    assert abs(both - (act**2).mean()) < 4 * np.sqrt(0.25 / N)
 
 
 def test_a_draw_depends_only_on_its_key():
