@@ -11,7 +11,9 @@ there one changed event shifts every later draw.
 
 Each stream's name is keyed with ``sim.rng.name_key`` (SHA-256), never Python's hash.
 Per draw: one multiply-add of the key, the SplitMix64 finalizer, the top 52 bits as a
-float. Stream and tick are folded into one scalar per (stream, tick) beforehand.
+float. Stream and tick are folded into one scalar per (stream, tick) beforehand. Activity,
+which every user draws every tick, takes the user-th uniform of a Generator keyed by
+(seed, tick) instead: the same purity, at the cost of one sequential draw.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S12 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(12)
 _ONE = np.uint64(0x3FF0000000000000)  # the bits of 1.0
 STREAMS = ("read", "adopt", "stifle", "correct", "fade", "reshare", "stop")
-CHANNELS = {"actors": 0, "users": 1, "direct": 2}  # whose ids a batch's sources are
 
 
 def mix_scalar(x: int) -> int:
@@ -170,7 +171,9 @@ class Draws:
             return self.rng.binomial(count, p)
         return binomial_inverse(self.uniform("read", word), count, p)
 
-    def reshare(self, k: np.ndarray, users: np.ndarray, n_narr: int):
+    def reshare(
+        self, k: np.ndarray, users: np.ndarray, n_narr: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(post, stop) uniforms of each sharer (narrative-major order, users ascending).
         Sequential: laid out as a loop over narratives takes them (per narrative: one per
         sharer to post, then one per sharer to stop)."""
