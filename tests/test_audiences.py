@@ -82,3 +82,37 @@ def test_configs_mark_their_allies() -> None:
     roles = {k: v.get("audience", "auto") for k, v in pop["communities"].items()}
     assert roles["intl_turkey"] == "ally"
     assert [k for k, r in roles.items() if r == "ally"] == ["intl_turkey"]
+
+
+def test_study_reports_contested_audiences_as_own_family(tmp_path) -> None:
+    """An arm that moves only the contested audience (+0.02, exactly, every seed) while the
+    pooled international figure is pure noise: the contested family finds it."""
+    import pandas as pd
+
+    from sim.analysis.multiplicity import Families
+    from sim.analysis.studies import ANALYSES, prepare
+
+    rng = np.random.default_rng(5)
+    rows = []
+    for seed in range(6):
+        base = rng.normal(0.25, 0.03)
+        for arm, eff in (("[]", 0.0), ('["a"]', 0.02)):
+            rows.append(
+                {
+                    "seed": seed,
+                    "strategy@home": arm,
+                    "days": 5.0,
+                    "support.international.support_home": rng.normal(0.4, 0.05),
+                    "misinformation.rival_fake.auc": rng.normal(0.1, 0.01),
+                    "misinformation.rival_fake.hours_to_contain": None,
+                    "audiences.contested.support_home": base + eff,
+                    "audiences.contested.misinformation.rival_fake.auc": 0.05,
+                    "cost.home.actors": 100.0,
+                }
+            )
+    fams = Families()
+    text = "\n".join(ANALYSES["compare_strategies"](prepare(pd.DataFrame(rows)), tmp_path, fams))
+    assert "## Contested international audiences" in text
+    assert "`a` 0.0200 [0.0200, 0.0200]" in text
+    names = [f.name for f in fams.items if f.metric == "audiences.contested.support_home"]
+    assert len(names) == 1 and "contested" in names[0]

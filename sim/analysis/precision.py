@@ -28,11 +28,15 @@ OUTCOMES = {  # short name on the command line -> metric column
     "support": "support.international.support_home",
     "auc": "misinformation.rival_fake.auc",
     "contain": "misinformation.rival_fake.hours_to_contain",
+    "contested_support": "audiences.contested.support_home",
+    "contested_auc": "audiences.contested.misinformation.rival_fake.auc",
 }
 EFFECTS = {  # effect sizes of the power table, in each outcome's units
     OUTCOMES["support"]: [0.005, 0.01, 0.02],
     OUTCOMES["auc"]: [0.01, 0.02, 0.05],
     OUTCOMES["contain"]: [6.0, 12.0, 24.0],
+    OUTCOMES["contested_support"]: [0.005, 0.01, 0.02],
+    OUTCOMES["contested_auc"]: [0.01, 0.02, 0.05],
 }
 
 

@@ -90,6 +90,7 @@ def _versus_baseline(
     lines += [sec.best_pick(df, arm_col, baseline, m, SIGN[m], labels[m]) for m in METRICS]
     for m in METRICS:
         lines += ["", f"### {labels[m]}", "", *paired_md(tables[m], arm_col)]
+    lines += ["", *sec.contested(fams, df, arm_col, baseline, COST)]
     figs = [
         fg.forest(
             {labels[m]: tables[m] for m in METRICS}, arm_col, title, out / f"{name}_summary.png"
@@ -271,6 +272,10 @@ def _curve_study(
         figs.append(
             km_panels(df, "_x", lo, CONTAIN, sec.CONTAINED, tau, title, out / f"{name}_km.png")
         )
+        sub = sec.contested(fams, df.rename(columns={"_x": xlabel}), xlabel, lo, COST, xlabel)
+        lines += [
+            line.replace("## ", "### ", 1) if line.startswith("## ") else line for line in sub
+        ]
     if trend is not None:
         fit_x, unit, keep, fit_label = trend
         d = df[keep(df["_x"])].assign(_t=lambda d: fit_x(d["_x"]))
