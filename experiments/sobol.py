@@ -28,6 +28,8 @@ from sim.sweep.doe import SPREAD, analyze, sample, write_design  # noqa: E402
 from sim.sweep.report import sensitivity_report  # noqa: E402
 from sim.sweep.store import load_study  # noqa: E402
 
+DEFAULT_N = {"rbd": 4000, "sobol": 128, "morris": 12}
+
 
 def run_sweep(method: str, runs_dir: Path, jobs: int, seeds: int, extra: list[str]) -> int:
     cmd = [
@@ -47,12 +49,13 @@ def run_sweep(method: str, runs_dir: Path, jobs: int, seeds: int, extra: list[st
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--method", choices=["sobol", "morris"], default="sobol")
+    ap.add_argument("--method", choices=["rbd", "sobol", "morris"], default="rbd")
     ap.add_argument(
         "--n",
         type=int,
         default=None,
-        help="base sample (sobol: power of 2, runs = n*(params+2); morris: trajectories)",
+        help="rbd: points (runs = n); sobol: base sample, a power of 2 (runs = n*(params+2)); "
+        "morris: trajectories",
     )
     ap.add_argument(
         "--seeds",
@@ -71,9 +74,10 @@ def main() -> int:
     args, extra = ap.parse_known_args()
     # Sobol at N=32 and one seed left every index inside its noise (2,000-user worlds);
     # N=128 with 4 seeds resolves at least the misinformation peak on a laptop.
-    n = args.n or (128 if args.method == "sobol" else 12)
+    n = args.n or DEFAULT_N[args.method]
     args.seeds = args.seeds or (4 if args.method == "sobol" else 1)
-    out = (args.out or ROOT / "results" / args.method).resolve()
+    folder = "morris" if args.method == "morris" else "sobol"
+    out = (args.out or ROOT / "results" / folder).resolve()
     problem = SPREAD
     design = write_design(args.method, problem, sample(args.method, problem, n))
     out.mkdir(parents=True, exist_ok=True)
@@ -104,6 +108,7 @@ def main() -> int:
         None if args.analyse_only else minutes,
         argv,
         len(design),
+        jobs=args.jobs,
     )
     print(f"wrote {report}", file=sys.stderr)
     return rc

@@ -33,6 +33,9 @@ def _figure(method: str, indices: pd.DataFrame, path: Path) -> None:
             ax.barh([i + 0.2 for i in y], d["ST"], 0.4, xerr=d["ST_conf"], label="total (ST)")
             ax.barh([i - 0.2 for i in y], d["S1"], 0.4, xerr=d["S1_conf"], label="first order (S1)")
             ax.set_xlabel("Sobol index")
+        elif method == "rbd":
+            ax.barh(list(y), d["S1"], 0.6, xerr=d["S1_conf"], label="first order (S1, RBD-FAST)")
+            ax.set_xlabel("first-order Sobol index")
         else:
             ax.barh(list(y), d["mu_star"], 0.6, xerr=d["mu_star_conf"], label="mu*")
             ax.set_xlabel("Morris mu* (mean |elementary effect|)")
@@ -64,6 +67,8 @@ def _noise_note(method: str, d: pd.DataFrame) -> list[str]:
     if method == "sobol":
         unresolved = (d["ST_conf"] > d["ST"]).mean() >= 0.5 or d["ST"].sum() > 1.5
         detail = f"sum of ST = {d['ST'].sum():.2f}"
+    elif method == "rbd":
+        return []  # the Resolution section judges first-order indices against the target
     else:
         unresolved = (d["mu_star_conf"] > d["mu_star"]).mean() >= 0.5
         detail = "mu* intervals as wide as mu*"
@@ -72,8 +77,8 @@ def _noise_note(method: str, d: pd.DataFrame) -> list[str]:
     return [
         f"*Not resolved at this size* ({detail}; intervals as wide as the indices): run-to-run "
         "noise of a small world with one seed per point enters the variance as if it were "
-        "interaction. Read only the ranking of clearly separated parameters; for firm indices "
-        "use `--n 256 --seeds 4 graph.n=20000` on a cluster (docs/scaling.md).",
+        "interaction. Read only the ranking of clearly separated parameters; the section "
+        "Resolution gives the size that would resolve them.",
         "",
     ]
 
@@ -94,6 +99,7 @@ def sensitivity_report(
     title: str = "",
     runs: str = "",
     path: Path | None = None,
+    jobs: int = 2,
 ) -> Path:
     """``path`` (default <out>/report.md) + <out>/<method>.png. ``command`` is the script
     that ran the study, ``title`` the heading and ``runs`` where its runs are (defaults: the
@@ -107,7 +113,7 @@ def sensitivity_report(
     def link(name: str) -> str:
         return Path(os.path.relpath(out / name, path.parent)).as_posix()
 
-    key = "ST" if method == "sobol" else "mu_star"
+    key = {"sobol": "ST", "rbd": "S1"}.get(method, "mu_star")
     lines = [
         f"# {title or f'{method.capitalize()} sensitivity study'}",
         "",
@@ -141,7 +147,15 @@ def sensitivity_report(
             "",
         ]
         lines += _noise_note(method, d)
-    if method == "sobol":
+    if method == "rbd":
+        lines += [
+            "S1 is the share of the output's variance due to the parameter alone (first-order "
+            "Sobol index), estimated by RBD-FAST from one Latin hypercube with 95% bootstrap "
+            "intervals as `S1_conf`; it costs one run per point whatever the number of "
+            "parameters, but gives no total indices (use `--method sobol` for those).",
+            "",
+        ]
+    elif method == "sobol":
         lines += [
             "S1 is the share of the output's variance due to the parameter alone, ST "
             "including its interactions (95% bootstrap intervals as `_conf`). Negative or "
@@ -154,6 +168,11 @@ def sensitivity_report(
             "to mu* means interactions or non-linearity.",
             "",
         ]
+    if method in ("sobol", "rbd") and "prov.started_utc" in df:
+        from sim.sweep.resolution import core_seconds_per_run, resolution_lines
+
+        core_s = core_seconds_per_run(df, jobs)
+        lines += resolution_lines(method, indices, n, len(problem.bounds), seeds, core_s)
     atomic_write_bytes(path, "\n".join(lines).encode())
     return path
 
