@@ -62,7 +62,7 @@ def analyse(
     baseline: str | None = None,
 ) -> Path:
     from sim.analysis.multiplicity import Families
-    from sim.analysis.precision import report_lines
+    from sim.analysis.precision import DEFAULT_TARGETS, report_lines
     from sim.outputs import atomic_write_bytes, write_parquet
     from sim.sweep import load_study
     from sim.sweep.store import param_columns
@@ -81,7 +81,7 @@ def analyse(
         body = ANALYSES[experiment]
     out.mkdir(parents=True, exist_ok=True)
     prefix = "whatif_" if experiment == "whatif" else ""  # shares results/karabakh2020/
-    fams = Families(targets=targets or {})
+    fams = Families(targets=targets or DEFAULT_TARGETS)
     write_parquet(df, out / f"{prefix}runs.parquet")
     lines = [
         f"# Experiment `{experiment}`",
@@ -93,7 +93,7 @@ def analyse(
         "",
         *body(prepare(df), out, fams),
         "",
-        *report_lines(fams, fams.targets, effects),
+        *report_lines(fams, fams.targets, effects, default=not targets),
         "",
     ]
     path = out / ("whatif.md" if prefix else "report.md")
