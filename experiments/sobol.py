@@ -1,9 +1,20 @@
-"""Sobol (or Morris) sensitivity study, run as a Hydra sweep, analysed with SALib.
+"""Sensitivity of the main outcomes to the spread and graph parameters (SALib, as a Hydra sweep).
 
-    scripts/python experiments/sobol.py                  # -> results/sobol/report.md (N=128,
-                                                         #    4 seeds: 3,584 runs, ~14 min, 2 cores)
+    nice -n 10 scripts/python experiments/sobol.py       # -> results/sobol/report.md:
+        # first-order Sobol indices by RBD-FAST on a 4,000-point Latin hypercube, one seed
+        # (the same at every point); 4,000 runs, about 15 min on 2 idle cores (0.45 core-s
+        # per run measured); not yet run on the current model (a later step runs it)
+    scripts/python experiments/sobol.py --method sobol   # Saltelli S1 and ST, N=128 x 4 seeds
     scripts/python experiments/sobol.py --method morris  # -> results/morris/report.md (71 runs)
-    scripts/python experiments/sobol.py --n 256 --jobs 8 graph.n=20000   # research scale
+    scripts/python experiments/sobol.py --method sobol --n 8192 --seeds 1 --jobs 32 \
+        hydra/launcher=joblib                            # Saltelli resolved: a 32-core node
+
+Why RBD-FAST by default: a pilot (docs/sweeps.md, "What size resolves") measured Saltelli's
+first-order half-widths at 0.45 to 0.77 with N=32, so resolving them (every S1_conf <= 0.05)
+needs N = 8,192, 57,344 runs, hours on 2 cores; RBD-FAST estimates the same first-order
+indices from one run per point and reaches the target at about 2,600 to 5,200 points. Every
+report ends with a Resolution section: the target, whether it was met, and the size (and
+cluster command) that would meet it.
 
 Steps: SALib draws the design; each point becomes conf/doe/<method>_pNNNNN.yaml; the sweep
 ``python -m sim -m +experiment=<method>`` (its yaml sweeps +doe=glob(<method>_*)) runs every
@@ -72,8 +83,6 @@ def main() -> int:
     )
     ap.add_argument("--out", type=Path, default=None, help="report dir (default results/<method>)")
     args, extra = ap.parse_known_args()
-    # Sobol at N=32 and one seed left every index inside its noise (2,000-user worlds);
-    # N=128 with 4 seeds resolves at least the misinformation peak on a laptop.
     n = args.n or DEFAULT_N[args.method]
     args.seeds = args.seeds or (4 if args.method == "sobol" else 1)
     folder = "morris" if args.method == "morris" else "sobol"
