@@ -138,7 +138,7 @@ def main() -> int:
     study = optuna.create_study(
         study_name=f"pareto_{args.target_support:g}_{args.target_misinfo:g}_"
         f"{args.min_seeds}-{args.max_seeds}",
-        directions=[d for _, d, _ in opt.OBJECTIVES.values()],
+        directions=[optuna.study.StudyDirection[d.upper()] for _, d, _ in opt.OBJECTIVES.values()],
         storage=f"sqlite:///{args.out / 'pareto.sqlite3'}",
         load_if_exists=True,
     )

@@ -4,6 +4,7 @@ world whose answers are worked out by hand, and the role a community gets by def
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from sim.summary import audience_groups, audiences
 from sim.world import audience_role
 
 
-def tiny_model() -> SimpleNamespace:
+def tiny_model() -> Any:
     """Four communities (home own, rival own, an ally, a contested one), one true and one
     false narrative, two ticks of 12 hours. Users: 10, 10, 80, 20."""
     T, K, C = 2, 2, 4

@@ -14,7 +14,7 @@ from sim.sweep import optimise as opt
 
 def _study(points: list[tuple[dict, list[float]]], attrs: list[dict] | None = None) -> optuna.Study:
     study = optuna.create_study(directions=["minimize", "maximize", "minimize"])
-    dist = {
+    dist: dict[str, optuna.distributions.BaseDistribution] = {
         "a": optuna.distributions.IntDistribution(0, 10),
         "b": optuna.distributions.IntDistribution(0, 10),
     }
