@@ -49,3 +49,23 @@ def test_plan_and_section_name_the_cluster_size() -> None:
     assert "Not resolved" in text and "--method sobol --n 512" in text  # 5 h: cluster
     small = "\n".join(res.resolution_lines("sobol", ind, 32, 5, 1, core_s=0.1))
     assert "run it here" in small and "--jobs 32" not in small
+
+
+def test_rbd_report_has_resolution_section(tmp_path) -> None:
+    """A linear toy (y = 2a + b, uniform on [0, 1]: S1 = 0.8 and 0.2) through the report."""
+    from sim.sweep.doe import write_design
+    from sim.sweep.report import sensitivity_report
+
+    pb = Problem(bounds={"a": (0.0, 1.0), "b": (0.0, 1.0)}, outputs=["y"])
+    design = write_design("rbd", pb, sample("rbd", pb, 400), doe_dir=tmp_path / "doe")
+    runs = design.assign(
+        y=2 * design["a"] + design["b"],
+        users=300,
+        days=2.0,
+        **{"prov.started_utc": "2026-01-01T00:00:00", "prov.wall_s": 60.0},
+    )
+    ind = analyze("rbd", pb, design, runs)
+    assert ind.set_index("parameter").loc["a", "S1"] == pytest.approx(0.8, abs=0.05)
+    text = sensitivity_report("rbd", pb, ind, runs, tmp_path, 400, 1, 1.0, "", 400).read_text()
+    assert "## Resolution" in text and "RBD-FAST" in text
+    assert "at most 0.05" in text and (tmp_path / "rbd.png").is_file()
