@@ -6,13 +6,14 @@
         # per run measured); not yet run on the current model (a later step runs it)
     scripts/python experiments/sobol.py --method sobol   # Saltelli S1 and ST, N=128 x 4 seeds
     scripts/python experiments/sobol.py --method morris  # -> results/morris/report.md (71 runs)
-    scripts/python experiments/sobol.py --method sobol --n 8192 --seeds 1 --jobs 32 \
+    scripts/python experiments/sobol.py --method sobol --n 8192 --seeds 1 --jobs 32 \\
         hydra/launcher=joblib                            # Saltelli resolved: a 32-core node
 
 Why RBD-FAST by default: a pilot (docs/sweeps.md, "What size resolves") measured Saltelli's
 first-order half-widths at 0.45 to 0.77 with N=32, so resolving them (every S1_conf <= 0.05)
 needs N = 8,192, 57,344 runs, hours on 2 cores; RBD-FAST estimates the same first-order
-indices from one run per point and reaches the target at about 2,600 to 5,200 points. Every
+indices from one run per point, and a 512-point pilot puts the target at 2,700 points for
+the hardest outcome (the misinformation peak); 4,000 leaves a margin. Every
 report ends with a Resolution section: the target, whether it was met, and the size (and
 cluster command) that would meet it.
 
