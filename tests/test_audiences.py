@@ -117,3 +117,53 @@ def test_study_reports_contested_audiences_as_own_family(tmp_path) -> None:
     assert "`a` 0.0200 [0.0200, 0.0200]" in text
     names = [f.name for f in fams.items if f.metric == "audiences.contested.support_home"]
     assert len(names) == 1 and "contested" in names[0]
+
+
+def test_cell_studies_give_contested_outcomes_their_own_families(tmp_path) -> None:
+    """duel and volunteers: a family per contested outcome, with its own figure."""
+    import pandas as pd
+
+    from sim.analysis.multiplicity import Families
+    from sim.analysis.studies import ANALYSES, prepare
+
+    rng = np.random.default_rng(6)
+    duel, vol = [], []
+    for seed in range(5):
+        common = {
+            "seed": seed,
+            "days": 5.0,
+            "misinformation.rival_fake.hours_to_contain": None,
+            "cost.home.actors": 100.0,
+        }
+        for home, eff in (("[]", 0.0), ('["a"]', 0.03)):
+            for rival in ("[]", '["b"]'):
+                duel.append(
+                    {
+                        **common,
+                        "strategy@home": home,
+                        "strategy@rival": rival,
+                        "support.international.support_home": rng.normal(0.4, 0.02),
+                        "misinformation.rival_fake.auc": rng.normal(0.1, 0.01),
+                        "audiences.contested.support_home": 0.2 + seed / 100 + eff,
+                        "audiences.contested.misinformation.rival_fake.auc": 0.05,
+                    }
+                )
+        for v in (0, 100):
+            vol.append(
+                {
+                    **common,
+                    "home.volunteer_campaign.volunteers": v,
+                    "home.volunteer_campaign.quality": 0.5,
+                    "support.international.support_home": rng.normal(0.4, 0.02),
+                    "misinformation.rival_fake.auc": rng.normal(0.1, 0.01),
+                    "audiences.contested.support_home": 0.2 + seed / 100 - v / 10000,
+                    "audiences.contested.misinformation.rival_fake.auc": 0.05,
+                }
+            )
+    for name, rows in (("duel", duel), ("volunteers", vol)):
+        fams = Families()
+        ANALYSES[name](prepare(pd.DataFrame(rows)), tmp_path, fams)
+        got = [f for f in fams.items if f.metric == "audiences.contested.support_home"]
+        assert len(got) == 1 and got[0].table["significant_adj"].all(), name
+        assert (tmp_path / f"{name}_contested_support_home.png").is_file()
+        assert (tmp_path / f"{name}_support_home.png").is_file()

@@ -64,6 +64,24 @@ def contrasts(
     return out
 
 
+CONTESTED_SIGN = dict(zip(CONTESTED, (1, -1)))  # +1: larger is better for home
+
+
+def with_contested(df: pd.DataFrame, outcomes: dict[str, str]) -> list[tuple[str, str]]:
+    """``outcomes`` followed by the contested-audience ones the table has (cell studies
+    give each outcome its own family, so these become families of their own)."""
+    extra = {m: label for m, label in CONTESTED.items() if m in df and df[m].notna().any()}
+    return [*outcomes.items(), *extra.items()]
+
+
+def stem(metric: str) -> str:
+    """A figure name part per outcome, distinct for the contested copy of an outcome."""
+    last = metric.split(".")[-1]
+    if metric.startswith("audiences.contested."):
+        return f"contested_{last}"
+    return last
+
+
 def contested(
     fams: Families,
     df: pd.DataFrame,

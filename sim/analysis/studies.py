@@ -167,7 +167,10 @@ def analyse_duel(df: pd.DataFrame, out: Path, fams: Families | None = None) -> l
         "",
     ]
     figs = []
-    for m, label in ((SUPPORT, METRICS[SUPPORT]), (MIS_AUC, METRICS[MIS_AUC])):
+    sign = {**SIGN, **sec.CONTESTED_SIGN}
+    outcomes = sec.with_contested(df, {SUPPORT: METRICS[SUPPORT], MIS_AUC: METRICS[MIS_AUC]})
+    df = df.assign(**{m: pd.to_numeric(df[m], errors="coerce") for m, _ in outcomes})
+    for m, label in outcomes:
         mean = df.pivot_table(
             index="strategy@home", columns="strategy@rival", values=m, aggfunc="mean"
         )
@@ -194,7 +197,7 @@ def analyse_duel(df: pd.DataFrame, out: Path, fams: Families | None = None) -> l
                 mean,
                 f"{label}\n(* = differs from no defence, Holm-adjusted)",
                 label,
-                out / f"duel_{m.split('.')[-1]}.png",
+                out / f"duel_{sec.stem(m)}.png",
                 marks=marks,
             )
         )
@@ -211,7 +214,7 @@ def analyse_duel(df: pd.DataFrame, out: Path, fams: Families | None = None) -> l
         for tactic, sub in tactics:
             lines.append(
                 sec.best_pick(
-                    sub, "strategy@home", NO_STRATEGY, m, SIGN[m], f"{label}, against `{tactic}`"
+                    sub, "strategy@home", NO_STRATEGY, m, sign[m], f"{label}, against `{tactic}`"
                 )
             )
         lines.append("")
@@ -351,7 +354,9 @@ def analyse_volunteers(df: pd.DataFrame, out: Path, fams: Families | None = None
         "",
     ]
     figs = []
-    for m, label in ((SUPPORT, METRICS[SUPPORT]), (MIS_AUC, METRICS[MIS_AUC])):
+    outcomes = sec.with_contested(df, {SUPPORT: METRICS[SUPPORT], MIS_AUC: METRICS[MIS_AUC]})
+    df = df.assign(**{m: pd.to_numeric(df[m], errors="coerce") for m, _ in outcomes})
+    for m, label in outcomes:
         diffs, marks = {}, {}
         base = df[df[vcol] == 0]
         parts = [
@@ -374,7 +379,7 @@ def analyse_volunteers(df: pd.DataFrame, out: Path, fams: Families | None = None
                 mat,
                 f"Change vs no volunteers: {label}\n(* = differs from 0, Holm-adjusted)",
                 "change vs 0 volunteers",
-                out / f"volunteers_{m.split('.')[-1]}.png",
+                out / f"volunteers_{sec.stem(m)}.png",
                 fmt="{:+.4f}",
                 marks=mk,
                 center=0.0,
