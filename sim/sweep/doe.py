@@ -45,7 +45,12 @@ SPREAD = Problem(
         "spread.opinion_step": (0.0, 0.05),  # docs/parameters.md: small persuasion effects
         "graph.homophily": (0.5, 0.95),
     },
-    outputs=["support.international.support_home", "misinformation.rival_fake.peak", "reach_ratio"],
+    outputs=[
+        "support.international.support_home",
+        "audiences.contested.support_home",
+        "misinformation.rival_fake.peak",
+        "reach_ratio",
+    ],
 )
 
 

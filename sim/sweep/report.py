@@ -41,7 +41,9 @@ def _figure(method: str, indices: pd.DataFrame, path: Path) -> None:
             ax.set_xlabel("Morris mu* (mean |elementary effect|)")
         ax.set_yticks(list(y), [p.replace("spread.", "") for p in d["parameter"]])
         ax.set_title(
-            out.replace("support.international.", "intl ").replace("misinformation.", ""),
+            out.replace("support.international.", "intl ")
+            .replace("audiences.contested.", "contested ")
+            .replace("misinformation.", ""),
             fontsize=9,
         )
     axes[0][0].legend(fontsize=8, loc="lower right")
