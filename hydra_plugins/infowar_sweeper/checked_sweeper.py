@@ -16,6 +16,8 @@ Selected in ``conf/config.yaml`` (``override hydra/sweeper: checked``); plugins 
 # registering it in sys.modules, where dataclasses would look the string annotations up.
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.config_store import ConfigStore
@@ -34,5 +36,16 @@ ConfigStore.instance().store(
 
 
 class CheckedSweeper(BasicSweeper):
+    def sweep(self, arguments: list[str]) -> Any:
+        """The basic sweep; a write that fails (Hydra saving a job's config on a full disk, or
+        a job unable even to record its failure) ends it with one line and exit 3."""
+        try:
+            return super().sweep(arguments)
+        except OSError as e:
+            from sim.sweep.callback import stop_on_write_error
+
+            assert self.config is not None  # set by setup(), before any sweep
+            stop_on_write_error(Path(self.config.hydra.sweep.dir).resolve(), e)
+
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         """Nothing to do: the values were checked before Hydra started (module docstring)."""

@@ -229,6 +229,16 @@ def clean_stale(sweep: Path) -> int:
     return len(stale)
 
 
+def clean_own(sweep: Path, pids: set[int]) -> None:
+    """Remove the staging dirs of this host's processes ``pids`` (a sweep that stops on a
+    write error leaves no temporary directory behind)."""
+    runs, host = sweep / RUNS, socket.gethostname()
+    for p in runs.glob(".*.tmp.*") if runs.is_dir() else []:
+        parts = p.name.split(".tmp.", 1)[1].split(".", 2)
+        if len(parts) == 3 and parts[2] == host and parts[1].isdigit() and int(parts[1]) in pids:
+            shutil.rmtree(p, ignore_errors=True)
+
+
 def finished_hashes(sweep: Path) -> list[str]:
     runs = sweep / RUNS
     return (
