@@ -7,7 +7,7 @@ every job of a batch one after another in the submitting process (0.2-0.4 CPU s 
 the workers wait: 6 of the 17 minutes of a 1,000-run karabakh2020 sweep on 2 cores. This
 sweeper is the basic one (same grids, batches, job numbers and ``params``) without that
 check. The cost: a combination of swept values that cannot be composed at all (each value
-can, see ``sim.cli.sweep_variants``) now fails when its batch is launched instead of before.
+can, see ``sim.config.sweepcheck``) now fails when its batch is launched instead of before.
 Selected in ``conf/config.yaml`` (``override hydra/sweeper: checked``); plugins live in the
 ``hydra_plugins`` namespace package, which is how Hydra finds them.
 """
