@@ -224,7 +224,7 @@ def passes(sc: SimConfig, sets: dict[str, Any]) -> bool:
 
 
 SCALED = {"world", "population", "graph"}  # groups world.scale derives values in
-NODES = {float: FloatNode, int: IntegerNode, str: StringNode}
+NODES: dict[type, Any] = {float: FloatNode, int: IntegerNode, str: StringNode}
 
 
 def _with(sc: SimConfig, sets: dict[str, Any]) -> SimConfig | None:
