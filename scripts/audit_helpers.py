@@ -84,7 +84,7 @@ def rest(args: list[str]) -> list[str]:
 def refused(args: list[str], key: str, words: str = "", tiny: bool = True) -> Callable:
     def fn(tmp: Path) -> Result:
         out = tmp / "run"
-        a = [x.format(tmp=tmp) for x in args]
+        a = [x.replace("{tmp}", str(tmp)) for x in args]
         if not any(x.startswith("hydra.run.dir=") for x in a):
             a.append(f"hydra.run.dir={out}")
         p = sim([*flags(a), *(TINY if tiny else []), *rest(a)], tmp)
@@ -96,7 +96,7 @@ def refused(args: list[str], key: str, words: str = "", tiny: bool = True) -> Ca
 def refused_multirun(args: list[str], key: str, words: str = "") -> Callable:
     def fn(tmp: Path) -> Result:
         out = tmp / "sweep"
-        a = [x.format(tmp=tmp) for x in args]
+        a = [x.replace("{tmp}", str(tmp)) for x in args]
         p = sim(["-m", *flags(a), *TINY, *rest(a), f"hydra.sweep.dir={out}"], tmp)
         res = judge_refusal(p, f"error: {key}", words, None)
         if res.outcome == "ok" and out.exists():
@@ -119,7 +119,7 @@ def runs_ok(args: list[str], check: Callable[[Path], str], multirun: bool = Fals
 
     def fn(tmp: Path) -> Result:
         out = tmp / "out"
-        a = [x.format(tmp=tmp) for x in args]
+        a = [x.replace("{tmp}", str(tmp)) for x in args]
         dirkey = "hydra.sweep.dir" if multirun else "hydra.run.dir"
         p = sim([*(["-m"] if multirun else []), *a, f"{dirkey}={out}"], tmp)
         if (r := crashed(p)) is not None:

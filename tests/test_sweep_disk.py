@@ -99,3 +99,33 @@ def test_unusable_sweep_dir_is_one_line_exit_2(tmp_path: Path, target: str) -> N
     assert p.returncode == 2 and len(lines) == 1, p.stderr
     assert lines[0].startswith("error: hydra.sweep.dir:"), lines
     assert list(tmp_path.iterdir()) == []
+
+
+# The disk fills while a single run writes its tables (after the room check passed).
+WRITE_FAILS = """
+import errno, runpy, sys
+import pandas as pd
+def full(self, path, *a, **k):
+    open(path, "wb").write(b"PAR1 half a table")
+    raise OSError(errno.ENOSPC, "No space left on device", str(path))
+pd.DataFrame.to_parquet = full
+sys.argv = ["sim", *sys.argv[1:]]
+runpy.run_module("sim", run_name="__main__")
+"""
+
+
+def test_single_run_write_failure_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    p = subprocess.run(
+        [sys.executable, "-c", WRITE_FAILS, *TINY, f"hydra.run.dir={out}"],
+        cwd=ROOT,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = p.stderr.strip().splitlines()
+    assert p.returncode == 2 and len(lines) == 1 and "Traceback" not in p.stderr, p.stderr
+    assert lines[0].startswith("error: hydra.run.dir:") and "No space left" in lines[0]
+    left = [q.name for q in out.rglob("*") if q.suffix in (".parquet", ".json") or ".tmp" in q.name]
+    assert left == [], left  # no half-written table, no summary that looks finished
