@@ -119,7 +119,12 @@ def test_every_design_point_is_checked_composing_once(confdir: Path, monkeypatch
 
     calls = []
     real = comp.compose
-    monkeypatch.setattr(comp, "compose", lambda *a: calls.append(1) or real(*a))
+
+    def counted(*a):
+        calls.append(a)
+        return real(*a)
+
+    monkeypatch.setattr(comp, "compose", counted)
     _design(confdir, 1000, bad=517)
     argv = ["-m", f"--config-dir={confdir}", *TINY, "+doe=glob(pts_*)"]
     code, err = checked(argv)
