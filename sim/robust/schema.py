@@ -107,6 +107,12 @@ class SearchConfig:
         doc="resolution of cost, misinformation and support on the Pareto front",
         allowed="3 numbers > 0",
     )
+    population: int = param(12, POSITIVE_INT, doc="population of the genetic search")
+    reference_tactics: str = param(
+        "flooding",
+        doc="the rival tactic set of the search's reference scenario",
+        allowed="a name of uncertainties.rival.tactics",
+    )
     max_pareto: int = param(
         6, POSITIVE_INT, doc="Pareto policies re-evaluated over the uncertainty sample"
     )

@@ -82,6 +82,12 @@ def check_study(cfg: RobustConfig) -> None:
     for set_name, values in lv.sets.items():
         for key, value in values.items():
             check_set_value(f"robust.levers.sets.{set_name}.{key}", key, value, lv)
+    member(
+        "robust.search.reference_tactics",
+        cfg.search.reference_tactics,
+        list(u.rival.tactics),
+        "rival tactic set",
+    )
     member("robust.outcomes.defence", cfg.outcomes.defence, list(lv.sets), "lever set")
     eps = cfg.search.epsilons
     if len(eps) != 3 or any(e <= 0 for e in eps):

@@ -1,0 +1,133 @@
+"""Scenario discovery: where in the uncertainty space does a chosen defence fail?
+
+A run of the defence "fails" when the misinformation reach ends above the study's threshold
+or the support below its level. PRIM (the workbench's ``analysis.prim``) peels the
+uncertainty space down to a box that holds many of the failures (coverage: the share of
+all failures inside the box) and few successes (density: the share of failures among the
+points inside it); CART (``analysis.cart``) splits the same space into a tree whose
+failure leaves are boxes too. Both are reported with coverage and density.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.robust.schema import OutcomeConfig
+
+# Among PRIM's peeling trajectory, the box reported is the densest one that still holds at
+# least this share of the failures: a rule that explains half the failures is the usual
+# floor for a scenario a policy reader can act on (Bryant & Lempert 2010).
+MIN_COVERAGE = 0.5
+
+
+@dataclass
+class Box:
+    """One box: its statistics and its limits on the dimensions it restricts."""
+
+    method: str
+    coverage: float
+    density: float
+    mass: float
+    limits: dict[str, Any]  # numeric (low, high), None where unrestricted; or categories
+    qp: dict[str, float]  # PRIM's quasi p-value of each restriction (empty for CART)
+
+
+def fails(outcomes: dict[str, np.ndarray], o: OutcomeConfig) -> np.ndarray:
+    """True where the defence failed: misinformation above the threshold or support below
+    the level."""
+    return (np.asarray(outcomes["misinformation"]) > o.reach_threshold) | (
+        np.asarray(outcomes["support"]) < o.support_level
+    )
+
+
+def uncertainty_frame(experiments: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The uncertainty columns, categorical ones as pandas categories (PRIM needs that)."""
+    x = experiments[names].reset_index(drop=True).copy()
+    for c in x.columns:
+        if x[c].dtype == object:
+            x[c] = x[c].astype("category")
+    return x
+
+
+def restricted(limits: pd.DataFrame, x: pd.DataFrame) -> dict[str, Any]:
+    """The dimensions a box restricts, compared with the range of the sample: a numeric
+    one as (low, high) with None for an end the box leaves open, a categorical one as the
+    set of categories it keeps."""
+    out: dict[str, Any] = {}
+    for c in limits.columns:
+        lo, hi = limits[c].iloc[0], limits[c].iloc[1]
+        if isinstance(lo, set):
+            if lo != set(x[c].unique()):
+                out[c] = set(lo)
+        elif lo > x[c].min() or hi < x[c].max():
+            out[c] = (
+                float(lo) if lo > x[c].min() else None,
+                float(hi) if hi < x[c].max() else None,
+            )
+    return out
+
+
+def prim_box(x: pd.DataFrame, y: np.ndarray, min_coverage: float = MIN_COVERAGE) -> Box | None:
+    """PRIM's first box: the densest point on its trajectory with coverage >= min_coverage."""
+    from ema_workbench.analysis import prim
+
+    if y.sum() == 0 or y.all():
+        return None
+    box = prim.Prim(x, y.astype(bool), peel_alpha=0.05, mass_min=0.05).find_box()
+    traj = box.peeling_trajectory
+    ok = traj[traj["coverage"] >= min_coverage]
+    i = int(ok["density"].idxmax()) if len(ok) else int(traj.index[-1])
+    with warnings.catch_warnings():  # pandas' notice about the workbench's own table dtypes
+        warnings.simplefilter("ignore", FutureWarning)
+        stats, table = box.inspect(i, style="data")[0]
+    limits = restricted(box.box_lims[i], x)
+    qp = {d: float(np.nanmin(table.loc[d].filter(like="qp").to_numpy(float))) for d in limits}
+    return Box(
+        "PRIM", float(stats["coverage"]), float(stats["density"]), float(stats["mass"]), limits, qp
+    )
+
+
+def cart_boxes(x: pd.DataFrame, y: np.ndarray, min_density: float = 0.5) -> list[Box]:
+    """CART's leaves where failures are the majority, densest first."""
+    from ema_workbench.analysis import cart
+
+    if y.sum() == 0 or y.all():
+        return []
+    c = cart.CART(x, y.astype(bool), mass_min=0.05)
+    c.build_tree()
+    stats = c.stats_to_dataframe()
+    out = []
+    for i, (_, row) in enumerate(stats.iterrows()):
+        if row["density"] >= min_density:
+            limits = restricted(c.boxes[i], x)
+            out.append(
+                Box(
+                    "CART",
+                    float(row["coverage"]),
+                    float(row["density"]),
+                    float(row["mass"]),
+                    limits,
+                    {},
+                )
+            )
+    return sorted(out, key=lambda b: (-b.density, -b.coverage))
+
+
+def words(box: Box, digits: int = 3) -> str:
+    """A box as a sentence: 'spread.beta >= 0.21 and rival.tactics is one of {all}'."""
+    parts = []
+    for dim, lim in box.limits.items():
+        if isinstance(lim, set):
+            parts.append(f"{dim} is one of {{{', '.join(sorted(map(str, lim)))}}}")
+        elif lim[1] is None:
+            parts.append(f"{dim} >= {lim[0]:.{digits}g}")
+        elif lim[0] is None:
+            parts.append(f"{dim} <= {lim[1]:.{digits}g}")
+        else:
+            parts.append(f"{lim[0]:.{digits}g} <= {dim} <= {lim[1]:.{digits}g}")
+    return " and ".join(parts) if parts else "anywhere (no restriction found)"
