@@ -92,12 +92,25 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, min_coverage: float = MIN_COVERAGE)
     )
 
 
+def one_hot(x: pd.DataFrame) -> pd.DataFrame:
+    """Each categorical column as 0/1 columns named ``<column>=<category>``."""
+    cats = [c for c in x.columns if isinstance(x[c].dtype, pd.CategoricalDtype)]
+    if not cats:
+        return x
+    dummies = pd.get_dummies(x[cats].astype(str), prefix=cats, prefix_sep="=").astype(float)
+    return pd.concat([x.drop(columns=cats), dummies], axis=1)
+
+
 def cart_boxes(x: pd.DataFrame, y: np.ndarray, min_density: float = 0.5) -> list[Box]:
-    """CART's leaves where failures are the majority, densest first."""
+    """CART's leaves where failures are the majority, densest first. A categorical
+    dimension goes in as one 0/1 column per category (``rival__tactics=all``): the
+    workbench's own categorical handling in CART (3.0) returned mislabelled leaves on a
+    planted box, one-hot columns come out right (tests/test_robust.py)."""
     from ema_workbench.analysis import cart
 
     if y.sum() == 0 or y.all():
         return []
+    x = one_hot(x)
     c = cart.CART(x, y.astype(bool), mass_min=0.05)
     c.build_tree()
     stats = c.stats_to_dataframe()
@@ -119,10 +132,17 @@ def cart_boxes(x: pd.DataFrame, y: np.ndarray, min_density: float = 0.5) -> list
 
 
 def words(box: Box, digits: int = 3) -> str:
-    """A box as a sentence: 'spread.beta >= 0.21 and rival.tactics is one of {all}'."""
+    """A box as a sentence: 'spread.beta >= 0.21 and rival.tactics is one of {all}'
+    (workbench names written back as run keys)."""
+    from sim.robust.space import key
+
     parts = []
-    for dim, lim in box.limits.items():
-        if isinstance(lim, set):
+    for name, lim in box.limits.items():
+        dim = key(name)
+        if "=" in dim:  # a one-hot category column (CART)
+            column, cat = dim.split("=", 1)
+            parts.append(f"{column} is {'' if lim[0] is not None else 'not '}{cat}")
+        elif isinstance(lim, set):
             parts.append(f"{dim} is one of {{{', '.join(sorted(map(str, lim)))}}}")
         elif lim[1] is None:
             parts.append(f"{dim} >= {lim[0]:.{digits}g}")

@@ -19,6 +19,7 @@ import pandas as pd
 from sim.analysis.figures import save
 from sim.colours import ARM, BASELINE, FEASIBLE, NOT_SIGNIFICANT, SIGNIFICANT
 from sim.robust.discovery import Box
+from sim.robust.space import key
 
 
 def _codes(s: pd.Series) -> tuple[np.ndarray, list[str] | None]:
@@ -54,8 +55,8 @@ def box_pairs(x: pd.DataFrame, y: np.ndarray, box: Box, title: str, path: Path) 
         x0, x1 = _span(box.limits.get(a), xa, ca)
         y0, y1 = _span(box.limits.get(b), yb, cb) if b is not None else (yb.min(), yb.max())
         ax.add_patch(plt.Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec=BASELINE, lw=1.5))
-        ax.set_xlabel(a)
-        ax.set_ylabel(b if b is not None else "scenario number")
+        ax.set_xlabel(key(a))
+        ax.set_ylabel(key(b) if b is not None else "scenario number")
         if ca:
             ax.set_xticks(range(len(ca)), ca, rotation=30)
         if cb:

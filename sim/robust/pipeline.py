@@ -45,14 +45,18 @@ class Study:
     minutes: float
 
 
-def scenarios(space: Space) -> Any:
-    """The workbench's Latin hypercube over the uncertainties (a fixed named stream)."""
+def scenarios(space: Space) -> list[Any]:
+    """The workbench's Latin hypercube over the uncertainties (from a fixed named stream),
+    as scenarios named s0000, s0001...: the names stay the same in every call and rerun
+    (the workbench would number them from a process-wide counter)."""
+    from ema_workbench import Sample
     from ema_workbench.em_framework.samplers import LHSSampler
 
     from sim.rng import stream
 
     rng = stream(space.cfg.sample_seed, "robust/lhs")
-    return LHSSampler().generate_samples(space.uncertainties, space.cfg.scenarios, rng=rng)
+    lhs = LHSSampler().generate_samples(space.uncertainties, space.cfg.scenarios, rng=rng)
+    return [Sample(f"s{i:04d}", **dict(s)) for i, s in enumerate(lhs)]
 
 
 def precheck(space: Space, scen: Any, policies: list[Any]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from sim.robust import figures
 from sim.robust.discovery import Box
 from sim.robust.pipeline import Study
-from sim.robust.space import DRAW, INTENSITY, TACTICS
+from sim.robust.space import DRAW, INTENSITY, TACTICS, key
 
 SPECIAL = {
     TACTICS: "which hostile tactics the rival adds (a named set)",
@@ -25,9 +25,10 @@ def meaning(name: str) -> str:
 
     if name in SPECIAL:
         return SPECIAL[name]
-    if name.startswith("home.") and name.endswith(".budget"):
+    k = key(name)
+    if k.startswith("home.") and k.endswith(".budget"):
         return "staff-hours the strategy may spend (0: not used)"
-    return str(declared_field(name).metadata.get("doc", ""))
+    return str(declared_field(k).metadata.get("doc", ""))
 
 
 def _range(p: Any) -> str:
@@ -50,8 +51,11 @@ def condition(box: Box) -> list[str]:
     """Each restriction of a box as a plain sentence."""
     out = []
     for dim, lim in box.limits.items():
-        what = f"`{dim}` ({meaning(dim)})"
-        if isinstance(lim, set):
+        column, _, cat = dim.partition("=")
+        what = f"`{key(column)}` ({meaning(column)})"
+        if cat:  # a one-hot category column (CART)
+            out.append(f"{what} is {'' if lim[0] is not None else 'not '}{cat}")
+        elif isinstance(lim, set):
             out.append(f"{what} is one of {', '.join(sorted(map(str, lim)))}")
         elif lim[1] is None:
             out.append(f"{what} is at least {lim[0]:.3g}")
@@ -135,7 +139,9 @@ def _ranking(s: Study) -> list[str]:
 
 def _space(s: Study) -> list[str]:
     lines = ["## What was varied", "", "| uncertainty | range | meaning |", "|---|---|---|"]
-    lines += [f"| `{p.name}` | {_range(p)} | {meaning(p.name)} |" for p in s.space.uncertainties]
+    lines += [
+        f"| `{key(p.name)}` | {_range(p)} | {meaning(p.name)} |" for p in s.space.uncertainties
+    ]
     lines += [
         "",
         "Numeric ranges are each parameter's plausible range as declared with "
@@ -144,7 +150,7 @@ def _space(s: Study) -> list[str]:
         "| lever | range | meaning |",
         "|---|---|---|",
     ]
-    lines += [f"| `{p.name}` | {_range(p)} | {meaning(p.name)} |" for p in s.space.levers]
+    lines += [f"| `{key(p.name)}` | {_range(p)} | {meaning(p.name)} |" for p in s.space.levers]
     lines += [
         "",
         "| named lever set | settings (others: budget 0, settings at default) |",
@@ -169,7 +175,7 @@ def _pareto(s: Study) -> list[str]:
         "(spread along cost) were re-run in every scenario and ranked above as `pareto_i`.",
         "",
         "| policy | "
-        + " | ".join(f"`{n}`" for n in names)
+        + " | ".join(f"`{key(n)}`" for n in names)
         + " | cost | misinformation | support |",
         "|---|" + "---|" * (len(names) + 3),
     ]

@@ -2,9 +2,10 @@
 
 ``conf/robust/<study>.yaml`` is read into these dataclasses (``sim.robust.study.load``) and
 checked like every run config: an unknown key, a wrong type or a value out of range stops
-the study with one line. Every name is a Hydra override key of a run, so the workbench's
-parameter names, the study tables and the report all speak the same keys
-(``spread.beta``, ``home.rapid_response.budget``).
+the study with one line. Every name is a Hydra override key of a run (``spread.beta``,
+``home.rapid_response.budget``), so the study, its tables and its report speak the keys of
+docs/parameters.md. Mappings default to empty: the study's YAML gives them whole, and a
+``key={...}`` override replaces one rather than adding to it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class RivalConfig:
     named tactic sets, and an intensity that scales every tactic's budget."""
 
     tactics: dict[str, list[str]] = param(
-        {"none": [], "flooding": ["bot_flooding"]},
+        {},
         doc="named sets of rival strategies; one is drawn per scenario",
         allowed="names of rival-side strategies; at least one set",
     )
@@ -63,7 +64,7 @@ class LeverConfig:
     """The home side's choices: which strategies, how many staff-hours each, and settings."""
 
     budgets: dict[str, float] = param(
-        {"rapid_response": 800.0, "prebunking": 800.0},
+        {},
         doc="home strategy -> largest budget the search may give it (staff-hours; 0 = off)",
         allowed="names of home-side strategies, each a number in [0, 1e6]",
     )
@@ -73,7 +74,7 @@ class LeverConfig:
         allowed="fields with a plausible range of a strategy in levers.budgets",
     )
     sets: dict[str, dict[str, Any]] = param(
-        {"nothing": {}},
+        {},
         doc="named lever sets compared across the uncertainties: <strategy>.<field> -> value",
         allowed="keys <strategy>.budget or a listed setting; unset budgets are 0",
     )

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from ema_workbench import Sample
 
-from sim.robust.space import DRAW, INTENSITY, OUTCOMES, TACTICS, Space
+from sim.robust.space import DRAW, INTENSITY, OUTCOMES, TACTICS, Space, key
 
 
 def scenario_value(sc: Any, key: str) -> float:
@@ -45,7 +45,7 @@ def reference(space: Space) -> Sample:
         elif p.name == DRAW:
             values[p.name] = 0.5  # the weighted median member
         else:
-            v = scenario_value(sc, p.name)
+            v = scenario_value(sc, key(p.name))
             values[p.name] = float(np.clip(v, p.lower_bound, p.upper_bound))
     return Sample("reference", **values)
 
@@ -88,6 +88,6 @@ def pareto_policies(front: pd.DataFrame, space: Space) -> list[Sample]:
     picked = thin(front, space.cfg.search.max_pareto)
     out = []
     for i, row in picked.iterrows():
-        values = {n: int(round(row[n])) if n.endswith(".budget") else float(row[n]) for n in names}
+        values = {n: int(round(row[n])) if n.endswith("__budget") else float(row[n]) for n in names}
         out.append(Sample(f"pareto_{int(str(i)) + 1}", **values))
     return out

@@ -1,10 +1,11 @@
 """The declared study as an EMA workbench model: its uncertainties, levers and outcomes.
 
-Each workbench parameter is named by the run override it sets (``spread.beta``,
-``home.rapid_response.budget``), except the three that stand for several overrides:
-``rival.tactics`` (a named set of rival strategies), ``rival.intensity`` (a factor on their
-budgets) and ``ensemble.draw`` (which member of a calibrated ensemble holds, as a quantile
-of the members' weights). ``overrides`` turns one (scenario, policy, seed) into the
+Each workbench parameter is named after the run override it sets, with '.' written '__'
+(the workbench wants Python identifiers): ``spread__beta``, ``home__rapid_response__budget``;
+``key`` turns a name back. Three stand for several overrides: ``rival__tactics`` (a named
+set of rival strategies), ``rival__intensity`` (a factor on their budgets) and
+``ensemble__draw`` (which member of a calibrated ensemble holds, as a quantile of the
+members' weights). ``overrides`` turns one (scenario, policy, seed) into the
 override list of a run, the one translation both evaluators use.
 """
 
@@ -30,13 +31,23 @@ from sim.errors import ConfigError
 from sim.robust.schema import RobustConfig
 from sim.robust.study import setting_range, uncertainty_range
 
-TACTICS, INTENSITY, DRAW = "rival.tactics", "rival.intensity", "ensemble.draw"
+TACTICS, INTENSITY, DRAW = "rival__tactics", "rival__intensity", "ensemble__draw"
 OUTCOMES = ("cost", "misinformation", "support")  # names of the workbench outcomes
 KINDS = {
     "cost": ScalarOutcome.MINIMIZE,
     "misinformation": ScalarOutcome.MINIMIZE,
     "support": ScalarOutcome.MAXIMIZE,
 }
+
+
+def name(key: str) -> str:
+    """The workbench name of run override ``key``."""
+    return key.replace(".", "__")
+
+
+def key(name: str) -> str:
+    """The run override (or study key) a workbench name stands for."""
+    return name.replace("__", ".")
 
 
 @dataclass
@@ -79,7 +90,9 @@ def build(cfg: RobustConfig, root: Path) -> Space:
     ensemble = read_ensemble(u.ensemble.path, root)
     fixed = set(ensemble.columns) if ensemble is not None else set()
     unc: list[Any] = [
-        RealParameter(k, *uncertainty_range(k, u.ranges.get(k))) for k in u.params if k not in fixed
+        RealParameter(name(k), *uncertainty_range(k, u.ranges.get(k)))
+        for k in u.params
+        if k not in fixed
     ]
     if len(u.rival.tactics) > 1:
         unc.append(CategoricalParameter(TACTICS, list(u.rival.tactics)))
@@ -89,9 +102,11 @@ def build(cfg: RobustConfig, root: Path) -> Space:
     if ensemble is not None:
         unc.append(RealParameter(DRAW, 0.0, 1.0))
     levers: list[Any] = [
-        IntegerParameter(f"home.{s}.budget", 0, int(b)) for s, b in lv.budgets.items() if b >= 1
+        IntegerParameter(name(f"home.{s}.budget"), 0, int(b))
+        for s, b in lv.budgets.items()
+        if b >= 1
     ]
-    levers += [RealParameter(f"home.{k}", *setting_range(k, lv.budgets)) for k in lv.settings]
+    levers += [RealParameter(name(f"home.{k}"), *setting_range(k, lv.budgets)) for k in lv.settings]
     return Space(cfg, unc, levers, ensemble)
 
 
@@ -100,14 +115,14 @@ def workbench_model(space: Space, function: Any) -> Model:
     m = Model("infowar", function=function)
     m.uncertainties = space.uncertainties
     m.levers = space.levers
-    m.outcomes = [ScalarOutcome(name, kind=KINDS[name]) for name in OUTCOMES]
+    m.outcomes = [ScalarOutcome(o, kind=KINDS[o]) for o in OUTCOMES]
     return m
 
 
-def strategy_default(name: str, field: str) -> Any:
+def strategy_default(strategy: str, field: str) -> Any:
     from sim.strategies import load_all
 
-    cls = load_all()[name]
+    cls = load_all()[strategy]
     return {f.name: f for f in dataclasses.fields(cls.Config)}[field].default
 
 
@@ -115,7 +130,7 @@ def lever_defaults(space: Space) -> dict[str, Any]:
     """A policy with every strategy off and every setting at its declared default."""
     out: dict[str, Any] = {}
     for p in space.levers:
-        _, strategy, field = p.name.split(".")
+        _, strategy, field = key(p.name).split(".")
         out[p.name] = 0 if field == "budget" else float(strategy_default(strategy, field))
     return out
 
@@ -123,11 +138,11 @@ def lever_defaults(space: Space) -> dict[str, Any]:
 def lever_sets(space: Space) -> list[Sample]:
     """The named lever sets of the study as workbench policies (all levers given)."""
     out = []
-    for name, values in space.cfg.levers.sets.items():
+    for set_name, values in space.cfg.levers.sets.items():
         policy = lever_defaults(space)
-        for key, v in values.items():
-            policy[f"home.{key}"] = int(v) if key.endswith(".budget") else float(v)
-        out.append(Sample(name, **policy))
+        for k, v in values.items():
+            policy[name(f"home.{k}")] = int(v) if k.endswith(".budget") else float(v)
+        out.append(Sample(set_name, **policy))
     return out
 
 
@@ -153,7 +168,7 @@ def overrides(space: Space, point: dict[str, Any], seed: int) -> list[str]:
     """The run overrides of one experiment (uncertainties and levers in ``point``)."""
     cfg = space.cfg
     ovs = [f"scenario={cfg.scenario}", *cfg.base, "output.figures=false", "output.progress=false"]
-    ovs += [f"{k}={fmt(point[k])}" for k in cfg.uncertainties.params if k in point]
+    ovs += [f"{k}={fmt(point[name(k)])}" for k in cfg.uncertainties.params if name(k) in point]
     if DRAW in point:
         ovs += [f"{k}={fmt(v)}" for k, v in member_of(space, float(point[DRAW])).items()]
     tactics = cfg.uncertainties.rival.tactics
@@ -161,12 +176,12 @@ def overrides(space: Space, point: dict[str, Any], seed: int) -> list[str]:
     intensity = float(point.get(INTENSITY, cfg.uncertainties.rival.intensity[0]))
     ovs.append(f"strategy@rival=[{','.join(chosen)}]")
     ovs += [f"rival.{t}.budget={fmt(strategy_default(t, 'budget') * intensity)}" for t in chosen]
-    on = [s for s in cfg.levers.budgets if int(point.get(f"home.{s}.budget", 0)) > 0]
+    on = [s for s in cfg.levers.budgets if int(point.get(name(f"home.{s}.budget"), 0)) > 0]
     ovs.append(f"strategy@home=[{','.join(on)}]")
     for s in on:
-        ovs.append(f"home.{s}.budget={int(point[f'home.{s}.budget'])}")
+        ovs.append(f"home.{s}.budget={int(point[name(f'home.{s}.budget')])}")
         ovs += [
-            f"home.{k}={fmt(point[f'home.{k}'])}"
+            f"home.{k}={fmt(point[name(f'home.{k}')])}"
             for k in cfg.levers.settings
             if k.startswith(f"{s}.")
         ]

@@ -36,7 +36,8 @@ def load(name: str, overrides: list[str], conf_dir: Path = STUDY_DIR) -> RobustC
     if not path.is_file():
         raise unknown("--study", name, study_names(conf_dir), "study")
     try:
-        node = OmegaConf.merge(OmegaConf.load(path), _dotlist(overrides))
+        node = OmegaConf.load(path)
+        apply(node, overrides)
         check_keys("robust", RobustConfig, node)
         merged = OmegaConf.merge(OmegaConf.structured(RobustConfig), node)
         cfg = OmegaConf.to_object(merged)
@@ -50,11 +51,15 @@ def load(name: str, overrides: list[str], conf_dir: Path = STUDY_DIR) -> RobustC
     return cfg
 
 
-def _dotlist(overrides: list[str]) -> Any:
+def apply(node: Any, overrides: list[str]) -> None:
+    """Set each ``key=value`` (a YAML value); a mapping or list replaces the study's own
+    rather than merging into it, so ``levers.sets={a: {}}`` means exactly that set."""
     for ov in overrides:
         if "=" not in ov:
             raise ConfigError(ov, "a study override needs key=value, e.g. scenarios=20")
-    return OmegaConf.from_dotlist(list(overrides))
+        k = ov.split("=", 1)[0]
+        value = OmegaConf.select(OmegaConf.from_dotlist([ov]), k)
+        OmegaConf.update(node, k, value, merge=False)
 
 
 def check_study(cfg: RobustConfig) -> None:
