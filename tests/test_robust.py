@@ -232,3 +232,21 @@ def test_regret_and_satisficing_on_a_hand_computed_table() -> None:
     assert list(r.sort_values("rank").index) == ["B", "A", "C"]
     lo, hi = wilson(5, 10)
     assert (round(lo, 4), round(hi, 4)) == (0.2366, 0.7634)
+
+
+def test_the_karabakh2020_study_composes_with_a_synthetic_ensemble(tmp_path: Path) -> None:
+    """The 2020 study keeps the scenario's own shutdowns on both sides and takes the
+    ensemble's members as run values; every lever set composes into a valid run."""
+    from sim.robust.evaluator import check_points
+    from sim.robust.pipeline import precheck, scenarios
+
+    f = tmp_path / "ensemble.parquet"
+    pd.DataFrame({"spread.beta": [0.1, 0.2], "spread.share_prob": [0.5, 0.7]}).to_parquet(f)
+    space = build(load("karabakh2020", [f"uncertainties.ensemble.path={f}", "scenarios=2"]), ROOT)
+    scen, pols = scenarios(space), lever_sets(space)
+    precheck(space, scen, pols)  # raises ConfigError on a bad point
+    ovs = overrides(space, {**dict(scen[0]), **dict(pols[1])}, 0)
+    assert "strategy@home=[platform_shutdown,rapid_response]" in ovs
+    assert any(o.startswith("strategy@rival=[platform_shutdown") for o in ovs)
+    assert any(o.startswith("spread.share_prob=") for o in ovs)
+    check_points(space, [{**dict(scen[1]), **dict(pols[0])}])

@@ -28,6 +28,11 @@ class RivalConfig:
         doc="named sets of rival strategies; one is drawn per scenario",
         allowed="names of rival-side strategies; at least one set",
     )
+    always: list[str] = param(
+        [],
+        doc="rival strategies the scenario itself runs, kept in every set at their settings",
+        allowed="names of rival-side strategies",
+    )
     intensity: list[float] = param(
         [0.5, 2.0],
         doc="range of the factor on each rival tactic's default budget",
@@ -67,6 +72,11 @@ class LeverConfig:
         {},
         doc="home strategy -> largest budget the search may give it (staff-hours; 0 = off)",
         allowed="names of home-side strategies, each a number in [0, 1e6]",
+    )
+    always: list[str] = param(
+        [],
+        doc="home strategies the scenario itself runs, kept in every policy at their settings",
+        allowed="names of home-side strategies not in levers.budgets",
     )
     settings: list[str] = param(
         [],

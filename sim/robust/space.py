@@ -174,10 +174,11 @@ def overrides(space: Space, point: dict[str, Any], seed: int) -> list[str]:
     tactics = cfg.uncertainties.rival.tactics
     chosen = tactics[str(point.get(TACTICS, next(iter(tactics))))]
     intensity = float(point.get(INTENSITY, cfg.uncertainties.rival.intensity[0]))
-    ovs.append(f"strategy@rival=[{','.join(chosen)}]")
+    fixed = [t for t in cfg.uncertainties.rival.always if t not in chosen]
+    ovs.append(f"strategy@rival=[{','.join([*fixed, *chosen])}]")
     ovs += [f"rival.{t}.budget={fmt(strategy_default(t, 'budget') * intensity)}" for t in chosen]
     on = [s for s in cfg.levers.budgets if int(point.get(name(f"home.{s}.budget"), 0)) > 0]
-    ovs.append(f"strategy@home=[{','.join(on)}]")
+    ovs.append(f"strategy@home=[{','.join([*cfg.levers.always, *on])}]")
     for s in on:
         ovs.append(f"home.{s}.budget={int(point[name(f'home.{s}.budget')])}")
         ovs += [

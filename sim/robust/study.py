@@ -76,6 +76,12 @@ def check_study(cfg: RobustConfig) -> None:
     for set_name, tactics in u.rival.tactics.items():
         for t in tactics:
             _strategy(f"robust.uncertainties.rival.tactics.{set_name}", t, "rival", registry)
+    for t in u.rival.always:
+        _strategy("robust.uncertainties.rival.always", t, "rival", registry)
+    for s in lv.always:
+        _strategy("robust.levers.always", s, "home", registry)
+        if s in lv.budgets:
+            raise ConfigError("robust.levers.always", f"'{s}' is a lever (levers.budgets) too")
     _pair("robust.uncertainties.rival.intensity", u.rival.intensity, 0.0, 100.0)
     for s, budget in lv.budgets.items():
         _strategy("robust.levers.budgets", s, "home", registry)
