@@ -5,6 +5,7 @@ a table worked by hand."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -172,6 +173,25 @@ def test_sweep_evaluator_equals_the_plain_model_and_resumes(tmp_path: Path) -> N
     assert sorted(p.name for p in (store / "runs").iterdir()) == finished
     for k in y:
         np.testing.assert_array_equal(again[k], y[k])
+    # the plain sweep (python -m sim -m) over the same points stores the same rows
+    from sim.sweep.store import metric_columns
+
+    plain = tmp_path / "plain"
+    for i in (0, 3):
+        ovs = overrides(space, {**dict(scen[i // 2]), **dict(pols[i % 2])}, 0)
+        r = subprocess.run(
+            [sys.executable, "-m", "sim", "-m", f"hydra.sweep.dir={plain}", *ovs],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert r.returncode == 0, r.stderr[-2000:]
+    ours, theirs = load_study(store), load_study(plain)
+    merged = theirs.merge(ours, on="prov.config_hash", suffixes=("", "_ours"))
+    assert len(merged) == 2  # the same configs (hashes), hence the same runs
+    for c in metric_columns(theirs):
+        assert merged[c].astype(str).tolist() == merged[f"{c}_ours"].astype(str).tolist(), c
 
 
 def test_prim_and_cart_find_a_planted_box() -> None:
