@@ -111,7 +111,7 @@ def cart_boxes(x: pd.DataFrame, y: np.ndarray, min_density: float = 0.5) -> list
     if y.sum() == 0 or y.all():
         return []
     x = one_hot(x)
-    c = cart.CART(x, y.astype(bool), mass_min=0.05)
+    c = cart.CART(x, y.astype(bool), mass_min=max(0.05, 1.0 / len(y)))  # a leaf >= 1 point
     c.build_tree()
     stats = c.stats_to_dataframe()
     out = []

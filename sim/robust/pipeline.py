@@ -44,6 +44,18 @@ class Study:
     runs: int
     minutes: float
 
+    @property
+    def fail_by(self) -> dict[str, int]:
+        """How many of the defence's scenarios fail by each criterion."""
+        o, mask = self.cfg.outcomes, self.defence_mask
+        mis = np.asarray(self.outcomes["misinformation"])[mask] > o.reach_threshold
+        sup = np.asarray(self.outcomes["support"])[mask] < o.support_level
+        return {"misinformation": int(mis.sum()), "support": int(sup.sum())}
+
+    @property
+    def defence_mask(self) -> np.ndarray:
+        return (self.experiments["policy"].astype(str) == self.cfg.outcomes.defence).to_numpy()
+
 
 def scenarios(space: Space) -> list[Any]:
     """The workbench's Latin hypercube over the uncertainties (from a fixed named stream),

@@ -73,8 +73,10 @@ def _box_section(s: Study) -> list[str]:
         f"## When `{o.defence}` fails",
         "",
         f"A run fails when the misinformation reach (`{o.misinformation}`) ends above "
-        f"{o.reach_threshold:g} or the support (`{o.support}`) below {o.support_level:g}. "
-        f"`{o.defence}` fails in {k} of {n} scenarios.",
+        f"{o.reach_threshold:g} or the support (`{o.support}`) below {o.support_level:g}: "
+        "targets a reader sets, not model results. "
+        f"`{o.defence}` fails in {k} of {n} scenarios ({s.fail_by['misinformation']} by "
+        f"misinformation, {s.fail_by['support']} by support).",
         "",
     ]
     if s.prim is None:
@@ -188,6 +190,25 @@ def _pareto(s: Study) -> list[str]:
     return [*lines, "", "![Pareto front](pareto.png)", ""]
 
 
+def _cost_line(s: Study, out: Path) -> str:
+    """Measured wall time, the runs' own CPU time and the machine's load: the wall time
+    of a shared machine says little alone."""
+    import os
+
+    from sim.sweep import load_study
+
+    df = load_study(out / "_runs")
+    cpu = df["prov.cpu_s"].astype(float)
+    load1, _, load15 = os.getloadavg()
+    return (
+        f"{s.runs} runs asked of the store ({len(df)} distinct runs in it), "
+        f"{s.minutes:.1f} min wall with {s.cfg.jobs} workers; each run took {cpu.mean():.2f} s "
+        f"of CPU on average (model only, {cpu.sum() / 60:.1f} CPU-min in all; composing each "
+        f"config adds about 0.2 s); load average {load1:.1f} (15 min: {load15:.1f}) "
+        "on this machine when it finished"
+    )
+
+
 def write(s: Study, out: Path, argv: str) -> Path:
     """The figures and report.md under ``out``."""
     from sim.outputs import atomic_write_bytes
@@ -204,9 +225,9 @@ def write(s: Study, out: Path, argv: str) -> Path:
         "",
         f"Study `{argv or 'default'}`: {c.scenarios} scenarios (Latin hypercube) x "
         f"{len(s.rank)} policies x {c.seeds} seeds on `scenario={c.scenario}` with "
-        f"{' '.join(c.base)}; {s.runs} runs asked of the store, {s.minutes:.1f} min with "
-        f"{c.jobs} workers (runs already in the store are read back, not rerun). Code "
-        f"{_git()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. How to read it: docs/robust.md.",
+        f"{' '.join(c.base)}: {_cost_line(s, out)}. Runs already in the store are read back, "
+        f"not rerun. Code {_git()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. "
+        "How to read it: docs/robust.md.",
         "",
         *_ranking(s),
         *_box_section(s),

@@ -21,6 +21,8 @@ from ema_workbench import Sample
 
 from sim.robust.space import DRAW, INTENSITY, OUTCOMES, TACTICS, Space, key
 
+ARCHIVE = "search_archive.tar.gz"
+
 
 def scenario_value(sc: Any, key: str) -> float:
     """The value of run parameter ``key`` in a validated SimConfig."""
@@ -56,6 +58,9 @@ def pareto_search(model: Any, space: Space, evaluator: Any, out: Path) -> pd.Dat
     from ema_workbench import optimize
 
     s = space.cfg.search
+    # The workbench refuses to overwrite its archive; a rerun replays the same search from
+    # stored runs and writes it again.
+    (out / ARCHIVE).unlink(missing_ok=True)
     front, _ = optimize(
         model,
         nfe=s.nfe,
@@ -68,7 +73,7 @@ def pareto_search(model: Any, space: Space, evaluator: Any, out: Path) -> pd.Dat
         convergence_freq=max(s.nfe, 1),
         logging_freq=1000,
         directory=str(out),
-        filename="search_archive.tar.gz",
+        filename=ARCHIVE,
     )
     return front.reset_index(drop=True)
 
