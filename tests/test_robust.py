@@ -129,8 +129,8 @@ def test_overrides_of_a_point() -> None:
 
 
 def test_an_ensemble_file_becomes_an_uncertainty(tmp_path: Path) -> None:
-    f = tmp_path / "ensemble.csv"
-    pd.DataFrame({"spread.beta": [0.1, 0.2, 0.3], "weight": [0.0, 3.0, 1.0]}).to_csv(f, index=False)
+    f = tmp_path / "ensemble.parquet"
+    pd.DataFrame({"spread.beta": [0.1, 0.2, 0.3], "weight": [0.0, 3.0, 1.0]}).to_parquet(f)
     space = build(load("default", [f"uncertainties.ensemble.path={f}"]), ROOT)
     names = [p.name for p in space.uncertainties]
     assert "ensemble__draw" in names and "spread__beta" not in names  # the member sets it
@@ -260,13 +260,21 @@ def test_the_karabakh2020_study_composes_with_a_synthetic_ensemble(tmp_path: Pat
     from sim.robust.evaluator import check_points
     from sim.robust.pipeline import precheck, scenarios
 
-    f = tmp_path / "ensemble.parquet"
-    pd.DataFrame({"spread.beta": [0.1, 0.2], "spread.share_prob": [0.5, 0.7]}).to_parquet(f)
+    f = tmp_path / "ensemble.csv"  # the layout of results/karabakh2020/ensemble.csv
+    pd.DataFrame(
+        {
+            "member": [0, 1],
+            "weight": [0.4, 0.6],
+            "spread.beta": [0.1, 0.2],
+            "home.platform_shutdown.vpn_share": [0.3, 0.5],
+        }
+    ).to_csv(f, index=False)
     space = build(load("karabakh2020", [f"uncertainties.ensemble.path={f}", "scenarios=2"]), ROOT)
     scen, pols = scenarios(space), lever_sets(space)
     precheck(space, scen, pols)  # raises ConfigError on a bad point
     ovs = overrides(space, {**dict(scen[0]), **dict(pols[1])}, 0)
     assert "strategy@home=[platform_shutdown,rapid_response]" in ovs
     assert any(o.startswith("strategy@rival=[platform_shutdown") for o in ovs)
-    assert any(o.startswith("spread.share_prob=") for o in ovs)
+    assert any(o.startswith("home.platform_shutdown.vpn_share=") for o in ovs)
+    assert not any(o.startswith(("member=", "weight=")) for o in ovs)
     check_points(space, [{**dict(scen[1]), **dict(pols[0])}])

@@ -42,7 +42,7 @@ class RivalConfig:
 
 @dataclass
 class EnsembleConfig:
-    """A calibrated ensemble (one parameter set per row, an optional ``weight`` column):
+    """A calibrated ensemble (one parameter set per row, optional ``member`` and ``weight``):
     when the file exists, which of its members holds is one more uncertainty."""
 
     path: str = param("", doc="a .parquet or .csv file; empty or missing: not used")

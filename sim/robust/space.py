@@ -66,14 +66,16 @@ class Space:
 
 
 def read_ensemble(path: str, root: Path) -> pd.DataFrame | None:
-    """The ensemble table, or None when no path is set or the file is not there (yet)."""
+    """The ensemble table, or None when no path is set or the file is not there (yet). The
+    layout of results/karabakh2020/ensemble.csv: an optional ``member`` label, an optional
+    ``weight``, one column per run override key."""
     if not path:
         return None
     p = Path(path) if Path(path).is_absolute() else root / path
     if not p.is_file():
         return None
     df = pd.read_parquet(p) if p.suffix == ".parquet" else pd.read_csv(p)
-    keys = [c for c in df.columns if c != "weight"]
+    keys = [c for c in df.columns if c not in ("member", "weight")]
     if df.empty or not keys:
         raise ConfigError("robust.uncertainties.ensemble.path", f"{p} has no members")
     w = df["weight"].to_numpy(float) if "weight" in df else np.ones(len(df))
