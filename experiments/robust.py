@@ -28,6 +28,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--study", default="default", help="a conf/robust/<study>.yaml")
     ap.add_argument("--out", type=Path, default=None, help="default results/robust[/<study>]")
+    ap.add_argument(
+        "--analyse-only",
+        action="store_true",
+        help="no runs: analyse the study saved by the last full run and rewrite the report",
+    )
     ap.add_argument("overrides", nargs="*", help="study keys, e.g. scenarios=16 seeds=1")
     args = ap.parse_args()
     out = (
@@ -37,17 +42,22 @@ def main() -> int:
         from sim.robust.study import load
 
         cfg = load(args.study, args.overrides)
-        from sim.robust.pipeline import run_study
+        from sim.robust.pipeline import reload, run_study
 
         out.mkdir(parents=True, exist_ok=True)
-        study = run_study(cfg, out, ROOT)
+        study = reload(cfg, out, ROOT) if args.analyse_only else run_study(cfg, out, ROOT)
     except ConfigError as e:
         print(e.line(), file=sys.stderr)
         return 2
+    import json
+
     from ema_workbench import save_results
 
+    from sim.outputs import atomic_write_bytes
     from sim.robust.report import write
 
+    meta = {"runs": study.runs, "minutes": round(study.minutes, 2)}
+    atomic_write_bytes(out / "study.json", json.dumps(meta).encode())
     table = study.experiments.assign(**study.outcomes)
     table.to_csv(out / "experiments.csv", index=False)
     save_results((study.experiments, study.outcomes), str(out / "workbench_results.tar.gz"))

@@ -23,6 +23,10 @@ from sim.robust.schema import OutcomeConfig
 # least this share of the failures: a rule that explains half the failures is the usual
 # floor for a scenario a policy reader can act on (Bryant & Lempert 2010).
 MIN_COVERAGE = 0.5
+# ... and restricts at most this many dimensions: a longer rule overfits a small sample
+# (the peel keeps trimming dimensions whose quasi p-values say chance) and no reader can
+# act on it.
+MAX_DIMS = 3
 
 
 @dataclass
@@ -72,16 +76,19 @@ def restricted(limits: pd.DataFrame, x: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
-def prim_box(x: pd.DataFrame, y: np.ndarray, min_coverage: float = MIN_COVERAGE) -> Box | None:
-    """PRIM's first box: the densest point on its trajectory with coverage >= min_coverage."""
+def prim_box(
+    x: pd.DataFrame, y: np.ndarray, min_coverage: float = MIN_COVERAGE, max_dims: int = MAX_DIMS
+) -> Box | None:
+    """PRIM's first box: the densest point on its trajectory with coverage >= min_coverage
+    and at most ``max_dims`` restricted dimensions (failing that, the first point)."""
     from ema_workbench.analysis import prim
 
     if y.sum() == 0 or y.all():
         return None
     box = prim.Prim(x, y.astype(bool), peel_alpha=0.05, mass_min=0.05).find_box()
     traj = box.peeling_trajectory
-    ok = traj[traj["coverage"] >= min_coverage]
-    i = int(ok["density"].idxmax()) if len(ok) else int(traj.index[-1])
+    ok = traj[(traj["coverage"] >= min_coverage) & (traj["res_dim"] <= max_dims)]
+    i = int(ok.sort_values(["density", "coverage"]).index[-1]) if len(ok) else int(traj.index[0])
     with warnings.catch_warnings():  # pandas' notice about the workbench's own table dtypes
         warnings.simplefilter("ignore", FutureWarning)
         stats, table = box.inspect(i, style="data")[0]

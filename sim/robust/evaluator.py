@@ -60,15 +60,17 @@ def check_points(space: Space, points: list[dict[str, Any]]) -> None:
         load(overrides(space, point, 0))
 
 
-def _evaluate(ovs: list[str], store: Path) -> Any:
-    """``sim.sweep.job.evaluate`` in a worker; a ConfigError comes back as one line."""
+def _evaluate(ovs: list[str], store: Path, keys: list[str]) -> dict[str, Any]:
+    """``sim.sweep.job.evaluate`` in a worker, returning only the summary numbers ``keys``
+    (the whole row stays in the store); a ConfigError comes back as one line."""
     from sim.errors import ConfigError
     from sim.sweep.job import evaluate
 
     try:
-        return evaluate(ovs, store, LAUNCHER)
+        row = evaluate(ovs, store, LAUNCHER)
     except ConfigError as e:
         raise RuntimeError(e.line()) from None
+    return {k: row[k] for k in keys}
 
 
 class SweepEvaluator(BaseEvaluator):
@@ -94,7 +96,8 @@ class SweepEvaluator(BaseEvaluator):
         seeds = range(self.space.cfg.seeds)
         todo = [overrides(self.space, _point(e), s) for e in exps for s in seeds]
         print(f"robust: {len(exps)} experiments x {len(seeds)} seeds", file=sys.stderr)
-        rows = Parallel(n_jobs=self.jobs)(delayed(_evaluate)(ovs, self.store) for ovs in todo)
+        keys = list(self.space.outcome_keys.values())
+        rows = Parallel(n_jobs=self.jobs)(delayed(_evaluate)(ovs, self.store, keys) for ovs in todo)
         self.runs += len(todo)
         k = len(seeds)
         for i, e in enumerate(exps):

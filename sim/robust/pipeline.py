@@ -107,20 +107,51 @@ def run_study(cfg: RobustConfig, out: Path, root: Path) -> Study:
         experiments, outcomes = perform_experiments(
             model, scenarios=scen, policies=sets + pareto, evaluator=ev
         )
+    return analyse(space, experiments, outcomes, front, ev.runs, (time.monotonic() - t0) / 60)
+
+
+def analyse(
+    space: Space,
+    experiments: pd.DataFrame,
+    outcomes: dict[str, np.ndarray],
+    front: pd.DataFrame,
+    runs: int,
+    minutes: float,
+) -> Study:
+    """Ranking and scenario discovery of finished experiments (also from saved results)."""
+    cfg = space.cfg
     rank = ranking(table(experiments, outcomes), cfg.outcomes, cfg.satisficing_quantile)
     x, y = defence_failures(space, experiments, outcomes)
+    picked = thin(front, cfg.search.max_pareto)
     return Study(
         cfg,
         space,
         experiments,
         outcomes,
         front,
-        thin(front, cfg.search.max_pareto),
+        picked,
         rank,
         x,
         y,
         prim_box(x, y),
         cart_boxes(x, y),
-        ev.runs,
-        (time.monotonic() - t0) / 60,
+        runs,
+        minutes,
     )
+
+
+def reload(cfg: RobustConfig, out: Path, root: Path) -> Study:
+    """The analysis of the study saved under ``out`` by its last full run, no runs."""
+    import json
+
+    from ema_workbench import load_results
+
+    from sim.errors import ConfigError
+
+    saved = out / "workbench_results.tar.gz"
+    if not saved.is_file():
+        raise ConfigError("--analyse-only", f"no saved study in {out}; run it first")
+    experiments, outcomes = load_results(str(saved))
+    meta = json.loads((out / "study.json").read_text())
+    front = pd.read_csv(out / "pareto_front.csv")
+    return analyse(build(cfg, root), experiments, outcomes, front, meta["runs"], meta["minutes"])

@@ -8,27 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from sim.robust import figures
-from sim.robust.discovery import Box
+from sim.robust.findings import chance, condition, findings, meaning
 from sim.robust.pipeline import Study
-from sim.robust.space import DRAW, INTENSITY, TACTICS, key
-
-SPECIAL = {
-    TACTICS: "which hostile tactics the rival adds (a named set)",
-    INTENSITY: "factor on the rival tactics' default budgets",
-    DRAW: "which member of the calibrated ensemble holds (weighted quantile)",
-}
-
-
-def meaning(name: str) -> str:
-    """One line on what a workbench parameter is (its param() doc)."""
-    from sim.robust.study import declared_field
-
-    if name in SPECIAL:
-        return SPECIAL[name]
-    k = key(name)
-    if k.startswith("home.") and k.endswith(".budget"):
-        return "staff-hours the strategy may spend (0: not used)"
-    return str(declared_field(k).metadata.get("doc", ""))
+from sim.robust.space import key
 
 
 def _range(p: Any) -> str:
@@ -45,25 +27,6 @@ def _git() -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-
-
-def condition(box: Box) -> list[str]:
-    """Each restriction of a box as a plain sentence."""
-    out = []
-    for dim, lim in box.limits.items():
-        column, _, cat = dim.partition("=")
-        what = f"`{key(column)}` ({meaning(column)})"
-        if cat:  # a one-hot category column (CART)
-            out.append(f"{what} is {'' if lim[0] is not None else 'not '}{cat}")
-        elif isinstance(lim, set):
-            out.append(f"{what} is one of {', '.join(sorted(map(str, lim)))}")
-        elif lim[1] is None:
-            out.append(f"{what} is at least {lim[0]:.3g}")
-        elif lim[0] is None:
-            out.append(f"{what} is at most {lim[1]:.3g}")
-        else:
-            out.append(f"{what} lies between {lim[0]:.3g} and {lim[1]:.3g}")
-    return out
 
 
 def _box_section(s: Study) -> list[str]:
@@ -85,7 +48,7 @@ def _box_section(s: Study) -> list[str]:
     lines += [
         f"**PRIM** finds the failures concentrated where {'; and '.join(condition(b))}. "
         f"That box holds {b.coverage:.0%} of all failures (coverage) and {b.density:.0%} of "
-        f"the scenarios inside it fail (density); it is {b.mass:.0%} of the sample.",
+        f"the scenarios inside it fail (density); it is {b.mass:.0%} of the sample. {chance(b)}",
         "",
         "| restriction | quasi p-value |",
         "|---|---|",
@@ -201,8 +164,8 @@ def _cost_line(s: Study, out: Path) -> str:
     cpu = df["prov.cpu_s"].astype(float)
     load1, _, load15 = os.getloadavg()
     return (
-        f"{s.runs} runs asked of the store ({len(df)} distinct runs in it), "
-        f"{s.minutes:.1f} min wall with {s.cfg.jobs} workers; each run took {cpu.mean():.2f} s "
+        f"Took {s.minutes:.1f} min wall with {s.cfg.jobs} workers ({len(df)} distinct runs in "
+        f"the store); each run took {cpu.mean():.2f} s "
         f"of CPU on average (model only, {cpu.sum() / 60:.1f} CPU-min in all; composing each "
         f"config adds about 0.2 s); load average {load1:.1f} (15 min: {load15:.1f}) "
         "on this machine when it finished"
@@ -223,12 +186,14 @@ def write(s: Study, out: Path, argv: str) -> Path:
     lines = [
         "# Robust decisions: which home defence holds up across what we do not know",
         "",
-        f"Study `{argv or 'default'}`: {c.scenarios} scenarios (Latin hypercube) x "
-        f"{len(s.rank)} policies x {c.seeds} seeds on `scenario={c.scenario}` with "
-        f"{' '.join(c.base)}: {_cost_line(s, out)}. Runs already in the store are read back, "
-        f"not rerun. Code {_git()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. "
-        "How to read it: docs/robust.md.",
+        f"{s.runs} runs: {c.scenarios} scenarios (Latin hypercube) x {len(s.rank)} policies x "
+        f"{c.seeds} seed(s), and the search's evaluations, on `scenario={c.scenario}` with "
+        f"{' '.join(c.base)} (study `{argv or 'default'}`). How to read it: docs/robust.md.",
         "",
+        f"{_cost_line(s, out)}. Runs already in the store are read back, not rerun. Code "
+        f"{_git()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        "",
+        *findings(s),
         *_ranking(s),
         *_box_section(s),
         *_pareto(s),
