@@ -56,7 +56,7 @@ def main() -> int:
     from sim.outputs import atomic_write_bytes
     from sim.robust.report import write
 
-    meta = {"runs": study.runs, "minutes": round(study.minutes, 2)}
+    meta = {"runs": study.runs, "minutes": round(study.minutes, 2), "load": study.load}
     atomic_write_bytes(out / "study.json", json.dumps(meta).encode())
     table = study.experiments.assign(**study.outcomes)
     table.to_csv(out / "experiments.csv", index=False)

@@ -278,3 +278,46 @@ def test_the_karabakh2020_study_composes_with_a_synthetic_ensemble(tmp_path: Pat
     assert any(o.startswith("home.platform_shutdown.vpn_share=") for o in ovs)
     assert not any(o.startswith(("member=", "weight=")) for o in ovs)
     check_points(space, [{**dict(scen[1]), **dict(pols[0])}])
+
+
+def test_report_from_planted_outcomes(tmp_path: Path) -> None:
+    """The analysis and the brief on made-up outcomes: misinformation crosses the target
+    exactly where spread.beta > 0.3, so the findings must say so, with the figures."""
+    from sim.robust.pipeline import analyse
+    from sim.robust.report import write
+
+    space = build(load("default", []), ROOT)
+    rng = np.random.default_rng(5)
+    n = 40
+    scen = pd.DataFrame(
+        {p.name: rng.uniform(p.lower_bound, p.upper_bound, n) for p in space.uncertainties[:-2]}
+    )
+    scen["rival__tactics"] = rng.choice(list(space.cfg.uncertainties.rival.tactics), n)
+    scen["rival__intensity"] = rng.uniform(0.5, 2.0, n)
+    pols = [*lever_sets(space), *lever_sets(space)[:1]]
+    pols[-1].name = "pareto_1"
+    rows = []
+    for p in pols:
+        for i in range(n):
+            rows.append(
+                {**scen.iloc[i].to_dict(), **dict(p), "scenario": f"s{i:04d}", "policy": p.name}
+            )
+    experiments = pd.DataFrame(rows).assign(model="infowar")
+    high = (experiments["spread__beta"] > 0.3).to_numpy()
+    outcomes = {
+        "cost": np.where(experiments["policy"] == "nothing", 0.0, 100.0),
+        "misinformation": np.where(high, 0.06, 0.01) + rng.uniform(0, 0.001, len(rows)),
+        "support": np.full(len(rows), 0.39),
+    }
+    names = [p.name for p in space.levers]
+    front = pd.DataFrame(
+        [{**dict(pols[1]), "cost": 100.0, "misinformation": 0.01, "support": 0.39}]
+    )
+    front = front[[*names, "cost", "misinformation", "support"]]
+    study = analyse(space, experiments, outcomes, front, runs=len(rows), minutes=1.0)
+    assert study.prim is not None and set(study.prim.limits) == {"spread__beta"}
+    assert study.prim.limits["spread__beta"][0] == pytest.approx(0.3, abs=0.03)
+    text = write(study, tmp_path, "").read_text()
+    assert "## Findings" in text and "`spread.beta` (base belief probability" in text
+    assert f"`rapid_response` fails in {int(high[:n].sum())} of {n} scenarios" in text
+    assert {"prim_pairs.png", "regret.png", "pareto.png"} <= {p.name for p in tmp_path.iterdir()}

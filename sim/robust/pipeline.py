@@ -43,6 +43,7 @@ class Study:
     cart: list[Box]
     runs: int
     minutes: float
+    load: tuple[float, float] | None = None  # the machine's load average (1, 15 min) at the end
 
     @property
     def fail_by(self) -> dict[str, int]:
@@ -107,7 +108,12 @@ def run_study(cfg: RobustConfig, out: Path, root: Path) -> Study:
         experiments, outcomes = perform_experiments(
             model, scenarios=scen, policies=sets + pareto, evaluator=ev
         )
-    return analyse(space, experiments, outcomes, front, ev.runs, (time.monotonic() - t0) / 60)
+    import os
+
+    study = analyse(space, experiments, outcomes, front, ev.runs, (time.monotonic() - t0) / 60)
+    load1, _, load15 = os.getloadavg()
+    study.load = (load1, load15)
+    return study
 
 
 def analyse(
@@ -154,4 +160,6 @@ def reload(cfg: RobustConfig, out: Path, root: Path) -> Study:
     experiments, outcomes = load_results(str(saved))
     meta = json.loads((out / "study.json").read_text())
     front = pd.read_csv(out / "pareto_front.csv")
-    return analyse(build(cfg, root), experiments, outcomes, front, meta["runs"], meta["minutes"])
+    study = analyse(build(cfg, root), experiments, outcomes, front, meta["runs"], meta["minutes"])
+    study.load = tuple(meta["load"]) if meta.get("load") else None
+    return study

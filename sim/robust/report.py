@@ -156,20 +156,20 @@ def _pareto(s: Study) -> list[str]:
 def _cost_line(s: Study, out: Path) -> str:
     """Measured wall time, the runs' own CPU time and the machine's load: the wall time
     of a shared machine says little alone."""
-    import os
-
     from sim.sweep import load_study
 
-    df = load_study(out / "_runs")
-    cpu = df["prov.cpu_s"].astype(float)
-    load1, _, load15 = os.getloadavg()
-    return (
-        f"Took {s.minutes:.1f} min wall with {s.cfg.jobs} workers ({len(df)} distinct runs in "
-        f"the store); each run took {cpu.mean():.2f} s "
-        f"of CPU on average (model only, {cpu.sum() / 60:.1f} CPU-min in all; composing each "
-        f"config adds about 0.2 s); load average {load1:.1f} (15 min: {load15:.1f}) "
-        "on this machine when it finished"
-    )
+    line = f"Took {s.minutes:.1f} min wall with {s.cfg.jobs} workers"
+    if (out / "_runs" / "runs").is_dir():
+        df = load_study(out / "_runs")
+        cpu = df["prov.cpu_s"].astype(float)
+        line += (
+            f" ({len(df)} distinct runs in the store); each run took {cpu.mean():.2f} s of CPU "
+            f"on average (model only, {cpu.sum() / 60:.1f} CPU-min in all; composing each "
+            "config adds about 0.2 s)"
+        )
+    if s.load is not None:
+        line += f"; load average {s.load[0]:.1f} (15 min: {s.load[1]:.1f}) when it finished"
+    return line
 
 
 def write(s: Study, out: Path, argv: str) -> Path:
