@@ -30,6 +30,11 @@ ACTOR_KINDS = (
 # one of them (see ``sim.actors.base.SOURCE_OF_KIND``); ordinary users are "peer".
 SOURCE_KINDS = ("state", "embassy", "diaspora", "ngo", "media", "peer", "unknown")
 COMMUNITY_KINDS = ("domestic", "diaspora", "international")
+# How a community's outcomes are grouped in summary.json's ``audiences`` (docs/model.md):
+# "own" = a side's domestic or diaspora users, "ally" = an international audience that
+# leans to one side from the start, "contested" = an international audience both sides
+# court; "auto" = own if the community has a side, else contested.
+AUDIENCES = ("auto", "own", "ally", "contested")
 # Chance that one post of an actor kind is a gaffe (read as the side's official position);
 # ``actors.groups.<g>.gaffe_prob`` overrides it. No source gives rates: docs/parameters.md.
 GAFFE_PROB = {
@@ -129,6 +134,14 @@ class CommunityConfig:
     )
     side: str | None = param(
         None, doc="the side a domestic/diaspora community belongs to", allowed="a side or none"
+    )
+    audience: str = param(
+        "auto",
+        choices=AUDIENCES,
+        what="audience role",
+        doc="outcome group: own (has a side), ally or contested (international); "
+        "auto: own with a side, else contested",
+        allowed="own needs side; ally and contested need no side",
     )
     languages: dict[str, float] = param(
         {}, doc="P(speaks) per language", allowed="probabilities, at least one > 0"
