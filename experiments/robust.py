@@ -49,6 +49,11 @@ def main() -> int:
     except ConfigError as e:
         print(e.line(), file=sys.stderr)
         return 2
+    except RuntimeError as e:  # a worker's ConfigError, passed back as its one line
+        if not str(e).startswith("error: "):
+            raise
+        print(str(e).splitlines()[0], file=sys.stderr)
+        return 2
     import json
 
     from ema_workbench import save_results

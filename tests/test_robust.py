@@ -321,3 +321,13 @@ def test_report_from_planted_outcomes(tmp_path: Path) -> None:
     assert "## Findings" in text and "`spread.beta` (base belief probability" in text
     assert f"`rapid_response` fails in {int(high[:n].sum())} of {n} scenarios" in text
     assert {"prim_pairs.png", "regret.png", "pareto.png"} <= {p.name for p in tmp_path.iterdir()}
+
+
+def test_a_summary_key_that_does_not_exist_comes_back_as_one_line(tmp_path: Path) -> None:
+    from sim.robust.evaluator import _evaluate
+
+    space = build(load("default", TINY), ROOT)
+    point = {"rival__tactics": "none", "rival__intensity": 1.0, **dict(lever_sets(space)[0])}
+    with pytest.raises(RuntimeError) as e:
+        _evaluate(overrides(space, point, 0), tmp_path, ["misinformation.nope.peak"])
+    assert str(e.value).startswith("error: robust.outcomes: the run summary has no key")

@@ -68,6 +68,13 @@ def _evaluate(ovs: list[str], store: Path, keys: list[str]) -> dict[str, Any]:
 
     try:
         row = evaluate(ovs, store, LAUNCHER)
+        missing = [k for k in keys if k not in row.index]
+        if missing:
+            raise ConfigError(
+                "robust.outcomes",
+                f"the run summary has no key '{missing[0]}'; allowed: keys of summary.json "
+                "joined by '.', e.g. misinformation.rival_fake.peak",
+            )
     except ConfigError as e:
         raise RuntimeError(e.line()) from None
     return {k: row[k] for k in keys}
