@@ -61,13 +61,14 @@ def main() -> int:
     from sim.outputs import atomic_write_bytes
     from sim.robust.report import write
 
-    meta = {"runs": study.runs, "minutes": round(study.minutes, 2), "load": study.load}
-    atomic_write_bytes(out / "study.json", json.dumps(meta).encode())
-    table = study.experiments.assign(**study.outcomes)
-    table.to_csv(out / "experiments.csv", index=False)
-    save_results((study.experiments, study.outcomes), str(out / "workbench_results.tar.gz"))
+    if not args.analyse_only:  # the saved results are the run's; an analysis only reads them
+        meta = {"runs": study.runs, "minutes": round(study.minutes, 2), "load": study.load}
+        atomic_write_bytes(out / "study.json", json.dumps(meta).encode())
+        table = study.experiments.assign(**study.outcomes)
+        table.to_csv(out / "experiments.csv", index=False)
+        save_results((study.experiments, study.outcomes), str(out / "workbench_results.tar.gz"))
+        study.front.to_csv(out / "pareto_front.csv", index=False)
     study.rank.to_csv(out / "ranking.csv", index=False)
-    study.front.to_csv(out / "pareto_front.csv", index=False)
     argv = " ".join(([f"--study {args.study}"] if args.study != "default" else []) + args.overrides)
     print(f"wrote {write(study, out, argv)}", file=sys.stderr)
     return 0

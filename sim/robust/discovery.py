@@ -108,6 +108,21 @@ def one_hot(x: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([x.drop(columns=cats), dummies], axis=1)
 
 
+def fit_tree(c: Any) -> None:
+    """``CART.build_tree`` with a fixed random state: the workbench leaves it unset, so
+    scikit-learn breaks ties between equally good splits with NumPy's global generator and
+    the leaves could differ from one process to the next."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    from sim.rng import stream
+
+    seed = int(stream(0, "robust/cart").integers(2**31))
+    c.clf = DecisionTreeClassifier(
+        min_samples_leaf=int(c.mass_min * c.x.shape[0]), random_state=seed
+    )
+    c.clf.fit(c._x, c.y)  # the workbench's own encoded inputs, as build_tree uses
+
+
 def cart_boxes(x: pd.DataFrame, y: np.ndarray, min_density: float = 0.5) -> list[Box]:
     """CART's leaves where failures are the majority, densest first. A categorical
     dimension goes in as one 0/1 column per category (``rival__tactics=all``): the
@@ -119,7 +134,7 @@ def cart_boxes(x: pd.DataFrame, y: np.ndarray, min_density: float = 0.5) -> list
         return []
     x = one_hot(x)
     c = cart.CART(x, y.astype(bool), mass_min=max(0.05, 1.0 / len(y)))  # a leaf >= 1 point
-    c.build_tree()
+    fit_tree(c)
     stats = c.stats_to_dataframe()
     out = []
     for i, (_, row) in enumerate(stats.iterrows()):
