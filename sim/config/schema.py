@@ -15,6 +15,7 @@ from typing import Any
 from sim.config.params import NONNEG, PROB, Check, param, rng
 
 MODES = ("infowar", "sir", "rumor", "deffuant")
+DRAW_MODES = ("per_user", "sequential")  # spread.draws (sim.draws)
 GRAPH_KINDS = ("social", "er", "ba", "file")
 ACTOR_KINDS = (
     "head_of_state",
@@ -348,6 +349,13 @@ class SpreadConfig:
         plausible=(0.0, 0.2),
         source=NO_SOURCE,
         doc="share of its trust in the side a reader loses per gaffe read",
+    )
+    draws: str = param(
+        "per_user",
+        choices=DRAW_MODES,
+        what="draw mode",
+        doc="the crowd's random choices: per_user keyed uniforms (common random numbers "
+        "across arms) or sequential from one stream (before issue 16)",
     )
     initial: float = param(0.001, rng(0, 1, lo_open=True), doc="validation modes: seeded share")
     epsilon: float = param(
