@@ -248,6 +248,12 @@ def check_actors(c: SimConfig) -> None:
 def check_all(c: SimConfig) -> None:
     """Every field against its declaration, then the rules across fields."""
     check_fields("", c)
+    check_relations(c)
+
+
+def check_relations(c: SimConfig) -> None:
+    """The rules across fields (a sweep's precheck runs them for each value of a swept key
+    after checking only the fields that changed)."""
     check_world(c)
     check_population(c)
     check_graph(c)
