@@ -17,7 +17,9 @@ LAYERS = {  # top-level unit of sim -> layer (docs/architecture.md, "The layers"
     **dict.fromkeys(["kernel", "feed", "actors", "strategies", "metrics", "modes", "cascades"], 3),
     **dict.fromkeys(["model", "reference"], 4),
     **dict.fromkeys(["api", "summary", "outputs", "figures", "report", "validation", "rundir"], 5),
-    **dict.fromkeys(["cli", "__main__", "sweep", "analysis", "demo", "app", "doctables"], 6),
+    **dict.fromkeys(
+        ["cli", "__main__", "sweep", "analysis", "demo", "app", "doctables", "robust"], 6
+    ),
 }
 EXCEPTIONS = {  # (importer, imported): the deliberate upward imports, all lazy
     ("config", "strategies"),

@@ -1,0 +1,333 @@
+"""The robust-decision study (sim.robust): its checked config, the workbench model it
+declares, runs through the sweep store equal to plain runs, PRIM on a planted box, regret on
+a table worked by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim.robust  # noqa: F401  (quiets the workbench's import notice)
+from sim.config.schema import SpreadConfig
+from sim.errors import ConfigError
+from sim.robust.discovery import cart_boxes, fails, prim_box, words
+from sim.robust.robustness import ranking, regret, table, wilson
+from sim.robust.schema import OutcomeConfig
+from sim.robust.space import build, key, lever_sets, member_of, overrides, workbench_model
+from sim.robust.study import load
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = [
+    "scenarios=2",
+    "seeds=1",
+    "jobs=1",
+    "base=[graph.n=300,world.horizon_days=5]",
+    "uncertainties.params=[spread.beta,spread.forget]",
+    "levers.budgets={rapid_response: 600}",
+    "levers.settings=[]",
+    "levers.sets={nothing: {}, rapid: {rapid_response.budget: 600}}",
+    "outcomes.defence=rapid",
+]
+
+
+def test_default_study_loads_and_every_declared_name_reaches_the_workbench() -> None:
+    cfg = load("default", [])
+    space = build(cfg, ROOT)
+    model = workbench_model(space, lambda **kw: {})
+    unc = [p.name for p in model.uncertainties]
+    assert [key(u) for u in unc] == [*cfg.uncertainties.params, "rival.tactics", "rival.intensity"]
+    assert all(u.isidentifier() for u in unc)  # the workbench requires identifiers
+    levers = [key(p.name) for p in model.levers]
+    assert levers == [f"home.{s}.budget" for s in cfg.levers.budgets] + [
+        f"home.{k}" for k in cfg.levers.settings
+    ]
+    assert [o.name for o in model.outcomes] == ["cost", "misinformation", "support"]
+    # ranges come from the declarations, not restated in the study
+    beta = {f.name: f for f in dataclasses.fields(SpreadConfig)}["beta"].metadata["plausible"]
+    p = model.uncertainties["spread__beta"]
+    assert (p.lower_bound, p.upper_bound) == beta
+    assert list(model.uncertainties["rival__tactics"].categories.keys()) == list(
+        cfg.uncertainties.rival.tactics
+    )
+    assert [s.name for s in lever_sets(space)] == list(cfg.levers.sets)
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("uncertainties.parms=[spread.beta]", "robust.uncertainties.parms"),
+        ("scenarios=many", "robust.scenarios"),
+        ("seeds=0", "robust.seeds"),
+        ("outcomes.reach_threshold=1.5", "robust.outcomes.reach_threshold"),
+        ("uncertainties.params=[spread.attention]", "robust.uncertainties.params"),
+        ("uncertainties.params=[spread.betta]", "spread.betta"),
+        ("levers.budgets={bot_flooding: 100}", "robust.levers.budgets"),
+        ("levers.budgets={rapid_respons: 100}", "robust.levers.budgets"),
+        (
+            "uncertainties.rival.tactics={x: [deception, nosuch]}",
+            "robust.uncertainties.rival.tactics.x",
+        ),
+        ("uncertainties.rival.tactics={only: []}", "robust.search.reference_tactics"),
+        ("uncertainties.rival.intensity=[2,1]", "robust.uncertainties.rival.intensity"),
+        (
+            "uncertainties.ranges={spread.beta: [0.1, 1.5]}",
+            "robust.uncertainties.ranges.spread.beta",
+        ),
+        (
+            "levers.sets={a: {rapid_response.budget: -1}}",
+            "robust.levers.sets.a.rapid_response.budget",
+        ),
+        (
+            "levers.sets={a: {rapid_response.quality: 0.5}}",
+            "robust.levers.sets.a.rapid_response.quality",
+        ),
+        ("outcomes.defence=nobody", "robust.outcomes.defence"),
+        ("search.epsilons=[1,2]", "robust.search.epsilons"),
+    ],
+)
+def test_bad_study_values_name_the_key(override: str, key: str) -> None:
+    with pytest.raises(ConfigError) as e:
+        load("default", [override])
+    assert e.value.key == key, e.value.line()
+
+
+def test_cli_refuses_a_bad_study_with_one_line() -> None:
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "experiments" / "robust.py"), "seeds=0"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        "error: robust.seeds: 0 is out of range; allowed: an integer >= 1"
+    ]
+
+
+def test_overrides_of_a_point() -> None:
+    space = build(load("default", []), ROOT)
+    point = {
+        "spread__beta": 0.3,
+        "rival__tactics": "flooding",
+        "rival__intensity": 1.5,
+        **dict(lever_sets(space)[2]),  # rapid_2h
+    }
+    ovs = overrides(space, point, 7)
+    assert "spread.beta=0.3" in ovs
+    assert "strategy@rival=[bot_flooding]" in ovs
+    assert "rival.bot_flooding.budget=600.0" in ovs  # 1.5 x its default 400
+    assert "strategy@home=[rapid_response]" in ovs  # budget-0 strategies are not selected
+    assert "home.rapid_response.delay_hours=2.0" in ovs
+    assert ovs[-1] == "seed=7"
+
+
+def test_an_ensemble_file_becomes_an_uncertainty(tmp_path: Path) -> None:
+    f = tmp_path / "ensemble.parquet"
+    pd.DataFrame({"spread.beta": [0.1, 0.2, 0.3], "weight": [0.0, 3.0, 1.0]}).to_parquet(f)
+    space = build(load("default", [f"uncertainties.ensemble.path={f}"]), ROOT)
+    names = [p.name for p in space.uncertainties]
+    assert "ensemble__draw" in names and "spread__beta" not in names  # the member sets it
+    assert member_of(space, 0.1) == {"spread.beta": 0.2}  # weight 0: never drawn
+    assert member_of(space, 0.8) == {"spread.beta": 0.3}
+    point = {"ensemble__draw": 0.5, "rival__tactics": "none", "rival__intensity": 1.0}
+    assert "spread.beta=0.2" in overrides(space, point, 0)
+    missing = build(load("default", [f"uncertainties.ensemble.path={tmp_path / 'no.csv'}"]), ROOT)
+    assert "ensemble__draw" not in [p.name for p in missing.uncertainties]
+
+
+def test_sweep_evaluator_equals_the_plain_model_and_resumes(tmp_path: Path) -> None:
+    """The workbench's own evaluator running the plain model function and the sweep-store
+    evaluator give the same experiments and outcomes; a second pass runs nothing new."""
+    import functools
+
+    from ema_workbench import SequentialEvaluator, perform_experiments
+
+    from sim.robust.evaluator import SweepEvaluator, run_point
+    from sim.robust.pipeline import scenarios
+    from sim.sweep import load_study
+
+    space = build(load("default", TINY), ROOT)
+    model = workbench_model(space, functools.partial(run_point, space))
+    scen, pols = scenarios(space), lever_sets(space)
+    plain_x, plain_y = perform_experiments(
+        model, scenarios=scen, policies=pols, evaluator=SequentialEvaluator(model)
+    )
+    store = tmp_path / "_runs"
+    with SweepEvaluator(model, space, store, jobs=1) as ev:
+        x, y = perform_experiments(model, scenarios=scen, policies=pols, evaluator=ev)
+    pd.testing.assert_frame_equal(x, plain_x)
+    for k in plain_y:
+        np.testing.assert_array_equal(y[k], plain_y[k])
+    assert len(load_study(store)) == 4
+    assert y["cost"][x["policy"] == "rapid"].min() > 0  # the lever reached the runs
+    finished = sorted(p.name for p in (store / "runs").iterdir())
+    with SweepEvaluator(model, space, store, jobs=2) as ev:
+        _, again = perform_experiments(model, scenarios=scen, policies=pols, evaluator=ev)
+    assert sorted(p.name for p in (store / "runs").iterdir()) == finished
+    for k in y:
+        np.testing.assert_array_equal(again[k], y[k])
+    # the plain sweep (python -m sim -m) over the same points stores the same rows
+    from sim.sweep.store import metric_columns
+
+    plain = tmp_path / "plain"
+    for i in (0, 3):
+        ovs = overrides(space, {**dict(scen[i // 2]), **dict(pols[i % 2])}, 0)
+        r = subprocess.run(
+            [sys.executable, "-m", "sim", "-m", f"hydra.sweep.dir={plain}", *ovs],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert r.returncode == 0, r.stderr[-2000:]
+    ours, theirs = load_study(store), load_study(plain)
+    merged = theirs.merge(ours, on="prov.config_hash", suffixes=("", "_ours"))
+    assert len(merged) == 2  # the same configs (hashes), hence the same runs
+    for c in metric_columns(theirs):
+        assert merged[c].astype(str).tolist() == merged[f"{c}_ours"].astype(str).tolist(), c
+
+
+def test_prim_and_cart_find_a_planted_box() -> None:
+    rng = np.random.default_rng(3)
+    n = 600
+    x = pd.DataFrame(
+        {
+            "a": rng.random(n),
+            "b": rng.random(n),
+            "c": rng.random(n),
+            "tactics": pd.Categorical(rng.choice(["none", "flood", "all"], n)),
+        }
+    )
+    y = ((x["a"] > 0.6) & (x["b"] < 0.4) & x["tactics"].isin(["flood", "all"])).to_numpy()
+    box = prim_box(x, y)
+    assert box is not None
+    assert set(box.limits) == {"a", "b", "tactics"}
+    assert box.limits["a"][0] == pytest.approx(0.6, abs=0.05) and box.limits["a"][1] is None
+    assert box.limits["b"][1] == pytest.approx(0.4, abs=0.05) and box.limits["b"][0] is None
+    assert box.limits["tactics"] == {"flood", "all"}
+    assert box.coverage > 0.8 and box.density > 0.8
+    assert "tactics is one of {all, flood}" in words(box)
+    cart = cart_boxes(x, y)
+    assert cart and cart[0].density > 0.8 and cart[0].coverage > 0.3
+    assert {"a", "b"} <= set(cart[0].limits)
+    said = words(cart[0])  # the densest leaf keeps out the tactic set that never fails
+    assert any(f"tactics is {t}" in said for t in ("all", "flood", "not none")), said
+    assert prim_box(x, np.zeros(n, bool)) is None
+
+
+def test_regret_and_satisficing_on_a_hand_computed_table() -> None:
+    # scenario s1: A (mis 0.02, sup 0.40), B (0.06, 0.45), C (0.04, 0.30)
+    # scenario s2: A (0.08, 0.36), B (0.03, 0.38), C (0.05, 0.50)
+    experiments = pd.DataFrame(
+        {"scenario": ["s1", "s1", "s1", "s2", "s2", "s2"], "policy": list("ABC") * 2}
+    )
+    outcomes = {
+        "cost": np.array([10.0, 20, 30, 10, 20, 30]),
+        "misinformation": np.array([0.02, 0.06, 0.04, 0.08, 0.03, 0.05]),
+        "support": np.array([0.40, 0.45, 0.30, 0.36, 0.38, 0.50]),
+    }
+    tab = table(experiments, outcomes)
+    mis = regret(tab, "misinformation")
+    assert mis.loc["s1"].to_dict() == pytest.approx({"A": 0.0, "B": 0.04, "C": 0.02})
+    assert mis.loc["s2"].to_dict() == pytest.approx({"A": 0.05, "B": 0.0, "C": 0.02})
+    sup = regret(tab, "support")
+    assert sup.loc["s1"].to_dict() == pytest.approx({"A": 0.05, "B": 0.0, "C": 0.15})
+    assert sup.loc["s2"].to_dict() == pytest.approx({"A": 0.14, "B": 0.12, "C": 0.0})
+    o = OutcomeConfig(reach_threshold=0.05, support_level=0.35, defence="A")
+    # holds: A in s1 only; B in s2 only; C in s2 only (0.05 is not above 0.05)
+    np.testing.assert_array_equal(fails(outcomes, o), [False, True, True, True, False, False])
+    r = ranking(tab, o, quantile=1.0).set_index("policy")
+    assert r["satisficing"].to_dict() == {"A": 0.5, "B": 0.5, "C": 0.5}
+    assert r.loc["A", "misinformation_regret_max"] == pytest.approx(0.05)
+    assert r.loc["C", "support_regret_max"] == pytest.approx(0.15)
+    # equal shares: ranked by the worse scaled worst-case regret (A: max(0.05/0.05,
+    # 0.14/0.15) = 1, B: max(0.8, 0.8) = 0.8, C: max(0.4, 1) = 1), then by cost
+    assert list(r.sort_values("rank").index) == ["B", "A", "C"]
+    lo, hi = wilson(5, 10)
+    assert (round(lo, 4), round(hi, 4)) == (0.2366, 0.7634)
+
+
+def test_the_karabakh2020_study_composes_with_a_synthetic_ensemble(tmp_path: Path) -> None:
+    """The 2020 study keeps the scenario's own shutdowns on both sides and takes the
+    ensemble's members as run values; every lever set composes into a valid run."""
+    from sim.robust.evaluator import check_points
+    from sim.robust.pipeline import precheck, scenarios
+
+    f = tmp_path / "ensemble.csv"  # the layout of results/karabakh2020/ensemble.csv
+    pd.DataFrame(
+        {
+            "member": [0, 1],
+            "weight": [0.4, 0.6],
+            "spread.beta": [0.1, 0.2],
+            "home.platform_shutdown.vpn_share": [0.3, 0.5],
+        }
+    ).to_csv(f, index=False)
+    space = build(load("karabakh2020", [f"uncertainties.ensemble.path={f}", "scenarios=2"]), ROOT)
+    scen, pols = scenarios(space), lever_sets(space)
+    precheck(space, scen, pols)  # raises ConfigError on a bad point
+    ovs = overrides(space, {**dict(scen[0]), **dict(pols[1])}, 0)
+    assert "strategy@home=[platform_shutdown,rapid_response]" in ovs
+    assert any(o.startswith("strategy@rival=[platform_shutdown") for o in ovs)
+    assert any(o.startswith("home.platform_shutdown.vpn_share=") for o in ovs)
+    assert not any(o.startswith(("member=", "weight=")) for o in ovs)
+    check_points(space, [{**dict(scen[1]), **dict(pols[0])}])
+
+
+def test_report_from_planted_outcomes(tmp_path: Path) -> None:
+    """The analysis and the brief on made-up outcomes: misinformation crosses the target
+    exactly where spread.beta > 0.3, so the findings must say so, with the figures."""
+    from sim.robust.pipeline import analyse
+    from sim.robust.report import write
+
+    space = build(load("default", []), ROOT)
+    rng = np.random.default_rng(5)
+    n = 40
+    scen = pd.DataFrame(
+        {p.name: rng.uniform(p.lower_bound, p.upper_bound, n) for p in space.uncertainties[:-2]}
+    )
+    scen["rival__tactics"] = rng.choice(list(space.cfg.uncertainties.rival.tactics), n)
+    scen["rival__intensity"] = rng.uniform(0.5, 2.0, n)
+    pols = [*lever_sets(space), *lever_sets(space)[:1]]
+    pols[-1].name = "pareto_1"
+    rows = []
+    for p in pols:
+        for i in range(n):
+            rows.append(
+                {**scen.iloc[i].to_dict(), **dict(p), "scenario": f"s{i:04d}", "policy": p.name}
+            )
+    experiments = pd.DataFrame(rows).assign(model="infowar")
+    high = (experiments["spread__beta"] > 0.3).to_numpy()
+    outcomes = {
+        "cost": np.where(experiments["policy"] == "nothing", 0.0, 100.0),
+        "misinformation": np.where(high, 0.06, 0.01) + rng.uniform(0, 0.001, len(rows)),
+        "support": np.full(len(rows), 0.39),
+    }
+    names = [p.name for p in space.levers]
+    front = pd.DataFrame(
+        [{**dict(pols[1]), "cost": 100.0, "misinformation": 0.01, "support": 0.39}]
+    )
+    front = front[[*names, "cost", "misinformation", "support"]]
+    study = analyse(space, experiments, outcomes, front, runs=len(rows), minutes=1.0)
+    assert study.prim is not None and set(study.prim.limits) == {"spread__beta"}
+    assert study.prim.limits["spread__beta"][0] == pytest.approx(0.3, abs=0.03)
+    text = write(study, tmp_path, "").read_text()
+    assert "## Findings" in text and "`spread.beta` (base belief probability" in text
+    assert f"`rapid_response` fails in {int(high[:n].sum())} of {n} scenarios" in text
+    assert {"prim_pairs.png", "regret.png", "pareto.png"} <= {p.name for p in tmp_path.iterdir()}
+
+
+def test_a_summary_key_that_does_not_exist_comes_back_as_one_line(tmp_path: Path) -> None:
+    from sim.robust.evaluator import _evaluate
+
+    space = build(load("default", TINY), ROOT)
+    point = {"rival__tactics": "none", "rival__intensity": 1.0, **dict(lever_sets(space)[0])}
+    with pytest.raises(RuntimeError) as e:
+        _evaluate(overrides(space, point, 0), tmp_path, ["misinformation.nope.peak"])
+    assert str(e.value).startswith("error: robust.outcomes: the run summary has no key")
