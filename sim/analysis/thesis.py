@@ -122,9 +122,16 @@ def _rows_side_by_side(left: list[list[str]], right: list[list[str]], n: int) ->
     ]
 
 
+def _layer_top(summary: dict[str, Any]) -> list[dict]:
+    """The named accounts most reshared on the measured platform, as top_accounts rows."""
+    rows = sorted(summary["layer"]["accounts"], key=lambda r: (-r["reshares"], r["account"]))
+    return [r for r in rows[:10] if r["reshares"] > 0]
+
+
 def accounts_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     thesis = [[a, s, f"{r:,}"] for a, s, r in TABLE3]
-    top = _as_list(summary.get("top_accounts"))
+    layer = summary.get("layer")
+    top = _layer_top(summary) if layer else _as_list(summary.get("top_accounts"))
     total = sum(float(r["reshares"]) for r in top) or 1.0
     sim = [
         [
@@ -160,6 +167,13 @@ def hashtags_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 
 def targets_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     sim = summary.get("calibration_targets") or targets(summary)
+    if summary.get("layer"):
+        from sim.analysis.thesis_targets import TARGETS
+
+        rows = [
+            [t.name, t.role, f"{t.thesis:.3g}", f"{sim.get(t.name, math.nan):.3g}"] for t in TARGETS
+        ]
+        return ["statistic (Twitter only)", "role", "thesis", "simulated"], rows
     names = {
         "concentration": "retweet concentration (top 1 / top 10)",
         "head_share": "head of state (Azpresident) / top account",

@@ -351,6 +351,11 @@ class OutputConfig:
     thesis_tables: bool = param(
         False, doc="add the thesis's calibration statistics and tables (karabakh2020 sets it)"
     )
+    measure_platform: str = param(
+        "",
+        doc="also count reshares and hashtag volume on this platform alone ('': off); "
+        "karabakh2020 sets twitter, where the thesis measured",
+    )
     max_memory_gb: float = param(0.0, NONNEG, doc="0: use the machine's available memory")
     cascades: bool = param(
         False, doc="record who converted whom: cascades.parquet, cascade metrics and figures"
