@@ -184,6 +184,12 @@ class GraphConfig:
     hub_exponent: float = param(
         2.2, rng(1, 10, lo_open=True), doc="social: tail exponent of the in-degree law"
     )
+    fitness_cap: float = param(
+        0.0,
+        NONNEG,
+        doc="social: largest popularity fitness (the smallest is 1; 0: no cap). A cap keeps "
+        "the in-degree law the same at every graph size (scaled scenarios set it)",
+    )
     path: str = param("", doc="file: edge list (.csv/.tsv, optionally .gz/.bz2) or .graphml")
     community_attr: str = param(
         "community", doc="file: node attribute or column naming each user's community"
