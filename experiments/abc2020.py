@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.analysis.ensemble import Param, write_ensemble  # noqa: E402
-from sim.analysis.thesis_targets import BY_NAME, FITTED, TARGETS  # noqa: E402
+from sim.analysis.thesis_targets import FITTED, TARGETS  # noqa: E402
 
 OUT = ROOT / "results" / "karabakh2020"
 DB = OUT / "calibration" / "abc.db"
@@ -134,15 +134,16 @@ def fit(args) -> object:
 
 
 def ensemble_frames(history) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
-    """The last generation: natural parameters, weights, and each particle's statistics."""
-    t = history.max_t
-    df, w = history.get_distribution(m=0, t=t)
-    params = pd.DataFrame([natural(r) for r in df[list(ALIAS)].to_dict("records")])
-    sw, stats = history.get_weighted_sum_stats(t=t)
-    st = pd.DataFrame(stats)
-    st["distance"] = [distance(s, {k: BY_NAME[k].thesis for k in FITTED}) for s in stats]
-    st["weight"] = np.asarray(sw) / np.sum(sw)
-    return params, np.asarray(w), st
+    """The last generation, particle by particle: natural parameters, normalised weights,
+    and each particle's statistics with its distance and weight."""
+    parts = history.get_population(history.max_t).particles
+    params = pd.DataFrame([natural(dict(p.parameter)) for p in parts])
+    w = np.array([p.weight for p in parts], dtype=float)
+    w /= w.sum()
+    st = pd.DataFrame([dict(p.sum_stat) for p in parts])
+    st["distance"] = [p.distance for p in parts]
+    st["weight"] = w
+    return params, w, st
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,11 +170,11 @@ def main(argv: list[str] | None = None) -> int:
         history = fit(args)
     params, w, stats = ensemble_frames(history)
     write_ensemble(params, w, ENSEMBLE)
-    from report2020 import write_calibration  # noqa: PLC0415
+    from report2020 import write_calibration
 
     print(f"wrote {write_calibration(history, params, w, stats, args, (time.time() - t0) / 60)}")
     if args.apply:
-        from report2020 import apply_best  # noqa: PLC0415
+        from report2020 import apply_best
 
         print(f"best member written to {apply_best(params, stats)}")
     return 0

@@ -118,3 +118,22 @@ def identifiability(df: pd.DataFrame, space: list[Param], width: float = 0.9) ->
             }
         )
     return pd.DataFrame(rows)
+
+
+def fitted_block(params: dict[str, float], source: str) -> str:
+    """Parameter values as a ``# @package _global_`` YAML file, one flow mapping per top key
+    (conf/fitted/<scenario>.yaml, merged after the scenario's own values)."""
+    tree: dict = {}
+    for key, v in params.items():
+        node = tree
+        *path, leaf = key.split(".")
+        for p in path:
+            node = node.setdefault(p, {})
+        node[leaf] = float(f"{v:.4g}")
+
+    def flow(d: dict) -> str:
+        inner = ", ".join(f"{k}: {flow(v) if isinstance(v, dict) else v}" for k, v in d.items())
+        return "{" + inner + "}"
+
+    head = ["# @package _global_", f"# Written by {source}; do not edit by hand."]
+    return "\n".join([*head, *(f"{k}: {flow(v)}" for k, v in tree.items())]) + "\n"

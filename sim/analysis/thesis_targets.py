@@ -27,10 +27,10 @@ from typing import Any
 
 from sim.analysis.thesis import HEAD_OF_STATE, NEUTRAL, TABLE3, TABLE4
 
-T3 = "thesis Table 3 (most retweeted Twitter accounts, 27 Sep - 10 Nov 2020)"
-T4 = "thesis Table 4 (ten most used hashtags)"
-SEC = "thesis, section on the 44-day war (Twitter of the head of state)"
-EMB = "thesis, section on embassies' Twitter accounts"
+T3 = "thesis Table 3"  # most retweeted Twitter accounts during the 44-day war
+T4 = "thesis Table 4"  # ten most used hashtags
+SEC = "thesis, 44-day war section"  # the head of state's ~140 tweets
+EMB = "thesis, embassy accounts section"  # 80-110 and 80-90 posts a month
 TOP_TAG = TABLE4[0][0]
 
 
