@@ -73,8 +73,9 @@ def prior():
 def run_stats(params: dict[str, float], scale: float, seed: int, extra=()) -> dict[str, float]:
     """Every target statistic of one run of the scenario with these parameters."""
     from sim.analysis.thesis_targets import layer_stats
-    from sim.api import run
     from sim.cli import load
+    from sim.model import InfoWarModel
+    from sim.summary import summarize
 
     ovs = [f"{k}={v!r}" for k, v in params.items()]
     cfg = load(
@@ -88,7 +89,9 @@ def run_stats(params: dict[str, float], scale: float, seed: int, extra=()) -> di
             *extra,
         ]
     )
-    return layer_stats(run(cfg).summary)
+    model = InfoWarModel(cfg)  # the model alone: the run's tables are not needed here
+    model.run()
+    return layer_stats(summarize(model))
 
 
 def log_error(x: float, target: float) -> float:
@@ -170,11 +173,11 @@ def main(argv: list[str] | None = None) -> int:
         history = fit(args)
     params, w, stats = ensemble_frames(history)
     write_ensemble(params, w, ENSEMBLE)
-    from report2020 import write_calibration
+    from experiments.report2020 import write_calibration
 
     print(f"wrote {write_calibration(history, params, w, stats, args, (time.time() - t0) / 60)}")
     if args.apply:
-        from report2020 import apply_best
+        from experiments.report2020 import apply_best
 
         print(f"best member written to {apply_best(params, stats)}")
     return 0

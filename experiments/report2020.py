@@ -71,8 +71,7 @@ def target_table(stats: pd.DataFrame) -> list[str]:
 
 
 def posterior_table(params: pd.DataFrame, w: np.ndarray) -> list[str]:
-    from abc2020 import SPACE
-
+    from experiments.abc2020 import SPACE
     from sim.analysis.ensemble import identifiability
 
     df = params.copy()
