@@ -74,7 +74,11 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"scale {scale:g} seed {seed}: {row['seconds']} s, peak {row['peak_rss_gib']} GiB"
             )
-            old = pd.concat([old, pd.DataFrame([row])], ignore_index=True)
+            old = (
+                pd.DataFrame([row])
+                if old.empty
+                else pd.concat([old, pd.DataFrame([row])], ignore_index=True)
+            )
             args.csv.parent.mkdir(parents=True, exist_ok=True)
             old.to_csv(args.csv, index=False, float_format="%.6g")  # after each run: resumable
     return 0

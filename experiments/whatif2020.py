@@ -83,7 +83,11 @@ def run_study(ens: pd.DataFrame, members: np.ndarray, seeds: list[int], path: Pa
                 if (int(m), seed, arm) in done:
                     continue
                 row = one(ens.iloc[int(m)], keys, arm, seed, extra)
-                old = pd.concat([old, pd.DataFrame([row])], ignore_index=True)
+                old = (
+                    pd.DataFrame([row])
+                    if old.empty
+                    else pd.concat([old, pd.DataFrame([row])], ignore_index=True)
+                )
                 path.parent.mkdir(parents=True, exist_ok=True)
                 old.to_csv(path, index=False, float_format="%.6g")  # resumable after each run
     return old

@@ -155,10 +155,15 @@ def accounts_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 
 def hashtags_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     thesis = [[f"#{t}", s, f"{v:,}"] for t, s, v in TABLE4]
-    vol = tag_volume(summary.get("hashtags"))
-    side_of = {
-        str(r["hashtag"]).lstrip("#").lower(): r["side"] for r in _as_list(summary.get("hashtags"))
-    }
+    layer = summary.get("layer")
+    rows = layer["hashtags"] if layer else _as_list(summary.get("hashtags"))
+    if layer:  # on the measured platform, in people's posts (sim.analysis.thesis_targets)
+        from sim.analysis.thesis_targets import tag_volume as people_volume
+
+        vol = people_volume(rows, float(layer["scale"]))
+    else:
+        vol = tag_volume(rows)
+    side_of = {str(r["hashtag"]).lstrip("#").lower(): r["side"] for r in rows}
     order = sorted(vol, key=lambda t: (-vol[t], t))
     sim = [[f"#{t}", side_of.get(t, ""), f"{int(vol[t]):,}"] for t in order[:10]]
     header = ["#", "thesis hashtag", "side", "uses", "simulated hashtag", "side", "posts"]
