@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "results" / "karabakh2020"
 FITTED_YAML = ROOT / "conf" / "fitted" / "karabakh2020.yaml"
 SCALE_CSV = OUT / "scale.csv"
+RULES_CSV = OUT / "scale_rules.csv"  # the scale check run before fitting (previous defaults)
 
 
 def _fmt(x: float) -> str:
@@ -32,13 +33,13 @@ def predictive(stats: pd.DataFrame, name: str) -> tuple[float, float, float]:
     return float(med), float(lo), float(hi)
 
 
-def scale_cells(names: list[str]) -> tuple[list[str], dict[str, list[str]]]:
-    """Per statistic, 'mean [95% CI] (seeds)' at each scale of the scale study."""
+def scale_cells(names: list[str], csv: Path = SCALE_CSV) -> tuple[list[str], dict[str, list[str]]]:
+    """Per statistic, 'mean [95% CI]' at each scale of a scale study (n: its seeds)."""
     from sim.analysis.stats import mean_ci
 
-    if not SCALE_CSV.is_file():
+    if not csv.is_file():
         return [], {}
-    df = pd.read_csv(SCALE_CSV)
+    df = pd.read_csv(csv)
     scales = sorted(df["scale"].unique())
     heads = [f"scale {s:g} (n={int((df['scale'] == s).sum())})" for s in scales]
     cells = {
@@ -67,6 +68,37 @@ def target_table(stats: pd.DataFrame) -> list[str]:
             f"| `{t.name}` | {t.role} | {_fmt(t.thesis)} | {_fmt(med)} [{_fmt(lo)}, {_fmt(hi)}]"
             f" | {inside} | " + "".join(f"{c} | " for c in sc) + f"{t.what} | {t.source} |"
         )
+    return lines
+
+
+def rules_check() -> list[str]:
+    """The fitted statistics at each scale before fitting, and each scale's cost."""
+    from sim.analysis.thesis_targets import FITTED
+
+    heads, cells = scale_cells([*FITTED, "hashtag_ratio_neutral_rival"], RULES_CSV)
+    if not heads:
+        return []
+    df = pd.read_csv(RULES_CSV)
+    cost = df.groupby("scale").agg(
+        users=("users", "mean"), seconds=("seconds", "mean"), peak=("peak_rss_gib", "max")
+    )
+    lines = [
+        "## Scale check before fitting",
+        "",
+        "The scaling rules checked before the fit, on the previous point defaults "
+        "(`results/karabakh2020/scale_rules.csv`, experiments/scale2020.py): the fitted "
+        "statistics, mean [95% CI], at each scale.",
+        "",
+        "| statistic | " + " | ".join(heads) + " |",
+        "|---|" + "---|" * len(heads),
+        *(f"| `{k}` | " + " | ".join(v) + " |" for k, v in cells.items()),
+        "| users | " + " | ".join(f"{u:,.0f}" for u in cost["users"]) + " |",
+        "| seconds per run (shared machine) | "
+        + " | ".join(f"{x:.0f}" for x in cost["seconds"])
+        + " |",
+        "| peak memory, GiB | " + " | ".join(f"{x:.2f}" for x in cost["peak"]) + " |",
+        "",
+    ]
     return lines
 
 
@@ -139,6 +171,7 @@ def write_calibration(history, params, w, stats, args, minutes: float) -> Path:
         f"Held-out statistics whose thesis value lies inside the ensemble's 5-95% range: "
         f"{inside} of {len(held)}.",
         "",
+        *rules_check(),
         "## Posterior and identifiability",
         "",
         "Share of prior: the 90% posterior interval's width over the prior range (log scale "
