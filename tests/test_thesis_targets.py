@@ -203,3 +203,43 @@ def test_fitness_cap_bounds_hubs_independently_of_n(make_cfg) -> None:
     # capped: the same law once the crowd is large enough to hold its hubs (below about
     # 20,000 users the default world's small language x platform pools saturate)
     assert spread(80000, 30) == pytest.approx(spread(40000, 30), rel=0.05)
+
+
+def _whatif_module() -> Any:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "experiments" / "whatif2020.py"
+    spec = importlib.util.spec_from_file_location("whatif2020", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_whatif_effects_are_paired_by_member_and_seed_and_flag_sign_flips() -> None:
+    wi = _whatif_module()
+    rows = []
+    for member, effect in ((0, 0.02), (1, -0.01)):
+        for seed in (0, 1):
+            base = {"mis_auc": 1.0, "hours_to_contain": 10.0, "cost_home": 5.0}
+            noise = 0.1 * seed + member  # shared by both arms of a pair: cancels out
+            rows.append(
+                {"member": member, "seed": seed, "arm": "baseline", **base, "support": 0.5 + noise}
+            )
+            rows.append(
+                {
+                    "member": member,
+                    "seed": seed,
+                    "arm": "a",
+                    **base,
+                    "support": 0.5 + noise + effect,
+                }
+            )
+    eff = wi.effects(pd.DataFrame(rows), np.array([0, 1, 1])).set_index(["arm", "outcome"])
+    sup = eff.loc[("a", "support")]
+    assert sup["mean"] == pytest.approx((0.02 - 0.01 - 0.01) / 3)
+    assert sup["share_positive"] == pytest.approx(1 / 3)
+    assert bool(sup["sign_flips"])
+    assert eff.loc[("a", "mis_auc"), "mean"] == 0.0
+    assert not bool(eff.loc[("a", "mis_auc"), "sign_flips"])
