@@ -54,12 +54,9 @@ def target_table(stats: pd.DataFrame) -> list[str]:
     from sim.analysis.thesis_targets import TARGETS
 
     heads, cells = scale_cells([t.name for t in TARGETS])
-    lines = [
-        "| statistic | role | thesis | ensemble median [5%, 95%] | thesis inside | "
-        + " | ".join(heads)
-        + " | definition | source |",
-        "|---|---|---|---|---|" + "---|" * len(heads) + "---|---|",
-    ]
+    cols = ["statistic", "role", "thesis", "ensemble median [5%, 95%]", "thesis inside"]
+    cols += [*heads, "definition", "source"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for t in TARGETS:
         med, lo, hi = predictive(stats, t.name)
         inside = "yes" if lo <= t.thesis <= hi else "no"
