@@ -150,7 +150,9 @@ def write_calibration(history, params, w, stats, args, minutes: float) -> Path:
         f"{history.max_t + 1} generations, {history.total_nr_simulations} simulations, one "
         f"seed each, at world.scale={args.scale}; distance: Euclidean norm of the log errors "
         f"of the fitted statistics ({', '.join(FITTED)}), measured on the Twitter layer; "
-        f"database `{_rel(args.db)}`; this call {minutes:.1f} min on one core.",
+        f"database `{_rel(args.db)}`; "
+        f"{history.get_all_populations()['wall_time'].sum() / 60:.0f} min of simulation on "
+        "one core of a shared machine (generations resumed from the database count once).",
         "Ensemble: `results/karabakh2020/ensemble.csv` (the last generation's parameter sets "
         "and importance weights). The scenario's point default (conf/fitted/karabakh2020.yaml) "
         "is its member with the smallest distance; the what-ifs run over the ensemble.",

@@ -135,13 +135,14 @@ def effects(runs: pd.DataFrame, draws: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_report(eff: pd.DataFrame, args, path: Path) -> Path:
+def write_report(eff: pd.DataFrame, args, path: Path, draws: np.ndarray) -> Path:
     from sim.outputs import atomic_write_bytes
 
     lines = [
         "# What-ifs over the karabakh2020 ensemble",
         "",
         f"{args.members} members drawn by weight from `results/karabakh2020/ensemble.csv` "
+        f"({len(np.unique(draws))} distinct: {', '.join(map(str, np.unique(draws)))}) "
         f"(systematic resampling), {args.seeds} seeds each, every arm on the same (member, seed) "
         "pairs. Effect: arm minus baseline on the pair, averaged over a member's seeds; the "
         "mean over members with its 95% t-interval (parameter uncertainty and noise), the 5-95% "
@@ -201,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = pd.read_csv(args.runs)
     else:
         runs = run_study(ens, draws, seeds, args.runs, tuple(args.extra))
-    print(f"wrote {write_report(effects(runs, draws), args, args.out)}")
+    print(f"wrote {write_report(effects(runs, draws), args, args.out, draws)}")
     return 0
 
 
