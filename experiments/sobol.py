@@ -1,9 +1,21 @@
-"""Sobol (or Morris) sensitivity study, run as a Hydra sweep, analysed with SALib.
+"""Sensitivity of the main outcomes to the spread and graph parameters (SALib, as a Hydra sweep).
 
-    scripts/python experiments/sobol.py                  # -> results/sobol/report.md (N=128,
-                                                         #    4 seeds: 3,584 runs, ~14 min, 2 cores)
+    nice -n 10 scripts/python experiments/sobol.py       # -> results/sobol/report.md:
+        # first-order Sobol indices by RBD-FAST on a 4,000-point Latin hypercube, one seed
+        # (the same at every point); 4,000 runs, about 15 min on 2 idle cores (0.45 core-s
+        # per run measured); not yet run on the current model (a later step runs it)
+    scripts/python experiments/sobol.py --method sobol   # Saltelli S1 and ST, N=128 x 4 seeds
     scripts/python experiments/sobol.py --method morris  # -> results/morris/report.md (71 runs)
-    scripts/python experiments/sobol.py --n 256 --jobs 8 graph.n=20000   # research scale
+    scripts/python experiments/sobol.py --method sobol --n 8192 --seeds 1 --jobs 32 \\
+        hydra/launcher=joblib                            # Saltelli resolved: a 32-core node
+
+Why RBD-FAST by default: a pilot (docs/sweeps.md, "What size resolves") measured Saltelli's
+first-order half-widths at 0.45 to 0.77 with N=32, so resolving them (every S1_conf <= 0.05)
+needs N = 8,192, 57,344 runs, hours on 2 cores; RBD-FAST estimates the same first-order
+indices from one run per point, and a 512-point pilot puts the target at 2,700 points for
+the hardest outcome (the misinformation peak); 4,000 leaves a margin. Every
+report ends with a Resolution section: the target, whether it was met, and the size (and
+cluster command) that would meet it.
 
 Steps: SALib draws the design; each point becomes conf/doe/<method>_pNNNNN.yaml; the sweep
 ``python -m sim -m +experiment=<method>`` (its yaml sweeps +doe=glob(<method>_*)) runs every
@@ -28,6 +40,8 @@ from sim.sweep.doe import SPREAD, analyze, sample, write_design  # noqa: E402
 from sim.sweep.report import sensitivity_report  # noqa: E402
 from sim.sweep.store import load_study  # noqa: E402
 
+DEFAULT_N = {"rbd": 4000, "sobol": 128, "morris": 12}
+
 
 def run_sweep(method: str, runs_dir: Path, jobs: int, seeds: int, extra: list[str]) -> int:
     cmd = [
@@ -47,12 +61,13 @@ def run_sweep(method: str, runs_dir: Path, jobs: int, seeds: int, extra: list[st
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--method", choices=["sobol", "morris"], default="sobol")
+    ap.add_argument("--method", choices=["rbd", "sobol", "morris"], default="rbd")
     ap.add_argument(
         "--n",
         type=int,
         default=None,
-        help="base sample (sobol: power of 2, runs = n*(params+2); morris: trajectories)",
+        help="rbd: points (runs = n); sobol: base sample, a power of 2 (runs = n*(params+2)); "
+        "morris: trajectories",
     )
     ap.add_argument(
         "--seeds",
@@ -69,11 +84,10 @@ def main() -> int:
     )
     ap.add_argument("--out", type=Path, default=None, help="report dir (default results/<method>)")
     args, extra = ap.parse_known_args()
-    # Sobol at N=32 and one seed left every index inside its noise (2,000-user worlds);
-    # N=128 with 4 seeds resolves at least the misinformation peak on a laptop.
-    n = args.n or (128 if args.method == "sobol" else 12)
+    n = args.n or DEFAULT_N[args.method]
     args.seeds = args.seeds or (4 if args.method == "sobol" else 1)
-    out = (args.out or ROOT / "results" / args.method).resolve()
+    folder = "morris" if args.method == "morris" else "sobol"
+    out = (args.out or ROOT / "results" / folder).resolve()
     problem = SPREAD
     design = write_design(args.method, problem, sample(args.method, problem, n))
     out.mkdir(parents=True, exist_ok=True)
@@ -104,6 +118,7 @@ def main() -> int:
         None if args.analyse_only else minutes,
         argv,
         len(design),
+        jobs=args.jobs,
     )
     print(f"wrote {report}", file=sys.stderr)
     return rc

@@ -104,9 +104,12 @@ def check_run_dir(argv: list[str]) -> None:
     from sim.rundir import check_target, check_writable
 
     given = [a.split("=", 1)[1] for a in argv if a.startswith("hydra.run.dir=")]
+    sweep = [a.split("=", 1)[1] for a in argv if a.startswith("hydra.sweep.dir=")]
     overwrite = "output.overwrite=true" in argv
     try:
-        if given:
+        if sweep and {"-m", "--multirun"}.intersection(argv):
+            check_sweep_dir(sweep[-1])
+        elif given:
             check_target(given[-1], overwrite)
         elif not {"-m", "--multirun"}.intersection(argv):
             # the default dir is a new, unique folder under outputs/: only writability counts
@@ -114,6 +117,16 @@ def check_run_dir(argv: list[str]) -> None:
     except ConfigError as e:
         print(e.line(), file=sys.stderr)
         sys.exit(2)
+
+
+def check_sweep_dir(given: str) -> None:
+    """A multirun's store: named (empty would mean the current directory) and writable."""
+    from sim.rundir import check_writable
+
+    given = given.strip().strip("'\"")
+    if not given:
+        raise ConfigError("hydra.sweep.dir", "is empty; give a directory for the sweep's store")
+    check_writable(Path(given).expanduser(), "hydra.sweep.dir")
 
 
 def main() -> None:

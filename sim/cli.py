@@ -4,20 +4,18 @@ Hydra reports composition errors with several lines and exit code 1; a researche
 deserves one line naming the key and exit code 2. So ``precheck`` composes the config
 with the Compose API first and converts it with ``to_sim_config``; only then does
 Hydra's own main take over. For a multirun it checks every value of every swept key (each
-with the other keys at their first value; see ``sweep_variants``), so a bad value fails the
+with the other keys at their first value; see ``sim.config.sweepcheck``), so a bad value fails the
 command before any job starts.
 """
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
-from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException, MissingConfigException
 from omegaconf.errors import InterpolationResolutionError, OmegaConfBaseException
 
@@ -66,86 +64,18 @@ def config_groups() -> list[str]:
     return [g for g in dict.fromkeys([*GROUPS, *folders, *stored]) if g != "hydra"]
 
 
-MAX_GROUP_VALUES = 8  # options of a swept config group composed in full by the precheck
-
-
-def _parsed(overrides: list[str]) -> list[tuple[str, str, list[str] | None]]:
-    """(key, raw override, sweep values or None) for each override but hydra's own.
-
-    Inside a Hydra session (sim.config.compose.session) glob() sweeps resolve against its
-    search path. A swept config group with many options (a design of experiments' points,
-    which the driver script generates) stands for itself by its first and last options."""
-    loader = (
-        GlobalHydra.instance().config_loader() if GlobalHydra.instance().is_initialized() else None
-    )
-    out = []
-    parser = OverridesParser.create(config_loader=loader)
-    for raw, ov in zip(overrides, parser.parse_overrides(overrides)):
-        key = ov.get_key_element()
-        if key.startswith(("hydra.", "hydra/", "+hydra", "~hydra")) or key == "hydra":
-            continue
-        values = list(ov.sweep_string_iterator()) if ov.is_sweep_override() else None
-        if values == []:  # glob() matching nothing: Hydra launches no job to check
-            continue
-        if values and len(values) > MAX_GROUP_VALUES and _is_group(loader, key):
-            values = [values[0], values[-1]]
-        out.append((key, raw, values))
-    return out
-
-
-def _is_group(loader: Any, key: str) -> bool:
-    group = key.lstrip("+~").split("@", 1)[0]
-    return loader is not None and loader.repository.group_exists(group)
+def _loader() -> Any:
+    """Hydra's config loader inside a session (sim.config.compose.session), where glob()
+    sweeps resolve against its search path; None outside one."""
+    gh = GlobalHydra.instance()
+    return gh.config_loader() if gh.is_initialized() else None
 
 
 def first_values(overrides: list[str]) -> list[str]:
     """Replace each sweep (a,b / range / choice) by its first value; drop hydra.* keys."""
-    return _firsts(_parsed(overrides))
+    from sim.config.sweepcheck import firsts, parse
 
-
-def _firsts(parsed: list[tuple[str, str, list[str] | None]]) -> list[str]:
-    return [f"{key}={values[0]}" if values else raw for key, raw, values in parsed]
-
-
-def _representatives(values: list[str]) -> list[str]:
-    """Values that stand for the whole sweep. All numeric: the smallest and largest finite
-    ones (every numeric rule is a range, so the ends decide), each nan or inf, and the first
-    integer and first non-integer spelling (an integer key refuses 1.5). Otherwise: each
-    distinct value."""
-    try:
-        nums = [float(v) for v in values]
-    except ValueError:
-        return list(dict.fromkeys(values))
-    finite = [(x, v) for x, v in zip(nums, values) if math.isfinite(x)]
-    pick = [min(finite)[1], max(finite)[1]] if finite else []
-    pick += [v for x, v in zip(nums, values) if not math.isfinite(x)]
-    pick += list({_is_int(v): v for v in reversed(values)}.values())
-    return list(dict.fromkeys(pick))
-
-
-def _is_int(v: str) -> bool:
-    try:
-        int(v)
-        return True
-    except ValueError:
-        return False
-
-
-def sweep_variants(overrides: list[str]) -> list[list[str]]:
-    """Override lists that together check every swept value: the first values, then each
-    other representative value of one swept key with the rest at their first value.
-    Combinations of two swept keys are not formed (a cross-key rule such as a window's
-    start before its end is then checked when that job runs)."""
-    parsed = _parsed(overrides)
-    base = _firsts(parsed)
-    out = [base]
-    for i, (key, _, values) in enumerate(parsed):
-        if not values:
-            continue
-        for v in _representatives(values):
-            if v != values[0]:
-                out.append([*base[:i], f"{key}={v}", *base[i + 1 :]])
-    return out
+    return firsts(parse(overrides, _loader()))
 
 
 def translate(e: Exception, overrides: list[str] | None = None) -> ConfigError:
@@ -223,7 +153,7 @@ def load(overrides: list[str]) -> SimConfig:
 
 
 def precheck(argv: list[str]) -> None:
-    """Exit 2 with one line if any run's config is invalid (see ``sweep_variants``), composing
+    """Exit 2 with one line if any run's config is invalid (sim.config.sweepcheck), composing
     as Hydra will (sim.config.compose): its search path, its hydra.* overrides and, in a
     multirun, the sweep an experiment declares in hydra.sweeper.params."""
     from sim.config.compose import (
@@ -233,17 +163,21 @@ def precheck(argv: list[str]) -> None:
         session,
         source_from_argv,
     )
+    from sim.config.sweepcheck import check_every_value, firsts, parse
 
     try:
         check_experiment_mode(argv)
         source = source_from_argv(argv)
         overrides, extra = source.overrides, hydra_overrides(source.overrides)
         with session(source) as hydra:
-            _, cfg = load_from(hydra, source, first_values(overrides) + extra)
+            sc, cfg = load_from(hydra, source, first_values(overrides) + extra)
             swept = config_sweep(cfg, overrides) if source.multirun else []
-            variants = sweep_variants(swept + overrides) if swept + overrides else []
-            for variant in variants if swept else variants[1:]:  # [0] was composed above
-                load_from(hydra, source, variant + extra)
+            parsed = parse(swept + overrides, _loader())
+            if swept:  # the experiment's own sweep: its first values make the base config
+                sc, cfg = load_from(hydra, source, firsts(parsed) + extra)
+            check_every_value(
+                parsed, sc, cfg, _loader(), lambda ov: load_from(hydra, source, ov + extra)
+            )
     except ConfigError as e:
         print(e.line(), file=sys.stderr)
         sys.exit(2)

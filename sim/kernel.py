@@ -1,6 +1,7 @@
 """The spread kernel: the one hot module. Every function is vectorized over events.
 
 An *event* is one post batch entry reaching one follower. Per tick the kernel
+(steps 1-2 in ``sim.feed``, re-exported here; its random choices from ``sim.draws``)
 1. expands post batches to followers (CSR rows) and keeps events the reader can see:
    the reader is active, shares a platform with the post, and reads its language;
 2. applies limited attention: a reader with a feed of F posts reads each with
@@ -18,14 +19,14 @@ Costs scale with the number of events (``fade``: with the users), not per-user l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.config.schema import SpreadConfig
 from sim.crowd import INOCULATED, REJECTED, SHARING, STOPPED, UNAWARE, Crowd
-from sim.posts import Posts
+from sim.draws import Draws, as_draws, user_word
+from sim.feed import Reads, deliver, distinct, expand, feed_sizes
 from sim.tally import Tally
 from sim.trust import Trust
 from sim.world import World, per_tick_hazard
@@ -35,28 +36,16 @@ if TYPE_CHECKING:
 
 ALIGN_WIDTH = 0.1  # softness of the bounded-confidence edge (on the [0, 1] distance scale)
 
-
-@dataclass
-class Reads:
-    """Events with at least one read post."""
-
-    reader: np.ndarray  # int32
-    reads: np.ndarray  # int32 posts read
-    post: np.ndarray  # int32 index into the concatenated batch
-    posts: Posts  # the concatenated batch (actors' and users' posts)
-
-
-def expand(
-    src: np.ndarray, indptr: np.ndarray, indices: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Followers of each source: (reader, position of the source in ``src``)."""
-    starts = indptr[src].astype(np.int64)
-    lens = indptr[src + 1].astype(np.int64) - starts
-    total = int(lens.sum())
-    pos = np.repeat(np.arange(len(src), dtype=np.int32), lens)
-    offs = np.arange(total, dtype=np.int64)
-    offs += np.repeat(starts - (np.cumsum(lens) - lens), lens)
-    return indices[offs], pos
+__all__ = [
+    "Kernel",
+    "Reads",
+    "align",
+    "conversion_prob",
+    "deliver",
+    "expand",
+    "feed_sizes",
+    "resolve",
+]
 
 
 def align(
@@ -66,54 +55,6 @@ def align(
     reader's opinion (distance on the [0, 1] scale), falling off smoothly beyond it."""
     d = np.abs(opinion - sign) * 0.5
     return 1.0 / (1.0 + np.exp((d - confidence) / ALIGN_WIDTH))
-
-
-def deliver(
-    crowd: Crowd,
-    batches: list[tuple[Posts, np.ndarray, np.ndarray]],
-    active: np.ndarray,
-    attention: int,
-    rng: np.random.Generator,
-) -> Reads:
-    """Steps 1-2: who reads which post this tick."""
-    readers, pos, parts, offset = [], [], [], 0
-    for posts, indptr, indices in batches:
-        if not len(posts):
-            continue
-        r, p = expand(posts.src, indptr, indices)
-        ok = active[r]
-        ok &= (crowd.eff_plats[r] & posts.plats[p]) != 0
-        ok &= ((crowd.langs[r] >> posts.lang[p].astype(np.uint16)) & 1).astype(bool)
-        readers.append(r[ok])
-        pos.append(p[ok] + offset)
-        parts.append(posts)
-        offset += len(posts)
-    allposts = Posts.concat(parts)
-    if not readers:
-        z = np.zeros(0, dtype=np.int32)
-        return Reads(z, z, z, allposts)
-    reader, post = np.concatenate(readers), np.concatenate(pos)
-    count = allposts.count[post]
-    p_read = np.minimum(1.0, attention / np.maximum(feed_sizes(reader, count, crowd.n), 1.0))
-    reads = rng.binomial(count, p_read).astype(np.int32)
-    keep = reads > 0
-    return Reads(reader[keep], reads[keep], post[keep], allposts)
-
-
-def distinct(x: np.ndarray) -> np.ndarray:
-    """Sorted distinct values, as ``np.unique(x)``: one sort and a neighbour compare
-    (numpy 2's hash-based ``unique`` without return values is many times slower)."""
-    s = np.sort(x)
-    return s[np.concatenate(([True], s[1:] != s[:-1]))] if len(s) else s
-
-
-def feed_sizes(reader: np.ndarray, count: np.ndarray, n: int) -> np.ndarray:
-    """Posts in each event's reader's feed this tick. With few events, sums over the
-    distinct readers instead of over an n-vector (same sums, same order)."""
-    if len(reader) * 16 < n:
-        _, inv = np.unique(reader, return_inverse=True)
-        return np.bincount(inv, weights=count)[inv]
-    return np.bincount(reader, weights=count, minlength=n)[reader]
 
 
 def conversion_prob(
@@ -178,10 +119,11 @@ class Kernel:
         world: World,
         spread: SpreadConfig,
         tally: Tally,
-        rng: np.random.Generator,
+        rng: Draws | np.random.Generator,
         trust: Trust | None = None,
     ) -> None:
-        self.crowd, self.world, self.spread, self.tally, self.rng = crowd, world, spread, tally, rng
+        self.crowd, self.world, self.spread, self.tally = crowd, world, spread, tally
+        self.draws = as_draws(rng)
         self.trust = trust if trust is not None else Trust(world, tally.users)
         hours = world.tick_hours
         self.inoc_wane = per_tick_hazard(spread.inoculation_halflife_days, hours)
@@ -230,14 +172,19 @@ class Kernel:
         backfire = rd.posts.backfire[rd.post]
         open_ = ((state == UNAWARE) | (state == INOCULATED)) & ~backfire
         p = conversion_prob(crowd, world, self.spread, rd, state, self.trust.cur)
-        success = self.rng.random(len(p)) < p
+        success = self.draws.uniform("adopt", self._words(rd)) < p
         self._gaffes(r[backfire], narr[backfire])
         conv = success & open_
-        self._stifle(narr, r, state, rd.reads)
+        self._stifle(narr, r, state, rd.reads, self._words(rd))
         if self.recorder is not None:
             self.recorder.events(rd.post[conv])
         self._adopt(r[conv], narr[conv], rd.posts.origin[rd.post[conv]])
         return {"success": conv}
+
+    @staticmethod
+    def _words(rd: Reads) -> np.ndarray:
+        """The events' draw keys (sequential draws use only their number)."""
+        return rd.word if rd.word is not None else np.zeros(len(rd.reader), np.uint64)
 
     def _expose(self, narr: np.ndarray, r: np.ndarray) -> None:
         flat = narr * self.crowd.n + r
@@ -245,13 +192,13 @@ class Kernel:
         self.crowd.exposed.reshape(-1)[new] = True
         self.tally.expose(new // self.crowd.n, self.crowd.community[new % self.crowd.n])
 
-    def _stifle(self, narr, r, state, reads) -> None:
+    def _stifle(self, narr, r, state, reads, word) -> None:
         """Rumour-style stifling: a sharer who meets the story again may lose interest."""
         sh = state == SHARING
         if not sh.any() or self.spread.stifle <= 0:
             return
         p = 1.0 - (1.0 - self.spread.stifle) ** reads[sh]
-        hit = self.rng.random(int(sh.sum())) < p
+        hit = self.draws.uniform("stifle", word[sh]) < p
         flat = distinct(narr[sh][hit] * self.crowd.n + r[sh][hit])
         self.set_state(flat // self.crowd.n, flat % self.crowd.n, STOPPED)
 
@@ -274,16 +221,17 @@ class Kernel:
         tgt = world.narr_target[k]
         d = tgt >= 0
         if d.any():
-            self._correct(u[d], tgt[d].astype(np.int64))
+            self._correct(u[d], tgt[d].astype(np.int64), k[d])
         self.pull(u, world.narr_sign[k], world.narr_persuasion[k])
 
-    def _correct(self, tu: np.ndarray, tk: np.ndarray) -> None:
-        """Readers who accepted a correction of claim ``tk``: a believer rejects it with
-        ``spread.correction`` (else a residue of belief stays), the unaware are inoculated,
-        and each loses trust in the refuted claim's side."""
+    def _correct(self, tu: np.ndarray, tk: np.ndarray, debunk: np.ndarray) -> None:
+        """Readers who accepted correction ``debunk`` of claim ``tk``: a believer rejects
+        it with ``spread.correction`` (else a residue of belief stays), the unaware are
+        inoculated, and each loses trust in the refuted claim's side."""
         st = self.crowd.state[tk, tu]
         believed = (st == SHARING) | (st == STOPPED)
-        fixed = believed & (self.rng.random(len(tu)) < self.spread.correction)
+        u = self.draws.uniform("correct", user_word(tu, debunk))
+        fixed = believed & (u < self.spread.correction)
         self.set_state(tk[fixed], tu[fixed], REJECTED)
         fresh = st == UNAWARE
         self.set_state(tk[fresh], tu[fresh], INOCULATED)
@@ -302,5 +250,5 @@ class Kernel:
         if not len(u):
             return
         p = np.where(st[k, u] == STOPPED, forget[k], self.inoc_wane)
-        hit = self.rng.random(len(u)) < p
+        hit = self.draws.uniform("fade", user_word(u, k)) < p
         self.set_state(k[hit], u[hit], UNAWARE)

@@ -29,6 +29,7 @@ from sim.actors.posting import Poster
 from sim.cascades.recorder import Recorder, senders
 from sim.config.schema import SOURCE_KINDS, SimConfig
 from sim.crowd import SHARING, STOPPED
+from sim.draws import Draws
 from sim.kernel import Kernel, Reads, deliver
 from sim.metrics import Metrics
 from sim.population import build_world
@@ -58,10 +59,10 @@ class InfoWarModel(mesa.Model):
         self.poster = Poster(self)  # draws all actors' routine posts in a few array calls
         self.tally = Tally(self.crowd, len(self.world.communities), self.world.support_threshold)
         self.spread_rng = self.streams.get("spread")
+        # the crowd's choices: per-user keyed uniforms, or in sequence from spread_rng
+        self.draws = Draws(cfg.seed, cfg.spread.draws, self.spread_rng)
         self.trust = Trust(self.world, self.tally.users)  # per community x side x source kind
-        self.kernel = Kernel(
-            self.crowd, self.world, cfg.spread, self.tally, self.spread_rng, self.trust
-        )
+        self.kernel = Kernel(self.crowd, self.world, cfg.spread, self.tally, self.draws, self.trust)
         if cfg.output.cascades:
             self.kernel.recorder = Recorder(self.crowd.n)
         self._seed_narratives()
@@ -118,6 +119,7 @@ class InfoWarModel(mesa.Model):
 
     # -- the step --------------------------------------------------------------------
     def step(self) -> None:
+        self.draws.at(self.tick)
         self._timed("post", self.post_actors)
         self._timed("strategies", self.run_strategies)
         reads = self._timed("feed", self.read_feeds)
@@ -149,7 +151,7 @@ class InfoWarModel(mesa.Model):
     def read_feeds(self) -> Reads:
         indptr, indices = self.accounts.csr()
         f = self.followers
-        active = self.spread_rng.random(self.crowd.n, dtype=np.float32) < self.crowd.activity
+        active = self.draws.active(self.crowd.activity)
         users = Posts.concat([self.queued, *self.user_outbox])
         batches = [
             (Posts.concat(self.outbox), indptr, indices),
@@ -159,7 +161,7 @@ class InfoWarModel(mesa.Model):
         if self.kernel.recorder is not None:
             self.kernel.recorder.tick = self.tick
             self.kernel.recorder.senders = senders(batches, 1)
-        return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.spread_rng)
+        return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.draws)
 
     def fade(self) -> None:
         self.kernel.fade()
@@ -170,20 +172,16 @@ class InfoWarModel(mesa.Model):
     def queue_reshares(self) -> None:
         """Active sharers reshare each story with ``share_prob``; then sharers may forget.
 
-        All narratives at once; the uniform draws are laid out as a loop over narratives
-        would take them (per narrative: one per sharer to post, then one per sharer to
-        stop), so results equal the per-narrative loop's."""
-        crowd, sp, rng = self.crowd, self.cfg.spread, self.spread_rng
+        All narratives at once (``Draws.reshare``: sequential draws are laid out as the
+        per-narrative loop takes them, so results equal the loop's)."""
+        crowd, sp = self.crowd, self.cfg.spread
         # narrative-major, users ascending (flat indices: 2-D np.nonzero is ~3x slower)
         k, users = np.divmod(np.flatnonzero(crowd.state == SHARING), crowd.n)
         self.queued = Posts.empty()
         if len(users):
-            lens = np.bincount(k, minlength=self.world.n_narratives)
-            first = (np.cumsum(lens) - lens)[k]  # where each sharer's narrative group starts
-            r = rng.random(2 * len(users))
-            i = np.arange(len(users)) + first
-            post = r[i] < crowd.activity[users] * sp.share_prob
-            stop = r[i + lens[k]] < sp.forget
+            u_post, u_stop = self.draws.reshare(k, users, self.world.n_narratives)
+            post = u_post < crowd.activity[users] * sp.share_prob
+            stop = u_stop < sp.forget
             pk, pu = k[post], users[post]
             if len(pu):
                 crowd.reshared[pk, pu] = True  # public resharing history

@@ -57,7 +57,7 @@ def check_target(given: str, overwrite: bool) -> None:
         raise not_a_run(out)
 
 
-def check_writable(out: Path) -> None:
+def check_writable(out: Path, key: str = KEY) -> None:
     """``out``, or its nearest existing ancestor, is a directory we may write into."""
     probe = out
     while not probe.exists():
@@ -65,11 +65,11 @@ def check_writable(out: Path) -> None:
             break
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
-        raise ConfigError(KEY, f"'{out}': '{probe}' is a file, not a directory")
+        raise ConfigError(key, f"'{out}': '{probe}' is a file, not a directory")
     if not os.access(probe, os.W_OK | os.X_OK) or str(probe.resolve()).startswith(
         ("/proc", "/sys")
     ):
-        raise ConfigError(KEY, f"'{out}': '{probe}' is not writable; choose another directory")
+        raise ConfigError(key, f"'{out}': '{probe}' is not writable; choose another directory")
 
 
 def foreign(out: Path) -> list[str]:
@@ -111,11 +111,11 @@ def probe_writable(out: Path) -> None:
         ) from None
 
 
-def check_space(out: Path, need: int) -> None:
+def check_space(out: Path, need: int, key: str = KEY) -> None:
     free = shutil.disk_usage(out).free
     if free < need:
         raise ConfigError(
-            KEY,
+            key,
             f"'{out}' has {free / 2**20:.0f} MiB free but the outputs need about "
             f"{need / 2**20:.0f} MiB; free some space or choose another directory "
             "(output.figures=false writes less)",

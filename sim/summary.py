@@ -68,6 +68,49 @@ def support(model: InfoWarModel) -> dict[str, Any]:
     return {"by_community": per, "international": agg}
 
 
+def audience_groups(w) -> dict[str, list[int]]:
+    """Community indices per outcome group: ``own_<side>`` for each side's domestic and
+    diaspora users, then ``ally`` and ``contested`` (international); empty groups left out."""
+    groups: dict[str, list[int]] = {}
+    for c, role in enumerate(w.comm_audience):
+        key = f"own_{w.sides[w.comm_side[c]]}" if role == "own" else role
+        groups.setdefault(key, []).append(c)
+    order = [f"own_{s}" for s in w.sides] + ["ally", "contested"]
+    return {g: groups[g] for g in order if g in groups}
+
+
+def audiences(model: InfoWarModel) -> dict[str, Any]:
+    """Support and misinformation per audience group, each as a share of the group's own
+    users, so a large allied or domestic audience cannot dilute what happens in the
+    contested one: final support per side, mean opinion, and for every false narrative
+    its peak believer share and believer-days per user (``misinfo_days``: their sum)."""
+    w, mt = model.world, model.metrics
+    T = mt.ticks_done
+    users = model.tally.users
+    false_k = np.flatnonzero(~w.narr_true)
+    st = mt.states[:T][:, false_k]  # (T, K_false, states, C)
+    believers = st[:, :, SHARING] + st[:, :, STOPPED]  # (T, K_false, C)
+    out: dict[str, Any] = {}
+    for g, comms in audience_groups(w).items():
+        u = max(int(users[comms].sum()), 1)
+        b = believers[:, :, comms].sum(axis=-1) / u  # (T, K_false)
+        days = b.sum(axis=0) * w.tick_hours / 24
+        row: dict[str, Any] = {
+            "communities": [w.communities[c] for c in comms],
+            "users": int(users[comms].sum()),
+            "opinion_mean": _r((mt.opinion[T - 1, 0, comms] * users[comms]).sum() / u),
+        }
+        for i, side in enumerate(w.sides[:2]):
+            row[f"support_{side}"] = _r(mt.support[T - 1, i, comms].sum() / u)
+        row["misinfo_days"] = _r(days.sum(), 5)
+        row["misinformation"] = {
+            w.narratives[k]: {"peak": _r(b[:, j].max(), 5), "auc": _r(days[j], 5)}
+            for j, k in enumerate(false_k)
+        }
+        out[g] = row
+    return out
+
+
 def channels(model: InfoWarModel) -> dict[str, Any]:
     """Each side's position split by the channel it acts through: reach (posts of its
     stories read), belief (believer-days per user of its true claims; of its false ones),
@@ -197,6 +240,7 @@ def summarize(model: InfoWarModel) -> dict[str, Any]:
         "days": _r(mt.ticks_done * w.tick_hours / 24, 3),
         "strategies": {side: sorted(ch) for side, ch in model.cfg.strategies.items()},
         "support": support(model),
+        "audiences": audiences(model),
         "misinformation": misinformation(model),
         "reach": {side: int(reach[i]) for i, side in enumerate(w.sides)},
         "reach_ratio": None if ratio is None else _r(ratio),

@@ -24,6 +24,7 @@ class World:
     comm_share: np.ndarray  # float64, sums to 1
     comm_kind: list[str]
     comm_side: np.ndarray  # int8: side index, -1 for international
+    comm_audience: list[str]  # own, ally or contested (schema.AUDIENCES, "auto" resolved)
     comm_opinion: np.ndarray  # (C, 2) mean, sd
     comm_activity: np.ndarray  # float32
     comm_suscept: np.ndarray  # float32
@@ -66,6 +67,13 @@ def per_tick_hazard(halflife_days: float, tick_hours: float) -> float:
     return float(1.0 - 0.5 ** (tick_hours / (24.0 * halflife_days)))
 
 
+def audience_role(audience: str, side: str | None) -> str:
+    """The outcome group of a community: "auto" is own with a side, else contested."""
+    if audience != "auto":
+        return audience
+    return "own" if side else "contested"
+
+
 def _persuasion(n, default: float) -> float:
     if n.persuasion is not None:
         return float(n.persuasion)
@@ -91,6 +99,7 @@ def compile_world(cfg: SimConfig) -> World:
         narratives=narrs,
         comm_share=np.array([c.share for c in cc], dtype=np.float64),
         comm_kind=[c.kind for c in cc],
+        comm_audience=[audience_role(c.audience, c.side) for c in cc],
         comm_side=np.array([w.sides.index(c.side) if c.side else -1 for c in cc], dtype=np.int8),
         comm_opinion=np.array([[c.opinion_mean, c.opinion_sd] for c in cc]).reshape(-1, 2),
         comm_activity=np.array([c.activity for c in cc], dtype=np.float32),

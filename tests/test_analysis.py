@@ -148,3 +148,29 @@ def test_whatif_report_end_to_end(tmp_path):
         tmp_path / "whatif_rapid_2h.png"
     ).is_file()
     assert "| 1,056 | 1,056 |" in text  # never contained: censored at the horizon, 44 days
+
+
+def test_compare_strategies_report_links_the_crn_gain_table(tmp_path):
+    """experiments/crn_gain.py writes crn_gain.md next to the study's report; the report,
+    regenerated, links it (and says nothing of it when it is absent)."""
+    from sim.analysis.studies import ANALYSES, CRN_GAIN, prepare
+
+    rng = np.random.default_rng(5)
+    rows = [
+        {
+            "seed": seed,
+            "strategy@home": arm,
+            "days": 10.0,
+            "support.international.support_home": 0.4 + 0.02 * (arm != "[]") + rng.normal(0, 0.01),
+            "misinformation.rival_fake.auc": 0.2 + rng.normal(0, 0.02),
+            "misinformation.rival_fake.hours_to_contain": None,
+            "cost.home.actors": 100.0,
+            "cost.home.strategy_total": 50.0 * (arm != "[]"),
+        }
+        for seed in range(6)
+        for arm in ("[]", '["prebunking"]')
+    ]
+    df = prepare(pd.DataFrame(rows))
+    assert CRN_GAIN not in "\n".join(ANALYSES["compare_strategies"](df, tmp_path))
+    (tmp_path / CRN_GAIN).write_text("# table\n")
+    assert f"]({CRN_GAIN})" in "\n".join(ANALYSES["compare_strategies"](df, tmp_path))

@@ -10,11 +10,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {  # top-level unit of sim -> layer (docs/architecture.md, "The layers")
-    **dict.fromkeys(["errors", "rng", "config", "memory", "colours"], 1),
+    **dict.fromkeys(["errors", "rng", "draws", "config", "memory", "colours"], 1),
     **dict.fromkeys(
         ["world", "crowd", "posts", "tally", "trust", "staff", "graph", "population"], 2
     ),
-    **dict.fromkeys(["kernel", "actors", "strategies", "metrics", "modes", "cascades"], 3),
+    **dict.fromkeys(["kernel", "feed", "actors", "strategies", "metrics", "modes", "cascades"], 3),
     **dict.fromkeys(["model", "reference"], 4),
     **dict.fromkeys(["api", "summary", "outputs", "figures", "report", "validation", "rundir"], 5),
     **dict.fromkeys(["cli", "__main__", "sweep", "analysis", "demo", "app", "doctables"], 6),

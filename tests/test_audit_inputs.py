@@ -149,6 +149,27 @@ def test_messages_name_the_key(tmp_path: Path, arg: str, key: str, words: str) -
     _one_line(res.stderr, key, words)
 
 
+@pytest.mark.parametrize(
+    "args, key, words",
+    [
+        (["home=5"], "home", "strategy@home=[name]; then set their parameters as home.<name>."),
+        (["home.rapid_response=5"], "home.rapid_response", "strategy@home=[rapid_response]"),
+        (
+            ["strategy@home=[rapid_response]", "home.rapid_response=5"],
+            "home.rapid_response",
+            "5 is not a set of parameters; set them one by one: home.rapid_response.<parameter>",
+        ),
+    ],
+    ids=["side", "unselected", "selected"],
+)
+def test_scalar_for_a_side_or_strategy_names_the_shape(
+    tmp_path: Path, args: list[str], key: str, words: str
+) -> None:
+    res = run_inprocess([*TINY, *args], tmp_path / "run")
+    assert res.code == 2
+    _one_line(res.stderr, key, words)
+
+
 def test_duplicated_yaml_key_names_file_and_key(tmp_path: Path) -> None:
     exp = tmp_path / "experiment"
     exp.mkdir()

@@ -36,6 +36,18 @@ CASES: list[tuple[str, list[str], str, str]] = [
         "did you mean 'joblib'",
     ),
     (
+        "audience-own-without-side",
+        ["population.communities.intl_usa.audience=own"],
+        "population.communities.intl_usa.audience",
+        "needs population.communities.intl_usa.side",
+    ),
+    (
+        "audience-contested-with-side",
+        ["population.communities.home_domestic.audience=contested"],
+        "population.communities.home_domestic.audience",
+        "allowed here: own or auto",
+    ),
+    (
         "unknown-mapping-entry",
         ["population.communities.intl_usa.languages={xx:1.0}"],
         "population.communities.intl_usa.languages.xx",

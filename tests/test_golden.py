@@ -24,6 +24,8 @@ from clirun import TINY
 GOLDEN = Path(__file__).parent / "golden"
 CONFIGS = {
     "infowar_small": [*TINY, "seed=3"],
+    # the draws before per-user common random numbers: same bits as infowar_small had then
+    "infowar_sequential": [*TINY, "seed=3", "spread.draws=sequential"],
     "sir_er": [*TINY, "seed=3", "mode=sir", "graph=er", "graph.n=400", "graph.mean_degree=6"],
 }
 

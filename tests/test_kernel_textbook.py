@@ -22,12 +22,20 @@ from sim.validation import kernel_final_size, textbook_config
 SEEDS = 16
 
 
+def _with_draws(cfg, draws: str):
+    cfg.spread.draws = draws
+    return cfg
+
+
+@pytest.mark.parametrize("draws", ["per_user", "sequential"])  # both modes of sim.draws
 @pytest.mark.parametrize("beta,gamma", [(0.1, 0.3), (0.15, 1.0)])  # SIR; independent cascade
-def test_kernel_final_size_on_erdos_renyi(beta, gamma):
+def test_kernel_final_size_on_erdos_renyi(beta, gamma, draws):
     k, r0 = 10.0, 0.002
     theory = sir_theory(k, transmissibility(beta, gamma), r0)
     runs = [
-        kernel_final_size(textbook_config("er", 4000, beta, gamma, r0, s, mean_degree=k))
+        kernel_final_size(
+            _with_draws(textbook_config("er", 4000, beta, gamma, r0, s, mean_degree=k), draws)
+        )
         for s in range(SEEDS)
     ]
     ok, msg = within_2se(runs, theory)

@@ -100,3 +100,42 @@ def test_run_with_extra_config_dir_end_to_end(confdir: Path, tmp_path: Path) -> 
     assert p.returncode == 0, p.stderr
     configs = list((out / "runs").glob("*/config.json"))
     assert len(configs) == 1 and json.loads(configs[0].read_text())["seed"] == 3
+
+
+def _design(confdir: Path, n: int, bad: int) -> None:
+    """``n`` design points as generated options of ``doe`` (as experiments/sobol.py writes
+    them); point ``bad`` has an impossible spread.beta."""
+    d = confdir / "doe"
+    d.mkdir()
+    for i in range(n):
+        beta = 3.0 if i == bad else 0.1 + i / (4 * n)
+        body = f"spread:\n  beta: {beta}\ngraph:\n  mean_degree: {4 + i % 3}\n"
+        (d / f"pts_p{i:05d}.yaml").write_text(f"# @package _global_\n{body}")
+
+
+def test_every_design_point_is_checked_composing_once(confdir: Path, monkeypatch) -> None:
+    """1,000 points, the bad one in the middle: found, with two composes (not 1,000)."""
+    import sim.config.compose as comp
+
+    calls = []
+    real = comp.compose
+
+    def counted(*a):
+        calls.append(a)
+        return real(*a)
+
+    monkeypatch.setattr(comp, "compose", counted)
+    _design(confdir, 1000, bad=517)
+    argv = ["-m", f"--config-dir={confdir}", *TINY, "+doe=glob(pts_*)"]
+    code, err = checked(argv)
+    assert code == 2 and err.startswith("error: spread.beta: 3.0 is out of range"), err
+    assert len(calls) <= 3, len(calls)  # the base, the bad point again for its message
+    # a value given on the command line wins over every point's own
+    assert checked([*argv, "spread.beta=0.2"]) == (0, "")
+
+
+def test_every_swept_value_is_checked_not_only_the_ends() -> None:
+    """7.1 days is not a whole number of 6-hour ticks; 6, 7.5 and 10 are."""
+    code, err = checked(["-m", *TINY, "world.horizon_days=6,7.5,7.1,10"])
+    assert code == 2 and err.startswith("error: world.horizon_days"), err
+    assert "7.1" in err

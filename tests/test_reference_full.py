@@ -126,8 +126,11 @@ def compare(cfg: SimConfig, seeds: range, ref_cfg: SimConfig | None = None) -> l
     return disagreements(vec, ref)
 
 
-def test_reference_matches_kernel_in_distribution():
-    bad = compare(small_config(300, 7), range(40))
+@pytest.mark.parametrize("draws", ["per_user", "sequential"])
+def test_reference_matches_kernel_in_distribution(draws):
+    """Both draw modes of the kernel (sim.draws) have the reference's law."""
+    cfg = small_config(300, 7, [f"spread.draws={draws}"])
+    bad = compare(cfg, range(40))
     assert not bad, "kernel and reference disagree:\n" + "\n".join(bad)
 
 

@@ -238,3 +238,16 @@ def test_analysis_cli_refuses_bad_precision_options(tmp_path, capsys):
     assert main([*argv, "--effect", "support=0.0123"]) == 0
     text = (out / "report.md").read_text()
     assert "| yes |" in text and "| 0.0123 |" in text  # the AUC target of 1 is met
+
+
+def test_report_states_default_targets_when_none_given(tmp_path):
+    """Without --target a report still states a target per outcome, and checks it."""
+    from sim.analysis.precision import DEFAULT_TARGETS, report_lines
+    from sim.analysis.studies import ANALYSES, prepare
+
+    fams = Families(targets=DEFAULT_TARGETS)
+    ANALYSES["compare_strategies"](prepare(_two_arm_study(6)), tmp_path, fams)
+    text = "\n".join(report_lines(fams, fams.targets, default=True))
+    assert "the defaults: half the smallest effect" in text
+    assert "`support.international.support_home` 0.0025" in text
+    assert "| n/a |" not in text.split("### Power table")[0]

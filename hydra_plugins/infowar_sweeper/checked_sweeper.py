@@ -7,7 +7,7 @@ every job of a batch one after another in the submitting process (0.2-0.4 CPU s 
 the workers wait: 6 of the 17 minutes of a 1,000-run karabakh2020 sweep on 2 cores. This
 sweeper is the basic one (same grids, batches, job numbers and ``params``) without that
 check. The cost: a combination of swept values that cannot be composed at all (each value
-can, see ``sim.cli.sweep_variants``) now fails when its batch is launched instead of before.
+can, see ``sim.config.sweepcheck``) now fails when its batch is launched instead of before.
 Selected in ``conf/config.yaml`` (``override hydra/sweeper: checked``); plugins live in the
 ``hydra_plugins`` namespace package, which is how Hydra finds them.
 """
@@ -16,6 +16,8 @@ Selected in ``conf/config.yaml`` (``override hydra/sweeper: checked``); plugins 
 # registering it in sys.modules, where dataclasses would look the string annotations up.
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.config_store import ConfigStore
@@ -34,5 +36,16 @@ ConfigStore.instance().store(
 
 
 class CheckedSweeper(BasicSweeper):
+    def sweep(self, arguments: list[str]) -> Any:
+        """The basic sweep; a write that fails (Hydra saving a job's config on a full disk, or
+        a job unable even to record its failure) ends it with one line and exit 3."""
+        try:
+            return super().sweep(arguments)
+        except OSError as e:
+            from sim.sweep.callback import stop_on_write_error
+
+            assert self.config is not None  # set by setup(), before any sweep
+            stop_on_write_error(Path(self.config.hydra.sweep.dir).resolve(), e)
+
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         """Nothing to do: the values were checked before Hydra started (module docstring)."""

@@ -62,8 +62,9 @@ def analyse(
     by: str | None = None,
     baseline: str | None = None,
 ) -> Path:
+    from sim.analysis.headline import with_findings
     from sim.analysis.multiplicity import Families
-    from sim.analysis.precision import report_lines
+    from sim.analysis.precision import DEFAULT_TARGETS, report_lines
     from sim.outputs import atomic_write_bytes, write_parquet
     from sim.sweep import load_study
     from sim.sweep.store import param_columns
@@ -82,9 +83,9 @@ def analyse(
         body = ANALYSES[experiment]
     out.mkdir(parents=True, exist_ok=True)
     prefix = "whatif_" if experiment == "whatif" else ""  # shares results/karabakh2020/
-    fams = Families(targets=targets or {})
+    fams = Families(targets=targets or DEFAULT_TARGETS)
     write_parquet(df, out / f"{prefix}runs.parquet")
-    lines = [
+    header = [
         f"# Experiment `{experiment}`",
         "",
         f"{len(df)} runs from `{sweep}`; table `{prefix}runs.parquet` (one row per run). "
@@ -92,9 +93,11 @@ def analyse(
         f"`{command(experiment, sweep, by, baseline)}"
         f"{' --results' if out.resolve().is_relative_to(RESULTS.resolve()) else ''}`.",
         "",
-        *body(prepare(df), out, fams),
+    ]
+    lines = [
+        *with_findings(header, body(prepare(df), out, fams), fams),
         "",
-        *report_lines(fams, fams.targets, effects),
+        *report_lines(fams, fams.targets, effects, default=not targets),
         "",
     ]
     path = out / ("whatif.md" if prefix else "report.md")

@@ -291,6 +291,7 @@ def write_report(
     runs: pd.DataFrame, daily: pd.DataFrame, out: Path, cmd: str, minutes: float
 ) -> None:
     from sim.analysis.mechanisms_reading import reading_section
+    from sim.analysis.mechanisms_stats import statistics_section
 
     seeds = runs.seed.nunique()
     lines = [
@@ -309,5 +310,6 @@ def write_report(
         *prebunking_section(daily, out),
         *channel_section(runs),
         *reading_section(runs, daily),
+        *statistics_section(runs),
     ]
     (out / "report.md").write_text("\n".join(lines) + "\n")

@@ -28,12 +28,21 @@ OUTCOMES = {  # short name on the command line -> metric column
     "support": "support.international.support_home",
     "auc": "misinformation.rival_fake.auc",
     "contain": "misinformation.rival_fake.hours_to_contain",
+    "contested_support": "audiences.contested.support_home",
+    "contested_auc": "audiences.contested.misinformation.rival_fake.auc",
 }
 EFFECTS = {  # effect sizes of the power table, in each outcome's units
     OUTCOMES["support"]: [0.005, 0.01, 0.02],
     OUTCOMES["auc"]: [0.01, 0.02, 0.05],
     OUTCOMES["contain"]: [6.0, 12.0, 24.0],
+    OUTCOMES["contested_support"]: [0.005, 0.01, 0.02],
+    OUTCOMES["contested_auc"]: [0.01, 0.02, 0.05],
 }
+
+# Targets a report states when none is given on the command line: half the smallest effect
+# of the power table above for each outcome (an interval that narrow tells that effect
+# from 0). A study meets them or says how many seeds would.
+DEFAULT_TARGETS = {m: sizes[0] / 2 for m, sizes in EFFECTS.items()}
 
 
 def parse_targets(items: list[str], flag: str = "--target") -> dict[str, float]:
@@ -92,9 +101,13 @@ def all_met(families, targets: dict[str, float]) -> bool:
 
 
 def report_lines(
-    families, targets: dict[str, float], effects: dict[str, list[float]] | None = None
+    families,
+    targets: dict[str, float],
+    effects: dict[str, list[float]] | None = None,
+    default: bool = False,
 ) -> list[str]:
-    """The report's statistics section: families and adjustment, precision, power."""
+    """The report's statistics section: families and adjustment, precision, power
+    (``default``: the targets are DEFAULT_TARGETS, not the user's)."""
     from sim.analysis.reports import md_table
 
     names = {f.method for f in families.items}
@@ -122,6 +135,7 @@ def report_lines(
             if targets
             else "(no target given: `--target support=0.005` etc.)"
         )
+        + (" (the defaults: half the smallest effect of the power table)" if default else "")
         + "; seeds needed = the seeds at which the widest interval would meet the target "
         "at its observed paired SD.",
         "",

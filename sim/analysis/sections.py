@@ -10,13 +10,20 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.analysis.multiplicity import Families, pick_stability
-from sim.analysis.reports import adjusted_cells, md_table
+from sim.analysis.reports import adjusted_cells, findings, md_table, paired_md
 from sim.analysis.stats import CI, paired_table
 from sim.analysis.survival import rmst_table
 from sim.analysis.trend import trend_table
 from sim.rng import stream
 
 CONTAINED = "contained"  # event column added by studies.prepare: 1 = contained in the run
+# Outcomes among the contested international users only (summary.json's ``audiences``):
+# pooled international figures mix in allied audiences, whose size can hide the contest.
+CONTESTED = {
+    "audiences.contested.support_home": "final support for home, contested audiences (share)",
+    "audiences.contested.misinformation.rival_fake.auc": "misinformation AUC, contested "
+    "audiences (believer-days per contested user)",
+}
 N_BOOT = 2000
 
 
@@ -55,6 +62,53 @@ def contrasts(
         name = f"{label}: each {what or arm_col} vs {baseline}{scope}"
         out[m] = fams.add(name, m, t, kind) if len(t) else t
     return out
+
+
+CONTESTED_SIGN = dict(zip(CONTESTED, (1, -1)))  # +1: larger is better for home
+
+
+def with_contested(df: pd.DataFrame, outcomes: dict[str, str]) -> list[tuple[str, str]]:
+    """``outcomes`` followed by the contested-audience ones the table has (cell studies
+    give each outcome its own family, so these become families of their own)."""
+    extra = {m: label for m, label in CONTESTED.items() if m in df and df[m].notna().any()}
+    return [*outcomes.items(), *extra.items()]
+
+
+def stem(metric: str) -> str:
+    """A figure name part per outcome, distinct for the contested copy of an outcome."""
+    last = metric.split(".")[-1]
+    if metric.startswith("audiences.contested."):
+        return f"contested_{last}"
+    return last
+
+
+def contested(
+    fams: Families,
+    df: pd.DataFrame,
+    arm_col: str,
+    baseline,
+    cost: str | None,
+    what: str | None = None,
+    level: int = 2,
+) -> list[str]:
+    """The contested-audience section: each outcome of ``CONTESTED`` as its own family of
+    every arm vs ``baseline``; empty for sweeps run before summary.json had audiences."""
+    metrics = {m: label for m, label in CONTESTED.items() if m in df and df[m].notna().any()}
+    if not metrics:
+        return []
+    df = df.assign(**{m: pd.to_numeric(df[m], errors="coerce") for m in metrics})
+    tables = contrasts(fams, df, arm_col, baseline, metrics, cost=cost, what=what)
+    lines = [
+        f"{'#' * level} Contested international audiences",
+        "",
+        "The same contrasts among the contested audiences only (allies and each side's "
+        "own users left out, docs/model.md), one Holm family per outcome.",
+        "",
+        *findings(tables, metrics, arm_col)[2:],
+    ]
+    for m, label in metrics.items():
+        lines += ["", f"{'#' * (level + 1)} {label}", "", *paired_md(tables[m], arm_col)]
+    return [*lines, ""]
 
 
 def per_seed_diffs(df: pd.DataFrame, arm_col: str, baseline, metric: str) -> pd.DataFrame:

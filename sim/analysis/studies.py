@@ -90,6 +90,7 @@ def _versus_baseline(
     lines += [sec.best_pick(df, arm_col, baseline, m, SIGN[m], labels[m]) for m in METRICS]
     for m in METRICS:
         lines += ["", f"### {labels[m]}", "", *paired_md(tables[m], arm_col)]
+    lines += ["", *sec.contested(fams, df, arm_col, baseline, COST)]
     figs = [
         fg.forest(
             {labels[m]: tables[m] for m in METRICS}, arm_col, title, out / f"{name}_summary.png"
@@ -115,12 +116,25 @@ def _versus_baseline(
     return lines
 
 
+CRN_GAIN = "crn_gain.md"  # experiments/crn_gain.py: half-widths per draw mode
+
+
 def analyse_compare_strategies(
     df: pd.DataFrame, out: Path, fams: Families | None = None
 ) -> list[str]:
+    crn = (
+        [
+            f"Variance reduction from per-user common random numbers (`spread.draws`), paired "
+            f"half-widths before and after on the same seeds: [{CRN_GAIN}]({CRN_GAIN}).",
+            "",
+        ]
+        if (out / CRN_GAIN).is_file()
+        else []
+    )
     return [
         "## Each home strategy and useful pairs vs no strategy",
         "",
+        *crn,
         *_versus_baseline(
             df,
             "strategy@home",
@@ -166,7 +180,10 @@ def analyse_duel(df: pd.DataFrame, out: Path, fams: Families | None = None) -> l
         "",
     ]
     figs = []
-    for m, label in ((SUPPORT, METRICS[SUPPORT]), (MIS_AUC, METRICS[MIS_AUC])):
+    sign = {**SIGN, **sec.CONTESTED_SIGN}
+    outcomes = sec.with_contested(df, {SUPPORT: METRICS[SUPPORT], MIS_AUC: METRICS[MIS_AUC]})
+    df = df.assign(**{m: pd.to_numeric(df[m], errors="coerce") for m, _ in outcomes})
+    for m, label in outcomes:
         mean = df.pivot_table(
             index="strategy@home", columns="strategy@rival", values=m, aggfunc="mean"
         )
@@ -193,7 +210,7 @@ def analyse_duel(df: pd.DataFrame, out: Path, fams: Families | None = None) -> l
                 mean,
                 f"{label}\n(* = differs from no defence, Holm-adjusted)",
                 label,
-                out / f"duel_{m.split('.')[-1]}.png",
+                out / f"duel_{sec.stem(m)}.png",
                 marks=marks,
             )
         )
@@ -210,7 +227,7 @@ def analyse_duel(df: pd.DataFrame, out: Path, fams: Families | None = None) -> l
         for tactic, sub in tactics:
             lines.append(
                 sec.best_pick(
-                    sub, "strategy@home", NO_STRATEGY, m, SIGN[m], f"{label}, against `{tactic}`"
+                    sub, "strategy@home", NO_STRATEGY, m, sign[m], f"{label}, against `{tactic}`"
                 )
             )
         lines.append("")
@@ -271,6 +288,10 @@ def _curve_study(
         figs.append(
             km_panels(df, "_x", lo, CONTAIN, sec.CONTAINED, tau, title, out / f"{name}_km.png")
         )
+        sub = sec.contested(fams, df.rename(columns={"_x": xlabel}), xlabel, lo, COST, xlabel)
+        lines += [
+            line.replace("## ", "### ", 1) if line.startswith("## ") else line for line in sub
+        ]
     if trend is not None:
         fit_x, unit, keep, fit_label = trend
         d = df[keep(df["_x"])].assign(_t=lambda d: fit_x(d["_x"]))
@@ -346,7 +367,9 @@ def analyse_volunteers(df: pd.DataFrame, out: Path, fams: Families | None = None
         "",
     ]
     figs = []
-    for m, label in ((SUPPORT, METRICS[SUPPORT]), (MIS_AUC, METRICS[MIS_AUC])):
+    outcomes = sec.with_contested(df, {SUPPORT: METRICS[SUPPORT], MIS_AUC: METRICS[MIS_AUC]})
+    df = df.assign(**{m: pd.to_numeric(df[m], errors="coerce") for m, _ in outcomes})
+    for m, label in outcomes:
         diffs, marks = {}, {}
         base = df[df[vcol] == 0]
         parts = [
@@ -369,7 +392,7 @@ def analyse_volunteers(df: pd.DataFrame, out: Path, fams: Families | None = None
                 mat,
                 f"Change vs no volunteers: {label}\n(* = differs from 0, Holm-adjusted)",
                 "change vs 0 volunteers",
-                out / f"volunteers_{m.split('.')[-1]}.png",
+                out / f"volunteers_{sec.stem(m)}.png",
                 fmt="{:+.4f}",
                 marks=mk,
                 center=0.0,

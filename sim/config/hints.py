@@ -48,8 +48,10 @@ def override_keys(overrides: list[str]) -> list[str]:
 
 def side_key_error(err: ConfigError, overrides: list[str]) -> ConfigError:
     """An unknown 'home'/'home.<strategy>' key: say the strategy must be selected first."""
+    from sim.config.validate import NOT_PARAMETERS
+
     parts = err.key.split(".")
-    if parts[0] not in SIDE_GROUPS or len(parts) > 2:
+    if parts[0] not in SIDE_GROUPS or len(parts) > 2 or NOT_PARAMETERS in err.message:
         return err
     side = parts[0]
     for key in override_keys(overrides):

@@ -118,6 +118,18 @@ def _probabilities(key: str, probs: dict[str, float], names: list[str], what: st
         check(f"{key}.{item}", p, PROB)
 
 
+def _check_audience(key: str, audience: str, side: str | None) -> None:
+    """An own audience belongs to a side; an ally or contested one to none."""
+    if audience == "own" and side is None:
+        raise ConfigError(f"{key}.audience", f"'own' needs {key}.side (a community of a side)")
+    if audience in ("ally", "contested") and side is not None:
+        raise ConfigError(
+            f"{key}.audience",
+            f"'{audience}' is for an audience of no side, but side is '{side}'; "
+            "allowed here: own or auto",
+        )
+
+
 def check_population(c: SimConfig) -> None:
     w, pop = c.world, c.population
     if not pop.communities:
@@ -127,6 +139,7 @@ def check_population(c: SimConfig) -> None:
         key = f"population.communities.{name}"
         if cm.side is not None:
             member(f"{key}.side", cm.side, w.sides, "side")
+        _check_audience(key, cm.audience, cm.side)
         for attr, names in (("languages", w.languages), ("platforms", w.platforms)):
             probs = getattr(cm, attr)
             _probabilities(f"{key}.{attr}", probs, names, attr[:-1])
@@ -237,6 +250,12 @@ def check_actors(c: SimConfig) -> None:
 def check_all(c: SimConfig) -> None:
     """Every field against its declaration, then the rules across fields."""
     check_fields("", c)
+    check_relations(c)
+
+
+def check_relations(c: SimConfig) -> None:
+    """The rules across fields (a sweep's precheck runs them for each value of a swept key
+    after checking only the fields that changed)."""
     check_world(c)
     check_population(c)
     check_graph(c)

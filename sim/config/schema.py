@@ -15,6 +15,7 @@ from typing import Any
 from sim.config.params import NONNEG, PROB, Check, param, rng
 
 MODES = ("infowar", "sir", "rumor", "deffuant")
+DRAW_MODES = ("per_user", "sequential")  # spread.draws (sim.draws)
 GRAPH_KINDS = ("social", "er", "ba", "file")
 ACTOR_KINDS = (
     "head_of_state",
@@ -30,6 +31,11 @@ ACTOR_KINDS = (
 # one of them (see ``sim.actors.base.SOURCE_OF_KIND``); ordinary users are "peer".
 SOURCE_KINDS = ("state", "embassy", "diaspora", "ngo", "media", "peer", "unknown")
 COMMUNITY_KINDS = ("domestic", "diaspora", "international")
+# How a community's outcomes are grouped in summary.json's ``audiences`` (docs/model.md):
+# "own" = a side's domestic or diaspora users, "ally" = an international audience that
+# leans to one side from the start, "contested" = an international audience both sides
+# court; "auto" = own if the community has a side, else contested.
+AUDIENCES = ("auto", "own", "ally", "contested")
 # Chance that one post of an actor kind is a gaffe (read as the side's official position);
 # ``actors.groups.<g>.gaffe_prob`` overrides it. No source gives rates: docs/parameters.md.
 GAFFE_PROB = {
@@ -129,6 +135,14 @@ class CommunityConfig:
     )
     side: str | None = param(
         None, doc="the side a domestic/diaspora community belongs to", allowed="a side or none"
+    )
+    audience: str = param(
+        "auto",
+        choices=AUDIENCES,
+        what="audience role",
+        doc="outcome group: own (has a side), ally or contested (international); "
+        "auto: own with a side, else contested",
+        allowed="own needs side; ally and contested need no side",
     )
     languages: dict[str, float] = param(
         {}, doc="P(speaks) per language", allowed="probabilities, at least one > 0"
@@ -341,6 +355,13 @@ class SpreadConfig:
         plausible=(0.0, 0.2),
         source=NO_SOURCE,
         doc="share of its trust in the side a reader loses per gaffe read",
+    )
+    draws: str = param(
+        "per_user",
+        choices=DRAW_MODES,
+        what="draw mode",
+        doc="the crowd's random choices: per_user keyed uniforms (common random numbers "
+        "across arms) or sequential from one stream (before issue 16)",
     )
     initial: float = param(0.001, rng(0, 1, lo_open=True), doc="validation modes: seeded share")
     epsilon: float = param(

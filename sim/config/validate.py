@@ -20,6 +20,7 @@ from sim.config.schema import GROUPS, SimConfig, WorldConfig
 from sim.errors import ConfigError, did_you_mean, unknown
 
 SCALARS = {"seed": int, "mode": str, "scenario": str}
+NOT_PARAMETERS = "is not a set of parameters"  # a scalar where a strategy's mapping belongs
 
 
 def from_omegaconf_error(e: OmegaConfBaseException, prefix: str = "") -> ConfigError:
@@ -53,6 +54,12 @@ def _siblings(key: str) -> list[str]:
 
 
 def _convert(key: str, schema: type, node: Any) -> Any:
+    if node is not None and not isinstance(node, (DictConfig, dict)):  # home.rapid_response=5
+        raise ConfigError(
+            key,
+            f"{node!r} {NOT_PARAMETERS}; set them one by one: {key}.<parameter>=..."
+            f" (allowed: {', '.join(allowed_fields(schema, []))})",
+        )
     check_keys(key, schema, node)  # OmegaConf drops keys added with '+' silently
     try:
         if isinstance(node, DictConfig) and OmegaConf.get_type(node) is schema:

@@ -31,6 +31,8 @@ never results). Two jobs with the same hash are the same run.
   A SALib design point (``+doe=<study>_pNNNNN``, see ``sim.sweep.doe``) adds its values too.
 * metric columns: ``summary.json`` flattened with keys joined by '.', e.g.
   ``support.international.support_home``, ``misinformation.<narrative>.peak``,
+  ``audiences.<group>.support_home`` and ``audiences.<group>.misinformation.<narrative>.auc``
+  (group: ``own_<side>``, ``ally``, ``contested``; ``audiences.<group>.communities`` is JSON),
   ``cost.home.strategy_total``, ``reach.home``, ``reach_ratio``. Lists (top_accounts, hashtags,
   strategies.<side>) are JSON strings. A metric whose name equals a parameter column is dropped
   (``seed``, ``scenario``: same value). The summary's ``timing`` goes to provenance.

@@ -15,7 +15,7 @@ import threading
 import uuid
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
@@ -29,6 +29,7 @@ warnings.filterwarnings(
     "ignore", message=r"\s*'hydra/launcher/\w+' is validated against ConfigStore"
 )
 EXIT_FAILED = 3  # the exit code of a multirun in which some runs failed
+_running: list[SweepCallback] = []  # the callback of this process's multirun (its progress bar)
 
 
 def count_jobs(config: DictConfig) -> int | None:
@@ -97,7 +98,10 @@ class SweepCallback(Callback):
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         self.sweep_id = job.SWEEP_ID = uuid.uuid4().hex
         self.sweep = Path(config.hydra.sweep.dir).resolve()
-        self.sweep.mkdir(parents=True, exist_ok=True)
+        try:
+            self.sweep.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            stop_on_write_error(None, e)
         stale = store.clean_stale(self.sweep)
         ev = self.sweep / EVENTS
         self.offset = ev.stat().st_size if ev.is_file() else 0
@@ -113,6 +117,13 @@ class SweepCallback(Callback):
         )
         self._thread = threading.Thread(target=self._progress, args=(total,), daemon=True)
         self._thread.start()
+        _running.append(self)
+
+    def stop_progress(self) -> None:
+        """End the progress bar (its line is then complete) and wait for its thread."""
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
 
     def _progress(self, total: int | None) -> None:
         from tqdm import tqdm
@@ -144,17 +155,43 @@ class SweepCallback(Callback):
         bar.close()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        if self._thread is not None:
-            self._stop.set()
-            self._thread.join()
+        self.stop_progress()
         if self.sweep is None:  # the multirun never started
             return
         events = read_events(self.sweep / EVENTS, self.offset, self.sweep_id)
         df = store.merge_study(self.sweep)
-        report = write_report(self.sweep, events, len(df))
+        try:
+            report = write_report(self.sweep, events, len(df))
+        except OSError as e:
+            stop_on_write_error(self.sweep, e)
         print(report, file=sys.stderr)
         if any(e["status"] == "failed" for e in events):
             sys.exit(EXIT_FAILED)
+
+
+def stop_on_write_error(sweep: Path | None, e: OSError) -> NoReturn:
+    """A write of the sweep's own files failed (Hydra's job config, the store, the report;
+    typically a full disk): one line and exit 3 instead of a traceback. The workers are
+    stopped and their staging dirs removed; the finished runs are kept, so the same command
+    finishes the sweep once there is room."""
+    import psutil
+
+    for cb in _running:
+        cb.stop_progress()
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        child.kill()
+    psutil.wait_procs(children, timeout=10)
+    if sweep is not None and sweep.is_dir():
+        store.clean_own(sweep, {os.getpid(), *(c.pid for c in children)})
+    where = e.filename or sweep or "the sweep directory"
+    print(
+        f"error: hydra.sweep.dir: {where}: could not write ({e.strerror or e}); the sweep "
+        "stopped and its finished runs are kept: make room and run the same command to "
+        "finish it",
+        file=sys.stderr,
+    )
+    sys.exit(EXIT_FAILED)
 
 
 def write_report(sweep: Path, events: list[dict[str, Any]], n_runs: int) -> str:

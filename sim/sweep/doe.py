@@ -45,7 +45,12 @@ SPREAD = Problem(
         "spread.opinion_step": (0.0, 0.05),  # docs/parameters.md: small persuasion effects
         "graph.homophily": (0.5, 0.95),
     },
-    outputs=["support.international.support_home", "misinformation.rival_fake.peak", "reach_ratio"],
+    outputs=[
+        "support.international.support_home",
+        "audiences.contested.support_home",
+        "misinformation.rival_fake.peak",
+        "reach_ratio",
+    ],
 )
 
 
@@ -65,7 +70,18 @@ def sample(method: str, problem: Problem, n: int, seed: int = 0) -> np.ndarray:
         from SALib.sample import morris
 
         return morris.sample(problem.salib(), n, num_levels=4, seed=_rng(seed, method))
-    raise ValueError(f"unknown design method {method!r}; allowed: sobol, morris")
+    if method == "rbd":  # one Latin hypercube of n points; first-order indices only
+        from SALib.sample import latin
+
+        return latin.sample(problem.salib(), n, seed=_rng(seed, method))
+    raise ValueError(f"unknown design method {method!r}; allowed: sobol, rbd, morris")
+
+
+KEYS = {
+    "sobol": ["S1", "S1_conf", "ST", "ST_conf"],
+    "rbd": ["S1", "S1_conf"],
+    "morris": ["mu_star", "mu_star_conf", "sigma"],
+}
 
 
 def nested(flat: dict[str, Any]) -> dict[str, Any]:
@@ -150,15 +166,18 @@ def analyze(method: str, problem: Problem, design: pd.DataFrame, df: pd.DataFram
     for out in problem.outputs:
         Y = responses(df, design, out, list(problem.bounds))
         if np.ptp(Y) == 0:
-            res = {
-                k: np.zeros(len(problem.bounds))
-                for k in ("S1", "S1_conf", "ST", "ST_conf", "mu_star", "mu_star_conf", "sigma")
-            }
+            res = {k: np.zeros(len(problem.bounds)) for k in KEYS[method]}
         elif method == "sobol":
             from SALib.analyze import sobol
 
             res = sobol.analyze(
                 problem.salib(), Y, calc_second_order=False, seed=_rng(0, f"analyze/{out}")
+            )
+        elif method == "rbd":
+            from SALib.analyze import rbd_fast
+
+            res = rbd_fast.analyze(
+                problem.salib(), X, Y, num_resamples=500, seed=_rng(0, f"analyze/{out}")
             )
         else:
             from SALib.analyze import morris
@@ -166,11 +185,7 @@ def analyze(method: str, problem: Problem, design: pd.DataFrame, df: pd.DataFram
             res = morris.analyze(
                 problem.salib(), X, Y, num_levels=4, seed=_rng(0, f"analyze/{out}")
             )
-        keys = (
-            ["S1", "S1_conf", "ST", "ST_conf"]
-            if method == "sobol"
-            else ["mu_star", "mu_star_conf", "sigma"]
-        )
+        keys = KEYS[method]
         for j, name in enumerate(problem.bounds):
             rows.append(
                 {

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 log = logging.getLogger("sim.sweep")
+# A log line that cannot be written (Hydra logs each job to a file in the sweep; the disk may
+# be full) must not print a traceback: the job's outcome is in events.jsonl and failed/.
+logging.raiseExceptions = False
 EVENTS = "events.jsonl"
 # The id of the multirun this process works for: set by SweepCallback in the main process
 # and, in workers, when Hydra's context (which carries the callback) is unpickled. Every
@@ -145,6 +148,10 @@ def run_job(cfg: DictConfig, hc: Any) -> dict[str, Any]:
         if store.is_finished(sweep, h):
             out = {"status": "skipped"}
         else:
+            from sim.memory import output_bytes
+            from sim.rundir import check_space
+
+            check_space(sweep, output_bytes(sc), "hydra.sweep.dir")
             out = execute(sc, h, sweep, overrides, launcher)
         clear_failure(sweep, key)
     except Exception as e:  # one bad run must not stop the sweep

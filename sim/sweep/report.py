@@ -33,12 +33,17 @@ def _figure(method: str, indices: pd.DataFrame, path: Path) -> None:
             ax.barh([i + 0.2 for i in y], d["ST"], 0.4, xerr=d["ST_conf"], label="total (ST)")
             ax.barh([i - 0.2 for i in y], d["S1"], 0.4, xerr=d["S1_conf"], label="first order (S1)")
             ax.set_xlabel("Sobol index")
+        elif method == "rbd":
+            ax.barh(list(y), d["S1"], 0.6, xerr=d["S1_conf"], label="first order (S1, RBD-FAST)")
+            ax.set_xlabel("first-order Sobol index")
         else:
             ax.barh(list(y), d["mu_star"], 0.6, xerr=d["mu_star_conf"], label="mu*")
             ax.set_xlabel("Morris mu* (mean |elementary effect|)")
         ax.set_yticks(list(y), [p.replace("spread.", "") for p in d["parameter"]])
         ax.set_title(
-            out.replace("support.international.", "intl ").replace("misinformation.", ""),
+            out.replace("support.international.", "intl ")
+            .replace("audiences.contested.", "contested ")
+            .replace("misinformation.", ""),
             fontsize=9,
         )
     axes[0][0].legend(fontsize=8, loc="lower right")
@@ -64,6 +69,8 @@ def _noise_note(method: str, d: pd.DataFrame) -> list[str]:
     if method == "sobol":
         unresolved = (d["ST_conf"] > d["ST"]).mean() >= 0.5 or d["ST"].sum() > 1.5
         detail = f"sum of ST = {d['ST'].sum():.2f}"
+    elif method == "rbd":
+        return []  # the Resolution section judges first-order indices against the target
     else:
         unresolved = (d["mu_star_conf"] > d["mu_star"]).mean() >= 0.5
         detail = "mu* intervals as wide as mu*"
@@ -72,8 +79,8 @@ def _noise_note(method: str, d: pd.DataFrame) -> list[str]:
     return [
         f"*Not resolved at this size* ({detail}; intervals as wide as the indices): run-to-run "
         "noise of a small world with one seed per point enters the variance as if it were "
-        "interaction. Read only the ranking of clearly separated parameters; for firm indices "
-        "use `--n 256 --seeds 4 graph.n=20000` on a cluster (docs/scaling.md).",
+        "interaction. Read only the ranking of clearly separated parameters; the section "
+        "Resolution gives the size that would resolve them.",
         "",
     ]
 
@@ -94,6 +101,7 @@ def sensitivity_report(
     title: str = "",
     runs: str = "",
     path: Path | None = None,
+    jobs: int = 2,
 ) -> Path:
     """``path`` (default <out>/report.md) + <out>/<method>.png. ``command`` is the script
     that ran the study, ``title`` the heading and ``runs`` where its runs are (defaults: the
@@ -107,7 +115,7 @@ def sensitivity_report(
     def link(name: str) -> str:
         return Path(os.path.relpath(out / name, path.parent)).as_posix()
 
-    key = "ST" if method == "sobol" else "mu_star"
+    key = {"sobol": "ST", "rbd": "S1"}.get(method, "mu_star")
     lines = [
         f"# {title or f'{method.capitalize()} sensitivity study'}",
         "",
@@ -141,7 +149,15 @@ def sensitivity_report(
             "",
         ]
         lines += _noise_note(method, d)
-    if method == "sobol":
+    if method == "rbd":
+        lines += [
+            "S1 is the share of the output's variance due to the parameter alone (first-order "
+            "Sobol index), estimated by RBD-FAST from one Latin hypercube with 95% bootstrap "
+            "intervals as `S1_conf`; it costs one run per point whatever the number of "
+            "parameters, but gives no total indices (use `--method sobol` for those).",
+            "",
+        ]
+    elif method == "sobol":
         lines += [
             "S1 is the share of the output's variance due to the parameter alone, ST "
             "including its interactions (95% bootstrap intervals as `_conf`). Negative or "
@@ -154,112 +170,11 @@ def sensitivity_report(
             "to mu* means interactions or non-linearity.",
             "",
         ]
-    atomic_write_bytes(path, "\n".join(lines).encode())
-    return path
+    if method in ("sobol", "rbd") and "prov.started_utc" in df:
+        from sim.sweep.resolution import core_seconds_per_run, resolution_lines
 
-
-def _trials_frame(study: Any, names: list[str]) -> pd.DataFrame:
-    import optuna
-
-    rows = [
-        {
-            "trial": t.number,
-            **{s: t.params.get(s) for s in names},
-            "spend": t.value,
-            "support": t.user_attrs.get("support"),
-            "feasible": t.user_attrs.get("constraint", 1.0) <= 0,
-        }
-        for t in study.trials
-        if t.state == optuna.trial.TrialState.COMPLETE
-    ]
-    return pd.DataFrame(rows)
-
-
-def _optuna_figure(df: pd.DataFrame, level: float, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from sim.colours import FEASIBLE, NOT_SIGNIFICANT, SIGNIFICANT
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for ok, color, label in ((True, FEASIBLE, "feasible"), (False, NOT_SIGNIFICANT, "below level")):
-        d = df[df["feasible"] == ok]
-        ax.scatter(d["spend"], d["support"], c=color, s=18, label=label)
-    ax.axhline(level, color=SIGNIFICANT, ls="--", lw=1, label=f"level {level:g}")
-    ax.set_xlabel("home strategy spend (staff-hours, mean over seeds)")
-    ax.set_ylabel("international support for home")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
-
-
-def optuna_report(
-    study: Any,
-    names: list[str],
-    level: float,
-    low: tuple[float, float],
-    high: tuple[float, float],
-    out: Path,
-    args: Any,
-    minutes: float,
-    spent: dict[str, float],
-) -> Path:
-    """results/optuna/report.md + trials.csv + cheapest_mix.png."""
-    from sim.outputs import atomic_write_bytes
-
-    df = _trials_frame(study, names)
-    df.to_csv(out / "trials.csv", index=False)
-    _optuna_figure(df, level, out / "cheapest_mix.png")
-    feas = df[df["feasible"]].sort_values(["spend", "trial"])
-    cmd = " ".join(["scripts/python experiments/optuna_mix.py", *sys_argv()]).strip()
-    lines = [
-        "# Cheapest mix of home strategies keeping international support above a level",
-        "",
-        f"Command: `{cmd}`",
-        "",
-        f"Study `{study.study_name}` in `{out.name}/cheapest_mix.sqlite3` (Optuna TPE with a "
-        f"constraint), {len(df)} completed trials, {args.seeds} seeds per trial, runs in "
-        f"`{out.name}/_runs/` (`sim.sweep.load_study`); this invocation took {minutes:.1f} min.",
-        "",
-        f"Strategies searched: {', '.join(f'`{s}`' for s in names)}; each budget in "
-        "[0, 800] staff-hours, steps of 25; cost = staff-hours actually spent.",
-        "",
-        f"- No strategy: support {low[0]:.4f} (spend {low[1]:.0f}).",
-        f"- Every strategy at 800: support {high[0]:.4f} (spend {high[1]:.0f}).",
-        f"- Level required: support >= {level:.4f}.",
-        "",
-    ]
-    if len(feas):
-        b = feas.iloc[0]
-        mix = ", ".join(f"{s} {int(b[s])}" for s in names if b[s])
-        lines += [
-            f"**Cheapest feasible mix** (trial {int(b['trial'])}): {mix or 'none'}; spend "
-            f"{b['spend']:.0f} staff-hours ({b['spend'] / max(high[1], 1e-9):.0%} of the all-in "
-            f"spend) for support {b['support']:.4f}. The budgets are caps; what each "
-            "strategy actually spent (staff-hours, mean over seeds): "
-            + ", ".join(f"{s} {v:.0f}" for s, v in spent.items())
-            + ".",
-            "",
-            "Ten cheapest feasible trials (budgets in staff-hours):",
-            "",
-            md_table(feas.head(10).drop(columns="feasible"), ".4g"),
-            "",
-        ]
-    else:
-        lines += ["No feasible trial yet: raise --trials or lower --level.", ""]
-    lines += [
-        "![spend vs support](cheapest_mix.png)",
-        "",
-        "Small worlds are noisy: re-check the chosen mix on more seeds and a larger graph "
-        "before trusting the ranking of close trials.",
-        "",
-    ]
-    path = out / "report.md"
+        core_s = core_seconds_per_run(df, jobs)
+        lines += resolution_lines(method, indices, n, len(problem.bounds), seeds, core_s)
     atomic_write_bytes(path, "\n".join(lines).encode())
     return path
 

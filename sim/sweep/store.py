@@ -229,6 +229,16 @@ def clean_stale(sweep: Path) -> int:
     return len(stale)
 
 
+def clean_own(sweep: Path, pids: set[int]) -> None:
+    """Remove the staging dirs of this host's processes ``pids`` (a sweep that stops on a
+    write error leaves no temporary directory behind)."""
+    runs, host = sweep / RUNS, socket.gethostname()
+    for p in runs.glob(".*.tmp.*") if runs.is_dir() else []:
+        parts = p.name.split(".tmp.", 1)[1].split(".", 2)
+        if len(parts) == 3 and parts[2] == host and parts[1].isdigit() and int(parts[1]) in pids:
+            shutil.rmtree(p, ignore_errors=True)
+
+
 def finished_hashes(sweep: Path) -> list[str]:
     runs = sweep / RUNS
     return (
@@ -292,7 +302,7 @@ def merge_study(sweep: Path, write: bool = True) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame()
-    df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    df = _concat(parts)
     df = df.sort_values(f"{PROV}config_hash", kind="stable").reset_index(drop=True)
     if write and (todo or stale_cache):
         from sim.outputs import write_parquet
@@ -302,6 +312,16 @@ def merge_study(sweep: Path, write: bool = True) -> pd.DataFrame:
         except (ValueError, TypeError, OSError) as e:  # e.g. a column mixing text and numbers
             warnings.warn(f"study table not cached in {cached}: {e}", stacklevel=2)
     return df
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Rows of several tables; a column that is empty (all None/NaN) in one part does not
+    decide the result's dtype (pandas' old rule, which it is deprecating), and it is kept."""
+    if len(parts) == 1:
+        return parts[0]
+    columns = list(dict.fromkeys(c for p in parts for c in p.columns))
+    trimmed = [p.dropna(axis=1, how="all") for p in parts]
+    return pd.concat(trimmed, ignore_index=True).reindex(columns=columns)
 
 
 def _cached_len(cached: Path) -> int:

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Rerun committed study reports under results/, each with its own one command, and time them.
+#   bash scripts/reports.sh                  # every study, in the order below
+#   bash scripts/reports.sh duel languages   # only these
+# Each multirun study runs into multirun/<study> (a rerun resumes it; delete the folder after
+# a change of the model: the store names runs by their config, not by the code's version),
+# then `sim.analysis <study> --results` rewrites results/<study>/. Times go to
+# results/reports_timing.md. After a rerun: `python -m sim.doctables` refreshes the findings
+# quoted in docs/experiments.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=scripts/python
+LOG=results/reports_timing.md
+MULTIRUN=(compare_strategies duel response_delay languages volunteers)
+ALL=("${MULTIRUN[@]}" mechanisms stylized_facts cascade_cost sobol morris optuna whatif
+  sensitivity2020 calibration robust)
+
+run_multirun() {  # a Hydra multirun study and its analysis
+  ./run.sh -m +experiment="$1" && "$PY" -m sim.analysis "$1" "multirun/$1" --results
+}
+
+run_one() {
+  case "$1" in
+    compare_strategies | duel | response_delay | languages | volunteers) run_multirun "$1" ;;
+    mechanisms) "$PY" experiments/mechanisms.py --jobs 2 ;;
+    stylized_facts) "$PY" experiments/stylized_facts.py ;;
+    cascade_cost) "$PY" experiments/cascade_cost.py ;;
+    sobol) "$PY" experiments/sobol.py ;;
+    morris) "$PY" experiments/sobol.py --method morris ;;
+    optuna) "$PY" experiments/optuna_mix.py ;;
+    whatif) "$PY" experiments/whatif2020.py ;;
+    sensitivity2020) "$PY" experiments/sensitivity2020.py ;;
+    calibration) "$PY" experiments/abc2020.py ;;
+    robust) "$PY" experiments/robust.py ;;
+    *)
+      echo "error: unknown study '$1'; known: ${ALL[*]}" >&2
+      return 2
+      ;;
+  esac
+}
+
+studies=("$@")
+[ ${#studies[@]} -eq 0 ] && studies=("${ALL[@]}")
+[ -f "$LOG" ] || printf '| study | wall time (s) | finished (UTC) |\n|---|---|---|\n' >"$LOG"
+for s in "${studies[@]}"; do
+  t0=$(date +%s)
+  echo "== $s"
+  run_one "$s"
+  t=$(($(date +%s) - t0))
+  printf '| %s | %d | %s |\n' "$s" "$t" "$(date -u '+%Y-%m-%d %H:%M')" >>"$LOG"
+  echo "== $s done in ${t}s"
+done

@@ -1,0 +1,114 @@
+"""The mechanism study's statistics section: its comparisons declared as families, each
+Holm-adjusted, with the precision reached against a stated target.
+
+The sections of the mechanism report quote raw 95 % intervals, one question at a time;
+this section groups the same paired comparisons by the question they answer (one family
+per question and outcome), so a reader can see which of them survive the correction
+for the others asked alongside.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.analysis.multiplicity import Families
+from sim.analysis.stats import differences, mean_ci, t_test
+
+DELAYS = (1, 6, 24, 72)
+# (family question, outcome column, [(arm, baseline), ...]); pairs whose arms a run lacks
+# are left out.
+FAMILIES: list[tuple[str, str, list[tuple[str, str]]]] = [
+    (
+        "rapid response at each delay and budget vs no response",
+        "fake_believer_days",
+        [
+            (f"rapid_response_{h}h{s}", base)
+            for s, base in (("", "none"), ("_unlimited", "none"), ("_flood", "flood_none"))
+            for h in DELAYS
+        ],
+    ),
+    (
+        "gaffes and training",
+        "home_trust",
+        [
+            ("none", "gaffes_off"),
+            ("training", "none"),
+            ("gaffes_x10", "gaffes_off"),
+            ("gaffes_x10_training", "gaffes_x10"),
+        ],
+    ),
+    (
+        "prebunking, with and without waning",
+        "fake_believer_days",
+        [("prebunking", "none"), ("prebunking_no_waning", "none_no_waning")],
+    ),
+    *[
+        (
+            "each channel strategy vs none",
+            col,
+            [(a, "none") for a in ("rapid_response_6h", "prebunking", "training", "targeting")],
+        )
+        for col in ("fake_believer_days", "home_support", "home_trust")
+    ],
+]
+# Target 95 % half-widths (half the smallest effect the study discusses per outcome).
+TARGETS = {"fake_believer_days": 0.005, "home_support": 0.0025, "home_trust": 0.005}
+
+
+def family_table(runs: pd.DataFrame, col: str, pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """One row per (arm, baseline) pair present in ``runs``: the paired difference of
+    ``col`` by seed with its t statistics, ready for ``Families.add``."""
+    piv = runs.pivot_table(index="seed", columns="arm", values=col, aggfunc="mean")
+    rows = []
+    for arm, base in pairs:
+        if arm not in piv or base not in piv:
+            continue
+        d = differences(piv[arm], piv[base])
+        ci, t = mean_ci(d.to_numpy()), t_test(d.to_numpy())
+        rows.append(
+            {
+                "comparison": f"{arm} vs {base}",
+                "diff_mean": ci.mean,
+                "diff_lo": ci.lo,
+                "diff_hi": ci.hi,
+                "diff_n": ci.n,
+                "diff_se": t["se"],
+                "diff_df": t["df"],
+                "diff_p": t["p"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def statistics_section(runs: pd.DataFrame) -> list[str]:
+    """The closing section: each family with raw and Holm-adjusted intervals, then the
+    families, their adjustment and the precision reached (sim.analysis.precision)."""
+    from sim.analysis.precision import report_lines
+    from sim.analysis.reports import adjusted_cells, md_table
+
+    fams = Families(targets=TARGETS)
+    lines = [
+        "## 7. Statistics: families and adjusted intervals",
+        "",
+        "The comparisons above, grouped by question (one family per question and outcome) "
+        "and Holm-adjusted within each family; a comparison 'differs' only if its adjusted "
+        "interval says so. Seeds: "
+        f"{runs['seed'].nunique()} paired seeds per arm.",
+        "",
+    ]
+    for question, col, pairs in FAMILIES:
+        t = family_table(runs, col, pairs)
+        if not len(t):
+            continue
+        t = fams.add(f"{col}: {question}", col, t)
+        rows = [
+            {
+                "comparison": r["comparison"],
+                "difference [95% CI]": f"{r['diff_mean']:+.4g} [{r['diff_lo']:+.4g}, "
+                f"{r['diff_hi']:+.4g}]",
+                **adjusted_cells(r),
+            }
+            for _, r in t.iterrows()
+        ]
+        lines += [f"### `{col}`: {question}", "", *md_table(pd.DataFrame(rows)), ""]
+    return lines + report_lines(fams, TARGETS, {})
