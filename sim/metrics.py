@@ -21,6 +21,49 @@ if TYPE_CHECKING:
 CONTAIN_SHARE = 0.05  # a false story is contained once its sharers fall to 5% of their peak
 
 
+class Layer:
+    """Counts on one platform alone (``output.measure_platform``), for figures measured there.
+
+    A post is on the platform when its platform mask has the platform's bit: an actor's post
+    when the account is on it, a user's reshare when the user reaches it (after shutdowns).
+    User reshares are kept apart from actors' posts because a simulated user stands for
+    ``1 / world.scale`` people while an account is one account (sim.analysis.layer2020)."""
+
+    def __init__(self, model: InfoWarModel, n_acc: int, k: int) -> None:
+        name = model.cfg.output.measure_platform
+        self.bit = 1 << model.world.platforms.index(name) if name else 0
+        self.n = model.crowd.n
+        self.reshares = np.zeros(n_acc, dtype=np.int64)  # user reshares of accounts' posts
+        self.user_posts = np.zeros(k, dtype=np.int64)  # user reshares per narrative
+        self.actor_posts = np.zeros(k, dtype=np.int64)  # accounts' posts per narrative
+        self.acc_posts = np.zeros(n_acc, dtype=np.int64)
+
+    def count_reshares(self, queued: Posts) -> None:
+        if not self.bit:
+            return
+        on = (queued.plats & self.bit) != 0
+        origin, narr, count = queued.origin[on], queued.narr[on], queued.count[on]
+        acc = origin >= self.n
+        self.reshares += np.bincount(
+            origin[acc] - self.n, weights=count[acc], minlength=len(self.reshares)
+        ).astype(np.int64)
+        self.user_posts += np.bincount(narr, weights=count, minlength=len(self.user_posts)).astype(
+            np.int64
+        )
+
+    def count_actor_posts(self, p: Posts, n_acc_posts: int) -> None:
+        if not self.bit:
+            return
+        on = (p.plats[:n_acc_posts] & self.bit) != 0
+        w = p.count[:n_acc_posts] * on
+        self.actor_posts += np.bincount(
+            p.narr[:n_acc_posts], weights=w, minlength=len(self.actor_posts)
+        ).astype(np.int64)
+        self.acc_posts += np.bincount(
+            p.src[:n_acc_posts], weights=w, minlength=len(self.acc_posts)
+        ).astype(np.int64)
+
+
 class Metrics:
     def __init__(self, model: InfoWarModel) -> None:
         self.m = model
@@ -38,6 +81,7 @@ class Metrics:
         self.acc_reach = np.zeros(n_acc, dtype=np.int64)
         self.reshares = np.zeros(model.crowd.n + n_acc, dtype=np.int64)  # by origin
         self.narr_posts = np.zeros(k, dtype=np.int64)  # hashtag volume
+        self.layer = Layer(model, n_acc, k)
         self.ticks_done = 0
 
     def count_reshares(self, queued: Posts) -> None:
@@ -51,6 +95,7 @@ class Metrics:
             self.narr_posts += np.bincount(
                 queued.narr, weights=queued.count, minlength=len(self.narr_posts)
             ).astype(np.int64)
+            self.layer.count_reshares(queued)
 
     def collect(self, rd: Reads) -> None:
         m, w, t = self.m, self.m.world, self.m.tick
@@ -71,6 +116,7 @@ class Metrics:
             self.acc_posts += np.bincount(
                 p.src[:n_acc_posts], weights=p.count[:n_acc_posts], minlength=len(self.acc_posts)
             ).astype(np.int64)
+            self.layer.count_actor_posts(p, n_acc_posts)
         if len(rd.reader):
             narr = p.narr[rd.post].astype(np.int64)
             comm = m.crowd.community[rd.reader]

@@ -191,6 +191,41 @@ def hashtags(model: InfoWarModel) -> list[dict[str, Any]]:
     ]
 
 
+def layer(model: InfoWarModel) -> dict[str, Any] | None:
+    """Counts on the measured platform alone (``output.measure_platform``): per account its
+    posts and the users' reshares of them, per narrative its actors' posts and users'
+    reshares, and the scale that turns simulated users into people."""
+    name = model.cfg.output.measure_platform
+    if not name:
+        return None
+    w, ly, acc = model.world, model.metrics.layer, model.accounts
+    return {
+        "platform": name,
+        "scale": model.cfg.world.scale,
+        "accounts": [
+            {
+                "account": acc.names[a],
+                "group": model.actors[acc.owner[a]].group,
+                "side": w.sides[model.actors[acc.owner[a]].side],
+                "kind": model.actors[acc.owner[a]].kind,
+                "posts": int(ly.acc_posts[a]),
+                "reshares": int(ly.reshares[a]),
+            }
+            for a in range(len(acc))
+        ],
+        "hashtags": [
+            {
+                "narrative": w.narratives[k],
+                "hashtag": w.narr_label[k],
+                "side": w.sides[w.narr_side[k]],
+                "actor_posts": int(ly.actor_posts[k]),
+                "user_posts": int(ly.user_posts[k]),
+            }
+            for k in range(w.n_narratives)
+        ],
+    }
+
+
 def summarize(model: InfoWarModel) -> dict[str, Any]:
     w, mt = model.world, model.metrics
     reach = mt.reach_side[: mt.ticks_done].sum(axis=0)
@@ -217,6 +252,9 @@ def summarize(model: InfoWarModel) -> dict[str, Any]:
             f"{w.sides[s.side]}/{s.name}": s.report() if s.enabled else {} for s in model.strategies
         },
     }
+    measured = layer(model)
+    if measured is not None:
+        out["layer"] = measured
     from sim.analysis.hooks import run_extras
 
     out.update(run_extras(model, out))  # scorecard; thesis targets if the scenario asks

@@ -35,7 +35,8 @@ NEEDS = {
 
 def default_out(study: str, sweep: Path, to_results: bool) -> Path:
     if to_results:
-        return RESULTS / ("karabakh2020" if study == "whatif" else study)
+        # the ensemble what-ifs (experiments/whatif2020.py) own results/karabakh2020/whatif.md
+        return RESULTS / "karabakh2020" / "whatif_point" if study == "whatif" else RESULTS / study
     base = sweep.parent if sweep.is_file() else sweep
     return base / "analysis" / study
 

@@ -20,8 +20,12 @@ def run_extras(model: InfoWarModel, summary: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"scorecard": scorecard(model)}
     if model.cfg.output.thesis_tables:
         from sim.analysis.thesis import targets
+        from sim.analysis.thesis_targets import layer_stats
 
-        out["calibration_targets"] = targets(summary)
+        # Twitter alone when the scenario measures a platform (the thesis's figures are)
+        out["calibration_targets"] = (
+            layer_stats(summary) if summary.get("layer") else targets(summary)
+        )
     return out
 
 

@@ -122,9 +122,16 @@ def _rows_side_by_side(left: list[list[str]], right: list[list[str]], n: int) ->
     ]
 
 
+def _layer_top(summary: dict[str, Any]) -> list[dict]:
+    """The named accounts most reshared on the measured platform, as top_accounts rows."""
+    rows = sorted(summary["layer"]["accounts"], key=lambda r: (-r["reshares"], r["account"]))
+    return [r for r in rows[:10] if r["reshares"] > 0]
+
+
 def accounts_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     thesis = [[a, s, f"{r:,}"] for a, s, r in TABLE3]
-    top = _as_list(summary.get("top_accounts"))
+    layer = summary.get("layer")
+    top = _layer_top(summary) if layer else _as_list(summary.get("top_accounts"))
     total = sum(float(r["reshares"]) for r in top) or 1.0
     sim = [
         [
@@ -148,10 +155,15 @@ def accounts_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 
 def hashtags_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     thesis = [[f"#{t}", s, f"{v:,}"] for t, s, v in TABLE4]
-    vol = tag_volume(summary.get("hashtags"))
-    side_of = {
-        str(r["hashtag"]).lstrip("#").lower(): r["side"] for r in _as_list(summary.get("hashtags"))
-    }
+    layer = summary.get("layer")
+    rows = layer["hashtags"] if layer else _as_list(summary.get("hashtags"))
+    if layer:  # on the measured platform, in people's posts (sim.analysis.thesis_targets)
+        from sim.analysis.thesis_targets import tag_volume as people_volume
+
+        vol = people_volume(rows, float(layer["scale"]))
+    else:
+        vol = tag_volume(rows)
+    side_of = {str(r["hashtag"]).lstrip("#").lower(): r["side"] for r in rows}
     order = sorted(vol, key=lambda t: (-vol[t], t))
     sim = [[f"#{t}", side_of.get(t, ""), f"{int(vol[t]):,}"] for t in order[:10]]
     header = ["#", "thesis hashtag", "side", "uses", "simulated hashtag", "side", "posts"]
@@ -160,6 +172,13 @@ def hashtags_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 
 def targets_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     sim = summary.get("calibration_targets") or targets(summary)
+    if summary.get("layer"):
+        from sim.analysis.thesis_targets import TARGETS
+
+        rows = [
+            [t.name, t.role, f"{t.thesis:.3g}", f"{sim.get(t.name, math.nan):.3g}"] for t in TARGETS
+        ]
+        return ["statistic (Twitter only)", "role", "thesis", "simulated"], rows
     names = {
         "concentration": "retweet concentration (top 1 / top 10)",
         "head_share": "head of state (Azpresident) / top account",

@@ -50,6 +50,8 @@ def check_world(c: SimConfig) -> None:
                 f"world.{name}", f"needs {lo} to {hi} distinct names, got {list(items)}"
             )
     check_side_names(list(w.sides))
+    if c.output.measure_platform:
+        member("output.measure_platform", c.output.measure_platform, w.platforms, "platform")
     check_whole_ticks(w.horizon_days, w.tick_hours)
     for side, hours in w.staff_hours_per_day.items():
         member("world.staff_hours_per_day", side, w.sides, "side")

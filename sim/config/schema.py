@@ -198,6 +198,12 @@ class GraphConfig:
     hub_exponent: float = param(
         2.2, rng(1, 10, lo_open=True), doc="social: tail exponent of the in-degree law"
     )
+    fitness_cap: float = param(
+        0.0,
+        NONNEG,
+        doc="social: largest popularity fitness (the smallest is 1; 0: no cap). A cap keeps "
+        "the in-degree law the same at every graph size (scaled scenarios set it)",
+    )
     path: str = param("", doc="file: edge list (.csv/.tsv, optionally .gz/.bz2) or .graphml")
     community_attr: str = param(
         "community", doc="file: node attribute or column naming each user's community"
@@ -371,6 +377,11 @@ class OutputConfig:
     quiet: bool = param(False, doc="no summary table on stdout")
     thesis_tables: bool = param(
         False, doc="add the thesis's calibration statistics and tables (karabakh2020 sets it)"
+    )
+    measure_platform: str = param(
+        "",
+        doc="also count reshares and hashtag volume on this platform alone ('': off); "
+        "karabakh2020 sets twitter, where the thesis measured",
     )
     max_memory_gb: float = param(0.0, NONNEG, doc="0: use the machine's available memory")
     cascades: bool = param(

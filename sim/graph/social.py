@@ -19,6 +19,10 @@ Fitness is classical Pareto (scale 1, shape ``a = cfg.hub_exponent - 1``): its d
 as ``f**-hub_exponent``. In-degrees are Poisson with mean proportional to fitness, so they
 share that tail, ``P(k_in > k) ~ k**-(hub_exponent - 1)``: ``hub_exponent`` is the exponent
 of the degree density, as usual for scale-free graphs (2.2 -> Hill estimate about 1.2).
+Uncapped, the largest fitness grows as ``n ** (1 / (hub_exponent - 1))``, so a bigger crowd
+has relatively bigger hubs and spreads differently; ``cfg.fitness_cap`` truncates the law
+at a value that does not depend on ``n`` (a scenario scaled by ``world.scale`` sets it, so
+its statistics do not move with the scale).
 
 Self-loops, duplicates (a follower drawing a hub twice) and follows with no pool are drawn
 again, ``REDRAWS`` rounds; what is left is dropped (a few per mille of the follows at 10^6
@@ -102,6 +106,8 @@ def generate_social(
     langs, plats = np.asarray(langs, dtype=np.uint16), np.asarray(plats, dtype=np.uint8)
     _check_users(community, langs, plats, world)
     fitness = rng.pareto(cfg.hub_exponent - 1.0, n) + 1.0
+    if cfg.fitness_cap > 0:  # the same law at every n: the largest hub no longer grows with n
+        np.minimum(fitness, cfg.fitness_cap, out=fitness)
     users = _users(community, langs, plats, world, cfg.language_bias)
     pools = _build_pools(users, langs, plats, fitness, len(world.languages), len(world.platforms))
     want = _out_degrees(n, cfg.mean_degree, rng)

@@ -1,0 +1,210 @@
+"""karabakh2020 what-ifs over the calibrated ensemble, with paired seeds.
+
+Every arm of conf/experiment/whatif.yaml (the files of conf/whatif/, gaffes and trust loss
+included) runs for each of ``--members`` ensemble members (drawn by weight from
+results/karabakh2020/ensemble.csv) on the same ``--seeds`` seeds, so an arm's effect on a
+(member, seed) pair is its difference from the baseline on that pair. The report
+(results/karabakh2020/whatif.md) gives per arm and outcome the mean effect with a 95%
+interval across members (each member's mean over its seeds, so the interval holds the
+parameters' uncertainty and the runs' noise), the 5-95% range of the members' effects,
+and the share of members with a positive effect; an arm whose members disagree on the
+sign is flagged. Runs append to results/karabakh2020/whatif_ensemble.csv, so the study
+resumes; ``--report-only`` rewrites the report from it.
+
+    nice -n 10 scripts/python experiments/whatif2020.py --members 10 --seeds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sim.analysis.ensemble import draw_members, overrides, param_columns, read_ensemble  # noqa: E402
+
+OUT = ROOT / "results" / "karabakh2020"
+ENSEMBLE = OUT / "ensemble.csv"
+RUNS = OUT / "whatif_ensemble.csv"
+BASELINE = "baseline"
+OUTCOMES = {  # column -> (label, +1 when larger is better for home)
+    "support": ("final support for home, international users (share)", 1),
+    "mis_auc": ("misinformation AUC (believer-days per user)", -1),
+    "hours_to_contain": ("hours to contain the false story (horizon if never)", -1),
+    "cost_home": ("home staff-hours", -1),
+}
+FLIP_SHARE = 0.1  # members' effects point both ways when each sign has at least this share
+
+
+def arms() -> list[str]:
+    """The arms of the Hydra what-if study, baseline first (one list for both studies)."""
+    import yaml
+
+    doc = yaml.safe_load((ROOT / "conf" / "experiment" / "whatif.yaml").read_text())
+    names = [a.strip() for a in doc["hydra"]["sweeper"]["params"]["+whatif"].split(",")]
+    return [BASELINE, *(a for a in names if a != BASELINE)]
+
+
+def outcomes(summary: dict) -> dict[str, float]:
+    fake = summary["misinformation"]["rival_fake"]
+    cost = summary["cost"]["home"]
+    hours = fake.get("hours_to_contain")
+    return {
+        "support": float(summary["support"]["international"]["support_home"]),
+        "mis_auc": float(fake["auc"]),
+        "hours_to_contain": float(summary["days"] * 24 if hours is None else hours),
+        "cost_home": float(cost["actors"] + cost["strategy_total"]),
+    }
+
+
+def one(member: pd.Series, keys: list[str], arm: str, seed: int, extra=()) -> dict:
+    from sim.api import run
+    from sim.cli import load
+
+    cfg = load(
+        ["+experiment=whatif", f"+whatif={arm}", f"seed={seed}", *overrides(member, keys), *extra]
+    )
+    return {"member": int(member["member"]), "seed": seed, "arm": arm, **outcomes(run(cfg).summary)}
+
+
+def run_study(ens: pd.DataFrame, members: np.ndarray, seeds: list[int], path: Path, extra=()):
+    keys = param_columns(ens)
+    old = pd.read_csv(path) if path.is_file() else pd.DataFrame(columns=["member", "seed", "arm"])
+    done = set(zip(old["member"].astype(int), old["seed"].astype(int), old["arm"]))
+    for m in np.unique(members):
+        for seed in seeds:
+            for arm in arms():
+                if (int(m), seed, arm) in done:
+                    continue
+                row = one(ens.iloc[int(m)], keys, arm, seed, extra)
+                old = (
+                    pd.DataFrame([row])
+                    if old.empty
+                    else pd.concat([old, pd.DataFrame([row])], ignore_index=True)
+                )
+                path.parent.mkdir(parents=True, exist_ok=True)
+                old.to_csv(path, index=False, float_format="%.6g")  # resumable after each run
+    return old
+
+
+def effects(runs: pd.DataFrame, draws: np.ndarray) -> pd.DataFrame:
+    """Per arm and outcome: mean effect over the drawn members (a member drawn twice counts
+    twice), its 95% t-interval, the members' 5-95% range and share positive."""
+    from scipy import stats
+
+    base = runs[runs["arm"] == BASELINE].set_index(["member", "seed"])
+    rows = []
+    for arm, sub in runs[runs["arm"] != BASELINE].groupby("arm", sort=False):
+        sub = sub.set_index(["member", "seed"])
+        for col, (label, sign) in OUTCOMES.items():
+            d = (sub[col] - base[col].reindex(sub.index)).dropna()
+            per = d.groupby(level="member").mean()
+            x = per.reindex(draws).dropna().to_numpy()
+            n = len(x)
+            mean = float(x.mean()) if n else math.nan
+            half = (
+                float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n))
+                if n > 1
+                else math.nan
+            )
+            pos = float((x > 0).mean()) if n else math.nan
+            neg = float((x < 0).mean()) if n else math.nan
+            rows.append(
+                {
+                    "arm": arm,
+                    "outcome": col,
+                    "label": label,
+                    "sign": sign,
+                    "mean": mean,
+                    "lo": mean - half,
+                    "hi": mean + half,
+                    "range_lo": float(np.quantile(x, 0.05)) if n else math.nan,
+                    "range_hi": float(np.quantile(x, 0.95)) if n else math.nan,
+                    "share_positive": pos,
+                    "members": int(per.size),
+                    "seeds": int(d.groupby(level="member").size().min()) if n else 0,
+                    "sign_flips": bool(min(pos, neg) >= FLIP_SHARE) if n else False,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def write_report(eff: pd.DataFrame, args, path: Path, draws: np.ndarray) -> Path:
+    from sim.outputs import atomic_write_bytes
+
+    lines = [
+        "# What-ifs over the karabakh2020 ensemble",
+        "",
+        f"{args.members} members drawn by weight from `results/karabakh2020/ensemble.csv` "
+        f"({len(np.unique(draws))} distinct: {', '.join(map(str, np.unique(draws)))}) "
+        f"(systematic resampling), {args.seeds} seeds each, every arm on the same (member, seed) "
+        "pairs. Effect: arm minus baseline on the pair, averaged over a member's seeds; the "
+        "mean over members with its 95% t-interval (parameter uncertainty and noise), the 5-95% "
+        "range of the members' effects, and the share of members with a positive effect. "
+        f"'sign varies': at least {FLIP_SHARE:.0%} of the members on each side of zero (with "
+        "few seeds per member, run noise alone can do this for an effect near zero).",
+        "",
+    ]
+    flips = eff[eff["sign_flips"] & (eff["outcome"] != "cost_home")]
+    for col, (label, _) in OUTCOMES.items():
+        t = eff[eff["outcome"] == col]
+        lines += [
+            f"## {label}",
+            "",
+            "| arm | effect | 95% CI | members' 5-95% range | share > 0 | sign |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in t.itertuples():
+            sure = "" if math.isnan(r.lo) or r.lo <= 0 <= r.hi else " *"
+            lines.append(
+                f"| {r.arm} | {r.mean:+.4g}{sure} | [{r.lo:+.4g}, {r.hi:+.4g}] | "
+                f"[{r.range_lo:+.4g}, {r.range_hi:+.4g}] | {r.share_positive:.2f} | "
+                f"{'varies' if r.sign_flips else 'stable'} |"
+            )
+        lines.append("")
+    lines += [
+        "`*`: the 95% interval excludes 0 (no multiplicity adjustment).",
+        "",
+        "Arms whose sign varies across the ensemble (outcomes other than cost): "
+        + (
+            ", ".join(sorted({f"{a} ({o})" for a, o in zip(flips["arm"], flips["outcome"])}))
+            or "none"
+        ),
+        "",
+        f"Reproduce: `nice -n 10 scripts/python experiments/whatif2020.py --members {args.members} "
+        f"--seeds {args.seeds}` (resumes from `{RUNS.relative_to(ROOT)}`).",
+        "",
+    ]
+    atomic_write_bytes(path, "\n".join(lines).encode())
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--members", type=int, default=10, help="ensemble members drawn by weight")
+    ap.add_argument("--seeds", type=int, default=3, help="paired seeds per member")
+    ap.add_argument("--ensemble", type=Path, default=ENSEMBLE)
+    ap.add_argument("--runs", type=Path, default=RUNS)
+    ap.add_argument("--out", type=Path, default=OUT / "whatif.md")
+    ap.add_argument("--report-only", action="store_true")
+    ap.add_argument("extra", nargs="*", help="overrides for every run (e.g. world.scale=0.0005)")
+    args = ap.parse_args(argv)
+    ens = read_ensemble(args.ensemble)
+    draws = draw_members(ens, args.members, np.random.default_rng(np.random.SeedSequence(2020)))
+    seeds = list(range(args.seeds))
+    if args.report_only:
+        runs = pd.read_csv(args.runs)
+    else:
+        runs = run_study(ens, draws, seeds, args.runs, tuple(args.extra))
+    print(f"wrote {write_report(effects(runs, draws), args, args.out, draws)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
