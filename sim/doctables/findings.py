@@ -22,8 +22,13 @@ REPORTS: dict[str, tuple[str, str]] = {
     "languages": ("results/languages/report.md", FINDINGS),
     "volunteers": ("results/volunteers/report.md", FINDINGS),
     "mechanisms": ("results/mechanisms/report.md", "6. Reading the results"),
-    "whatif (karabakh2020)": ("results/karabakh2020/whatif.md", FINDINGS),
+    "whatif (karabakh2020, point calibration)": (
+        "results/karabakh2020/whatif_point/whatif.md",
+        FINDINGS,
+    ),
+    "robust": ("results/robust/report.md", FINDINGS),
 }
+HEADLINE = ("compare_strategies",)  # the studies README quotes
 
 
 def _section(text: str, title: str) -> list[str]:
@@ -54,8 +59,8 @@ def size_line(text: str) -> str:
     return m.group(1) if m else "size not stated"
 
 
-def study_findings(name: str, path: Path, title: str = FINDINGS) -> list[str]:
-    """The quoted block of one study."""
+def study_findings(name: str, path: Path, title: str = FINDINGS, up: str = "../") -> list[str]:
+    """The quoted block of one study (``up``: the page's way back to the repository root)."""
     rel = path.relative_to(ROOT).as_posix()
     if not path.exists():
         raise FileNotFoundError(f"{rel}: the study's committed report is missing")
@@ -64,7 +69,7 @@ def study_findings(name: str, path: Path, title: str = FINDINGS) -> list[str]:
         body = _section(text, title)
     except ValueError as e:
         raise ValueError(f"{rel}: {e}") from None
-    return [f"**{name}** ([report](../{rel}); {size_line(text)}):", "", *body, ""]
+    return [f"**{name}** ([report]({up}{rel}); {size_line(text)}):", "", *body, ""]
 
 
 def findings_block() -> str:
@@ -72,4 +77,13 @@ def findings_block() -> str:
     lines: list[str] = []
     for name, (rel, title) in REPORTS.items():
         lines += study_findings(name, ROOT / rel, title)
+    return "\n".join(lines)
+
+
+def headline_block() -> str:
+    """README's quote: the flagship studies' findings (links from the repository root)."""
+    lines: list[str] = []
+    for name in HEADLINE:
+        rel, title = REPORTS[name]
+        lines += study_findings(name, ROOT / rel, title, up="")
     return "\n".join(lines)
