@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 PY=scripts/python
 LOG=results/reports_timing.md
 MULTIRUN=(compare_strategies duel response_delay languages volunteers)
-ALL=("${MULTIRUN[@]}" mechanisms stylized_facts cascade_cost sobol morris optuna whatif
-  sensitivity2020 calibration robust)
+ALL=("${MULTIRUN[@]}" mechanisms stylized_facts cascade_cost sobol morris optuna whatif_point
+  calibration whatif sensitivity2020 robust)
 
 run_multirun() {  # a Hydra multirun study and its analysis
   ./run.sh -m +experiment="$1" && "$PY" -m sim.analysis "$1" "multirun/$1" --results
@@ -28,9 +28,11 @@ run_one() {
     sobol) "$PY" experiments/sobol.py ;;
     morris) "$PY" experiments/sobol.py --method morris ;;
     optuna) "$PY" experiments/optuna_mix.py ;;
-    whatif) "$PY" experiments/whatif2020.py ;;
+    whatif_point)  # the Hydra what-if study on the fitted point (results/karabakh2020/whatif_point/)
+      ./run.sh -m +experiment=whatif && "$PY" -m sim.analysis whatif multirun/whatif --results ;;
+    calibration) "$PY" experiments/abc2020.py --population 30 --minutes 28 --apply ;;
+    whatif) "$PY" experiments/whatif2020.py --members 10 --seeds 3 ;;  # over the ensemble
     sensitivity2020) "$PY" experiments/sensitivity2020.py ;;
-    calibration) "$PY" experiments/abc2020.py ;;
     robust) "$PY" experiments/robust.py ;;
     *)
       echo "error: unknown study '$1'; known: ${ALL[*]}" >&2
