@@ -251,3 +251,19 @@ def test_report_states_default_targets_when_none_given(tmp_path):
     assert "the defaults: half the smallest effect" in text
     assert "`support.international.support_home` 0.0025" in text
     assert "| n/a |" not in text.split("### Power table")[0]
+
+
+def test_best_pick_names_no_arm_when_none_beats_the_baseline():
+    from sim.analysis.sections import best_pick
+
+    df = pd.DataFrame(
+        {
+            "seed": [0, 1, 2] * 3,
+            "arm": ["base"] * 3 + ["a"] * 3 + ["b"] * 3,
+            "y": [1.0, 2.0, 3.0] * 2 + [1.5, 2.5, 3.5],  # a ties the baseline, b is worse
+        }
+    )
+    line = best_pick(df, "arm", "base", "y", -1, "y")  # lower is better
+    assert line == "- Best on y: no arm does better than base on average (closest: `a`, +0.0000)."
+    better = best_pick(df, "arm", "base", "y", 1, "y")  # higher is better: b wins
+    assert better.startswith("- Best on y: `b` (+0.5000 vs base); picked in 100%")

@@ -126,6 +126,11 @@ def best_pick(df: pd.DataFrame, arm_col: str, baseline, metric: str, sign: int, 
     if share.empty:
         return f"- Best on {what}: not defined (no complete seeds)."
     top = diffs.mean().mul(sign).idxmax()
+    if sign * diffs[top].mean() <= 0:  # a tie at zero or only worse arms: nothing to pick
+        return (
+            f"- Best on {what}: no arm does better than {baseline} on average (closest: "
+            f"`{top}`, {diffs[top].mean():+.4f})."
+        )
     others = share.drop(index=top)
     others = others[others > 0].head(2)
     alt = (
