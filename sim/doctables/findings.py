@@ -87,3 +87,10 @@ def headline_block() -> str:
         rel, title = REPORTS[name]
         lines += study_findings(name, ROOT / rel, title, up="")
     return "\n".join(lines)
+
+
+def whatif_point_block() -> str:
+    """docs/karabakh2020.md's quote: the point what-if study's findings."""
+    name = "whatif (karabakh2020, point calibration)"
+    rel, title = REPORTS[name]
+    return "\n".join(study_findings(name, ROOT / rel, title))
