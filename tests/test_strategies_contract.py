@@ -42,7 +42,10 @@ WORLD = [
     "actors.groups.home_embassy.followers=0.15",
     "actors.groups.rival_bots.followers=0.02",
 ]
-SEEDS = (0, 1, 2, 3)  # paired: the same seed with and without the strategy
+# paired: the same seed with and without the strategy. Eight, not four: with per-user draws
+# multilingual's effect on its own international reads is +275 reads (SE 146, 16 seeds) in
+# this tiny world, and seeds 0-3 alone happen to average -306.
+SEEDS = (0, 1, 2, 3, 4, 5, 6, 7)
 
 
 def side_of(name: str) -> str:
