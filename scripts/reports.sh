@@ -24,7 +24,7 @@ run_one() {
     compare_strategies | duel | response_delay | languages | volunteers) run_multirun "$1" ;;
     mechanisms) "$PY" experiments/mechanisms.py --jobs 2 ;;
     stylized_facts) "$PY" experiments/stylized_facts.py ;;
-    cascade_cost) "$PY" experiments/cascade_cost.py ;;
+    cascade_cost) "$PY" experiments/cascade_cost.py --n 100000 --reps 5 ;;  # a timing: idle cores
     sobol) "$PY" experiments/sobol.py ;;
     morris) "$PY" experiments/sobol.py --method morris ;;
     optuna) "$PY" experiments/optuna_mix.py ;;
@@ -41,14 +41,21 @@ run_one() {
   esac
 }
 
-studies=("$@")
-[ ${#studies[@]} -eq 0 ] && studies=("${ALL[@]}")
-[ -f "$LOG" ] || printf '| study | wall time (s) | finished (UTC) |\n|---|---|---|\n' >"$LOG"
-for s in "${studies[@]}"; do
-  t0=$(date +%s)
-  echo "== $s"
-  run_one "$s"
-  t=$(($(date +%s) - t0))
-  printf '| %s | %d | %s |\n' "$s" "$t" "$(date -u '+%Y-%m-%d %H:%M')" >>"$LOG"
-  echo "== $s done in ${t}s"
-done
+main() {
+  local studies=("$@") s t0 t
+  [ ${#studies[@]} -eq 0 ] && studies=("${ALL[@]}")
+  [ -f "$LOG" ] || printf '| study | wall time (s) | finished (UTC) |\n|---|---|---|\n' >"$LOG"
+  for s in "${studies[@]}"; do
+    t0=$(date +%s)
+    echo "== $s"
+    run_one "$s"
+    t=$(($(date +%s) - t0))
+    printf '| %s | %d | %s |\n' "$s" "$t" "$(date -u '+%Y-%m-%d %H:%M')" >>"$LOG"
+    echo "== $s done in ${t}s"
+  done
+}
+
+# One call, parsed whole before it runs: editing this file while a rerun is under way
+# cannot change what the running copy does next.
+main "$@"
+exit
