@@ -11,21 +11,12 @@ from pathlib import Path
 import pytest
 from clirun import ROOT, TINY, env
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from audit_sweeps import SAVE_FAILS
+
 SWEEP = [sys.executable, "-m", "sim", "-m", *TINY]
 # Hydra saving a job's .hydra/config.yaml fails from the second job on, as on a full disk.
-FULL_AFTER_ONE_JOB = """
-import errno, runpy, sys
-import hydra.core.utils as u
-real, calls = u._save_config, []
-def save(cfg, filename, output_dir):
-    calls.append(filename)
-    if len(calls) > 3:
-        raise OSError(errno.ENOSPC, "No space left on device")
-    real(cfg, filename, output_dir)
-u._save_config = save
-sys.argv = ["sim", *sys.argv[1:]]
-runpy.run_module("sim", run_name="__main__")
-"""
+FULL_AFTER_ONE_JOB = SAVE_FAILS  # the audit battery's stand-in for a full disk
 
 
 def _has_tmpfs() -> bool:
