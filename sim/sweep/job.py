@@ -4,6 +4,8 @@ Runs inside whatever process the launcher chose (the main process, a joblib/loky
 Ray worker, a submitit subprocess or SLURM node), so it shares nothing with the others but the
 file system: its result appears by one rename, and its outcome is appended to
 ``<sweep>/events.jsonl`` (one short line, O_APPEND) for the progress bar and the final report.
+The result is the record; the event line is progress only: a job killed between its commit and
+that append finished once and leaves no line (a resumed sweep then logs it as skipped).
 """
 
 from __future__ import annotations
