@@ -17,7 +17,7 @@ import pytest
 import sim.robust  # noqa: F401  (quiets the workbench's import notice)
 from sim.config.schema import SpreadConfig
 from sim.errors import ConfigError
-from sim.robust.discovery import cart_boxes, fails, prim_box, words
+from sim.robust.discovery import cart_boxes, clauses, fails, prim_box
 from sim.robust.robustness import ranking, regret, table, wilson
 from sim.robust.schema import OutcomeConfig
 from sim.robust.space import build, key, lever_sets, member_of, overrides, workbench_model
@@ -213,11 +213,12 @@ def test_prim_and_cart_find_a_planted_box() -> None:
     assert box.limits["b"][1] == pytest.approx(0.4, abs=0.05) and box.limits["b"][0] is None
     assert box.limits["tactics"] == {"flood", "all"}
     assert box.coverage > 0.8 and box.density > 0.8
-    assert "tactics is one of {all, flood}" in words(box)
+    assert "tactics is one of all, flood" in clauses(box)
     cart = cart_boxes(x, y)
     assert cart and cart[0].density > 0.8 and cart[0].coverage > 0.3
     assert {"a", "b"} <= set(cart[0].limits)
-    said = words(cart[0])  # the densest leaf keeps out the tactic set that never fails
+    # the densest leaf keeps out the tactic set that never fails
+    said = " and ".join(clauses(cart[0]))
     assert any(f"tactics is {t}" in said for t in ("all", "flood", "not none")), said
     assert prim_box(x, np.zeros(n, bool)) is None
 

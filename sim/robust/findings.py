@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.robust.discovery import Box
+from sim.robust.discovery import Box, clauses
 from sim.robust.pipeline import Study
 from sim.robust.space import DRAW, INTENSITY, TACTICS, key
 
@@ -29,22 +29,8 @@ def meaning(name: str) -> str:
 
 
 def condition(box: Box) -> list[str]:
-    """Each restriction of a box as a plain sentence."""
-    out = []
-    for dim, lim in box.limits.items():
-        column, _, cat = dim.partition("=")
-        what = f"`{key(column)}` ({meaning(column)})"
-        if cat:  # a one-hot category column (CART)
-            out.append(f"{what} is {'' if lim[0] is not None else 'not '}{cat}")
-        elif isinstance(lim, set):
-            out.append(f"{what} is one of {', '.join(sorted(map(str, lim)))}")
-        elif lim[1] is None:
-            out.append(f"{what} is at least {lim[0]:.3g}")
-        elif lim[0] is None:
-            out.append(f"{what} is at most {lim[1]:.3g}")
-        else:
-            out.append(f"{what} lies between {lim[0]:.3g} and {lim[1]:.3g}")
-    return out
+    """Each restriction of a box as a plain sentence, naming what the dimension means."""
+    return clauses(box, lambda c: f"`{key(c)}` ({meaning(c)})")
 
 
 def chance(box: Box, alpha: float = 0.05) -> str:
