@@ -69,6 +69,7 @@ def main() -> int:
         save_results((study.experiments, study.outcomes), str(out / "workbench_results.tar.gz"))
         study.front.to_csv(out / "pareto_front.csv", index=False)
     study.rank.to_csv(out / "ranking.csv", index=False)
+    study.versus.to_csv(out / "versus_top.csv", index=False)
     argv = " ".join(([f"--study {args.study}"] if args.study != "default" else []) + args.overrides)
     print(f"wrote {write(study, out, argv)}", file=sys.stderr)
     return 0

@@ -7,6 +7,7 @@ import numpy as np
 
 from sim.robust.discovery import Box, clauses
 from sim.robust.pipeline import Study
+from sim.robust.report_stats import verdict
 from sim.robust.space import DRAW, INTENSITY, TACTICS, key
 
 SPECIAL = {
@@ -44,6 +45,31 @@ def chance(box: Box, alpha: float = 0.05) -> str:
     )
 
 
+def versus_nothing(s: Study) -> str:
+    """The paired comparison of the top policy with doing nothing, in words."""
+    top, v = str(s.rank.iloc[0]["policy"]), s.versus
+    if v.empty or "nothing" not in set(v["policy"]):
+        return ""
+    x = v.set_index("policy").loc["nothing"]
+    return (
+        f"Scenario by scenario, only `{top}` held in {x['only_top']} and only doing nothing "
+        f"in {x['only_policy']} (McNemar p = {x['mcnemar_p_holm']:.2g}, Holm-adjusted). "
+    )
+
+
+def size_line(s: Study) -> str:
+    """The sample size in one sentence (details: the report's Sample size section)."""
+    z = s.sizing
+    aims = [f"+-{z.target:.0%} on the top policy's share ({z.for_halfwidth:,} scenarios)"]
+    if z.to_separate is not None:
+        aims.append(f"telling it from `{z.against}` apart ({z.to_separate:,})")
+    return (
+        f"At {z.pilot} scenarios the top policy's share is known to about "
+        f"+-{z.halfwidth_now:.0%}. The pilot points to `scenarios={z.recommended}` for "
+        f"{' and '.join(aims)}; see Sample size."
+    )
+
+
 def findings(s: Study) -> list[str]:
     """The report's opening section, in words (quoted by the docs' findings block)."""
     o, r = s.cfg.outcomes, s.rank.set_index("policy")
@@ -61,11 +87,8 @@ def findings(s: Study) -> list[str]:
         f"{o.reach_threshold:g} and support at or above {o.support_level:g} in "
         f"{held(str(best['policy']))} of {int(best['n'])} scenarios"
         + (f"; doing nothing holds in {held('nothing')}" if "nothing" in r.index else "")
-        + (
-            " (the intervals overlap: the sample does not separate the two)."
-            if "nothing" in r.index and r.loc["nothing", "sat_hi"] >= best["sat_lo"]
-            else "."
-        ),
+        + f". {versus_nothing(s)}{verdict(s)}",
+        f"- {size_line(s)}",
     ]
     if s.prim is not None:
         lines.append(
