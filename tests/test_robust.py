@@ -472,3 +472,54 @@ def test_launcher_arguments_and_a_failed_run_as_one_line(tmp_path: Path) -> None
     bad.write_text('{"a": 1}')
     with pytest.raises(ValueError, match="JSON list of override lists"):
         read_points(str(bad))
+
+
+K2020_ENSEMBLE = ROOT / "results" / "karabakh2020" / "ensemble.csv"
+K2020_TINY = [
+    "scenarios=2",
+    "seeds=1",
+    "base=[world.scale=0.0002,world.horizon_days=10]",
+    "search.nfe=4",
+    "search.population=2",
+    "search.max_pareto=1",
+    "levers.sets={nothing: {}, rapid_24h: {rapid_response.budget: 600}}",
+]
+
+
+def test_every_member_of_the_karabakh2020_ensemble_composes() -> None:
+    """The committed calibration is the study's ensemble uncertainty: each of its members,
+    with each rival tactic set, is a valid run of the 2020 scenario."""
+    from sim.robust.evaluator import check_points
+    from sim.robust.pipeline import scenarios
+
+    assert K2020_ENSEMBLE.is_file()
+    space = build(load("karabakh2020", K2020_TINY), ROOT)
+    assert space.ensemble is not None and len(space.ensemble) == len(pd.read_csv(K2020_ENSEMBLE))
+    assert "ensemble__draw" in [p.name for p in space.uncertainties]
+    first, sets = dict(scenarios(space)[0]), lever_sets(space)
+    cdf = np.cumsum(space.ensemble["weight"].to_numpy())
+    draws = np.concatenate([[0.0], cdf[:-1]]) + 1e-9  # the start of each member's weight
+    tactics = list(space.cfg.uncertainties.rival.tactics)
+    points = [
+        {**first, **dict(sets[i % 2]), "ensemble__draw": d, "rival__tactics": tactics[i % 4]}
+        for i, d in enumerate(draws)
+        if cdf[i] > (cdf[i - 1] if i else 0)  # members of weight 0 are never drawn
+    ]
+    check_points(space, points)
+
+
+@pytest.mark.slow
+def test_karabakh2020_study_end_to_end_on_a_tiny_design(tmp_path: Path) -> None:
+    cmd = [sys.executable, "experiments/robust.py", "--study", "karabakh2020"]
+    r = subprocess.run(
+        [*cmd, "--out", str(tmp_path), *K2020_TINY],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    text = (tmp_path / "report.md").read_text()
+    assert "`scenario=karabakh2020`" in text and "`ensemble.draw`" in text
+    table = pd.read_csv(tmp_path / "experiments.csv")
+    assert set(table["policy"]) >= {"nothing", "rapid_24h", "pareto_1"}
+    assert table["ensemble__draw"].between(0, 1).all() and len(table) == 6

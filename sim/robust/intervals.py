@@ -28,6 +28,9 @@ import pandas as pd
 
 RESAMPLES = 9999  # enough draws in the tails of a Bonferroni-adjusted interval
 ALPHA = 0.05
+# Fewer scenarios than this: no bootstrap interval (NaN), so nothing is told apart by one.
+# Resampling n scenarios has few distinct outcomes when n is tiny (3 for n = 2).
+MIN_BOOTSTRAP = 10
 
 
 def share_ci(k: int | np.ndarray, n: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -43,6 +46,8 @@ def _boot(
 ) -> tuple[float, float]:
     from scipy.stats import bootstrap
 
+    if len(data[0]) < MIN_BOOTSTRAP:
+        return float("nan"), float("nan")
     with warnings.catch_warnings():  # constant data: a zero-width interval is the answer
         warnings.simplefilter("ignore")
         ci = bootstrap(

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sim.robust import figures, report_stats
 from sim.robust.findings import chance, condition, findings, meaning
 from sim.robust.pipeline import Study
@@ -106,10 +108,9 @@ def _ranking(s: Study) -> list[str]:
 
 
 def _regret(x: Any, name: str) -> str:
-    return (
-        f"{x[f'{name}_regret_q']:.4f} ({x[f'{name}_regret_q_lo']:.4f}-"
-        f"{x[f'{name}_regret_q_hi']:.4f}) / {x[f'{name}_regret_max']:.4f}"
-    )
+    lo, hi = x[f"{name}_regret_q_lo"], x[f"{name}_regret_q_hi"]
+    ci = "no CI" if np.isnan(lo) else f"{lo:.4f}-{hi:.4f}"
+    return f"{x[f'{name}_regret_q']:.4f} ({ci}) / {x[f'{name}_regret_max']:.4f}"
 
 
 def _space(s: Study) -> list[str]:

@@ -7,11 +7,14 @@ from typing import Any
 
 import numpy as np
 
+from sim.robust.intervals import MIN_BOOTSTRAP
 from sim.robust.pipeline import Study
 from sim.robust.sizing import halfwidth
 
 
 def _ci(lo: float, hi: float, fmt: str = "+.4f") -> str:
+    if np.isnan(lo) or np.isnan(hi):
+        return f"no interval under {MIN_BOOTSTRAP} scenarios"
     return f"{lo:{fmt}} to {hi:{fmt}}"
 
 
