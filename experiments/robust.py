@@ -62,7 +62,17 @@ def main() -> int:
     from sim.robust.report import write
 
     if not args.analyse_only:  # the saved results are the run's; an analysis only reads them
-        meta = {"runs": study.runs, "minutes": round(study.minutes, 2), "load": study.load}
+        from datetime import UTC, datetime
+
+        from sim.robust.report import git_commit
+
+        meta = {
+            "runs": study.runs,
+            "minutes": round(study.minutes, 2),
+            "load": study.load,
+            "commit": git_commit(),
+            "finished_utc": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
+        }
         atomic_write_bytes(out / "study.json", json.dumps(meta).encode())
         table = study.experiments.assign(**study.outcomes)
         table.to_csv(out / "experiments.csv", index=False)

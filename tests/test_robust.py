@@ -398,7 +398,7 @@ def test_sample_size_from_a_pilot() -> None:
     assert 370 <= n <= 390  # the textbook 1.96^2 / (4 * 0.05^2) = 384
     top, other = np.ones(100), np.ones(100)
     other[:10] = 0  # a paired difference of 0.1 with sd 0.3: z-approx ((1.96 + 0.84) / 0.33)^2
-    assert 70 <= scenarios_to_separate(top, other) <= 76
+    assert 70 <= (scenarios_to_separate(top, other) or 0) <= 76
     assert scenarios_to_separate(top, top) is None
     z = size({"best": top, "nothing": other, "mid": top}, ["best", "mid", "nothing"], 0.05)
     assert z.against == "nothing" and z.pilot == 100 and z.share == 1.0

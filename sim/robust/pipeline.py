@@ -47,6 +47,7 @@ class Study:
     runs: int
     minutes: float
     load: tuple[float, float] | None = None  # the machine's load average (1, 15 min) at the end
+    ran_on: str | None = None  # "<commit>, <UTC time>" of the runs, when read back from study.json
 
     @property
     def fail_by(self) -> dict[str, int]:
@@ -169,4 +170,6 @@ def reload(cfg: RobustConfig, out: Path, root: Path) -> Study:
     front = pd.read_csv(out / "pareto_front.csv")
     study = analyse(build(cfg, root), experiments, outcomes, front, meta["runs"], meta["minutes"])
     study.load = tuple(meta["load"]) if meta.get("load") else None
+    if meta.get("commit"):
+        study.ran_on = f"{meta['commit']}, {meta.get('finished_utc', '?')} UTC"
     return study

@@ -22,13 +22,21 @@ def _range(p: Any) -> str:
     return f"{p.lower_bound:g} to {p.upper_bound:g}"
 
 
-def _git() -> str:
+def git_commit() -> str:
     try:
         return subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def _code_line(s: Study) -> str:
+    """Which code ran the study, and which analysed it when only the analysis was redone."""
+    now = f"{git_commit()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    if s.ran_on is None:
+        return f"Code {now}."
+    return f"Runs on code {s.ran_on}; analysed (--analyse-only) on code {now}."
 
 
 def _box_section(s: Study) -> list[str]:
@@ -201,8 +209,8 @@ def write(s: Study, out: Path, argv: str) -> Path:
         f"{c.seeds} seed(s), and the search's evaluations, on `scenario={c.scenario}` with "
         f"{' '.join(c.base)} (study `{argv or 'default'}`). How to read it: docs/robust.md.",
         "",
-        f"{_cost_line(s, out)}. Runs already in the store are read back, not rerun. Code "
-        f"{_git()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"{_cost_line(s, out)}. Runs already in the store are read back, not rerun. "
+        + _code_line(s),
         "",
         *findings(s),
         *_ranking(s),

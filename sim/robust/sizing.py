@@ -84,7 +84,9 @@ def size(ok: dict[str, np.ndarray], order: list[str], target: float) -> Sizing:
     top = order[0]
     share = float(np.mean(ok[top]))
     n = len(ok[top])
-    against = "nothing" if "nothing" in ok and top != "nothing" else (order[1:] or [None])[0]
+    against: str | None = "nothing" if "nothing" in ok and top != "nothing" else None
+    if against is None and len(order) > 1:
+        against = order[1]
     return Sizing(
         pilot=n,
         share=share,
