@@ -112,4 +112,3 @@ class Timeline:
             }
             for s in self.events
         ]
-

@@ -15,7 +15,18 @@ CONF = Path(__file__).resolve().parent.parent / "conf"
 # narratives starting after day 1, moved to day 0, and no dated events, so a one-day run validates
 ONE_DAY = [
     "world.horizon_days=1",
-    "~world.events",
+    *(
+        f"~world.events.{e}"
+        for e in (
+            "ganja_4oct",
+            "ganja_8oct",
+            "ganja_11oct",
+            "ganja_17oct",
+            "barda_27oct",
+            "barda_28oct",
+            "agreement_10nov",
+        )
+    ),
     *(
         f"world.narratives.{k}.start_day=0"
         for k in (

@@ -74,9 +74,7 @@ class EventConfig:
         source=SHOCK_SRC,
         doc="narrative: multiplies the posts about it of the actors who push it",
     )
-    side: str = param(
-        "", doc="activity: whose actors and users ('': both)", allowed="a side or ''"
-    )
+    side: str = param("", doc="activity: whose actors and users ('': both)", allowed="a side or ''")
     actors: float = param(
         1.0,
         rng(0, 100),
