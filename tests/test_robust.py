@@ -482,7 +482,7 @@ K2020_ENSEMBLE = ROOT / "results" / "karabakh2020" / "ensemble.csv"
 K2020_TINY = [
     "scenarios=2",
     "seeds=1",
-    "base=[world.scale=0.0002,world.horizon_days=10]",
+    "base=[world.scale=0.0002]",  # the whole war: its dated events need all 45 days
     "search.nfe=4",
     "search.population=2",
     "search.max_pareto=1",
