@@ -3,13 +3,15 @@
     scripts/python experiments/robust.py                  # -> results/robust/report.md
     scripts/python experiments/robust.py scenarios=16 seeds=1     # a quick look
     scripts/python experiments/robust.py --study karabakh2020     # another conf/robust/ study
+    scripts/python experiments/robust.py scenarios=123 launcher=submitit_slurm jobs=256
 
 The study is ``conf/robust/<study>.yaml`` (schema: sim/robust/schema.py), with any of its
 keys overridden as ``key=value``; a bad key or value stops it with one line (exit 2). The
 EMA workbench samples the uncertainties (Latin hypercube), searches the levers
 (eps-NSGA-II) and analyses the outcomes (PRIM, CART); every run goes through the sweep
-store under ``<out>/_runs``, so running the same command again resumes. How to read the
-report: docs/robust.md.
+store under ``<out>/_runs``, in joblib workers here (``launcher=pool``) or on a Hydra
+launcher (joblib, submitit_local, submitit_slurm, ray), so running the same command again,
+on any launcher, resumes. How to read the report: docs/robust.md.
 """
 
 from __future__ import annotations
