@@ -41,7 +41,8 @@ import scipy.sparse as sp
 
 from sim.config.schema import GraphConfig
 from sim.errors import ConfigError
-from sim.graph.csr import assemble, keep, replace, rows
+from sim.graph.csr import keep, rows
+from sim.graph.follows import FollowList, accepted, followers_of, rebuild, tidy_block, transpose
 from sim.world import World
 
 SPEAKS_THRESHOLD = 0.2  # a community speaks a language when P(speaks) is above this
@@ -101,28 +102,30 @@ def generate_social(
     ``community`` int16 (n,) community index, ``langs`` uint16 language bitmask (bit i =
     world.languages[i]), ``plats`` uint8 platform bitmask (bit j = world.platforms[j])."""
     _check(cfg)
-    n = len(community)
+    len(community)
     community = np.asarray(community).astype(np.int32)
     langs, plats = np.asarray(langs, dtype=np.uint16), np.asarray(plats, dtype=np.uint8)
     _check_users(community, langs, plats, world)
+    fl, new = _follows(community, langs, plats, world, cfg, rng)  # its pools are freed now
+    return transpose(rebuild(fl, new))
+
+
+def _follows(community, langs, plats, world: World, cfg: GraphConfig, rng) -> tuple:
+    """Every user's follows (follower-major, with the follows to drop) and the keys of the
+    redrawn follows that replace them (``sim.graph.follows.accepted``)."""
+    n = len(community)
     fitness = rng.pareto(cfg.hub_exponent - 1.0, n) + 1.0
     if cfg.fitness_cap > 0:  # the same law at every n: the largest hub no longer grows with n
         np.minimum(fitness, cfg.fitness_cap, out=fitness)
     users = _users(community, langs, plats, world, cfg.language_bias)
     pools = _build_pools(users, langs, plats, fitness, len(world.languages), len(world.platforms))
+    del fitness
     want = _out_degrees(n, cfg.mean_degree, rng)
     want[plats == 0] = 0
-    src = np.repeat(np.arange(n, dtype=np.int32), want)
-    indptr = np.concatenate(([0], np.cumsum(want))).astype(np.int32)  # < 2**31 follows
-    tgt = _draw_blocks(want, users, pools, cfg.homophily, rng)
-    followers, drop = assemble(src, tgt, indptr, n)
-    return replace(
-        followers,
-        drop,
-        followers.indices[drop],
-        REDRAWS,
-        lambda s: _draw(s, None, users, pools, cfg.homophily, rng),
-    )
+    fl, dropped = _draw_blocks(want, users, pools, cfg.homophily, rng)
+    redraw = (dropped % n).astype(np.int32)  # in the followers CSR's order (target, follower)
+    del dropped, want
+    return fl, accepted(fl, redraw, REDRAWS, lambda s: _draw(s, users, pools, cfg.homophily, rng))
 
 
 def platform_layer(followers: sp.csr_array, plats: np.ndarray, p: int) -> sp.csr_array:
@@ -302,35 +305,40 @@ def _guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
 
 def _draw_blocks(
     want: np.ndarray, users: _Users, pools: _Pools, homophily: float, rng: np.random.Generator
-) -> np.ndarray:
-    """Targets of all follows (follower-major), drawn in fixed blocks of followers (their
-    number depends only on the follows wanted), each with its own child stream, on up to
-    ``BLOCKS`` threads (numpy releases the GIL in these array operations). The blocks and
-    streams do not depend on the number of threads, so the graph is the same anywhere."""
+) -> tuple[FollowList, np.ndarray]:
+    """Targets of all follows, follower-major and tidied (``tidy_block``), and the sorted
+    keys of the follows to drop. Drawn in fixed blocks of followers (their number depends
+    only on the follows wanted), each with its own child stream, on up to ``BLOCKS``
+    threads (numpy releases the GIL in these array operations), each block written into
+    its slice of one array. The blocks and streams do not depend on the number of threads,
+    so the graph is the same anywhere."""
     n = want.size
-    n_blocks = max(BLOCKS, -(-int(want.sum()) // BLOCK_FOLLOWS))
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(want, out=ptr[1:])
+    col = np.empty(int(ptr[-1]), dtype=np.int32)
+    n_blocks = max(BLOCKS, -(-col.size // BLOCK_FOLLOWS))
     bounds = np.linspace(0, n, n_blocks + 1).astype(np.int64)
     streams = rng.spawn(n_blocks)
 
     def block(b: int) -> np.ndarray:
         lo, hi = bounds[b], bounds[b + 1]
-        return _draw(None, want[lo:hi], users, pools, homophily, streams[b], lo)
+        src = followers_of(lo, want[lo:hi])
+        tgt = _draw(src, users, pools, homophily, streams[b])
+        col[ptr[lo] : ptr[hi]] = tgt
+        return tidy_block(col[ptr[lo] : ptr[hi]], src, int(lo), n)
 
     workers = min(BLOCKS, os.cpu_count() or 1)
     if workers == 1:
-        return np.concatenate([block(b) for b in range(n_blocks)])
-    with ThreadPoolExecutor(workers) as ex:
-        return np.concatenate(list(ex.map(block, range(n_blocks))))
+        dropped = [block(b) for b in range(n_blocks)]
+    else:
+        with ThreadPoolExecutor(workers) as ex:
+            dropped = list(ex.map(block, range(n_blocks)))
+    return FollowList(col, ptr), np.sort(np.concatenate(dropped))
 
 
-def _draw(
-    src, counts, users: _Users, pools: _Pools, homophily: float, rng, lo: int = 0
-) -> np.ndarray:
-    """A target per follow of follower ``src`` (-1: no pool); with ``counts`` instead,
-    of the followers lo, lo + 1, ... making counts[i] follows each. Per-user values are
-    read through ``src`` (sorted, so the reads are sequential)."""
-    if src is None:
-        src = np.repeat(np.arange(lo, lo + counts.size, dtype=np.int32), counts)
+def _draw(src: np.ndarray, users: _Users, pools: _Pools, homophily: float, rng) -> np.ndarray:
+    """A target per follow of follower ``src`` (-1: no pool). Per-user values are read
+    through ``src`` (sorted in the first draw, so the reads are sequential)."""
     comm = users.community[src]
     if homophily < 1.0:
         u = rng.random(src.size, dtype=np.float32)
