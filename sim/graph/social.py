@@ -48,6 +48,7 @@ from sim.world import World
 SPEAKS_THRESHOLD = 0.2  # a community speaks a language when P(speaks) is above this
 REDRAWS = 3  # rounds that draw again self-loops, duplicates and follows with no pool
 GUIDE_BUCKETS = 2  # guide-table buckets per pool slot
+CHUNK_USERS = 1 << 20  # users (or slots) per chunk of the pool layout
 BLOCKS = 4  # at least this many follower blocks, drawn in parallel (never depends on cores)
 BLOCK_FOLLOWS = 1 << 18  # about this many follows per block: temporaries stay cache-sized
 # and reused by malloc (big fresh arrays cost page faults that showed as ~25% of the draw)
@@ -247,31 +248,34 @@ def _cross_table(masks: np.ndarray, world: World, sizes: np.ndarray, bias: float
 
 def _build_pools(users: _Users, langs, plats, fitness, n_lang: int, n_plat: int) -> _Pools:
     """Users grouped into pools laid out (language, platform, community), each pool in
-    user order: one stable radix sort of the (user, pool) memberships by pool.
+    user order: a counting sort of the (user, pool) memberships by pool, chunk by chunk of
+    users, so no array the size of all memberships is made besides the pools' own.
 
     The "any language" pools are filled only for (community, platform) pairs that need the
     fallback, or for all when some user speaks no listed language."""
-    n_comm, comm = users.n_comm, users.community
+    n_comm, comm, n = users.n_comm, users.community, users.community.size
     shape = (n_lang + 1, n_plat, n_comm)
-    user, lp = _memberships(users)
-    specific = lp < n_lang * n_plat  # users who speak no language get "any" pairs here
-    user, key = user[specific], lp[specific] * n_comm + comm[user[specific]]
-    counts = np.bincount(key, minlength=int(np.prod(shape))).reshape(shape)
-    need = (counts[:n_lang] == 0).any(0) | (langs == 0).any()  # (P, C)
-    users_any, keys_any = [user], [key]
+    n_pools = int(np.prod(shape))
+    counts = np.zeros(n_pools, dtype=np.int64)
+    for u0 in range(0, n, CHUNK_USERS):
+        key = _specific(users, n_lang * n_plat, u0, u0 + CHUNK_USERS)[1]
+        counts += np.bincount(key, minlength=n_pools)
+    need = (counts.reshape(shape)[:n_lang] == 0).any(0) | (langs == 0).any()  # (P, C)
     for p in range(n_plat):
-        idx = np.flatnonzero(((plats >> p) & 1).astype(bool) & need[p][comm]).astype(np.int32)
-        users_any.append(idx)
-        keys_any.append((n_lang * n_plat + p) * n_comm + comm[idx])
-    key = np.concatenate(keys_any)
-    small = np.int16 if counts.size < 2**15 else np.int32  # int16 sorts by radix
-    members = np.concatenate(users_any)[np.argsort(key.astype(small), kind="stable")]
-    counts = np.bincount(key, minlength=counts.size).reshape(shape)
-    start: np.ndarray = np.concatenate(([0], np.cumsum(counts.ravel())[:-1])).reshape(counts.shape)
-    start, size = start.transpose(2, 0, 1).ravel(), counts.transpose(2, 0, 1).ravel()
-    cum = np.empty(members.size + 1)
-    np.cumsum(fitness[members], out=cum[:-1])
-    cum[-1] = np.inf
+        on = ((plats >> p) & 1).astype(bool) & need[p][comm]
+        counts[(n_lang * n_plat + p) * n_comm :][:n_comm] += np.bincount(comm[on], minlength=n_comm)
+    start = np.zeros(n_pools + 1, dtype=np.int64)
+    np.cumsum(counts, out=start[1:])
+    members = np.empty(int(start[-1]), dtype=np.int32)
+    fill = start[:-1].copy()
+    for u0 in range(0, n, CHUNK_USERS):
+        _place(members, fill, *_chunk_memberships(users, plats, need, u0, u0 + CHUNK_USERS))
+    cum = _cumulative(fitness, members)
+    counts = counts.reshape(shape)
+    start, size = (
+        start[:-1].reshape(shape).transpose(2, 0, 1).ravel(),
+        counts.transpose(2, 0, 1).ravel(),
+    )
     lo = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
     span = np.where(size > 0, cum[np.maximum(start + size - 1, 0)] - lo, 0.0)
     g = np.arange(size.size, dtype=np.int32).reshape(n_comm, n_lang + 1, n_plat)
@@ -281,11 +285,59 @@ def _build_pools(users: _Users, langs, plats, fitness, n_lang: int, n_plat: int)
     return _Pools(members, cum, start + size, lo, span, resolved, guide, width)
 
 
-def _memberships(users: _Users) -> tuple[np.ndarray, np.ndarray]:
-    """Every (user, l * P + p) pair of the users' (language, platform) pairs, user-major."""
-    row = users.combo_row
+def _specific(users: _Users, n_specific: int, u0: int, u1: int) -> tuple[np.ndarray, np.ndarray]:
+    """Users u0..u1's memberships of the pools of a language they speak: (user, pool key),
+    user-major (users who speak no listed language join "any" pools in _chunk_memberships)."""
+    user, lp = _memberships(users, u0, min(u1, users.community.size))
+    specific = lp < n_specific  # l * P + p with l < L
+    user = user[specific]
+    return user, lp[specific] * users.n_comm + users.community[user]
+
+
+def _chunk_memberships(users: _Users, plats, need, u0: int, u1: int):
+    """Users u0..u1's memberships, specific pools then the "any language" ones per platform:
+    within each pool the users ascend, as the counting sort needs."""
+    n_plat = need.shape[0]
+    n_any = users.n_lp - n_plat  # L * P: the "any language" pools' first l * P + p
+    user, key = _specific(users, n_any, u0, u1)
+    comm = users.community[u0:u1]
+    users_any, keys_any = [user], [key]
+    for p in range(n_plat):
+        idx = np.flatnonzero(((plats[u0:u1] >> p) & 1).astype(bool) & need[p][comm])
+        users_any.append((idx + u0).astype(np.int32))
+        keys_any.append((n_any + p) * users.n_comm + comm[idx])
+    return np.concatenate(users_any), np.concatenate(keys_any)
+
+
+def _place(members: np.ndarray, fill: np.ndarray, user: np.ndarray, key: np.ndarray) -> None:
+    """Put a chunk's memberships at their pools' next free slots, in order (stable)."""
+    small = np.int16 if fill.size < 2**15 else np.int32  # int16 sorts by radix
+    order = np.argsort(key.astype(small), kind="stable")
+    k = key[order]
+    rank = np.arange(k.size) - np.searchsorted(k, k, side="left")
+    members[fill[k] + rank] = user[order]
+    fill += np.bincount(key, minlength=fill.size)
+
+
+def _cumulative(fitness: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Running sum of the members' fitness, +inf appended; summed chunk by chunk, each chunk
+    starting from the last sum, so every value is the one a single cumsum gives."""
+    cum = np.empty(members.size + 1)
+    last = 0.0
+    for a in range(0, members.size, CHUNK_USERS):
+        part = fitness[members[a : a + CHUNK_USERS]]
+        part[0] += last
+        np.cumsum(part, out=cum[a : a + part.size])
+        last = float(cum[a + part.size - 1])
+    cum[-1] = np.inf
+    return cum
+
+
+def _memberships(users: _Users, u0: int, u1: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (user, l * P + p) pair of users u0..u1's (language, platform) pairs, user-major."""
+    row = users.combo_row[u0:u1]
     cnt = users.combo_count[row]
-    user = np.repeat(np.arange(row.size, dtype=np.int32), cnt)
+    user = np.repeat(np.arange(u0, u0 + row.size, dtype=np.int32), cnt)
     first = np.cumsum(cnt, dtype=np.int64) - cnt
     slot = np.arange(user.size, dtype=np.int64) - np.repeat(first, cnt)
     slot += np.repeat(row.astype(np.int64) * users.width, cnt)
@@ -294,12 +346,17 @@ def _memberships(users: _Users) -> tuple[np.ndarray, np.ndarray]:
 
 def _guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
     """Guide table: bucket b (width w) starts its scan at the first slot with cum > b * w.
-    GUIDE_BUCKETS buckets per slot keep the scans short; int32 keeps the table small."""
+    GUIDE_BUCKETS buckets per slot keep the scans short; int32 keeps the table small.
+    Entry b counts the slots whose bucket ``int(cum * (1 / w))`` (as in _sample) is below b:
+    cum is sorted, so that is a binary search of b in ``cum * (1 / w)``."""
     n_buckets = max(GUIDE_BUCKETS * cum.size, 1)
     width = (float(cum[-1]) if cum.size else 1.0) / n_buckets
-    bucket = np.minimum((cum * (1.0 / width)).astype(np.int64), n_buckets)  # as in _sample
-    guide = np.zeros(n_buckets + 2, dtype=np.int32)
-    np.cumsum(np.bincount(bucket, minlength=n_buckets + 1), out=guide[1:])
+    y = cum * (1.0 / width)
+    guide = np.empty(n_buckets + 2, dtype=np.int32)
+    for b in range(0, n_buckets + 1, CHUNK_USERS):
+        top = min(b + CHUNK_USERS, n_buckets + 1)
+        guide[b:top] = np.searchsorted(y, np.arange(b, top, dtype=np.float64), side="left")
+    guide[-1] = cum.size
     return guide, width
 
 
