@@ -314,8 +314,10 @@ def _place(members: np.ndarray, fill: np.ndarray, user: np.ndarray, key: np.ndar
     small = np.int16 if fill.size < 2**15 else np.int32  # int16 sorts by radix
     order = np.argsort(key.astype(small), kind="stable")
     k = key[order]
-    rank = np.arange(k.size) - np.searchsorted(k, k, side="left")
-    members[fill[k] + rank] = user[order]
+    first = np.searchsorted(k, np.arange(fill.size))  # where each pool's run starts in k
+    at = np.arange(k.size, dtype=np.int64)
+    at += (fill - first)[k]
+    members[at] = user[order]
     fill += np.bincount(key, minlength=fill.size)
 
 
@@ -347,16 +349,18 @@ def _memberships(users: _Users, u0: int, u1: int) -> tuple[np.ndarray, np.ndarra
 def _guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
     """Guide table: bucket b (width w) starts its scan at the first slot with cum > b * w.
     GUIDE_BUCKETS buckets per slot keep the scans short; int32 keeps the table small.
-    Entry b counts the slots whose bucket ``int(cum * (1 / w))`` (as in _sample) is below b:
-    cum is sorted, so that is a binary search of b in ``cum * (1 / w)``."""
+    Entry b + 1 counts the slots whose bucket ``int(cum * (1 / w))`` (as in _sample) is at
+    most b; cum is sorted, so a chunk of slots covers one run of buckets."""
     n_buckets = max(GUIDE_BUCKETS * cum.size, 1)
     width = (float(cum[-1]) if cum.size else 1.0) / n_buckets
-    y = cum * (1.0 / width)
-    guide = np.empty(n_buckets + 2, dtype=np.int32)
-    for b in range(0, n_buckets + 1, CHUNK_USERS):
-        top = min(b + CHUNK_USERS, n_buckets + 1)
-        guide[b:top] = np.searchsorted(y, np.arange(b, top, dtype=np.float64), side="left")
-    guide[-1] = cum.size
+    guide = np.zeros(n_buckets + 2, dtype=np.int32)
+    for a in range(0, cum.size, CHUNK_USERS):
+        bucket = (cum[a : a + CHUNK_USERS] * (1.0 / width)).astype(np.int64)
+        np.minimum(bucket, n_buckets, out=bucket)
+        b0 = int(bucket[0])
+        count = np.bincount(bucket - b0)
+        guide[b0 + 1 : b0 + 1 + count.size] += count.astype(np.int32)
+    np.cumsum(guide, out=guide)
     return guide, width
 
 
