@@ -144,6 +144,19 @@ def test_social_graph_does_not_depend_on_thread_count(social, monkeypatch):
     assert (a != b).nnz == 0
 
 
+def test_social_graph_does_not_depend_on_chunk_sizes(social, monkeypatch):
+    """The pools are laid out and summed chunk by chunk of users, and the follows rebuilt
+    block by block, to bound the temporaries: the chunking must not change the graph."""
+    import sim.graph.follows as follows_mod
+    import sim.graph.social as social_mod
+
+    a = Social(social.cfg, n=5000).g
+    monkeypatch.setattr(social_mod, "CHUNK_USERS", 777)
+    monkeypatch.setattr(follows_mod, "BLOCK_FOLLOWS", 1000)
+    b = Social(social.cfg, n=5000).g
+    assert (a != b).nnz == 0 and a.nnz == b.nnz
+
+
 def test_social_generation_has_no_per_edge_python_loop(make_cfg, social, monkeypatch):
     """Python line events while generating: a per-edge or per-user loop would make them
     grow with the graph; they must stay flat from 5000 to 50,000 users (10x the edges)."""

@@ -195,8 +195,8 @@ def _bits(masks: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
 def _users(community, langs, plats, world: World, bias: float) -> _Users:
     """Group users by (language mask, platform mask) and tabulate their pairs."""
     n_lang, n_plat = len(world.languages), len(world.platforms)
-    lang_masks, lang_row = np.unique(langs, return_inverse=True)
-    combos, combo_row = np.unique(lang_row.astype(np.int64) * 256 + plats, return_inverse=True)
+    lang_masks, lang_row = _small_unique(langs)
+    combos, combo_row = _small_unique(lang_row * 256 + plats)
     nl, lnth = _bits(lang_masks[combos // 256], n_lang)
     n_p, pnth = _bits(combos % 256, n_plat)
     nl1, np1 = np.maximum(nl, 1), np.maximum(n_p, 1)
@@ -219,6 +219,14 @@ def _users(community, langs, plats, world: World, bias: float) -> _Users:
         (n_lang + 1) * n_plat,
         width,
     )
+
+
+def _small_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_inverse=True) for small non-negative integers, by counting
+    instead of sorting all users (int64 values and inverse)."""
+    seen = np.bincount(values) > 0 if values.size else np.zeros(0, dtype=bool)
+    row = np.cumsum(seen) - 1
+    return np.flatnonzero(seen), row[values]
 
 
 def _cross_table(masks: np.ndarray, world: World, sizes: np.ndarray, bias: float) -> np.ndarray:
