@@ -49,7 +49,7 @@ def tidy_block(tgt: np.ndarray, src: np.ndarray, lo: int, n: int) -> np.ndarray:
     key = (src - lo).astype(np.int64)
     key *= n
     key += tgt
-    key.sort()
+    key.sort(kind="stable")  # runs already sorted by follower: timsort is ~3x faster here
     key %= n
     tgt[:] = key
     drop = drops(tgt, src)
