@@ -264,10 +264,7 @@ def _build_pools(users: _Users, langs, plats, fitness, n_lang: int, n_plat: int)
     n_comm, comm, n = users.n_comm, users.community, users.community.size
     shape = (n_lang + 1, n_plat, n_comm)
     n_pools = int(np.prod(shape))
-    counts = np.zeros(n_pools, dtype=np.int64)
-    for u0 in range(0, n, CHUNK_USERS):
-        key = _specific(users, n_lang * n_plat, u0, u0 + CHUNK_USERS)[1]
-        counts += np.bincount(key, minlength=n_pools)
+    counts = _specific_counts(users, n_lang * n_plat, n_pools)
     need = (counts.reshape(shape)[:n_lang] == 0).any(0) | (langs == 0).any()  # (P, C)
     for p in range(n_plat):
         on = ((plats >> p) & 1).astype(bool) & need[p][comm]
@@ -291,6 +288,21 @@ def _build_pools(users: _Users, langs, plats, fitness, n_lang: int, n_plat: int)
     resolved = np.where(size[res] > 0, res, -1).astype(np.int32)
     guide, width = _guide(cum[:-1])
     return _Pools(members, cum, start + size, lo, span, resolved, guide, width)
+
+
+def _specific_counts(users: _Users, n_specific: int, n_pools: int) -> np.ndarray:
+    """Members per pool of the pools of a language spoken, without listing the memberships:
+    users per (combo, community), added to each pool key l * P + p of the combo's pairs."""
+    n_comm, n_combo = users.n_comm, users.combo_count.size
+    by_combo = np.bincount(
+        users.combo_row.astype(np.int64) * n_comm + users.community, minlength=n_combo * n_comm
+    ).reshape(n_combo, n_comm)
+    lp = users.combo_lp.reshape(n_combo, users.width)
+    d, r = np.nonzero(np.arange(users.width) < users.combo_count[:, None])
+    ok = lp[d, r] < n_specific
+    counts = np.zeros((n_pools // n_comm, n_comm), dtype=np.int64)
+    np.add.at(counts, lp[d, r][ok], by_combo[d[ok]])
+    return counts.ravel()
 
 
 def _specific(users: _Users, n_specific: int, u0: int, u1: int) -> tuple[np.ndarray, np.ndarray]:
