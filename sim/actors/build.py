@@ -41,10 +41,9 @@ def sample_followers(
     scaled = model.cfg.world.scale > 0
     picked = []
     for h in hosts:
-        key = ("host", h, plats)
-        if key not in pools:
-            pools[key] = _on(model.members[h], crowd.plats, plats)
-        pool = pools[key]
+        if ("host", h, plats) not in pools:
+            pools["host", h, plats] = _on(model.members[h], crowd.plats, plats)
+        pool = pools["host", h, plats]
         want = fraction * len(pool)
         k = min(len(pool), int(want + rng.random()) if scaled else int(round(want)))
         if k:
@@ -52,10 +51,10 @@ def sample_followers(
     inside = sum(len(p) for p in picked)
     if outside > 0 and inside:
         k_out = int(round(inside * outside / (1.0 - outside)))
-        key = ("out", tuple(hosts), plats)
-        if key not in pools:
-            pools[key] = _outside(crowd, hosts, plats, len(model.world.communities))
-        pool = pools[key]
+        out_key = ("out", tuple(hosts), plats)
+        if out_key not in pools:
+            pools[out_key] = _outside(crowd, hosts, plats, len(model.world.communities))
+        pool = pools[out_key]
         if len(pool) and k_out:
             picked.append(rng.choice(pool, min(k_out, len(pool)), replace=False))
     return np.concatenate(picked) if picked else np.zeros(0, dtype=np.int32)
