@@ -20,7 +20,7 @@ from sim.errors import ConfigError
 BYTES_PER_USER_BASE = 48  # community, langs, plats, opinion, activity, reshares, scratch
 BYTES_PER_USER_NARR = 6  # state (1) + origin (4) + exposed (1)
 GEN_DRAW_PER_FOLLOW = 4  # while drawing: each follow's target (int32) ...
-GEN_DRAW_PER_USER = 160  # ... beside the pools (~5 slots x 20 B) and per-user draw tables
+GEN_DRAW_PER_USER = 180  # ... beside the pools (~5 slots x 20 B) and per-user draw tables
 GEN_TRANSPOSE_PER_FOLLOW = 10  # transposing: int32 index + bool, in and out
 EVENT_BYTES = 64  # per delivered post-follower event in a tick
 PROCESS_BYTES = 200 * 2**20  # Python, numpy, scipy, pandas, Mesa and Hydra loaded
