@@ -148,10 +148,10 @@ def test_social_graph_does_not_depend_on_chunk_sizes(social, monkeypatch):
     """The pools are laid out and summed chunk by chunk of users, and the follows rebuilt
     block by block, to bound the temporaries: the chunking must not change the graph."""
     import sim.graph.follows as follows_mod
-    import sim.graph.social as social_mod
+    import sim.graph.pools as pools_mod
 
     a = Social(social.cfg, n=5000).g
-    monkeypatch.setattr(social_mod, "CHUNK_USERS", 777)
+    monkeypatch.setattr(pools_mod, "CHUNK_USERS", 777)
     monkeypatch.setattr(follows_mod, "BLOCK_FOLLOWS", 1000)
     b = Social(social.cfg, n=5000).g
     assert (a != b).nnz == 0 and a.nnz == b.nnz

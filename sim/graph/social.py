@@ -27,14 +27,17 @@ its statistics do not move with the scale).
 Self-loops, duplicates (a follower drawing a hub twice) and follows with no pool are drawn
 again, ``REDRAWS`` rounds; what is left is dropped (a few per mille of the follows at 10^6
 users and hub_exponent 2.2; big hubs make duplicates common). Everything is vectorized over
-edges; Python loops run only over (language, platform) pools and redraw rounds.
+edges; Python loops run only over (language, platform) pools, redraw rounds and blocks of
+about 2^18 follows or 2^20 users. Memory: the follows stay in one int32 array until one
+transpose makes the CSR (``sim.graph.follows``), and the pools (``sim.graph.pools``) are
+freed before it, so the peak is about 10 bytes per follow or the pools beside 4 bytes per
+follow, whichever is larger (karabakh2020 at scale 1.0, 175 M follows: 3.5 GiB in all).
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -43,51 +46,14 @@ from sim.config.schema import GraphConfig
 from sim.errors import ConfigError
 from sim.graph.csr import keep, rows
 from sim.graph.follows import FollowList, accepted, followers_of, rebuild, tidy_block, transpose
+from sim.graph.pools import Pools, Users, build_pools, sample
 from sim.world import World
 
 SPEAKS_THRESHOLD = 0.2  # a community speaks a language when P(speaks) is above this
 REDRAWS = 3  # rounds that draw again self-loops, duplicates and follows with no pool
-GUIDE_BUCKETS = 2  # guide-table buckets per pool slot
-CHUNK_USERS = 1 << 20  # users (or slots) per chunk of the pool layout
 BLOCKS = 4  # at least this many follower blocks, drawn in parallel (never depends on cores)
 BLOCK_FOLLOWS = 1 << 18  # about this many follows per block: temporaries stay cache-sized
 # and reused by malloc (big fresh arrays cost page faults that showed as ~25% of the draw)
-
-
-@dataclass(frozen=True)
-class _Pools:
-    """Candidate targets per pool g = (c * (L + 1) + l) * P + p; language L means "any".
-
-    ``members`` lists user ids pool after pool and ``cum`` the running sum of their fitness
-    (+inf appended): a fitness-weighted draw in pool g is the first slot whose cum exceeds a
-    uniform point of ``(lo[g], lo[g] + span[g]]``. ``guide[b]`` is the first slot past
-    ``b * width`` (Chen's guide table), so the search is a short forward scan: a binary
-    search of 10^7 random queries takes seconds, the scan a few gathers."""
-
-    members: np.ndarray  # int32 (S,)
-    cum: np.ndarray  # float64 (S + 1,)
-    end: np.ndarray  # int64 (G,) one past each pool's last slot
-    lo: np.ndarray  # float64 (G,)
-    span: np.ndarray  # float64 (G,) total fitness of the pool
-    resolved: np.ndarray  # int32 (G,) pool that serves draws for g (fallback); -1: none
-    guide: np.ndarray  # int32 (B + 2,)
-    width: float
-
-
-@dataclass(frozen=True)
-class _Users:
-    """Per-user lookups shared by all draws."""
-
-    community: np.ndarray  # int32 (n,)
-    lang_row: np.ndarray  # int32 (n,) index of the user's language mask among those present
-    combo_row: np.ndarray  # int32 (n,) index of its (language mask, platform mask) pair
-    combo_count: np.ndarray  # int32 (D,) number of (language, platform) pairs of a combo
-    combo_lp: np.ndarray  # int32 (D * W,) row d, column r -> r-th pair as l * P + p
-    cross: np.ndarray  # float64 (C * M * C,) see _cross_table
-    n_comm: int
-    n_mask: int
-    n_lp: int  # (L + 1) * P
-    width: int  # W, columns of combo_lp
 
 
 def generate_social(
@@ -103,7 +69,6 @@ def generate_social(
     ``community`` int16 (n,) community index, ``langs`` uint16 language bitmask (bit i =
     world.languages[i]), ``plats`` uint8 platform bitmask (bit j = world.platforms[j])."""
     _check(cfg)
-    len(community)
     community = np.asarray(community).astype(np.int32)
     langs, plats = np.asarray(langs, dtype=np.uint16), np.asarray(plats, dtype=np.uint8)
     _check_users(community, langs, plats, world)
@@ -119,7 +84,7 @@ def _follows(community, langs, plats, world: World, cfg: GraphConfig, rng) -> tu
     if cfg.fitness_cap > 0:  # the same law at every n: the largest hub no longer grows with n
         np.minimum(fitness, cfg.fitness_cap, out=fitness)
     users = _users(community, langs, plats, world, cfg.language_bias)
-    pools = _build_pools(users, langs, plats, fitness, len(world.languages), len(world.platforms))
+    pools = build_pools(users, langs, plats, fitness, len(world.languages), len(world.platforms))
     del fitness
     want = _out_degrees(n, cfg.mean_degree, rng)
     want[plats == 0] = 0
@@ -192,7 +157,7 @@ def _bits(masks: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
     return bits.sum(1), nth
 
 
-def _users(community, langs, plats, world: World, bias: float) -> _Users:
+def _users(community, langs, plats, world: World, bias: float) -> Users:
     """Group users by (language mask, platform mask) and tabulate their pairs."""
     n_lang, n_plat = len(world.languages), len(world.platforms)
     lang_masks, lang_row = _small_unique(langs)
@@ -207,7 +172,7 @@ def _users(community, langs, plats, world: World, bias: float) -> _Users:
     d = np.arange(len(combos))[:, None]
     lp = lnth[d, li] * n_plat + np.minimum(pnth[d, pi], max(n_plat - 1, 0))
     sizes = np.bincount(community, minlength=len(world.communities))
-    return _Users(
+    return Users(
         community,
         lang_row.astype(np.int32),
         combo_row.astype(np.int32),
@@ -254,138 +219,8 @@ def _cross_table(masks: np.ndarray, world: World, sizes: np.ndarray, bias: float
     return (cum + key).ravel()
 
 
-def _build_pools(users: _Users, langs, plats, fitness, n_lang: int, n_plat: int) -> _Pools:
-    """Users grouped into pools laid out (language, platform, community), each pool in
-    user order: a counting sort of the (user, pool) memberships by pool, chunk by chunk of
-    users, so no array the size of all memberships is made besides the pools' own.
-
-    The "any language" pools are filled only for (community, platform) pairs that need the
-    fallback, or for all when some user speaks no listed language."""
-    n_comm, comm, n = users.n_comm, users.community, users.community.size
-    shape = (n_lang + 1, n_plat, n_comm)
-    n_pools = int(np.prod(shape))
-    counts = _specific_counts(users, n_lang * n_plat, n_pools)
-    need = (counts.reshape(shape)[:n_lang] == 0).any(0) | (langs == 0).any()  # (P, C)
-    for p in range(n_plat):
-        on = ((plats >> p) & 1).astype(bool) & need[p][comm]
-        counts[(n_lang * n_plat + p) * n_comm :][:n_comm] += np.bincount(comm[on], minlength=n_comm)
-    start = np.zeros(n_pools + 1, dtype=np.int64)
-    np.cumsum(counts, out=start[1:])
-    members = np.empty(int(start[-1]), dtype=np.int32)
-    fill = start[:-1].copy()
-    for u0 in range(0, n, CHUNK_USERS):
-        _place(members, fill, *_chunk_memberships(users, plats, need, u0, u0 + CHUNK_USERS))
-    cum = _cumulative(fitness, members)
-    counts = counts.reshape(shape)
-    start, size = (
-        start[:-1].reshape(shape).transpose(2, 0, 1).ravel(),
-        counts.transpose(2, 0, 1).ravel(),
-    )
-    lo = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
-    span = np.where(size > 0, cum[np.maximum(start + size - 1, 0)] - lo, 0.0)
-    g = np.arange(size.size, dtype=np.int32).reshape(n_comm, n_lang + 1, n_plat)
-    res = np.where(size.reshape(g.shape) > 0, g, g[:, n_lang:, :]).ravel()
-    resolved = np.where(size[res] > 0, res, -1).astype(np.int32)
-    guide, width = _guide(cum[:-1])
-    return _Pools(members, cum, start + size, lo, span, resolved, guide, width)
-
-
-def _specific_counts(users: _Users, n_specific: int, n_pools: int) -> np.ndarray:
-    """Members per pool of the pools of a language spoken, without listing the memberships:
-    users per (combo, community), added to each pool key l * P + p of the combo's pairs."""
-    n_comm, n_combo = users.n_comm, users.combo_count.size
-    by_combo = np.bincount(
-        users.combo_row.astype(np.int64) * n_comm + users.community, minlength=n_combo * n_comm
-    ).reshape(n_combo, n_comm)
-    lp = users.combo_lp.reshape(n_combo, users.width)
-    d, r = np.nonzero(np.arange(users.width) < users.combo_count[:, None])
-    ok = lp[d, r] < n_specific
-    counts = np.zeros((n_pools // n_comm, n_comm), dtype=np.int64)
-    np.add.at(counts, lp[d, r][ok], by_combo[d[ok]])
-    return counts.ravel()
-
-
-def _specific(users: _Users, n_specific: int, u0: int, u1: int) -> tuple[np.ndarray, np.ndarray]:
-    """Users u0..u1's memberships of the pools of a language they speak: (user, pool key),
-    user-major (users who speak no listed language join "any" pools in _chunk_memberships)."""
-    user, lp = _memberships(users, u0, min(u1, users.community.size))
-    specific = lp < n_specific  # l * P + p with l < L
-    user = user[specific]
-    return user, lp[specific] * users.n_comm + users.community[user]
-
-
-def _chunk_memberships(users: _Users, plats, need, u0: int, u1: int):
-    """Users u0..u1's memberships, specific pools then the "any language" ones per platform:
-    within each pool the users ascend, as the counting sort needs."""
-    n_plat = need.shape[0]
-    n_any = users.n_lp - n_plat  # L * P: the "any language" pools' first l * P + p
-    user, key = _specific(users, n_any, u0, u1)
-    comm = users.community[u0:u1]
-    users_any, keys_any = [user], [key]
-    for p in range(n_plat):
-        idx = np.flatnonzero(((plats[u0:u1] >> p) & 1).astype(bool) & need[p][comm])
-        users_any.append((idx + u0).astype(np.int32))
-        keys_any.append((n_any + p) * users.n_comm + comm[idx])
-    return np.concatenate(users_any), np.concatenate(keys_any)
-
-
-def _place(members: np.ndarray, fill: np.ndarray, user: np.ndarray, key: np.ndarray) -> None:
-    """Put a chunk's memberships at their pools' next free slots, in order (stable)."""
-    small = np.int16 if fill.size < 2**15 else np.int32  # int16 sorts by radix
-    order = np.argsort(key.astype(small), kind="stable")
-    k = key[order]
-    first = np.searchsorted(k, np.arange(fill.size))  # where each pool's run starts in k
-    at = np.arange(k.size, dtype=np.int64)
-    at += (fill - first)[k]
-    members[at] = user[order]
-    fill += np.bincount(key, minlength=fill.size)
-
-
-def _cumulative(fitness: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Running sum of the members' fitness, +inf appended; summed chunk by chunk, each chunk
-    starting from the last sum, so every value is the one a single cumsum gives."""
-    cum = np.empty(members.size + 1)
-    last = 0.0
-    for a in range(0, members.size, CHUNK_USERS):
-        part = fitness[members[a : a + CHUNK_USERS]]
-        part[0] += last
-        np.cumsum(part, out=cum[a : a + part.size])
-        last = float(cum[a + part.size - 1])
-    cum[-1] = np.inf
-    return cum
-
-
-def _memberships(users: _Users, u0: int, u1: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every (user, l * P + p) pair of users u0..u1's (language, platform) pairs, user-major."""
-    row = users.combo_row[u0:u1]
-    cnt = users.combo_count[row]
-    user = np.repeat(np.arange(u0, u0 + row.size, dtype=np.int32), cnt)
-    first = np.cumsum(cnt, dtype=np.int64) - cnt
-    slot = np.arange(user.size, dtype=np.int64) - np.repeat(first, cnt)
-    slot += np.repeat(row.astype(np.int64) * users.width, cnt)
-    return user, users.combo_lp[slot]
-
-
-def _guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
-    """Guide table: bucket b (width w) starts its scan at the first slot with cum > b * w.
-    GUIDE_BUCKETS buckets per slot keep the scans short; int32 keeps the table small.
-    Entry b + 1 counts the slots whose bucket ``int(cum * (1 / w))`` (as in _sample) is at
-    most b; cum is sorted, so a chunk of slots covers one run of buckets."""
-    n_buckets = max(GUIDE_BUCKETS * cum.size, 1)
-    width = (float(cum[-1]) if cum.size else 1.0) / n_buckets
-    guide = np.zeros(n_buckets + 2, dtype=np.int32)
-    for a in range(0, cum.size, CHUNK_USERS):
-        bucket = (cum[a : a + CHUNK_USERS] * (1.0 / width)).astype(np.int64)
-        np.minimum(bucket, n_buckets, out=bucket)
-        b0 = int(bucket[0])
-        count = np.bincount(bucket - b0)
-        guide[b0 + 1 : b0 + 1 + count.size] += count.astype(np.int32)
-    np.cumsum(guide, out=guide)
-    return guide, width
-
-
 def _draw_blocks(
-    want: np.ndarray, users: _Users, pools: _Pools, homophily: float, rng: np.random.Generator
+    want: np.ndarray, users: Users, pools: Pools, homophily: float, rng: np.random.Generator
 ) -> tuple[FollowList, np.ndarray]:
     """Targets of all follows, follower-major and tidied (``tidy_block``), and the sorted
     keys of the follows to drop. Drawn in fixed blocks of followers (their number depends
@@ -417,7 +252,7 @@ def _draw_blocks(
     return FollowList(col, ptr), np.sort(np.concatenate(dropped))
 
 
-def _draw(src: np.ndarray, users: _Users, pools: _Pools, homophily: float, rng) -> np.ndarray:
+def _draw(src: np.ndarray, users: Users, pools: Pools, homophily: float, rng) -> np.ndarray:
     """A target per follow of follower ``src`` (-1: no pool). Per-user values are read
     through ``src`` (sorted in the first draw, so the reads are sequential)."""
     comm = users.community[src]
@@ -436,21 +271,4 @@ def _draw(src: np.ndarray, users: _Users, pools: _Pools, homophily: float, rng) 
     r += row
     comm *= users.n_lp
     comm += users.combo_lp[r]
-    return _sample(pools, pools.resolved[comm], rng)
-
-
-def _sample(pools: _Pools, g: np.ndarray, rng) -> np.ndarray:
-    """A fitness-weighted member of pool g per entry (-1 where g is -1)."""
-    x = rng.random(g.size)
-    x *= pools.span[g]
-    x += pools.lo[g]
-    bucket = (x * (1.0 / pools.width)).astype(np.int64)
-    slot = pools.guide[np.minimum(bucket, pools.guide.size - 1, out=bucket)]  # int32
-    todo = np.flatnonzero(pools.cum[slot] <= x)
-    while todo.size:  # about one slot per bucket on average
-        slot[todo] += 1
-        todo = todo[pools.cum[slot[todo]] <= x[todo]]
-    np.minimum(slot, pools.end[g] - 1, out=slot)
-    tgt = pools.members[slot]
-    tgt[g < 0] = -1
-    return tgt
+    return sample(pools, pools.resolved[comm], rng)
