@@ -6,8 +6,8 @@ peak (its draw: the follows as int32 beside the candidate pools; or its transpos
 output, 10 bytes per follow), the actors' accounts with their follower lists and the posts
 they deliver in a tick, and the per-tick tables, plus the interpreter and libraries. A graph
 file's size is known only once it is read: the check runs again then. It errs high: the
-build's peak above the process baseline measured 274 MB at 10^6 users (12.0 M follows)
-against 384 MB here.
+build's peak measured 0.45 GiB at 10^6 users (12.0 M follows) and 2.18 GiB at 10^7 against
+0.50 and 2.68 here (results/benchmark.md, section 5).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from sim.errors import ConfigError
 BYTES_PER_USER_BASE = 48  # community, langs, plats, opinion, activity, reshares, scratch
 BYTES_PER_USER_NARR = 6  # state (1) + origin (4) + exposed (1)
 GEN_DRAW_PER_FOLLOW = 4  # while drawing: each follow's target (int32) ...
-GEN_DRAW_PER_USER = 180  # ... beside the pools (~5 slots x 20 B) and per-user draw tables
+GEN_DRAW_PER_USER = 130  # ... beside the pools (~5 slots x 16 B) and per-user draw tables
 GEN_TRANSPOSE_PER_FOLLOW = 10  # transposing: int32 index + bool, in and out
+GEN_FIXED = 64 * 2**20  # the draw threads' block temporaries and malloc arenas
 EVENT_BYTES = 64  # per delivered post-follower event in a tick
 PROCESS_BYTES = 200 * 2**20  # Python, numpy, scipy, pandas, Mesa and Hydra loaded
 
@@ -40,7 +41,7 @@ def estimate_bytes(c: SimConfig, n: int | None = None, follows: float | None = N
     k = max(len(c.world.narratives), 1)
     ticks = int(c.world.horizon_days * 24 / c.world.tick_hours)
     tables = ticks * k * len(c.population.communities) * 8 * 8
-    peak_graph = max(
+    peak_graph = GEN_FIXED + max(
         follows * GEN_DRAW_PER_FOLLOW + n * GEN_DRAW_PER_USER,
         follows * GEN_TRANSPOSE_PER_FOLLOW,
     )
