@@ -123,7 +123,20 @@ def build_table(rows: list[dict]) -> list[str]:
             f"{(r['held_rss'] - r['base_rss']) / n:.0f} | "
             f"{(r['build_peak_rss'] - r['base_rss']) / n:.0f} | {r.get('load', float('nan')):.1f} |"
         )
-    return [*out, "", *verdicts(rows)]
+    return [*out, "", *verdicts(rows), "", BOUNDS]
+
+
+BOUNDS = (
+    "What bounds the build: the social graph is most of it (`sim/graph/`). Its time is the "
+    "fitness-weighted draw of every follow's target (random reads of the pools' guide table, "
+    "running fitness and members: cache misses; on up to 4 threads), the per-follower sort "
+    "that finds repeats, scipy's transpose into the CSR and the pools' layout. Its peak is "
+    "either the draw (each follow's target as int32 beside the pools, about 16 bytes per "
+    "pool membership, ~5 memberships per user) or the transpose (10 bytes per follow, input "
+    "and output), on top of the crowd's arrays (per narrative: state, origin, exposed, "
+    "reshared, 7 bytes per user). Held after the build: the crowd, the CSR (5 bytes per follow "
+    "and its int32 indptr) and the model's per-user tables."
+)
 
 
 def verdicts(rows: list[dict]) -> list[str]:
