@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.config.schema import SpreadConfig
+from sim.config.schema import SOURCE_KINDS, SpreadConfig
 from sim.crowd import INOCULATED, REJECTED, SHARING, STOPPED, UNAWARE, Crowd
 from sim.draws import Draws, as_draws, user_word
 from sim.feed import Reads, deliver, distinct, expand, feed_sizes
+from sim.posts import Posts
 from sim.tally import Tally
 from sim.trust import Trust
 from sim.world import World, per_tick_hazard
@@ -38,6 +39,7 @@ ALIGN_WIDTH = 0.1  # softness of the bounded-confidence edge (on the [0, 1] dist
 
 __all__ = [
     "Kernel",
+    "make_kernel",
     "Reads",
     "align",
     "conversion_prob",
@@ -238,6 +240,47 @@ class Kernel:
         side = self.world.narr_side[tk]
         self.trust.lose(self.crowd.community[tu], side, self.spread.trust_loss)
 
+    def deliver(
+        self, batches: list[tuple[Posts, np.ndarray, np.ndarray]], active: np.ndarray, attention: int
+    ) -> Reads:
+        """Steps 1-2 (``sim.feed.deliver``): who reads which post this tick."""
+        return deliver(self.crowd, batches, active, attention, self.draws)
+
+    def reshare(self, share_prob: float, forget: float) -> Posts:
+        """Active sharers reshare each story with ``share_prob`` (delivered next tick); then
+        sharers stop with ``forget``. All narratives at once (``Draws.reshare``: sequential
+        draws are laid out as the per-narrative loop takes them, so results equal the loop's)."""
+        crowd = self.crowd
+        # narrative-major, users ascending (flat indices: 2-D np.nonzero is ~3x slower)
+        k, users = np.divmod(np.flatnonzero(crowd.state == SHARING), crowd.n)
+        if not len(users):
+            return Posts.empty()
+        u_post, u_stop = self.draws.reshare(k, users, self.world.n_narratives)
+        post = u_post < crowd.activity[users] * share_prob
+        stop = u_stop < forget
+        pk, pu = k[post], users[post]
+        crowd.reshared[pk, pu] = True  # public resharing history
+        queued = self._reshare_posts(pk, pu)
+        self.set_state(k[stop], users[stop], STOPPED)
+        return queued
+
+    def _reshare_posts(self, pk: np.ndarray, pu: np.ndarray) -> Posts:
+        """The reshares of users ``pu`` of narratives ``pk``, credited to their chain's origin."""
+        if not len(pu):
+            return Posts.empty()
+        crowd = self.crowd
+        origin = crowd.origin[pk, pu]
+        return Posts.make(
+            src=pu,
+            narr=pk,
+            lang=crowd.primary_lang[pu],
+            count=1,
+            quality=1.0,
+            kind=SOURCE_KINDS.index("peer"),
+            origin=np.where(origin >= 0, origin, pu),
+            plats=crowd.eff_plats[pu],
+        )
+
     def fade(self) -> None:
         """Attention fades, once a tick: a believer who stopped sharing forgets the claim
         (its half-life), inoculation wanes (both back to unaware), trust drifts back."""
@@ -252,3 +295,22 @@ class Kernel:
         p = np.where(st[k, u] == STOPPED, forget[k], self.inoc_wane)
         hit = self.draws.uniform("fade", user_word(u, k)) < p
         self.set_state(k[hit], u[hit], UNAWARE)
+
+
+def make_kernel(
+    engine: str,
+    crowd: Crowd,
+    world: World,
+    spread: SpreadConfig,
+    tally: Tally,
+    draws: Draws,
+    trust: Trust,
+) -> Kernel:
+    """The kernel of ``spread.engine``: numpy (this module, the reference) or compiled
+    (``sim.kernel_jit``, numba: the same runs draw for draw; imported only when chosen).
+    Sequential draws always run the numpy form (the compiled loops key every draw)."""
+    if engine == "compiled" and draws.per_user:
+        from sim.kernel_jit import CompiledKernel
+
+        return CompiledKernel(crowd, world, spread, tally, draws, trust)
+    return Kernel(crowd, world, spread, tally, draws, trust)
