@@ -355,28 +355,33 @@ def _correct(ku, uu, state, states, community, narr_target, base, correction):
 
 
 # -- reshare and fade (sim.kernel.Kernel.reshare, .fade) ----------------------------------------
+_LO, _HI = np.uint64(0x0101010101010101), np.uint64(0x8080808080808080)
+
+
 @njit(cache=True)
-def _nonzero_bytes(flat, want_a, want_b):
-    """Flat positions whose state is ``want_a`` or ``want_b`` (neither 0), ascending;
-    skips eight unaware (zero) users at a time."""
+def _has_byte(x, v):
+    """Whether any byte of the word ``x`` equals the byte repeated in ``v`` (SWAR)."""
+    y = x ^ v
+    return ((y - _LO) & ~y & _HI) != 0
+
+
+@njit(cache=True)
+def _find(flat, a, b):
+    """Flat positions whose state is ``a`` or ``b``, ascending. Tests eight users at a time
+    (most are unaware or rejected, which the phases skip)."""
     words = flat[: len(flat) // 8 * 8].view(np.uint64)
-    out = np.empty(64, np.int64)
+    va, vb = np.uint64(a) * _LO, np.uint64(b) * _LO
+    out = np.empty(max(16, len(flat) // 64), np.int64)
     m = 0
-    for w in range(len(words)):
-        if words[w] == 0:
+    for w in range(len(words) + 1):
+        if w < len(words) and not (_has_byte(words[w], va) or _has_byte(words[w], vb)):
             continue
-        for i in range(8 * w, 8 * w + 8):
-            if flat[i] == want_a or flat[i] == want_b:
+        for i in range(8 * w, min(8 * w + 8, len(flat))):
+            if flat[i] == a or flat[i] == b:
                 if m == len(out):
                     out = np.concatenate((out, np.empty(len(out), np.int64)))
                 out[m] = i
                 m += 1
-    for i in range(len(words) * 8, len(flat)):
-        if flat[i] == want_a or flat[i] == want_b:
-            if m == len(out):
-                out = np.concatenate((out, np.empty(len(out), np.int64)))
-            out[m] = i
-            m += 1
     return out[:m]
 
 
@@ -385,7 +390,7 @@ def _reshare(state, reshared, activity, community, states, share_prob, forget, b
     """Sharers reshare with ``activity x share_prob`` and stop with ``forget``; returns the
     posting (narrative, user) pairs, narrative-major, users ascending."""
     n = state.shape[1]
-    flat = _nonzero_bytes(state.reshape(-1), SHARING, SHARING)
+    flat = _find(state.reshape(-1), SHARING, SHARING)
     pk = np.empty(len(flat), np.int64)
     pu = np.empty(len(flat), np.int64)
     m = 0
@@ -407,7 +412,7 @@ def _reshare(state, reshared, activity, community, states, share_prob, forget, b
 def _fade(state, community, states, narr_forget, inoc_wane, base):
     """Ex-sharers forget and inoculation wanes: both back to unaware."""
     n = state.shape[1]
-    for f in _nonzero_bytes(state.reshape(-1), STOPPED, INOCULATED):
+    for f in _find(state.reshape(-1), STOPPED, INOCULATED):
         k, u = f // n, f % n
         p = narr_forget[k] if state[k, u] == STOPPED else inoc_wane
         if _unit(base, np.uint64(u) | (np.uint64(k) << _S32)) < p:
