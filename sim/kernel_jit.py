@@ -58,8 +58,8 @@ def _unit(base, word):
 @njit(cache=True)
 def binom_quantile(u, n, p):
     """Smallest k with P(Binomial(n, p) <= k) >= u: scipy's ``binom.ppf`` (ties of u with a
-    CDF value aside, a measure-zero event). Sums the pmf upward; in logs once it
-    underflows, so many copies read with p near 1 still land on the right k."""
+    CDF value aside, a measure-zero event). Sums the pmf upward, in logs while it would
+    underflow, so many copies read with p near 1 still land on the right k."""
     if n <= 0:
         return 0
     if n == 1:
@@ -67,16 +67,18 @@ def binom_quantile(u, n, p):
     if p >= 1.0:
         return n
     q = 1.0 - p
-    f = q ** float(n)
-    log_f = float(n) * np.log(q) if f == 0.0 else 0.0
+    log_f = float(n) * np.log(q)  # pmf(0), in logs while it is below the normal floats
+    in_logs = log_f < -700.0
+    f = 0.0 if in_logs else q ** float(n)
     cdf, k = f, 0
     while cdf < u and k < n:
         ratio = (n - k) / (k + 1.0) * (p / q)
-        if f > 0.0 or log_f == 0.0:
-            f *= ratio
-        else:
+        if in_logs:
             log_f += np.log(ratio)
-            f = np.exp(log_f) if log_f > -745.0 else 0.0
+            in_logs = log_f < -700.0
+            f = 0.0 if in_logs else np.exp(log_f)
+        else:
+            f *= ratio
         k += 1
         cdf += f
     return k
