@@ -26,6 +26,7 @@ import numpy as np
 from sim.config.schema import SOURCE_KINDS, SpreadConfig
 from sim.crowd import INOCULATED, REJECTED, SHARING, STOPPED, UNAWARE, Crowd
 from sim.draws import Draws, as_draws, user_word
+from sim.errors import ConfigError
 from sim.feed import Reads, deliver, distinct, expand, feed_sizes
 from sim.posts import Posts
 from sim.tally import Tally
@@ -39,13 +40,13 @@ ALIGN_WIDTH = 0.1  # softness of the bounded-confidence edge (on the [0, 1] dist
 
 __all__ = [
     "Kernel",
-    "make_kernel",
     "Reads",
     "align",
     "conversion_prob",
     "deliver",
     "expand",
     "feed_sizes",
+    "make_kernel",
     "resolve",
 ]
 
@@ -241,7 +242,10 @@ class Kernel:
         self.trust.lose(self.crowd.community[tu], side, self.spread.trust_loss)
 
     def deliver(
-        self, batches: list[tuple[Posts, np.ndarray, np.ndarray]], active: np.ndarray, attention: int
+        self,
+        batches: list[tuple[Posts, np.ndarray, np.ndarray]],
+        active: np.ndarray,
+        attention: int,
     ) -> Reads:
         """Steps 1-2 (``sim.feed.deliver``): who reads which post this tick."""
         return deliver(self.crowd, batches, active, attention, self.draws)
@@ -310,7 +314,12 @@ def make_kernel(
     (``sim.kernel_jit``, numba: the same runs draw for draw; imported only when chosen).
     Sequential draws always run the numpy form (the compiled loops key every draw)."""
     if engine == "compiled" and draws.per_user:
-        from sim.kernel_jit import CompiledKernel
+        try:
+            from sim.kernel_jit import CompiledKernel
+        except ImportError:
+            raise ConfigError(
+                "spread.engine", "compiled needs numba (pip install numba), or choose numpy"
+            ) from None
 
         return CompiledKernel(crowd, world, spread, tally, draws, trust)
     return Kernel(crowd, world, spread, tally, draws, trust)

@@ -435,7 +435,7 @@ class CompiledKernel(Kernel):
         self._feed = np.zeros(self.crowd.n, np.int64)
 
     def _base(self, stream: str) -> np.uint64:
-        return np.uint64(self.draws._base[stream])
+        return np.uint64(self.draws.base(stream))
 
     def deliver(self, batches, active: np.ndarray, attention: int) -> Reads:
         crowd = self.crowd
@@ -470,7 +470,14 @@ class CompiledKernel(Kernel):
         crowd, w, sp, p = self.crowd, self.world, self.spread, rd.posts
         narr = p.narr[rd.post].astype(np.int64)
         trust = self.trust.cur
-        tables = (w.narr_sign, w.narr_side, w.narr_appeal, w.comm_suscept, trust, self.tally.exposed)
+        tables = (
+            w.narr_sign,
+            w.narr_side,
+            w.narr_appeal,
+            w.comm_suscept,
+            trust,
+            self.tally.exposed,
+        )
         st, z, q0 = _read_start(
             rd.reader, narr, p.kind[rd.post], p.quality[rd.post], crowd.state, crowd.exposed,
             crowd.community, crowd.opinion, tables, float(sp.beta), float(sp.confidence),

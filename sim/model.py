@@ -64,7 +64,13 @@ class InfoWarModel(mesa.Model):
         self.trust = Trust(self.world, self.tally.users)  # per community x side x source kind
         # numpy (the reference) or compiled (numba): the same runs draw for draw
         self.kernel = make_kernel(
-            cfg.spread.engine, self.crowd, self.world, cfg.spread, self.tally, self.draws, self.trust
+            cfg.spread.engine,
+            self.crowd,
+            self.world,
+            cfg.spread,
+            self.tally,
+            self.draws,
+            self.trust,
         )
         if cfg.output.cascades:
             self.kernel.recorder = Recorder(self.crowd.n)

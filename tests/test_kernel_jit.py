@@ -5,6 +5,8 @@ posts, users' own posts, shutdowns)."""
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,7 +41,9 @@ METRICS += ("acc_posts", "acc_reach", "reshares", "narr_posts")
 @pytest.mark.parametrize("name", sorted(CONFIGS))
 def test_engines_give_the_same_run(name: str) -> None:
     """Summary, tables and every state array equal, bit for bit."""
-    runs = {e: run_infowar(load([*CONFIGS[name], f"spread.engine={e}"])) for e in ("numpy", "compiled")}
+    runs = {
+        e: run_infowar(load([*CONFIGS[name], f"spread.engine={e}"])) for e in ("numpy", "compiled")
+    }
     a, b = runs["numpy"], runs["compiled"]
     assert type(a.model.kernel) is Kernel and type(b.model.kernel) is CompiledKernel
     for s in (a.summary, b.summary):
@@ -79,3 +83,14 @@ def test_binomial_quantile_matches_scipy() -> None:
     n[1000:1200], p[1000:1200] = 2000, 0.9  # (1 - p) ** n underflows: summed in logs
     want = np.where(n > 1, stats.binom.ppf(u, np.maximum(n, 1), p), (u > 1 - p) * (n > 0))
     assert np.array_equal(binom_quantiles(u, n, p), want.astype(np.int32))
+
+
+def test_compiled_engine_without_numba_is_one_line(monkeypatch) -> None:
+    """Without numba the compiled engine is a config error naming the key, not a traceback."""
+    from sim.errors import ConfigError
+    from sim.model import InfoWarModel
+
+    monkeypatch.setitem(sys.modules, "numba", None)
+    monkeypatch.delitem(sys.modules, "sim.kernel_jit")
+    with pytest.raises(ConfigError, match="compiled needs numba"):
+        InfoWarModel(load([*TINY, "spread.engine=compiled"]))
