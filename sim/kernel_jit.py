@@ -140,7 +140,7 @@ def _expand(indptr, indices, src, plats, lang, offset, active, eff_plats, langs)
 def _reads(reader, post, post_word, count, attention, base, feed):
     """Copies of each post its reader reads: Binomial(count, min(1, attention / feed size))
     by the inverse CDF of the event's uniform; keeps events with at least one read.
-    ``feed`` is an all-zero int64 n-vector (left all zero)."""
+    ``feed`` is an all-zero int32 n-vector (left all zero)."""
     m = len(reader)
     for i in range(m):
         feed[reader[i]] += count[post[i]]
@@ -432,7 +432,7 @@ class CompiledKernel(Kernel):
         super().__init__(*args, **kwargs)
         if not self.draws.per_user:
             raise ValueError("the compiled engine needs spread.draws=per_user")
-        self._feed = np.zeros(self.crowd.n, np.int64)
+        self._feed = np.zeros(self.crowd.n, np.int32)  # posts in each feed, kept all zero
 
     def _base(self, stream: str) -> np.uint64:
         return np.uint64(self.draws.base(stream))
