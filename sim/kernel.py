@@ -268,6 +268,29 @@ class Kernel:
         self.set_state(k[stop], users[stop], STOPPED)
         return queued
 
+    def count_reads(
+        self,
+        rd: Reads,
+        n_acc_posts: int,
+        by_narr_comm: np.ndarray,
+        by_side: np.ndarray,
+        acc_reach: np.ndarray,
+    ) -> None:
+        """For the metrics phase: this tick's reads per (narrative, community) and per side
+        (written), and per account for the first ``n_acc_posts`` posts (the accounts'; added)."""
+        w, p = self.world, rd.posts
+        c = len(w.communities)
+        narr = p.narr[rd.post].astype(np.int64)
+        comm = self.crowd.community[rd.reader]
+        by_narr_comm[:] = np.bincount(
+            narr * c + comm, weights=rd.reads, minlength=w.n_narratives * c
+        ).reshape(-1, c)
+        by_side[:] = np.bincount(w.narr_side[narr], weights=rd.reads, minlength=len(w.sides))
+        acc = rd.post < n_acc_posts
+        acc_reach += np.bincount(
+            p.src[rd.post[acc]], weights=rd.reads[acc], minlength=len(acc_reach)
+        ).astype(np.int64)
+
     def _reshare_posts(self, pk: np.ndarray, pu: np.ndarray) -> Posts:
         """The reshares of users ``pu`` of narratives ``pk``, credited to their chain's origin."""
         if not len(pu):

@@ -1,7 +1,7 @@
 """The spread kernel's hot phases compiled (numba): the same runs as ``sim.kernel``, draw for draw.
 
 ``spread.engine = compiled`` (with per-user draws) runs the feed, belief-update, reshare and
-fade phases here. The numpy form (``sim.feed``, ``sim.kernel``) is the reference: at 10^4
+fade phases here, and the metrics phase's counts of reads. The numpy form (``sim.feed``, ``sim.kernel``) is the reference: at 10^4
 users it spends a tick in about a hundred small array calls whose fixed cost is most of the
 tick; here each phase is one to three compiled loops over the events or the state.
 
@@ -357,42 +357,14 @@ def _correct(ku, uu, state, states, community, narr_target, base, correction):
 
 
 # -- reshare and fade (sim.kernel.Kernel.reshare, .fade) ----------------------------------------
-_LO, _HI = np.uint64(0x0101010101010101), np.uint64(0x8080808080808080)
-
-
 @njit(cache=True)
-def _has_byte(x, v):
-    """Whether any byte of the word ``x`` equals the byte repeated in ``v`` (SWAR)."""
-    y = x ^ v
-    return ((y - _LO) & ~y & _HI) != 0
-
-
-@njit(cache=True)
-def _find(flat, a, b):
-    """Flat positions whose state is ``a`` or ``b``, ascending. Tests eight users at a time
-    (most are unaware or rejected, which the phases skip)."""
-    words = flat[: len(flat) // 8 * 8].view(np.uint64)
-    va, vb = np.uint64(a) * _LO, np.uint64(b) * _LO
-    out = np.empty(max(16, len(flat) // 64), np.int64)
-    m = 0
-    for w in range(len(words) + 1):
-        if w < len(words) and not (_has_byte(words[w], va) or _has_byte(words[w], vb)):
-            continue
-        for i in range(8 * w, min(8 * w + 8, len(flat))):
-            if flat[i] == a or flat[i] == b:
-                if m == len(out):
-                    out = np.concatenate((out, np.empty(len(out), np.int64)))
-                out[m] = i
-                m += 1
-    return out[:m]
-
-
-@njit(cache=True)
-def _reshare(state, reshared, activity, community, states, share_prob, forget, b_post, b_stop):
-    """Sharers reshare with ``activity x share_prob`` and stop with ``forget``; returns the
-    posting (narrative, user) pairs, narrative-major, users ascending."""
+def _reshare(
+    flat, state, reshared, activity, community, states, share_prob, forget, b_post, b_stop
+):
+    """The sharers (flat positions ``flat`` in the state, ascending) reshare with
+    ``activity x share_prob`` and stop with ``forget``; returns the posting (narrative,
+    user) pairs, narrative-major, users ascending."""
     n = state.shape[1]
-    flat = _find(state.reshape(-1), SHARING, SHARING)
     pk = np.empty(len(flat), np.int64)
     pu = np.empty(len(flat), np.int64)
     m = 0
@@ -411,10 +383,10 @@ def _reshare(state, reshared, activity, community, states, share_prob, forget, b
 
 
 @njit(cache=True)
-def _fade(state, community, states, narr_forget, inoc_wane, base):
-    """Ex-sharers forget and inoculation wanes: both back to unaware."""
+def _fade(flat, state, community, states, narr_forget, inoc_wane, base):
+    """Ex-sharers forget and inoculation wanes (flat positions ``flat``): back to unaware."""
     n = state.shape[1]
-    for f in _find(state.reshape(-1), STOPPED, INOCULATED):
+    for f in flat:
         k, u = f // n, f % n
         p = narr_forget[k] if state[k, u] == STOPPED else inoc_wane
         if _unit(base, np.uint64(u) | (np.uint64(k) << _S32)) < p:
@@ -422,10 +394,23 @@ def _fade(state, community, states, narr_forget, inoc_wane, base):
             state[k, u] = UNAWARE
 
 
+@njit(cache=True)
+def _count_reads(reader, post, reads, narr, src, community, narr_side, n_acc, by_nc, by_side, acc):
+    """``Kernel.count_reads``: integer sums, so any order gives numpy's."""
+    by_nc[:] = 0
+    by_side[:] = 0
+    for i in range(len(reader)):
+        k, r = narr[post[i]], reads[i]
+        by_nc[k, community[reader[i]]] += r
+        by_side[narr_side[k]] += r
+        if post[i] < n_acc:
+            acc[src[post[i]]] += r
+
+
 # -- the kernel --------------------------------------------------------------------------
 class CompiledKernel(Kernel):
-    """``Kernel`` whose feed, update, reshare and fade run the compiled loops above (per-user
-    draws only; with ``output.cascades`` the update keeps the numpy form, which records
+    """``Kernel`` whose feed, update, reshare, fade and read counts run the compiled loops
+    above (per-user draws only; with ``output.cascades`` the update keeps the numpy form, which records
     parent links)."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -499,9 +484,19 @@ class CompiledKernel(Kernel):
         self.trust.lose_counts(fixes, sp.trust_loss)
         return {"success": conv}
 
+    def count_reads(self, rd, n_acc_posts, by_narr_comm, by_side, acc_reach) -> None:
+        p, w = rd.posts, self.world
+        _count_reads(
+            rd.reader, rd.post, rd.reads, p.narr, p.src, self.crowd.community, w.narr_side,
+            n_acc_posts, by_narr_comm, by_side, acc_reach,
+        )  # fmt: skip
+
     def reshare(self, share_prob: float, forget: float) -> Posts:
         crowd = self.crowd
+        # numpy's vectorized compare finds the few sharers among K x n states fastest
+        flat = np.flatnonzero(crowd.state == SHARING)
         pk, pu = _reshare(
+            flat,
             crowd.state, crowd.reshared, crowd.activity, crowd.community, self.tally.states,
             float(share_prob), float(forget), self._base("reshare"), self._base("stop"),
         )  # fmt: skip
@@ -512,5 +507,14 @@ class CompiledKernel(Kernel):
         forget = self.world.narr_forget
         if self.inoc_wane <= 0 and not forget.any():
             return
-        c = self.crowd
-        _fade(c.state, c.community, self.tally.states, forget, self.inoc_wane, self._base("fade"))
+        c, st = self.crowd, self.crowd.state
+        flat = np.flatnonzero((st == STOPPED) | (st == INOCULATED))
+        _fade(
+            flat,
+            c.state,
+            c.community,
+            self.tally.states,
+            forget,
+            self.inoc_wane,
+            self._base("fade"),
+        )
