@@ -1,9 +1,10 @@
 """The spread kernel's hot phases compiled (numba): the same runs as ``sim.kernel``, draw for draw.
 
 ``spread.engine = compiled`` (with per-user draws) runs the feed, belief-update, reshare and
-fade phases here, and the metrics phase's counts of reads. The numpy form (``sim.feed``, ``sim.kernel``) is the reference: at 10^4
-users it spends a tick in about a hundred small array calls whose fixed cost is most of the
-tick; here each phase is one to three compiled loops over the events or the state.
+fade phases here, and the metrics phase's counts of reads. The numpy form (``sim.feed``,
+``sim.kernel``) is the reference: at 10^4 users it spends a tick in about a hundred small
+array calls whose fixed cost is most of the tick; here each phase is one to three compiled
+loops over the events or the sharers.
 
 Same draws: every uniform is the SplitMix64 word of ``sim.draws`` (stream base + key x
 gamma, mixed, top 52 bits), and reads are the inverse binomial CDF of the same uniform.
@@ -410,8 +411,8 @@ def _count_reads(reader, post, reads, narr, src, community, narr_side, n_acc, by
 # -- the kernel --------------------------------------------------------------------------
 class CompiledKernel(Kernel):
     """``Kernel`` whose feed, update, reshare, fade and read counts run the compiled loops
-    above (per-user draws only; with ``output.cascades`` the update keeps the numpy form, which records
-    parent links)."""
+    above (per-user draws only; with ``output.cascades`` the update keeps the numpy form,
+    which records parent links)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
