@@ -21,11 +21,10 @@ from sim.kernel_jit import CompiledKernel, binom_quantiles
 CONFIGS = {
     "default": [*TINY, "seed=5", "spread.trust_loss=0.2", "spread.stifle=0.3"],
     "karabakh2020": [
-        *TINY[1:],
+        *TINY[3:],
         "scenario=karabakh2020",
         "world.scale=0.0002",
-        "world.horizon_days=8",
-        "world.tick_hours=4",
+        "world.tick_hours=12",  # the whole war (its stories and dated events), 90 ticks
         "seed=2",
         "spread.trust_loss=0.2",
         "strategy@home=[platform_shutdown,prebunking,rapid_response,volunteer_campaign]",
