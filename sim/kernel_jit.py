@@ -307,8 +307,8 @@ def _read_rest(ev, p_adopt, p_stifle, bases, crowd, w, sp, op):
         conv[i] = ok and _unit(b_adopt, word[i]) < p_adopt[i]
     gaffe = np.zeros((n_c, n_sides), np.int64)
     g = np.flatnonzero(backfire)
-    for i in g:
-        gaffe[community[reader[i]], narr_side[narr[i]]] += 1
+    for e in g:
+        gaffe[community[reader[e]], narr_side[narr[e]]] += 1
     _pull(reader[g], -narr_sign[narr[g]], np.full(len(g), gaffe_attitude), opinion, community, op)
     if stifle > 0:
         for i in range(m):
