@@ -324,6 +324,9 @@ class Kernel:
         self.set_state(k[hit], u[hit], UNAWARE)
 
 
+AUTO_MIN_USER_TICKS = 10**6  # spread.engine=auto: users x ticks from which to compile
+
+
 def make_kernel(
     engine: str,
     crowd: Crowd,
@@ -335,11 +338,17 @@ def make_kernel(
 ) -> Kernel:
     """The kernel of ``spread.engine``: numpy (this module, the reference) or compiled
     (``sim.kernel_jit``, numba: the same runs draw for draw; imported only when chosen).
-    Sequential draws always run the numpy form (the compiled loops key every draw)."""
+    ``auto`` compiles runs of at least ``AUTO_MIN_USER_TICKS`` users x ticks: below that a
+    whole run costs less than loading numba and its cached loops (about a second per
+    process). Sequential draws always run the numpy form (the compiled loops key every draw)."""
+    if engine == "auto":
+        engine = "compiled" if crowd.n * world.ticks >= AUTO_MIN_USER_TICKS else "numpy"
     if engine == "compiled" and draws.per_user:
         try:
             from sim.kernel_jit import CompiledKernel
         except ImportError:
+            if spread.engine == "auto":  # the same runs either way
+                return Kernel(crowd, world, spread, tally, draws, trust)
             raise ConfigError(
                 "spread.engine", "compiled needs numba (pip install numba), or choose numpy"
             ) from None

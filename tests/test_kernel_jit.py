@@ -70,6 +70,16 @@ def test_engines_give_the_same_run(name: str) -> None:
         assert (ma.trust.cur < ma.trust.base).any()
 
 
+def test_auto_compiles_only_runs_that_repay_loading_numba() -> None:
+    """``spread.engine=auto`` (the default): numpy below 10^6 users x ticks, compiled above."""
+    from sim.model import InfoWarModel
+
+    small = InfoWarModel(load(TINY))  # 300 users x 24 ticks
+    big = InfoWarModel(load([*TINY, "graph.n=2000", "world.tick_hours=0.25"]))  # x 576 ticks
+    assert small.crowd.n * small.world.ticks < 10**6 <= big.crowd.n * big.world.ticks
+    assert type(small.kernel) is Kernel and type(big.kernel) is CompiledKernel
+
+
 def test_sequential_draws_run_the_numpy_form() -> None:
     """The compiled loops key every draw: sequential draws keep the numpy kernel."""
     from sim.model import InfoWarModel

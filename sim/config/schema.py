@@ -17,7 +17,7 @@ from sim.config.params import NONNEG, PROB, Check, param, rng
 
 MODES = ("infowar", "sir", "rumor", "deffuant")
 DRAW_MODES = ("per_user", "sequential")  # spread.draws (sim.draws)
-ENGINES = ("compiled", "numpy")  # spread.engine (sim.kernel_jit, sim.kernel)
+ENGINES = ("auto", "compiled", "numpy")  # spread.engine (sim.kernel.make_kernel)
 GRAPH_KINDS = ("social", "er", "ba", "file")
 ACTOR_KINDS = (
     "head_of_state",
@@ -370,11 +370,12 @@ class SpreadConfig:
         "across arms) or sequential from one stream (before issue 16)",
     )
     engine: str = param(
-        "compiled",
+        "auto",
         choices=ENGINES,
         what="spread engine",
-        doc="the spread phases compiled with numba (faster) or as numpy calls (the "
-        "reference): the same runs draw for draw; draws=sequential always runs numpy",
+        doc="the spread phases as compiled numba loops or as numpy calls (the reference): "
+        "the same runs draw for draw; auto compiles runs of at least 10^6 users x ticks "
+        "(smaller ones finish before numba loads); draws=sequential always runs numpy",
     )
     initial: float = param(0.001, rng(0, 1, lo_open=True), doc="validation modes: seeded share")
     epsilon: float = param(
