@@ -362,18 +362,18 @@ def _correct(ku, uu, state, states, community, narr_target, base, correction):
 def _reshare(
     flat, state, reshared, activity, community, states, share_prob, forget, b_post, b_stop
 ):
-    """The sharers (among the flat positions ``flat`` in the state, ascending) reshare
-    with ``activity x share_prob`` and stop with ``forget``; returns the posting
-    (narrative, user) pairs, narrative-major, users ascending."""
+    """The sharers (flat positions ``flat`` in the state, ascending) reshare with
+    ``activity x share_prob`` and stop with ``forget``; returns the posting (narrative,
+    user) pairs, narrative-major, users ascending."""
     n = state.shape[1]
     pk = np.empty(len(flat), np.int64)
     pu = np.empty(len(flat), np.int64)
-    m = 0
+    m, k, row = 0, 0, 0  # positions ascend: narrative rows are walked, not divided out
     sp32 = np.float32(share_prob)
     for f in flat:
-        k, u = f // n, f % n
-        if state[k, u] != SHARING:
-            continue
+        while f >= row + n:
+            k, row = k + 1, row + n
+        u = f - row
         word = np.uint64(u) | (np.uint64(k) << _S32)
         if _unit(b_post, word) < activity[u] * sp32:
             pk[m], pu[m] = k, u
@@ -387,13 +387,14 @@ def _reshare(
 
 @njit(cache=True)
 def _fade(flat, state, community, states, narr_forget, inoc_wane, base):
-    """Ex-sharers forget and inoculation wanes (among the flat positions ``flat``): back
+    """Ex-sharers forget and inoculation wanes (flat positions ``flat``, ascending): back
     to unaware."""
     n = state.shape[1]
+    k, row = 0, 0
     for f in flat:
-        k, u = f // n, f % n
-        if state[k, u] != STOPPED and state[k, u] != INOCULATED:
-            continue
+        while f >= row + n:
+            k, row = k + 1, row + n
+        u = f - row
         p = narr_forget[k] if state[k, u] == STOPPED else inoc_wane
         if _unit(base, np.uint64(u) | (np.uint64(k) << _S32)) < p:
             _move(states, k, state[k, u], UNAWARE, community[u])
@@ -424,9 +425,6 @@ class CompiledKernel(Kernel):
         if not self.draws.per_user:
             raise ValueError("the compiled engine needs spread.draws=per_user")
         self._feed = np.zeros(self.crowd.n, np.int32)  # posts in each feed, kept all zero
-        # positions of the states other than unaware, found by ``reshare`` for ``fade``
-        # (the model's next phase step: resharing makes no state unaware, nor one aware)
-        self._aware: np.ndarray | None = None
 
     def _base(self, stream: str) -> np.uint64:
         return np.uint64(self.draws.base(stream))
@@ -502,23 +500,21 @@ class CompiledKernel(Kernel):
 
     def reshare(self, share_prob: float, forget: float) -> Posts:
         crowd = self.crowd
-        # numpy's vectorized compare finds the few aware among K x n states fastest
-        self._aware = np.flatnonzero(crowd.state != UNAWARE)
+        # numpy's vectorized compare finds the few sharers among K x n states fastest
         pk, pu = _reshare(
-            self._aware,
+            np.flatnonzero(crowd.state == SHARING),
             crowd.state, crowd.reshared, crowd.activity, crowd.community, self.tally.states,
             float(share_prob), float(forget), self._base("reshare"), self._base("stop"),
         )  # fmt: skip
         return self._reshare_posts(pk, pu)
 
     def fade(self) -> None:
-        aware, self._aware = self._aware, None
         self.trust.recover(self.trust_back)
         forget = self.world.narr_forget
         if self.inoc_wane <= 0 and not forget.any():
             return
-        c = self.crowd
-        flat = aware if aware is not None else np.flatnonzero(c.state != UNAWARE)
+        c, st = self.crowd, self.crowd.state
+        flat = np.flatnonzero((st == STOPPED) | (st == INOCULATED))
         _fade(
             flat,
             c.state,
