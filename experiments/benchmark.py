@@ -3,6 +3,7 @@
     scripts/python experiments/benchmark.py           # everything (~20-40 min)
     scripts/python experiments/benchmark.py --quick   # 10^4 and 10^5, a few minutes
     ... --only sweep --merge results/benchmark.json                   # redo one part, keep the rest
+    ... --engines compiled                  # the full model in one engine (default: both)
 
 Every configuration runs in its own process (experiments/benchmark_workers.py) so its peak
 memory is its own. Seconds per tick are reported as CPU time of that process (the cost of
