@@ -5,7 +5,8 @@ Each configuration runs in a fresh interpreter so its peak RSS is its own. Usage
 ``ref-vector`` (numpy), ``ref-compiled`` (numba), ``ref-mesa`` (lean push form),
 ``ref-mesa-pull`` (plain pull form), ``full``, ``graph-social``, ``graph-ba``; prints one
 JSON line. ``full`` takes ``[SCENARIO] [ENGINE]`` after MAX_TICKS (``spread.engine``:
-compiled, the default, or numpy).
+compiled, the default, or numpy). ``build SIZE TICKS SCENARIO`` measures a world's build
+(experiments/benchmark_build).
 
 Times are taken twice: wall clock and this process's CPU time. numpy and scipy.sparse run
 single-threaded here, so on an idle machine the two agree; on a shared machine the CPU time
@@ -203,6 +204,13 @@ def graph(kind: str, n: int) -> dict:
 
 
 def main(argv: list[str]) -> None:
+    if argv[0] == "build":  # SIZE is a user count or s<scale>: see benchmark_build
+        from experiments.benchmark_build import measure
+
+        out = measure(argv[1], argv[2], argv[3])
+        out.update(kind="build", size=argv[1], peak_rss=_peak())
+        print(json.dumps(out))
+        return
     kind, n = argv[0], int(argv[1])
     max_ticks = int(argv[2]) if len(argv) > 2 else 10**9
     if kind.startswith("ref-"):
