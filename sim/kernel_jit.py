@@ -360,29 +360,35 @@ def _correct(ku, uu, state, states, community, narr_target, base, correction):
 # -- reshare and fade (sim.kernel.Kernel.reshare, .fade) ----------------------------------------
 @njit(cache=True)
 def _reshare(
-    flat, state, reshared, activity, community, states, share_prob, forget, b_post, b_stop
+    aware, state, reshared, activity, community, states, share_prob, forget, b_post, b_stop
 ):
-    """The sharers (flat positions ``flat`` in the state, ascending) reshare with
-    ``activity x share_prob`` and stop with ``forget``; returns the posting (narrative,
-    user) pairs, narrative-major, users ascending."""
+    """The sharers among the aware (flat positions ``aware`` in the state, ascending)
+    reshare with ``activity x share_prob`` and stop with ``forget``. Returns the posting
+    (narrative, user) pairs (narrative-major, users ascending) and the positions that may
+    fade next (stopped or inoculated after this step, ascending)."""
     n = state.shape[1]
-    pk = np.empty(len(flat), np.int64)
-    pu = np.empty(len(flat), np.int64)
-    m, k, row = 0, 0, 0  # positions ascend: narrative rows are walked, not divided out
+    pk = np.empty(len(aware), np.int64)
+    pu = np.empty(len(aware), np.int64)
+    fading = np.empty(len(aware), np.int64)
+    m, n_fade, k, row = 0, 0, 0, 0  # positions ascend: narrative rows are walked, not divided
     sp32 = np.float32(share_prob)
-    for f in flat:
+    for f in aware:
         while f >= row + n:
             k, row = k + 1, row + n
         u = f - row
-        word = np.uint64(u) | (np.uint64(k) << _S32)
-        if _unit(b_post, word) < activity[u] * sp32:
-            pk[m], pu[m] = k, u
-            reshared[k, u] = True
-            m += 1
-        if _unit(b_stop, word) < forget:
-            state[k, u] = STOPPED
-            _move(states, k, SHARING, STOPPED, community[u])
-    return pk[:m], pu[:m]
+        if state[k, u] == SHARING:
+            word = np.uint64(u) | (np.uint64(k) << _S32)
+            if _unit(b_post, word) < activity[u] * sp32:
+                pk[m], pu[m] = k, u
+                reshared[k, u] = True
+                m += 1
+            if _unit(b_stop, word) < forget:
+                state[k, u] = STOPPED
+                _move(states, k, SHARING, STOPPED, community[u])
+        if state[k, u] == STOPPED or state[k, u] == INOCULATED:
+            fading[n_fade] = f
+            n_fade += 1
+    return pk[:m], pu[:m], fading[:n_fade]
 
 
 @njit(cache=True)
@@ -425,6 +431,9 @@ class CompiledKernel(Kernel):
         if not self.draws.per_user:
             raise ValueError("the compiled engine needs spread.draws=per_user")
         self._feed = np.zeros(self.crowd.n, np.int32)  # posts in each feed, kept all zero
+        # who may fade, as ``reshare`` leaves the states for ``fade``, the model's next
+        # step (nothing changes a state between them); None: ``fade`` scans for itself
+        self._fading: np.ndarray | None = None
 
     def _base(self, stream: str) -> np.uint64:
         return np.uint64(self.draws.base(stream))
@@ -500,21 +509,22 @@ class CompiledKernel(Kernel):
 
     def reshare(self, share_prob: float, forget: float) -> Posts:
         crowd = self.crowd
-        # numpy's vectorized compare finds the few sharers among K x n states fastest
-        pk, pu = _reshare(
-            np.flatnonzero(crowd.state == SHARING),
+        # numpy's vectorized compare finds the few aware among K x n states fastest
+        pk, pu, self._fading = _reshare(
+            np.flatnonzero(crowd.state != UNAWARE),
             crowd.state, crowd.reshared, crowd.activity, crowd.community, self.tally.states,
             float(share_prob), float(forget), self._base("reshare"), self._base("stop"),
         )  # fmt: skip
         return self._reshare_posts(pk, pu)
 
     def fade(self) -> None:
+        fading, self._fading = self._fading, None
         self.trust.recover(self.trust_back)
         forget = self.world.narr_forget
         if self.inoc_wane <= 0 and not forget.any():
             return
         c, st = self.crowd, self.crowd.state
-        flat = np.flatnonzero((st == STOPPED) | (st == INOCULATED))
+        flat = np.flatnonzero((st == STOPPED) | (st == INOCULATED)) if fading is None else fading
         _fade(
             flat,
             c.state,
