@@ -4,6 +4,7 @@
     scripts/python experiments/benchmark.py --quick   # 10^4 and 10^5, a few minutes
     ... --only build --scale-one --merge results/benchmark.json      # big worlds' builds
     ... --only sweep --merge results/benchmark.json                   # redo one part, keep the rest
+    ... --engines compiled                  # the full model in one engine (default: both)
 
 Every configuration runs in its own process (experiments/benchmark_workers.py) so its peak
 memory is its own. Seconds per tick are reported as CPU time of that process (the cost of
@@ -89,15 +90,18 @@ def _mesa_job(args, rows: list[dict], key: str, kind: str, n: int) -> tuple[dict
 
 
 def full_model(
-    args, sizes: list[int], scenarios: list[str], ticks: int | None = None
+    args, sizes: list[int], scenarios: list[str], ticks: int | None = None, engines=None
 ) -> list[dict]:
+    """The full model per scenario and size, in each engine (``spread.engine``; the numpy
+    reference beside the compiled default, so their ratio comes from one run)."""
     rows = []
     for sc in scenarios:
         for n in sizes:
             if sc != "default" and n > args.max_scenario_users:
                 continue
-            res = job(args, "full", n, ticks or args.full_ticks, sc)
-            rows.append({"scenario": sc, "n": n, "res": res})
+            for engine in engines or args.engines.split(","):
+                res = job(args, "full", n, ticks or args.full_ticks, sc, engine)
+                rows.append({"scenario": sc, "n": n, "engine": engine, "res": res})
     return rows
 
 
@@ -217,6 +221,11 @@ def parse(argv=None) -> argparse.Namespace:
     ap.add_argument("--mesa-big-ticks", type=int, default=5, help="Mesa ticks above 10^5 users")
     ap.add_argument("--full-ticks", type=int, default=10**9, help="cap on full-model ticks")
     ap.add_argument("--big-ticks", type=int, default=96, help="ticks of the 10^7-user full run")
+    ap.add_argument(
+        "--engines",
+        default="compiled,numpy",
+        help="spread engines of the full model (comma list); 10^7 runs the first only",
+    )
     ap.add_argument("--from-json", type=Path, help="only write the report from saved raw results")
     ap.add_argument(
         "--only",
@@ -312,7 +321,11 @@ def main(argv=None) -> None:
             ),
         ),
         ("build", "build", lambda: build_rows(args, job)),
-        ("big", "full", lambda: full_model(args, big, ["default"], args.big_ticks)),
+        (
+            "big",
+            "full",
+            lambda: full_model(args, big, ["default"], args.big_ticks, args.engines.split(",")[:1]),
+        ),
         ("big", "graph", lambda: graphs(args, big)),
     ]
     for part, name, fn in steps:

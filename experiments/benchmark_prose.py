@@ -22,8 +22,14 @@ def bounds() -> list[str]:
         "plain (pull) form, a Python loop over the follows of every unaware user (in the lean "
         "push form, over the follows of the sharers only).",
         "- *Full model.* Cost per tick follows the events (post x follower pairs reached) plus "
-        "two O(users) passes (drawing who is active, finding the sharers); at 10^4 users the tick "
-        "is dominated by fixed per-call costs. The actors' posting is one batch for all actors "
+        "three O(users x narratives) passes (drawing who is active, finding the sharers and the "
+        "believers who may forget). In the numpy engine a tick at 10^4 users is mostly the fixed "
+        "cost of its ~150 array calls; the compiled engine (`sim/kernel_jit.py`) runs feed, "
+        "update, reshare and fade as a few numba loops, with numpy's own `exp` and `power` "
+        "between them (numba's differ in the last bit) so the runs stay identical. At 10^6 both "
+        "are bound by memory: the random reads of the events' readers, the activity draw (one "
+        "uniform per user from a per-tick Generator) and the scans over the state. The actors' "
+        "posting is one batch for all actors "
         "(`sim/actors/posting.py`: each Mesa actor states its plan, ~25 numpy calls then draw "
         "every actor's posts; karabakh2020 has 27 actors and 12 narratives), about 0.15 ms a tick.",
         "- *Graph.* The social generator (`sim/graph/social.py`) draws every follow's community, "

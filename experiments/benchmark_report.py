@@ -128,26 +128,49 @@ def _early(r: dict) -> float:
     return float(np.mean(r["cpu"][:FIRST])) if r.get("cpu") else float("nan")
 
 
+def engine(row: dict) -> str:
+    """The spread engine of a full-model row (rows from before spread.engine: numpy)."""
+    return row.get("engine", "numpy")
+
+
+def _speedup(row: dict, rows: list[dict]) -> str:
+    """numpy's CPU ms/tick over this row's, same scenario and size, same benchmark run."""
+    ref = next(
+        (
+            r
+            for r in rows
+            if engine(r) == "numpy" and (r["scenario"], r["n"]) == (row["scenario"], row["n"])
+        ),
+        None,
+    )
+    if engine(row) == "numpy" or ref is None or not ref["res"].get("cpu"):
+        return ""
+    return f"{_fmt(_ms(ref['res']) / _ms(row['res']), 2)}x"
+
+
 def full_table(rows: list[dict]) -> list[str]:
-    rows = sorted(rows, key=lambda r: (r["scenario"] != "default", r["scenario"], r["n"]))
+    rows = sorted(
+        rows, key=lambda r: (r["scenario"] != "default", r["scenario"], r["n"], engine(r))
+    )
     phases = ("post", "strategies", "feed", "update", "reshare", "metrics")
     out = [
-        "| scenario | users | follows | ticks | build s | ms/tick CPU | CPU ms/tick per 10^6 "
-        "follows "
+        "| scenario | users | engine | follows | ticks | build s | ms/tick CPU | speed-up vs "
+        "numpy | CPU ms/tick per 10^6 follows "
         "| busiest tick ms CPU | ms/tick wall | B/user held | B/user peak | "
         + " | ".join(f"{p} ms" for p in phases)
         + " |",
-        "|" + "---|" * (11 + len(phases)),
+        "|" + "---|" * (13 + len(phases)),
     ]
     for row in rows:
         r, n = row["res"], row["n"]
         if "error" in r:
-            out.append(f"| {row['scenario']} | {_n(n)} | error: {r['error']} |")
+            out.append(f"| {row['scenario']} | {_n(n)} | {engine(row)} | error: {r['error']} |")
             continue
         ph = " | ".join(_fmt(1e3 * r["phases"].get(p, 0.0), 2) for p in phases)
         out.append(
-            f"| {row['scenario']} | {r['users']:,} | {r['follows']:,} | {len(r['cpu'])} "
-            f"| {_fmt(r['build_wall'])} | {_fmt(_ms(r), 2)} | "
+            f"| {row['scenario']} | {r['users']:,} | {engine(row)} | {r['follows']:,} "
+            f"| {len(r['cpu'])} "
+            f"| {_fmt(r['build_wall'])} | {_fmt(_ms(r), 2)} | {_speedup(row, rows)} | "
             f"{_fmt(_ms(r) * 1e6 / r['follows'], 2)} "
             f"| {_fmt(_busiest(r), 1)} "
             f"| {_fmt(_ms(r, 'wall'), 2)} "
@@ -206,11 +229,16 @@ def _find(rows, **kw):
     return next((r for r in rows if all(r.get(k) == v for k, v in kw.items())), None)
 
 
+def _find_full(rows, **kw):
+    """A full-model row, the compiled engine's where there is one."""
+    return _find([r for r in rows if engine(r) == "compiled"], **kw) or _find(rows, **kw)
+
+
 def targets(res: dict) -> list[str]:
     """One line per issue-6 target: value reached, verdict."""
     ref5, ref6 = _find(res["reference"], n=10**5), _find(res["reference"], n=10**6)
-    f6 = _find(res["full"], scenario="default", n=10**6)
-    f7 = _find(res["full"], scenario="default", n=10**7)
+    f6 = _find_full(res["full"], scenario="default", n=10**6)
+    f7 = _find_full(res["full"], scenario="default", n=10**7)
     g6 = _find(res["graph"], kind="social", n=10**6)
     kb = next((s for s in res["sweep"] if s.get("scenario") == "karabakh2020"), None)
     rows = []
@@ -302,14 +330,14 @@ def figures(res: dict, out: Path) -> list[str]:
         guess = [(r["n"], 1e3 * r[f"{key}_guess_s"]) for r in ref if r.get(f"{key}_guess_s")]
         if guess:
             ax.plot(*zip(*guess), "o", mfc="none", color=color, label=f"Mesa {name}, extrapolated")
-    for sc in sorted({r["scenario"] for r in res["full"]}):
+    for sc, eng in sorted({(r["scenario"], engine(r)) for r in res["full"]}):
         pts = sorted(
             (r["res"]["users"], _ms(r["res"]))
             for r in res["full"]
-            if r["scenario"] == sc and "cpu" in r["res"]
+            if (r["scenario"], engine(r)) == (sc, eng) and "cpu" in r["res"]
         )
         if pts:
-            ax.plot(*zip(*pts), "s-", label=f"full model, {sc}")
+            ax.plot(*zip(*pts), "s-" if eng == "compiled" else "s--", label=f"full, {sc}, {eng}")
     ax.plot([10**6], [25], "v", color="grey", label="targets at 10^6 (25 and 100 ms)")
     ax.plot([10**6], [100], "v", color="grey")
     ax.set(
@@ -336,7 +364,9 @@ def figures(res: dict, out: Path) -> list[str]:
         for i, total in enumerate(ms.sum(axis=1)):
             ax.text(i, 1.01, f"{total:.3g} ms", ha="center", va="bottom", fontsize=7)
         ax.set_xticks(
-            range(len(rows)), [f"{r['scenario'][:8]}\n{_n(r['n'])}" for r in rows], fontsize=7
+            range(len(rows)),
+            [f"{r['scenario'][:8]}\n{_n(r['n'])}\n{engine(r)}" for r in rows],
+            fontsize=7,
         )
         ax.set(
             ylim=(0, 1.1),
@@ -419,6 +449,12 @@ def write_report(res: dict, out: Path) -> str:
             *mesa_note(res["reference"]),
             "",
             "## 2. Full model (per phase: wall ms per tick)",
+            "",
+            "Engine: `spread.engine` (compiled: `sim/kernel_jit.py`, numba, the default; numpy: "
+            "`sim/kernel.py` and `sim/feed.py`, the reference it matches draw for draw). The "
+            "compiled loops are compiled (or loaded from numba's disk cache) on a small run "
+            "before the model is built, not counted. Speed-up: numpy's CPU ms/tick over the "
+            "compiled engine's, both measured in this run.",
             "",
             *full_table(res["full"]),
             "",

@@ -4,7 +4,9 @@ Each configuration runs in a fresh interpreter so its peak RSS is its own. Usage
 ``python experiments/benchmark_workers.py KIND N [MAX_TICKS] [SCENARIO]`` with KIND one of
 ``ref-vector`` (numpy), ``ref-compiled`` (numba), ``ref-mesa`` (lean push form),
 ``ref-mesa-pull`` (plain pull form), ``full``, ``graph-social``, ``graph-ba``; prints one
-JSON line. ``build SIZE TICKS SCENARIO`` measures a world's build (experiments/benchmark_build).
+JSON line. ``full`` takes ``[SCENARIO] [ENGINE]`` after MAX_TICKS (``spread.engine``:
+compiled, the default, or numpy). ``build SIZE TICKS SCENARIO`` measures a world's build
+(experiments/benchmark_build).
 
 Times are taken twice: wall clock and this process's CPU time. numpy and scipy.sparse run
 single-threaded here, so on an idle machine the two agree; on a shared machine the CPU time
@@ -138,11 +140,27 @@ def size_overrides(scenario: str, n: int) -> list[str]:
     return [*out, f"graph.n={n}"]
 
 
-def full(n: int, max_ticks: int, scenario: str) -> dict:
+def _warm(overrides: list[str]) -> float:
+    """Compile the compiled engine's loops (or load them from numba's disk cache) on a few
+    ticks of a small run of the same config, so the timed ticks are the kernel's; returns
+    the wall seconds that took."""
     from sim.cli import load
     from sim.model import InfoWarModel
 
-    overrides = [*size_overrides(scenario, n), "output.figures=false", "output.progress=false"]
+    t0 = time.perf_counter()
+    m = InfoWarModel(load(overrides))
+    for _ in range(min(3, m.world.ticks)):
+        m.step()
+    return time.perf_counter() - t0
+
+
+def full(n: int, max_ticks: int, scenario: str, engine: str = "compiled") -> dict:
+    from sim.cli import load
+    from sim.model import InfoWarModel
+
+    tail = ["output.figures=false", "output.progress=false", f"spread.engine={engine}"]
+    jit = _warm([*size_overrides(scenario, 2000), *tail]) if engine == "compiled" else None
+    overrides = [*size_overrides(scenario, n), *tail]
     cfg, base = load(overrides), _rss()
     with Clock() as build:
         m = InfoWarModel(cfg)
@@ -160,6 +178,8 @@ def full(n: int, max_ticks: int, scenario: str) -> dict:
         "base_rss": base,
         "built_rss": built_rss,
         "end_rss": _held_rss(),
+        "engine": engine,
+        "jit_wall": jit,
     }
 
 
@@ -196,7 +216,7 @@ def main(argv: list[str]) -> None:
     if kind.startswith("ref-"):
         out = ref(kind, n, max_ticks)
     elif kind == "full":
-        out = full(n, max_ticks, argv[3] if len(argv) > 3 else "default")
+        out = full(n, max_ticks, *argv[3:5])
     else:
         out = graph(kind, n)
     out.update(kind=kind, n=n, peak_rss=_peak())

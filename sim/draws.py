@@ -151,6 +151,10 @@ class Draws:
         self.tick = int(tick)
         self._base = {s: mix_scalar(r + (self.tick + 1) * GAMMA) for s, r in self._roots.items()}
 
+    def base(self, stream: str) -> int:
+        """This tick's word of ``stream`` (what compiled loops key their uniforms with)."""
+        return self._base[stream]
+
     def uniform(self, stream: str, word: np.ndarray) -> np.ndarray:
         """One uniform per key word (sequential: the next ``len(word)`` of the Generator)."""
         if not self.per_user:

@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.config.schema import SpreadConfig
+from sim.config.schema import SOURCE_KINDS, SpreadConfig
 from sim.crowd import INOCULATED, REJECTED, SHARING, STOPPED, UNAWARE, Crowd
 from sim.draws import Draws, as_draws, user_word
+from sim.errors import ConfigError
 from sim.feed import Reads, deliver, distinct, expand, feed_sizes
+from sim.posts import Posts
 from sim.tally import Tally
 from sim.trust import Trust
 from sim.world import World, per_tick_hazard
@@ -44,6 +46,7 @@ __all__ = [
     "deliver",
     "expand",
     "feed_sizes",
+    "make_kernel",
     "resolve",
 ]
 
@@ -238,6 +241,73 @@ class Kernel:
         side = self.world.narr_side[tk]
         self.trust.lose(self.crowd.community[tu], side, self.spread.trust_loss)
 
+    def deliver(
+        self,
+        batches: list[tuple[Posts, np.ndarray, np.ndarray]],
+        active: np.ndarray,
+        attention: int,
+    ) -> Reads:
+        """Steps 1-2 (``sim.feed.deliver``): who reads which post this tick."""
+        return deliver(self.crowd, batches, active, attention, self.draws)
+
+    def reshare(self, share_prob: float, forget: float) -> Posts:
+        """Active sharers reshare each story with ``share_prob`` (delivered next tick); then
+        sharers stop with ``forget``. All narratives at once (``Draws.reshare``: sequential
+        draws are laid out as the per-narrative loop takes them, so results equal the loop's)."""
+        crowd = self.crowd
+        # narrative-major, users ascending (flat indices: 2-D np.nonzero is ~3x slower)
+        k, users = np.divmod(np.flatnonzero(crowd.state == SHARING), crowd.n)
+        if not len(users):
+            return Posts.empty()
+        u_post, u_stop = self.draws.reshare(k, users, self.world.n_narratives)
+        post = u_post < crowd.activity[users] * share_prob
+        stop = u_stop < forget
+        pk, pu = k[post], users[post]
+        crowd.reshared[pk, pu] = True  # public resharing history
+        queued = self._reshare_posts(pk, pu)
+        self.set_state(k[stop], users[stop], STOPPED)
+        return queued
+
+    def count_reads(
+        self,
+        rd: Reads,
+        n_acc_posts: int,
+        by_narr_comm: np.ndarray,
+        by_side: np.ndarray,
+        acc_reach: np.ndarray,
+    ) -> None:
+        """For the metrics phase: this tick's reads per (narrative, community) and per side
+        (written), and per account for the first ``n_acc_posts`` posts (the accounts'; added)."""
+        w, p = self.world, rd.posts
+        c = len(w.communities)
+        narr = p.narr[rd.post].astype(np.int64)
+        comm = self.crowd.community[rd.reader]
+        by_narr_comm[:] = np.bincount(
+            narr * c + comm, weights=rd.reads, minlength=w.n_narratives * c
+        ).reshape(-1, c)
+        by_side[:] = np.bincount(w.narr_side[narr], weights=rd.reads, minlength=len(w.sides))
+        acc = rd.post < n_acc_posts
+        acc_reach += np.bincount(
+            p.src[rd.post[acc]], weights=rd.reads[acc], minlength=len(acc_reach)
+        ).astype(np.int64)
+
+    def _reshare_posts(self, pk: np.ndarray, pu: np.ndarray) -> Posts:
+        """The reshares of users ``pu`` of narratives ``pk``, credited to their chain's origin."""
+        if not len(pu):
+            return Posts.empty()
+        crowd = self.crowd
+        origin = crowd.origin[pk, pu]
+        return Posts.make(
+            src=pu,
+            narr=pk,
+            lang=crowd.primary_lang[pu],
+            count=1,
+            quality=1.0,
+            kind=SOURCE_KINDS.index("peer"),
+            origin=np.where(origin >= 0, origin, pu),
+            plats=crowd.eff_plats[pu],
+        )
+
     def fade(self) -> None:
         """Attention fades, once a tick: a believer who stopped sharing forgets the claim
         (its half-life), inoculation wanes (both back to unaware), trust drifts back."""
@@ -252,3 +322,36 @@ class Kernel:
         p = np.where(st[k, u] == STOPPED, forget[k], self.inoc_wane)
         hit = self.draws.uniform("fade", user_word(u, k)) < p
         self.set_state(k[hit], u[hit], UNAWARE)
+
+
+AUTO_MIN_USER_TICKS = 10**6  # spread.engine=auto: users x ticks from which to compile
+
+
+def make_kernel(
+    engine: str,
+    crowd: Crowd,
+    world: World,
+    spread: SpreadConfig,
+    tally: Tally,
+    draws: Draws,
+    trust: Trust,
+) -> Kernel:
+    """The kernel of ``spread.engine``: numpy (this module, the reference) or compiled
+    (``sim.kernel_jit``, numba: the same runs draw for draw; imported only when chosen).
+    ``auto`` compiles runs of at least ``AUTO_MIN_USER_TICKS`` users x ticks: below that a
+    whole run costs less than loading numba and its cached loops (about a second per
+    process). Sequential draws always run the numpy form (the compiled loops key every draw)."""
+    if engine == "auto":
+        engine = "compiled" if crowd.n * world.ticks >= AUTO_MIN_USER_TICKS else "numpy"
+    if engine == "compiled" and draws.per_user:
+        try:
+            from sim.kernel_jit import CompiledKernel
+        except ImportError:
+            if spread.engine == "auto":  # the same runs either way
+                return Kernel(crowd, world, spread, tally, draws, trust)
+            raise ConfigError(
+                "spread.engine", "compiled needs numba (pip install numba), or choose numpy"
+            ) from None
+
+        return CompiledKernel(crowd, world, spread, tally, draws, trust)
+    return Kernel(crowd, world, spread, tally, draws, trust)

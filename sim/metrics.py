@@ -98,8 +98,7 @@ class Metrics:
             self.layer.count_reshares(queued)
 
     def collect(self, rd: Reads) -> None:
-        m, w, t = self.m, self.m.world, self.m.tick
-        c = len(w.communities)
+        m, t = self.m, self.m.tick
         tl = m.tally
         self.states[t] = tl.states
         self.exposed[t] = tl.exposed
@@ -118,17 +117,7 @@ class Metrics:
             ).astype(np.int64)
             self.layer.count_actor_posts(p, n_acc_posts)
         if len(rd.reader):
-            narr = p.narr[rd.post].astype(np.int64)
-            comm = m.crowd.community[rd.reader]
-            self.reads[t] = np.bincount(
-                narr * c + comm, weights=rd.reads, minlength=w.n_narratives * c
-            ).reshape(-1, c)
-            side = w.narr_side[narr]
-            self.reach_side[t] = np.bincount(side, weights=rd.reads, minlength=len(w.sides))
-            acc = rd.post < n_acc_posts
-            self.acc_reach += np.bincount(
-                p.src[rd.post[acc]], weights=rd.reads[acc], minlength=len(self.acc_reach)
-            ).astype(np.int64)
+            m.kernel.count_reads(rd, n_acc_posts, self.reads[t], self.reach_side[t], self.acc_reach)
         self.ticks_done = t + 1
 
     # -- tables ----------------------------------------------------------------------

@@ -27,10 +27,10 @@ from sim.actors import Accounts, Actor
 from sim.actors.build import build_actors
 from sim.actors.posting import Poster
 from sim.cascades.recorder import Recorder, senders
-from sim.config.schema import SOURCE_KINDS, SimConfig
-from sim.crowd import SHARING, STOPPED
+from sim.config.schema import SimConfig
+from sim.crowd import SHARING
 from sim.draws import Draws
-from sim.kernel import Kernel, Reads, deliver
+from sim.kernel import Reads, make_kernel
 from sim.metrics import Metrics
 from sim.population import build_world
 from sim.posts import Posts
@@ -64,7 +64,16 @@ class InfoWarModel(mesa.Model):
         # the crowd's choices: per-user keyed uniforms, or in sequence from spread_rng
         self.draws = Draws(cfg.seed, cfg.spread.draws, self.spread_rng)
         self.trust = Trust(self.world, self.tally.users)  # per community x side x source kind
-        self.kernel = Kernel(self.crowd, self.world, cfg.spread, self.tally, self.draws, self.trust)
+        # numpy (the reference) or compiled (numba): the same runs draw for draw
+        self.kernel = make_kernel(
+            cfg.spread.engine,
+            self.crowd,
+            self.world,
+            cfg.spread,
+            self.tally,
+            self.draws,
+            self.trust,
+        )
         if cfg.output.cascades:
             self.kernel.recorder = Recorder(self.crowd.n)
         self._seed_narratives()
@@ -171,7 +180,7 @@ class InfoWarModel(mesa.Model):
         if self.kernel.recorder is not None:
             self.kernel.recorder.tick = self.tick
             self.kernel.recorder.senders = senders(batches, 1)
-        return deliver(self.crowd, batches, active, self.cfg.spread.attention, self.draws)
+        return self.kernel.deliver(batches, active, self.cfg.spread.attention)
 
     def fade(self) -> None:
         self.kernel.fade()
@@ -180,33 +189,10 @@ class InfoWarModel(mesa.Model):
         self.kernel.read(reads)
 
     def queue_reshares(self) -> None:
-        """Active sharers reshare each story with ``share_prob``; then sharers may forget.
-
-        All narratives at once (``Draws.reshare``: sequential draws are laid out as the
-        per-narrative loop takes them, so results equal the loop's)."""
-        crowd, sp = self.crowd, self.cfg.spread
-        # narrative-major, users ascending (flat indices: 2-D np.nonzero is ~3x slower)
-        k, users = np.divmod(np.flatnonzero(crowd.state == SHARING), crowd.n)
-        self.queued = Posts.empty()
-        if len(users):
-            u_post, u_stop = self.draws.reshare(k, users, self.world.n_narratives)
-            post = u_post < crowd.activity[users] * sp.share_prob
-            stop = u_stop < sp.forget
-            pk, pu = k[post], users[post]
-            if len(pu):
-                crowd.reshared[pk, pu] = True  # public resharing history
-                origin = crowd.origin[pk, pu]
-                self.queued = Posts.make(
-                    src=pu,
-                    narr=pk,
-                    lang=crowd.primary_lang[pu],
-                    count=1,
-                    quality=1.0,
-                    kind=SOURCE_KINDS.index("peer"),
-                    origin=np.where(origin >= 0, origin, pu),
-                    plats=crowd.eff_plats[pu],
-                )
-            self.kernel.set_state(k[stop], users[stop], STOPPED)
+        """Active sharers reshare each story with ``share_prob`` (delivered next tick); then
+        sharers may stop (``Kernel.reshare``)."""
+        sp = self.cfg.spread
+        self.queued = self.kernel.reshare(sp.share_prob, sp.forget)
         self.metrics.count_reshares(self.queued)
 
     # -- running ---------------------------------------------------------------------

@@ -31,6 +31,13 @@ class Trust:
         m = np.bincount(
             comm.astype(np.int64) * n_s + side.astype(np.int64), minlength=n_c * n_s
         ).reshape(n_c, n_s)
+        self.lose_counts(m, loss)
+
+    def lose_counts(self, m: np.ndarray, loss: float) -> None:
+        """``lose`` given the readers per (community, side), ``m`` (the compiled kernel
+        counts them; this power stays numpy's so both kernels round alike)."""
+        if loss <= 0 or not m.any():
+            return
         factor = (1.0 - loss) ** (m / self.users[:, None])
         self.cur *= factor[:, :, None]
 

@@ -15,7 +15,18 @@ LAYERS = {  # top-level unit of sim -> layer (docs/architecture.md, "The layers"
         ["world", "crowd", "posts", "tally", "trust", "staff", "graph", "population"], 2
     ),
     **dict.fromkeys(
-        ["kernel", "feed", "actors", "strategies", "metrics", "modes", "cascades", "timeline"], 3
+        [
+            "kernel",
+            "kernel_jit",
+            "feed",
+            "actors",
+            "strategies",
+            "metrics",
+            "modes",
+            "cascades",
+            "timeline",
+        ],
+        3,
     ),
     **dict.fromkeys(["model", "reference"], 4),
     **dict.fromkeys(["api", "summary", "outputs", "figures", "report", "validation", "rundir"], 5),

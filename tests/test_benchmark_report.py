@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from experiments.benchmark_report import targets, write_report
+from experiments.benchmark_report import _fmt, _ms, targets, write_report
 from experiments.benchmark_workers import full, ref
 
 
@@ -55,10 +55,17 @@ def test_workers_measure_and_report_renders(tmp_path):
     assert (
         f["users"] == 2000 and len(f["cpu"]) == 3 and set(f["phases"]) >= {"post", "feed", "update"}
     )
-    for r in (vec, comp, mesa, f):
+    assert f["engine"] == "compiled" and f["jit_wall"] > 0  # compiled before the timed ticks
+    fn = full(2000, 3, "default", "numpy")
+    for r in (vec, comp, mesa, f, fn):
         r["peak_rss"] = r["end_rss"]
-    text = write_report(_res(vec, mesa, f, comp=comp), tmp_path)
+    res = _res(vec, mesa, f, comp=comp)
+    res["full"][0]["engine"] = "compiled"
+    res["full"].append({"scenario": "default", "n": 10**6, "engine": "numpy", "res": fn})
+    text = write_report(res, tmp_path)
     assert "## Targets" in text and "## 4. Sweep throughput" in text
+    speedup = _ms(fn) / _ms(f)  # the compiled row shows numpy's ms/tick over its own
+    assert f"| {_fmt(_ms(f), 2)} | {_fmt(speedup, 2)}x |" in text
     assert {p.name for p in tmp_path.iterdir()} >= {
         "benchmark.md",
         "benchmark.json",
@@ -97,6 +104,11 @@ def test_targets_verdicts_follow_the_numbers():
         in lines[2]
     )
     assert "missed" in lines[4] and "missed" in lines[5]
+    # two engines at 10^6: the compiled one is judged, whichever row comes first
+    res = _res(fast, slow, {**row, "cpu": [0.2] * 3})
+    res["full"][0]["engine"] = "numpy"
+    res["full"].append({"scenario": "default", "n": 10**6, "engine": "compiled", "res": row})
+    assert "50.0 ms | met" in targets(res)[4]
     # the compiled kernel, where measured, is the one judged; numpy stands beside it
     lines = targets(_res(slow, slow, row, comp=fast))
     assert (

@@ -17,6 +17,7 @@ from sim.config.params import NONNEG, PROB, Check, param, rng
 
 MODES = ("infowar", "sir", "rumor", "deffuant")
 DRAW_MODES = ("per_user", "sequential")  # spread.draws (sim.draws)
+ENGINES = ("auto", "compiled", "numpy")  # spread.engine (sim.kernel.make_kernel)
 GRAPH_KINDS = ("social", "er", "ba", "file")
 ACTOR_KINDS = (
     "head_of_state",
@@ -367,6 +368,14 @@ class SpreadConfig:
         what="draw mode",
         doc="the crowd's random choices: per_user keyed uniforms (common random numbers "
         "across arms) or sequential from one stream (before issue 16)",
+    )
+    engine: str = param(
+        "auto",
+        choices=ENGINES,
+        what="spread engine",
+        doc="the spread phases as compiled numba loops or as numpy calls (the reference): "
+        "the same runs draw for draw; auto compiles runs of at least 10^6 users x ticks "
+        "(smaller ones finish before numba loads); draws=sequential always runs numpy",
     )
     initial: float = param(0.001, rng(0, 1, lo_open=True), doc="validation modes: seeded share")
     epsilon: float = param(
