@@ -6,7 +6,9 @@ and validates its own config again where it runs. The basic sweeper's own check 
 every job of a batch one after another in the submitting process (0.2-0.4 CPU s each) while
 the workers wait: 6 of the 17 minutes of a 1,000-run karabakh2020 sweep on 2 cores. This
 sweeper is the basic one (same grids, batches, job numbers and ``params``) without that
-check. The cost: a combination of swept values that cannot be composed at all (each value
+check, and whose jobs compose their config once per shape (``sim.sweep.compose_cache``:
+Hydra composes the first job of each shape, the others are a copy with their values set).
+The cost: a combination of swept values that cannot be composed at all (each value
 can, see ``sim.config.sweepcheck``) now fails when its batch is launched instead of before.
 Selected in ``conf/config.yaml`` (``override hydra/sweeper: checked``); plugins live in the
 ``hydra_plugins`` namespace package, which is how Hydra finds them.
@@ -36,6 +38,17 @@ ConfigStore.instance().store(
 
 
 class CheckedSweeper(BasicSweeper):
+    def setup(self, *, hydra_context: Any, task_function: Any, config: Any) -> None:
+        """The basic set-up, with jobs composed once per shape (``sim.sweep.compose_cache``)."""
+        from hydra.types import HydraContext
+
+        from sim.sweep.compose_cache import CachingConfigLoader
+
+        if not isinstance(hydra_context.config_loader, CachingConfigLoader):
+            loader = CachingConfigLoader(hydra_context.config_loader)
+            hydra_context = HydraContext(config_loader=loader, callbacks=hydra_context.callbacks)
+        super().setup(hydra_context=hydra_context, task_function=task_function, config=config)
+
     def sweep(self, arguments: list[str]) -> Any:
         """The basic sweep; a write that fails (Hydra saving a job's config on a full disk, or
         a job unable even to record its failure) ends it with one line and exit 3."""
