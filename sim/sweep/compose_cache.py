@@ -6,7 +6,7 @@ sweep mostly differ in a few plain values (``seed=3``, ``spread.beta=0.2``). A j
 overrides split into the plain values (a scalar set on a key that is no config group, no
 ``+``/``++``/``~``, no other override on the same subtree) and the rest. Jobs whose rest is
 the same and whose plain values set the same keys have one shape: the first is composed by
-Hydra, the others start from a pickled copy of it and get their values by the very call
+Hydra, the others start from a deep copy of it and get their values by the very call
 Hydra makes (``OmegaConf.update(cfg, key, value, merge=True)``), then the job's own
 ``hydra.overrides.task`` and ``hydra.job.override_dirname``. The result equals Hydra's
 composition (``tests/test_sweep_batch.py`` compares them). Anything unusual (an error, a
@@ -16,8 +16,8 @@ cache lives in each worker process (loky and Ray workers keep it between jobs).
 
 from __future__ import annotations
 
+import copy
 import os
-import pickle
 from collections import OrderedDict
 from typing import Any
 
@@ -26,8 +26,8 @@ from hydra.core.override_parser.types import Override, OverrideType, ValueType
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-MAX_SHAPES = 16  # pickled bases kept per process (one per distinct shape; ~0.1 MB each)
-_bases: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+MAX_SHAPES = 16  # composed bases kept per process (one per distinct shape; ~1 MB each)
+_bases: OrderedDict[tuple[Any, ...], DictConfig] = OrderedDict()
 stats = {"composed": 0, "reused": 0}  # this process's counts (tests, the benchmark)
 
 
@@ -80,12 +80,12 @@ class CachingConfigLoader(ConfigLoader):
         base = _bases.get(shape)
         if base is None:
             cfg = self.inner.load_sweep_config(master_config, sweep_overrides)
-            _remember(shape, pickle.dumps(cfg))
+            _remember(shape, copy.deepcopy(cfg))
             stats["composed"] += 1
             return cfg
         _bases.move_to_end(shape)
         try:
-            cfg = _apply(pickle.loads(base), parsed, plain)
+            cfg = _apply(copy.deepcopy(base), parsed, plain)
         except Exception:  # a bad value: Hydra's own error, as without the cache
             return self.inner.load_sweep_config(master_config, sweep_overrides)
         OmegaConf.copy_cache(from_config=master_config, to_config=cfg)
@@ -126,8 +126,10 @@ class CachingConfigLoader(ConfigLoader):
         return getattr(self.inner, name)
 
 
-def _remember(shape: tuple[Any, ...], blob: bytes) -> None:
-    _bases[shape] = blob
+def _remember(shape: tuple[Any, ...], cfg: DictConfig) -> None:
+    # a copy, never pickled: a plugin's config class imported by Hydra's plugin scan is
+    # not the one in sys.modules, so pickle refuses it (deepcopy keeps class references)
+    _bases[shape] = cfg
     while len(_bases) > MAX_SHAPES:
         _bases.popitem(last=False)
 

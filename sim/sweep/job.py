@@ -106,13 +106,15 @@ def execute(sc: Any, h: str, sweep: Path, overrides: list[str], launcher: str) -
     """Run into a staging dir, add config.json and result.parquet, rename into runs/<hash>."""
     from sim.api import run
     from sim.outputs import write_json
+    from sim.population import reuse_stats, reusing_worlds
     from sim.sweep.provenance import provenance
 
     started = datetime.now(UTC).isoformat(timespec="seconds")
     staging = store.staging_dir(sweep, h)
     try:
-        t0, c0 = time.perf_counter(), time.process_time()
-        res = run(sc, out=staging, progress=False)
+        t0, c0, reused = time.perf_counter(), time.process_time(), reuse_stats["reused"]
+        with reusing_worlds():  # this worker's runs with one seed and world share its graph
+            res = run(sc, out=staging, progress=False)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         write_json(store.config_dict(sc), staging / "config.json")
         prov = provenance(h, sc.seed, wall, started, launcher, overrides)
@@ -129,7 +131,8 @@ def execute(sc: Any, h: str, sweep: Path, overrides: list[str], launcher: str) -
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return {"status": "ran" if committed else "skipped", "wall_s": round(wall, 3)}
+    world = "reused" if reuse_stats["reused"] > reused else "built"
+    return {"status": "ran" if committed else "skipped", "wall_s": round(wall, 3), "world": world}
 
 
 def run_job(cfg: DictConfig, hc: Any) -> dict[str, Any]:
