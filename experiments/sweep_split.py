@@ -1,9 +1,11 @@
 """Where a sweep job's time goes: one process does what a Hydra multirun job does, step by step.
 
-    scripts/python experiments/sweep_split.py [RUNS] [SCENARIO] [USERS]   # prints one JSON line
+    scripts/python experiments/sweep_split.py [RUNS] [SCENARIO] [USERS] [OVERRIDE ...]
+    # prints one JSON line; e.g. ... 5 karabakh2020 10000 hydra.output_subdir=null
 
 Steps, in the order a job meets them: the launcher hands the job over (joblib pickles Hydra's
-context, the master config and the ConfigStore to the worker; the pickle round trip here),
+context, the master config and the ConfigStore to the worker; the pickle round trip here, for
+a task of one job and per job of a task of four), Hydra's job record comes back the same way,
 Hydra composes the job's config (from scratch, and from the per-shape cache of
 ``sim.sweep.compose_cache``), Hydra's own job set-up (``hydra.core.utils.run_job`` with a
 task that does nothing: config copies, ``.hydra/*.yaml``, logging), validation
@@ -30,10 +32,11 @@ sys.path.insert(0, str(ROOT))
 T: dict[str, list[tuple[float, float]]] = defaultdict(list)
 
 
-def timed(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+def timed(name: str, fn: Any, *args: Any, share: int = 1, **kwargs: Any) -> Any:
+    """Call ``fn``; record its wall and CPU seconds (divided by ``share`` runs) as ``name``."""
     w, c = time.perf_counter(), time.process_time()
     out = fn(*args, **kwargs)
-    T[name].append((time.perf_counter() - w, time.process_time() - c))
+    T[name].append(((time.perf_counter() - w) / share, (time.process_time() - c) / share))
     return out
 
 
@@ -73,14 +76,17 @@ def one_job(i: int, seed: int, sweep: Path, loader: Any, cached: Any, master: An
     ctx = HydraContext(config_loader=cached, callbacks=_callbacks())
     blob = (ctx, master, Singleton.get_state())
     timed("dispatch", lambda: pickle.loads(cloudpickle.dumps(blob)))  # as loky does
+    four = [blob] * 4  # a task of 4 jobs (the checked sweeper's joblib batches): one context
+    timed("dispatch (4 per task)", lambda: pickle.loads(cloudpickle.dumps(four)), share=4)
     job = [f"seed={seed}"]
     timed("compose (Hydra)", loader.load_sweep_config, master, job)
     cfg = timed("compose (cached)", cached.load_sweep_config, master, job)
     with open_dict(cfg):
         cfg.hydra.job.num, cfg.hydra.job.id = i, f"job_{i}"
     HydraConfig.instance().set_config(cfg)
-    kw = {"job_dir_key": "hydra.sweep.dir", "job_subdir_key": "hydra.sweep.subdir"}
-    timed("Hydra job set-up", run_job, lambda c: None, cfg, hydra_context=ctx, **kw)
+    keys = ("hydra.sweep.dir", "hydra.sweep.subdir")
+    ret = timed("Hydra job set-up", run_job, lambda c: None, cfg, *keys, hydra_context=ctx)
+    timed("job return", lambda: pickle.loads(cloudpickle.dumps(ret)))  # worker -> main
     sc = timed("validate", to_sim_config, cfg)
     m = timed("build", InfoWarModel, sc)
     timed("ticks", m.run, progress=False)
@@ -117,7 +123,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     runs = int(argv[0]) if argv else 5
     scenario = argv[1] if len(argv) > 1 else "karabakh2020"
     users = int(argv[2]) if len(argv) > 2 else 10**4
-    extra = ["output.figures=false", "output.progress=false", "output.quiet=true"]
+    extra = ["output.figures=false", "output.progress=false", "output.quiet=true", *argv[3:]]
     with tempfile.TemporaryDirectory(prefix="sweep_split_") as tmp:
         sweep = Path(tmp)
         loader, master = hydra_setup(sweep, [*size_overrides(scenario, users), *extra])

@@ -53,6 +53,15 @@ def test_cached_composition_equals_hydras(loader) -> None:
         got = cached.load_sweep_config(master, job)
         assert OmegaConf.to_yaml(got) == OmegaConf.to_yaml(want), job
         assert _flags(got) == _flags(want)
+        if job is JOBS[1]:  # a job of two points: the second one's values set on the first's
+            from sim.sweep.batch import Grouper, set_values
+
+            ((_, plain),) = Grouper(cached.group_exists(master)).chunks([JOBS[0], job], 2)
+            task = inner.load_sweep_config(master, JOBS[0])
+            set_values(task, job, plain)
+            a, b = OmegaConf.to_container(task), OmegaConf.to_container(want)
+            assert isinstance(a, dict) and isinstance(b, dict) and a.pop("hydra") and b.pop("hydra")
+            assert a == b and a["seed"] == 1
     reused = compose_cache.stats["reused"] - before["reused"]
     assert reused == 3, reused  # jobs 1, 3 and 5 differ from an earlier one only in values
 
@@ -107,18 +116,20 @@ def test_runs_sharing_a_world_are_bit_identical_to_separate_runs(tmp_path: Path)
     assert alone[0] == alone[2] and alone[0] != alone[3]
 
 
-def test_joblib_tasks_carry_consecutive_jobs_that_share_worlds(tmp_path: Path) -> None:
-    """8 jobs on 2 workers: tasks of 2 consecutive jobs (one seed, two spread values), so the
-    second run of each task reuses the first one's world (bits: the in-process test above;
-    tables across launchers: tests/test_sweep.py, whose joblib sweep is batched too)."""
+def test_jobs_of_several_points_share_configs_and_worlds(tmp_path: Path) -> None:
+    """8 points on 2 joblib workers: 4 jobs of 2 points (one seed, two spread values), the
+    second reusing the first one's config and world (the bits: the tests above; the table
+    against a serial sweep: tests/test_sweep.py, both batched differently)."""
     from test_sweep import events, sweep
 
-    from hydra_plugins.infowar_sweeper.checked_sweeper import joblib_batch_size
+    from hydra_plugins.infowar_sweeper.checked_sweeper import points_per_job
 
-    assert joblib_batch_size(8, 2, 4) == 2 and joblib_batch_size(256, 2, 4) == 4
-    assert joblib_batch_size(3, 2, 4) == 1
+    assert points_per_job(8, 2, 4) == 2 and points_per_job(1000, 2, 4) == 4
+    assert points_per_job(3, 2, 4) == 1
     grid = ["seed=0,1,2,3", "spread.beta=0.2,0.3", "graph.n=300", "world.tick_hours=6"]
     r = sweep(tmp_path, *grid, "hydra.launcher.n_jobs=2", launcher="joblib")
     assert r.returncode == 0, r.stderr[-2000:]
     worlds = sorted(str(e.get("world")) for e in events(tmp_path))
     assert worlds == ["built"] * 4 + ["reused"] * 4, worlds
+    assert len([d for d in tmp_path.iterdir() if d.name.isdigit()]) == 4  # Hydra jobs
+    assert not (tmp_path / "batches").exists()

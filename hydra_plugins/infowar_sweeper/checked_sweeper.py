@@ -8,8 +8,8 @@ the workers wait: 6 of the 17 minutes of a 1,000-run karabakh2020 sweep on 2 cor
 sweeper is the basic one (same grids, batches, job numbers and ``params``) without that
 check, and whose jobs compose their config once per shape (``sim.sweep.compose_cache``:
 Hydra composes the first job of each shape, the others are a copy with their values set)
-and, on the joblib launcher with its one run per task, hands a worker up to ``runs_per_task``
-consecutive jobs at once (``runs_per_task`` below).
+and, on the basic and joblib launchers, launches up to ``runs_per_task`` consecutive grid
+points of one shape as one job (``sim.sweep.batch``).
 The cost: a combination of swept values that cannot be composed at all (each value
 can, see ``sim.config.sweepcheck``) now fails when its batch is launched instead of before.
 Selected in ``conf/config.yaml`` (``override hydra/sweeper: checked``); plugins live in the
@@ -40,16 +40,23 @@ ConfigStore.instance().store(
 )
 
 
-def joblib_batch_size(jobs: int, n_jobs: Any, most: int) -> int:
-    """Consecutive jobs one joblib task carries: up to ``most`` while every worker still gets
-    2 tasks or more. One pickled task then carries Hydra's context once for all of them, and
-    a worker runs neighbouring grid points in a row (strategy arms of one seed: one build,
-    ``sim.population.reusing_worlds``). Each run still commits on its own, so a killed sweep
-    loses only the runs in flight."""
+def workers(launcher: Any) -> int | None:
+    """Processes that run this launcher's jobs at once; None: leave its jobs one point each
+    (Ray, submitit: a job is a remote task or an array element, sized by its own settings)."""
     import os
 
-    workers = int(n_jobs) if n_jobs and int(n_jobs) > 0 else (os.cpu_count() or 1)
-    return max(1, min(most, jobs // (2 * workers)))
+    name = type(launcher).__name__
+    if name == "BasicLauncher":
+        return 1
+    if name == "JoblibLauncher":
+        n = int(launcher.joblib.get("n_jobs") or 1)
+        return n if n > 0 else (os.cpu_count() or 1)
+    return None
+
+
+def points_per_job(jobs: int, n_workers: int, most: int) -> int:
+    """Up to ``most`` points per job while every worker still gets 2 jobs or more."""
+    return max(1, min(most, jobs // (2 * n_workers)))
 
 
 class CheckedSweeper(BasicSweeper):
@@ -72,22 +79,35 @@ class CheckedSweeper(BasicSweeper):
             loader = CachingConfigLoader(hydra_context.config_loader)
             hydra_context = HydraContext(config_loader=loader, callbacks=hydra_context.callbacks)
         super().setup(hydra_context=hydra_context, task_function=task_function, config=config)
-        launcher = self.launcher
-        joblib = getattr(launcher, "joblib", None)
-        if launcher is None or not isinstance(joblib, dict) or str(joblib.get("batch_size")) != "1":
+        n_workers = workers(self.launcher)
+        if n_workers is None or self.runs_per_task < 2:
             return
-        launch, most = launcher.launch, self.runs_per_task
+        assert self.launcher is not None
+        launch, loader, most = self.launcher.launch, hydra_context.config_loader, self.runs_per_task
 
         def batched(job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Any:
-            n = len(job_overrides)
-            joblib["batch_size"] = joblib_batch_size(n, joblib.get("n_jobs"), most)
-            return launch(job_overrides, initial_job_idx)
+            from sim.sweep import batch, job
 
-        launcher.launch = batched  # type: ignore[method-assign]
+            jobs = [list(j) for j in job_overrides]
+            k = points_per_job(len(jobs), n_workers, most)
+            if job.SWEEP_ID is None or k < 2:  # no callback to name the batch files: alone
+                return launch(job_overrides, initial_job_idx)
+            grouper = batch.Grouper(loader.group_exists(config))
+            sweep = Path(config.hydra.sweep.dir).resolve()
+            firsts = []
+            for idx, plain in grouper.chunks(jobs, k):
+                if len(idx) > 1:
+                    batch.write(sweep, job.SWEEP_ID, [jobs[i] for i in idx], plain)
+                firsts.append(jobs[idx[0]])
+            return launch(firsts, initial_job_idx)
+
+        self.launcher.launch = batched  # type: ignore[method-assign]
 
     def sweep(self, arguments: list[str]) -> Any:
         """The basic sweep; a write that fails (Hydra saving a job's config on a full disk, or
         a job unable even to record its failure) ends it with one line and exit 3."""
+        from sim.sweep import batch, job
+
         try:
             return super().sweep(arguments)
         except OSError as e:
@@ -95,6 +115,9 @@ class CheckedSweeper(BasicSweeper):
 
             assert self.config is not None  # set by setup(), before any sweep
             stop_on_write_error(Path(self.config.hydra.sweep.dir).resolve(), e)
+        finally:
+            if self.config is not None:
+                batch.remove(Path(self.config.hydra.sweep.dir).resolve(), job.SWEEP_ID)
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         """Nothing to do: the values were checked before Hydra started (module docstring)."""

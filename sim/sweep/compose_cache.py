@@ -92,6 +92,15 @@ class CachingConfigLoader(ConfigLoader):
         stats["reused"] += 1
         return cfg
 
+    def group_exists(self, master_config: DictConfig) -> Any:
+        """Hydra's test of whether a key names a config group, on the multirun's search path."""
+        hydra_ov = OmegaConf.to_container(master_config.hydra.overrides.hydra)
+        assert isinstance(hydra_ov, list)
+        _, repo = self.inner._parse_overrides_and_create_caching_repo(
+            master_config.hydra.job.config_name, [str(o) for o in hydra_ov]
+        )
+        return repo.group_exists
+
     # The rest is Hydra's loader unchanged.
     def load_configuration(
         self,
