@@ -198,6 +198,24 @@ def sweep_table(rows: list[dict]) -> list[str]:
         "Per-run figures are marginal: the difference between a sweep of `workers` runs "
         "(its wall time is the start-up column) and one of `runs` runs, divided by the extra runs.",
     ]
+    split = next((r["split"] for r in rows if r.get("split")), None)
+    return out + (split_table(split) if split else [])
+
+
+def split_table(split: dict) -> list[str]:
+    """Where a karabakh2020 sweep job's time goes (experiments/sweep_split.py)."""
+    out = [
+        "",
+        f"Where a job's time goes ({split['scenario']}, {split['users']:,} users, CPU s per run, "
+        f"mean of {split['runs']} runs in one process; `experiments/sweep_split.py`). A job of "
+        "several grid points (`sim/sweep/batch.py`) pays the hand-over, composition, Hydra's "
+        "set-up and the return once for all its points:",
+        "",
+        "| step | CPU s | wall s |",
+        "|---|---|---|",
+    ]
+    for k, v in split["steps"].items():
+        out.append(f"| {k} | {_fmt(v['cpu'], 3)} | {_fmt(v['wall'], 3)} |")
     return out
 
 
