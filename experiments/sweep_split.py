@@ -58,7 +58,7 @@ def hydra_setup(sweep: Path, overrides: list[str]) -> tuple[Any, Any]:
     return loader, master
 
 
-def one_job(i: int, seed: int, sweep: Path, loader: Any, cached: Any, master: Any) -> None:
+def one_job(i: int, job: list[str], sweep: Path, loader: Any, cached: Any, master: Any) -> None:
     from hydra.core.hydra_config import HydraConfig
     from hydra.core.singleton import Singleton
     from hydra.core.utils import run_job
@@ -78,7 +78,6 @@ def one_job(i: int, seed: int, sweep: Path, loader: Any, cached: Any, master: An
     timed("dispatch", lambda: pickle.loads(cloudpickle.dumps(blob)))  # as loky does
     four = [blob] * 4  # a task of 4 jobs (the checked sweeper's joblib batches): one context
     timed("dispatch (4 per task)", lambda: pickle.loads(cloudpickle.dumps(four)), share=4)
-    job = [f"seed={seed}"]
     timed("compose (Hydra)", loader.load_sweep_config, master, job)
     cfg = timed("compose (cached)", cached.load_sweep_config, master, job)
     with open_dict(cfg):
@@ -126,10 +125,11 @@ def main(argv: list[str]) -> dict[str, Any]:
     extra = ["output.figures=false", "output.progress=false", "output.quiet=true", *argv[3:]]
     with tempfile.TemporaryDirectory(prefix="sweep_split_") as tmp:
         sweep = Path(tmp)
-        loader, master = hydra_setup(sweep, [*size_overrides(scenario, users), *extra])
+        base = [*size_overrides(scenario, users), *extra]  # every job carries them, as in a sweep
+        loader, master = hydra_setup(sweep, base)
         cached = CachingConfigLoader(loader)
         for i in range(runs + 1):
-            one_job(i, i, sweep, loader, cached, master)
+            one_job(i, [*base, f"seed={i}"], sweep, loader, cached, master)
             if i == 0:  # warm-up: first imports, numba caches, the cache's first shape
                 T.clear()
     out = {
