@@ -2,6 +2,7 @@
 
     scripts/python experiments/benchmark.py           # everything (~20-40 min)
     scripts/python experiments/benchmark.py --quick   # 10^4 and 10^5, a few minutes
+    ... --only build --scale-one --merge results/benchmark.json      # big worlds' builds
     ... --only sweep --merge results/benchmark.json                   # redo one part, keep the rest
 
 Every configuration runs in its own process (experiments/benchmark_workers.py) so its peak
@@ -30,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 WORKER = ROOT / "experiments" / "benchmark_workers.py"
 SWEEP_TARGET_RUNS = 1000  # issue 21: a 1,000-run karabakh2020 sweep at 10^4 in <= 3 minutes
 
+from experiments.benchmark_build import build_rows  # noqa: E402
 from experiments.benchmark_workers import size_overrides  # noqa: E402
 
 
@@ -240,11 +242,15 @@ def parse(argv=None) -> argparse.Namespace:
     ap.add_argument("--from-json", type=Path, help="only write the report from saved raw results")
     ap.add_argument(
         "--only",
-        default="reference,full,graph,sweep,big",
-        help="comma list of parts to run (reference, full, graph, sweep, big = 10^7)",
+        default="reference,full,graph,sweep,build,big",
+        help="comma list of parts to run (reference, full, graph, sweep, build, big = 10^7)",
     )
     ap.add_argument("--merge", type=Path, help="raw results to keep for the parts not run")
     ap.add_argument("--sweep-runs", type=int, default=24, help="runs per sweep measurement")
+    ap.add_argument(
+        "--scale-one", action="store_true", help="build part: karabakh2020 at scale 1.0, full run"
+    )
+    ap.add_argument("--huge", action="store_true", help="build part: 10^8 users (>= 24 GiB free)")
     ap.add_argument("--skip-mesa", action="store_true")
     ap.add_argument("--skip-sweep", action="store_true")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds per configuration")
@@ -282,11 +288,12 @@ def main(argv=None) -> None:
         "full": [],
         "graph": [],
         "sweep": [],
+        "build": [],
     }
     if args.merge:  # keep the other parts' rows; the parts run now replace theirs
         old = json.loads(args.merge.read_text())
         big_rows = {"full": lambda r: r["n"] >= 10**7, "graph": lambda r: r["n"] >= 10**7}
-        for name in ("reference", "full", "graph", "sweep"):
+        for name in ("reference", "full", "graph", "sweep", "build"):
             keep_big = "big" not in only and name in big_rows
             keep_small = name not in only
             res[name] = [
@@ -301,7 +308,7 @@ def main(argv=None) -> None:
                 part: old.get("kept", {}).get(
                     part, {"date": old["machine"]["date"], "commit": old["machine"]["commit"]}
                 )
-                for part in ("reference", "full", "graph", "sweep", "big")
+                for part in ("reference", "full", "graph", "sweep", "big", "build")
                 if part not in only
             },
         }
@@ -326,6 +333,7 @@ def main(argv=None) -> None:
                 + ([sweep_with_split(args)] if "karabakh2020" in scenarios else [])
             ),
         ),
+        ("build", "build", lambda: build_rows(args, job)),
         ("big", "full", lambda: full_model(args, big, ["default"], args.big_ticks)),
         ("big", "graph", lambda: graphs(args, big)),
     ]

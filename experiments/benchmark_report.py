@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from experiments.benchmark_build import build_table
 from experiments.benchmark_prose import bounds
 from sim.outputs import atomic_write_bytes
 
@@ -455,6 +456,10 @@ def write_report(res: dict, out: Path) -> str:
             "## 4. Sweep throughput (Hydra multirun, figures off)",
             "",
             *sweep_table(res["sweep"]),
+            "",
+            "## 5. Building big worlds (model build; full run where ticks are run)",
+            "",
+            *build_table(res.get("build", [])),
             "",
             *[f"![{f}]({f})" for f in figs],
             "",

@@ -4,7 +4,7 @@ Each configuration runs in a fresh interpreter so its peak RSS is its own. Usage
 ``python experiments/benchmark_workers.py KIND N [MAX_TICKS] [SCENARIO]`` with KIND one of
 ``ref-vector`` (numpy), ``ref-compiled`` (numba), ``ref-mesa`` (lean push form),
 ``ref-mesa-pull`` (plain pull form), ``full``, ``graph-social``, ``graph-ba``; prints one
-JSON line.
+JSON line. ``build SIZE TICKS SCENARIO`` measures a world's build (experiments/benchmark_build).
 
 Times are taken twice: wall clock and this process's CPU time. numpy and scipy.sparse run
 single-threaded here, so on an idle machine the two agree; on a shared machine the CPU time
@@ -184,6 +184,13 @@ def graph(kind: str, n: int) -> dict:
 
 
 def main(argv: list[str]) -> None:
+    if argv[0] == "build":  # SIZE is a user count or s<scale>: see benchmark_build
+        from experiments.benchmark_build import measure
+
+        out = measure(argv[1], argv[2], argv[3])
+        out.update(kind="build", size=argv[1], peak_rss=_peak())
+        print(json.dumps(out))
+        return
     kind, n = argv[0], int(argv[1])
     max_ticks = int(argv[2]) if len(argv) > 2 else 10**9
     if kind.startswith("ref-"):

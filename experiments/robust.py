@@ -3,13 +3,15 @@
     scripts/python experiments/robust.py                  # -> results/robust/report.md
     scripts/python experiments/robust.py scenarios=16 seeds=1     # a quick look
     scripts/python experiments/robust.py --study karabakh2020     # another conf/robust/ study
+    scripts/python experiments/robust.py scenarios=123 launcher=submitit_slurm jobs=256
 
 The study is ``conf/robust/<study>.yaml`` (schema: sim/robust/schema.py), with any of its
 keys overridden as ``key=value``; a bad key or value stops it with one line (exit 2). The
 EMA workbench samples the uncertainties (Latin hypercube), searches the levers
 (eps-NSGA-II) and analyses the outcomes (PRIM, CART); every run goes through the sweep
-store under ``<out>/_runs``, so running the same command again resumes. How to read the
-report: docs/robust.md.
+store under ``<out>/_runs``, in joblib workers here (``launcher=pool``) or on a Hydra
+launcher (joblib, submitit_local, submitit_slurm, ray), so running the same command again,
+on any launcher, resumes. How to read the report: docs/robust.md.
 """
 
 from __future__ import annotations
@@ -62,13 +64,24 @@ def main() -> int:
     from sim.robust.report import write
 
     if not args.analyse_only:  # the saved results are the run's; an analysis only reads them
-        meta = {"runs": study.runs, "minutes": round(study.minutes, 2), "load": study.load}
+        from datetime import UTC, datetime
+
+        from sim.robust.report import git_commit
+
+        meta = {
+            "runs": study.runs,
+            "minutes": round(study.minutes, 2),
+            "load": study.load,
+            "commit": git_commit(),
+            "finished_utc": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
+        }
         atomic_write_bytes(out / "study.json", json.dumps(meta).encode())
         table = study.experiments.assign(**study.outcomes)
         table.to_csv(out / "experiments.csv", index=False)
         save_results((study.experiments, study.outcomes), str(out / "workbench_results.tar.gz"))
         study.front.to_csv(out / "pareto_front.csv", index=False)
     study.rank.to_csv(out / "ranking.csv", index=False)
+    study.versus.to_csv(out / "versus_top.csv", index=False)
     argv = " ".join(([f"--study {args.study}"] if args.study != "default" else []) + args.overrides)
     print(f"wrote {write(study, out, argv)}", file=sys.stderr)
     return 0

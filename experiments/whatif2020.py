@@ -8,8 +8,12 @@ results/karabakh2020/ensemble.csv) on the same ``--seeds`` seeds, so an arm's ef
 interval across members (each member's mean over its seeds, so the interval holds the
 parameters' uncertainty and the runs' noise), the 5-95% range of the members' effects,
 and the share of members with a positive effect; an arm whose members disagree on the
-sign is flagged. Runs append to results/karabakh2020/whatif_ensemble.csv, so the study
-resumes; ``--report-only`` rewrites the report from it.
+sign is flagged. Time to contain the false story is censored at the horizon (most runs
+never contain it), so it is compared as the studies of sim.analysis do: by the difference
+of restricted mean survival times up to the horizon (Kaplan-Meier, sim.analysis.survival),
+with the Kaplan-Meier share contained and median beside it. Runs append to
+results/karabakh2020/whatif_ensemble.csv, so the study resumes; ``--report-only`` rewrites
+the report from it.
 
     nice -n 10 scripts/python experiments/whatif2020.py --members 10 --seeds 3
 """
@@ -36,7 +40,7 @@ BASELINE = "baseline"
 OUTCOMES = {  # column -> (label, +1 when larger is better for home)
     "support": ("final support for home, international users (share)", 1),
     "mis_auc": ("misinformation AUC (believer-days per user)", -1),
-    "hours_to_contain": ("hours to contain the false story (horizon if never)", -1),
+    "hours_to_contain": ("time the false story stays uncontained (RMST, hours)", -1),
     "cost_home": ("home staff-hours", -1),
 }
 FLIP_SHARE = 0.1  # members' effects point both ways when each sign has at least this share
@@ -51,14 +55,21 @@ def arms() -> list[str]:
     return [BASELINE, *(a for a in names if a != BASELINE)]
 
 
+CONTAIN, CONTAINED, HORIZON = "hours_to_contain", "contained", "horizon_h"
+
+
 def outcomes(summary: dict) -> dict[str, float]:
+    """A run's outcomes; time to contain with its event flag (0: censored at the horizon)."""
     fake = summary["misinformation"]["rival_fake"]
     cost = summary["cost"]["home"]
     hours = fake.get("hours_to_contain")
+    horizon = float(summary["days"] * 24)
     return {
         "support": float(summary["support"]["international"]["support_home"]),
         "mis_auc": float(fake["auc"]),
-        "hours_to_contain": float(summary["days"] * 24 if hours is None else hours),
+        CONTAIN: horizon if hours is None else float(hours),
+        CONTAINED: 0 if hours is None else 1,
+        HORIZON: horizon,
         "cost_home": float(cost["actors"] + cost["strategy_total"]),
     }
 
@@ -93,46 +104,125 @@ def run_study(ens: pd.DataFrame, members: np.ndarray, seeds: list[int], path: Pa
     return old
 
 
-def effects(runs: pd.DataFrame, draws: np.ndarray) -> pd.DataFrame:
-    """Per arm and outcome: mean effect over the drawn members (a member drawn twice counts
-    twice), its 95% t-interval, the members' 5-95% range and share positive."""
+def _spread(x: np.ndarray) -> dict:
+    """Over the drawn members' effects ``x``: the mean, its 95% t-interval, the 5-95% range,
+    the share positive and whether the sign varies."""
     from scipy import stats
 
+    n = len(x)
+    if not n:
+        nan = math.nan
+        return dict(mean=nan, lo=nan, hi=nan, range_lo=nan, range_hi=nan, share_positive=nan,
+                    sign_flips=False)  # fmt: skip
+    mean = float(x.mean())
+    half = float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+    pos, neg = float((x > 0).mean()), float((x < 0).mean())
+    return {
+        "mean": mean,
+        "lo": mean - half,
+        "hi": mean + half,
+        "range_lo": float(np.quantile(x, 0.05)),
+        "range_hi": float(np.quantile(x, 0.95)),
+        "share_positive": pos,
+        "sign_flips": bool(min(pos, neg) >= FLIP_SHARE),
+    }
+
+
+def effects(runs: pd.DataFrame, draws: np.ndarray) -> pd.DataFrame:
+    """Per arm and outcome: mean effect over the drawn members (a member drawn twice counts
+    twice), its 95% t-interval, the members' 5-95% range and share positive; time to
+    contain by RMST difference (``contain_effects``)."""
+    missing = {CONTAINED, HORIZON} - set(runs.columns)
+    if missing:
+        raise SystemExit(
+            f"the runs file has no {', '.join(sorted(missing))} column (written before time to "
+            "contain was treated as censored): delete it and rerun the study"
+        )
     base = runs[runs["arm"] == BASELINE].set_index(["member", "seed"])
     rows = []
     for arm, sub in runs[runs["arm"] != BASELINE].groupby("arm", sort=False):
         sub = sub.set_index(["member", "seed"])
         for col, (label, sign) in OUTCOMES.items():
+            if col == CONTAIN:
+                continue
             d = (sub[col] - base[col].reindex(sub.index)).dropna()
             per = d.groupby(level="member").mean()
             x = per.reindex(draws).dropna().to_numpy()
-            n = len(x)
-            mean = float(x.mean()) if n else math.nan
-            half = (
-                float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n))
-                if n > 1
-                else math.nan
-            )
-            pos = float((x > 0).mean()) if n else math.nan
-            neg = float((x < 0).mean()) if n else math.nan
             rows.append(
                 {
                     "arm": arm,
                     "outcome": col,
                     "label": label,
                     "sign": sign,
-                    "mean": mean,
-                    "lo": mean - half,
-                    "hi": mean + half,
-                    "range_lo": float(np.quantile(x, 0.05)) if n else math.nan,
-                    "range_hi": float(np.quantile(x, 0.95)) if n else math.nan,
-                    "share_positive": pos,
+                    **_spread(x),
                     "members": int(per.size),
-                    "seeds": int(d.groupby(level="member").size().min()) if n else 0,
-                    "sign_flips": bool(min(pos, neg) >= FLIP_SHARE) if n else False,
+                    "seeds": int(d.groupby(level="member").size().min()) if len(x) else 0,
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows + contain_effects(runs, draws))
+
+
+def contain_effects(runs: pd.DataFrame, draws: np.ndarray) -> list[dict]:
+    """Time to contain, censored at the horizon tau: per arm the RMST difference from the
+    baseline (sim.analysis.survival.rmst_table, paired over the drawn members, each the
+    mean over its seeds), each member's own RMST difference for the range and the sign, and
+    the Kaplan-Meier share contained and median time to contain (inf: not reached)."""
+    from sim.analysis.survival import km, rmst, rmst_table
+
+    tau = float(runs[HORIZON].min())
+    drawn = pd.concat(
+        [runs[runs["member"] == m].assign(draw=i) for i, m in enumerate(draws)], ignore_index=True
+    )
+    table = rmst_table(drawn, "arm", BASELINE, CONTAIN, CONTAINED, tau, pair_on="draw")
+    table = table.set_index("arm")
+    base = runs[runs["arm"] == BASELINE]
+    label, sign = OUTCOMES[CONTAIN]
+    rows = []
+    for arm, sub in runs[runs["arm"] != BASELINE].groupby("arm", sort=False):
+        per = {}
+        for m, g in sub.groupby("member"):
+            b = base[(base["member"] == m) & base["seed"].isin(g["seed"])]
+            if len(b):
+                per[m] = (
+                    rmst(g[CONTAIN], g[CONTAINED], tau)[0] - rmst(b[CONTAIN], b[CONTAINED], tau)[0]
+                )
+        x = pd.Series(per, dtype=float).reindex(draws).dropna().to_numpy()
+        t, mine = table.loc[arm], drawn[drawn["arm"] == arm]
+        rows.append(
+            {
+                "arm": arm,
+                "outcome": CONTAIN,
+                "label": label,
+                "sign": sign,
+                **_spread(x),
+                "mean": float(t["diff_mean"]),
+                "lo": float(t["diff_lo"]),
+                "hi": float(t["diff_hi"]),
+                "members": len(per),
+                "seeds": int(sub.groupby("member").size().min()),
+                "tau": tau,
+                "contained_share": float(t["contained_share"]),
+                "baseline_contained_share": float(t["baseline_contained_share"]),
+                "km_median": float(km(mine[CONTAIN], mine[CONTAINED]).median_survival_time_),
+            }
+        )
+    return rows
+
+
+def contain_intro(t: pd.DataFrame) -> list[str]:
+    """What the time-to-contain table measures (it is censored: most runs never contain)."""
+    tau = float(t["tau"].iloc[0])
+    return [
+        f"Time to contain is censored at the horizon ({tau:g} h): a run whose false story is "
+        "never contained only says it took longer. Its effect is the difference of restricted "
+        f"mean survival times (RMST) up to {tau:g} h, arm minus baseline: how many more of the "
+        "first hours the story stays uncontained (Kaplan-Meier, `sim/analysis/survival.py`; "
+        "the interval is the paired t over the drawn members, each the mean over its seeds, "
+        "exact here because the only censoring is the horizon). Beside it the share of runs "
+        "that contained the story and the Kaplan-Meier median time to contain (inf: fewer "
+        "than half did within the horizon).",
+        "",
+    ]
 
 
 def write_report(eff: pd.DataFrame, args, path: Path, draws: np.ndarray) -> Path:
@@ -154,18 +244,24 @@ def write_report(eff: pd.DataFrame, args, path: Path, draws: np.ndarray) -> Path
     flips = eff[eff["sign_flips"] & (eff["outcome"] != "cost_home")]
     for col, (label, _) in OUTCOMES.items():
         t = eff[eff["outcome"] == col]
-        lines += [
-            f"## {label}",
-            "",
-            "| arm | effect | 95% CI | members' 5-95% range | share > 0 | sign |",
-            "|---|---|---|---|---|---|",
-        ]
+        survival = col == CONTAIN and len(t)
+        head = "| arm | effect | 95% CI | members' 5-95% range | share > 0 | sign |"
+        lines += [f"## {label}", ""]
+        if survival:
+            lines += contain_intro(t)
+            head += " contained (arm / baseline) | KM median (h) |"
+        lines += [head, "|---" * head.count(" | ") + "|---|"]
         for r in t.itertuples():
             sure = "" if math.isnan(r.lo) or r.lo <= 0 <= r.hi else " *"
+            extra = (
+                f" {r.contained_share:.2f} / {r.baseline_contained_share:.2f} | {r.km_median:g} |"
+                if survival
+                else ""
+            )
             lines.append(
                 f"| {r.arm} | {r.mean:+.4g}{sure} | [{r.lo:+.4g}, {r.hi:+.4g}] | "
                 f"[{r.range_lo:+.4g}, {r.range_hi:+.4g}] | {r.share_positive:.2f} | "
-                f"{'varies' if r.sign_flips else 'stable'} |"
+                f"{'varies' if r.sign_flips else 'stable'} |{extra}"
             )
         lines.append("")
     lines += [

@@ -57,12 +57,14 @@ def assign_communities(world: World, n: int, rng: np.random.Generator) -> np.nda
 
 def _bitmask(prob: np.ndarray, community: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Draw one Bernoulli per (user, item); users who drew none get their community's
-    most likely item, so everyone speaks a language and uses a platform."""
+    most likely item, so everyone speaks a language and uses a platform. The draws are
+    item-major (one row of n per item, the order of one (items, n) draw), an item at a time
+    so no (items, n) table is held."""
     n, m = len(community), prob.shape[1]
-    draws = rng.random((m, n), dtype=np.float32) < prob[community].T.astype(np.float32)
     mask = np.zeros(n, dtype=np.uint16)
     for i in range(m):  # loop over items (<= 16), not users
-        mask |= draws[i].astype(np.uint16) << np.uint16(i)
+        p = prob[:, i].astype(np.float32)[community]
+        mask |= (rng.random(n, dtype=np.float32) < p).astype(np.uint16) << np.uint16(i)
     empty = mask == 0
     best = np.argmax(prob, axis=1)
     mask[empty] = np.uint16(1) << best[community[empty]].astype(np.uint16)
@@ -70,11 +72,14 @@ def _bitmask(prob: np.ndarray, community: np.ndarray, rng: np.random.Generator) 
 
 
 def _primary(langs: np.ndarray, lang_prob: np.ndarray, community: np.ndarray) -> np.ndarray:
-    """The spoken language most common in the user's community."""
-    n_lang = lang_prob.shape[1]
-    bits = (langs[:, None] >> np.arange(n_lang, dtype=np.uint16)) & 1
-    score = np.where(bits == 1, lang_prob[community] + 1.0, 0.0)
-    return np.argmax(score, axis=1).astype(np.uint8)
+    """The spoken language most common in the user's community (the first on a tie)."""
+    best = np.full(len(langs), -1.0)
+    out = np.zeros(len(langs), dtype=np.uint8)
+    for i in range(lang_prob.shape[1]):  # loop over languages (<= 16), not users
+        score = np.where((langs >> np.uint16(i)) & 1 == 1, lang_prob[community, i] + 1.0, 0.0)
+        better = score > best
+        out[better], best[better] = i, score[better]
+    return out
 
 
 def build_crowd(world: World, community: np.ndarray, rng: np.random.Generator) -> Crowd:

@@ -1,12 +1,13 @@
 """Estimate a run's memory from its config and refuse one that cannot fit.
 
 The estimate counts the big arrays: per user (attributes, per-narrative state, origin
-and exposure flags, reshare credits), per follow (an int32 index, a bool, and the
-transient copies made while generating), the actors' accounts with their follower lists and
-the posts they deliver in a tick, and the per-tick tables, plus the interpreter and
-libraries. A graph file's size is known only once it is read: the check runs again then.
-It errs high: results/benchmark.md measured a peak of ~57 bytes per follow above the
-process baseline (690 MB at 10^6 users, 6.0 GiB at 10^7), against 60 here.
+and exposure flags, reshare credits), per follow (an int32 index and a bool), the generator's
+peak (its draw: the follows as int32 beside the candidate pools; or its transpose: input and
+output, 10 bytes per follow), the actors' accounts with their follower lists and the posts
+they deliver in a tick, and the per-tick tables, plus the interpreter and libraries. A graph
+file's size is known only once it is read: the check runs again then. It errs high: the
+build's peak measured 0.45 GiB at 10^6 users (12.0 M follows) and 2.18 GiB at 10^7 against
+0.50 and 2.68 here (results/benchmark.md, section 5).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from sim.errors import ConfigError
 
 BYTES_PER_USER_BASE = 48  # community, langs, plats, opinion, activity, reshares, scratch
 BYTES_PER_USER_NARR = 6  # state (1) + origin (4) + exposed (1)
-BYTES_PER_FOLLOW = 5  # int32 index + bool data in the CSR
-GEN_FOLLOW_FACTOR = 12.0  # peak while generating (draw blocks, keys, CSR copies): 60 B/follow
+GEN_DRAW_PER_FOLLOW = 4  # while drawing: each follow's target (int32) ...
+GEN_DRAW_PER_USER = 130  # ... beside the pools (~5 slots x 16 B) and per-user draw tables
+GEN_TRANSPOSE_PER_FOLLOW = 10  # transposing: int32 index + bool, in and out
+GEN_FIXED = 64 * 2**20  # the draw threads' block temporaries and malloc arenas
 EVENT_BYTES = 64  # per delivered post-follower event in a tick
 PROCESS_BYTES = 200 * 2**20  # Python, numpy, scipy, pandas, Mesa and Hydra loaded
 
@@ -38,7 +41,10 @@ def estimate_bytes(c: SimConfig, n: int | None = None, follows: float | None = N
     k = max(len(c.world.narratives), 1)
     ticks = int(c.world.horizon_days * 24 / c.world.tick_hours)
     tables = ticks * k * len(c.population.communities) * 8 * 8
-    peak_graph = follows * BYTES_PER_FOLLOW * GEN_FOLLOW_FACTOR
+    peak_graph = GEN_FIXED + max(
+        follows * GEN_DRAW_PER_FOLLOW + n * GEN_DRAW_PER_USER,
+        follows * GEN_TRANSPOSE_PER_FOLLOW,
+    )
     events = follows * 0.2 * EVENT_BYTES  # a busy tick reaches ~20% of follows
     return int(
         PROCESS_BYTES

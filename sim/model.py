@@ -38,6 +38,7 @@ from sim.rng import Streams
 from sim.staff import StaffPool
 from sim.strategies import REGISTRY, Strategy, load_all
 from sim.tally import Tally
+from sim.timeline import Timeline, own_arrays
 from sim.trust import Trust
 from sim.world import World
 
@@ -50,7 +51,8 @@ class InfoWarModel(mesa.Model):
         super().__init__(rng=int(self.streams.get("mesa").integers(2**31)))
         self.cfg = cfg
         built = build_world(cfg, self.streams)
-        self.world: World = built.world
+        # scheduled events rewrite the appeals: a run with events gets its own array
+        self.world: World = own_arrays(built.world) if cfg.world.events else built.world
         self.tick = 0
         self.crowd, self.followers = built.crowd, built.followers
         self.members = _members(self.crowd.community, len(self.world.communities))
@@ -66,6 +68,7 @@ class InfoWarModel(mesa.Model):
         if cfg.output.cascades:
             self.kernel.recorder = Recorder(self.crowd.n)
         self._seed_narratives()
+        self.timeline = Timeline(self) if cfg.world.events else None  # world.events
         self.metrics = Metrics(self)
         self.queued = Posts.empty()  # users' reshares, delivered next tick
         self.outbox: list[Posts] = []  # this tick's posts from actors' accounts (src = account id)
@@ -95,14 +98,19 @@ class InfoWarModel(mesa.Model):
                 else self.members_all()
             )
             m = max(1, int(round(w.narr_seed[k] * len(pool))))
-            users = np.sort(rng.choice(pool, min(m, len(pool)), replace=False))
-            kk = np.full(len(users), k, dtype=np.int64)
-            self.kernel.set_state(kk, users, SHARING)
-            self.crowd.origin[k, users] = users
-            if self.kernel.recorder is not None:
-                self.kernel.recorder.seeds(int(k), users)
-            self.crowd.exposed[k, users] = True
-            self.tally.expose(kk, self.crowd.community[users])
+            self.seed_believers(int(k), np.sort(rng.choice(pool, min(m, len(pool)), replace=False)))
+
+    def seed_believers(self, k: int, users: np.ndarray) -> None:
+        """``users`` (unique) start sharing narrative ``k`` on their own (no parent post):
+        the seeds at t=0 and those of a scheduled event (sim.timeline)."""
+        kk = np.full(len(users), k, dtype=np.int64)
+        self.kernel.set_state(kk, users, SHARING)
+        self.crowd.origin[k, users] = users
+        if self.kernel.recorder is not None:
+            self.kernel.recorder.seeds(k, users, self.tick)
+        new = users[~self.crowd.exposed[k, users]]
+        self.crowd.exposed[k, new] = True
+        self.tally.expose(kk[: len(new)], self.crowd.community[new])
 
     def members_all(self) -> np.ndarray:
         return np.arange(self.crowd.n, dtype=np.int32)
@@ -120,6 +128,8 @@ class InfoWarModel(mesa.Model):
     # -- the step --------------------------------------------------------------------
     def step(self) -> None:
         self.draws.at(self.tick)
+        if self.timeline is not None:
+            self._timed("events", self.timeline.apply)
         self._timed("post", self.post_actors)
         self._timed("strategies", self.run_strategies)
         reads = self._timed("feed", self.read_feeds)

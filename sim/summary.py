@@ -255,6 +255,8 @@ def summarize(model: InfoWarModel) -> dict[str, Any]:
     measured = layer(model)
     if measured is not None:
         out["layer"] = measured
+    if model.timeline is not None:  # world.events, with their calendar dates
+        out["events"] = model.timeline.report()
     from sim.analysis.hooks import run_extras
 
     out.update(run_extras(model, out))  # scorecard; thesis targets if the scenario asks

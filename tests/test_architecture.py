@@ -14,7 +14,9 @@ LAYERS = {  # top-level unit of sim -> layer (docs/architecture.md, "The layers"
     **dict.fromkeys(
         ["world", "crowd", "posts", "tally", "trust", "staff", "graph", "population"], 2
     ),
-    **dict.fromkeys(["kernel", "feed", "actors", "strategies", "metrics", "modes", "cascades"], 3),
+    **dict.fromkeys(
+        ["kernel", "feed", "actors", "strategies", "metrics", "modes", "cascades", "timeline"], 3
+    ),
     **dict.fromkeys(["model", "reference"], 4),
     **dict.fromkeys(["api", "summary", "outputs", "figures", "report", "validation", "rundir"], 5),
     **dict.fromkeys(

@@ -103,3 +103,21 @@ def test_targets_verdicts_follow_the_numbers():
         "compiled: 500x vs plain (pull), 500x vs lean (push); numpy: 1x vs plain | met |"
         in lines[2]
     )
+
+
+def test_build_part_measures_and_renders():
+    """The build worker reports times and memory; the table and the target lines render."""
+    from experiments.benchmark_build import build_table, measure
+
+    r = measure("3000", "2", "default")
+    assert r["users"] == 3000 and r["ticks_run"] == 2 and r["follows"] > 0
+    assert r["build_peak_rss"] >= r["base_rss"] > 0 and r["run_peak_rss"] > 0
+    big = {**r, "users": 10**6, "held_rss": r["base_rss"] + 150 * 10**6}
+    rows = [
+        {"scenario": "default", "size": "3000", "ticks": "2", "res": r},
+        {"scenario": "default", "size": str(10**6), "ticks": "0", "res": big},
+        {"scenario": "karabakh2020", "size": "s1.0", "ticks": "all", "res": {"error": "x"}},
+    ]
+    text = "\n".join(build_table(rows))
+    assert "| default | 3,000 |" in text and "error: x" in text
+    assert "10^6 users <= 200 bytes per user held (after the build): 150 B: met" in text

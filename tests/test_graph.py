@@ -144,6 +144,19 @@ def test_social_graph_does_not_depend_on_thread_count(social, monkeypatch):
     assert (a != b).nnz == 0
 
 
+def test_social_graph_does_not_depend_on_chunk_sizes(social, monkeypatch):
+    """The pools are laid out and summed chunk by chunk of users, and the follows rebuilt
+    block by block, to bound the temporaries: the chunking must not change the graph."""
+    import sim.graph.follows as follows_mod
+    import sim.graph.pools as pools_mod
+
+    a = Social(social.cfg, n=5000).g
+    monkeypatch.setattr(pools_mod, "CHUNK_USERS", 777)
+    monkeypatch.setattr(follows_mod, "BLOCK_FOLLOWS", 1000)
+    b = Social(social.cfg, n=5000).g
+    assert (a != b).nnz == 0 and a.nnz == b.nnz
+
+
 def test_social_generation_has_no_per_edge_python_loop(make_cfg, social, monkeypatch):
     """Python line events while generating: a per-edge or per-user loop would make them
     grow with the graph; they must stay flat from 5000 to 50,000 users (10x the edges)."""
@@ -338,17 +351,28 @@ def test_loader_id_out_of_range(tmp_path):
         load_graph(graph_cfg(p, n=10), COMMS)
 
 
-def test_add_follows_inserts_only_new_distinct_follows():
-    from sim.graph.csr import add_follows, keep
+def test_redraws_add_only_new_distinct_follows():
+    from sim.graph.follows import FollowList, accepted, rebuild, transpose
 
-    base = sp.csr_array(np.array([[0, 1, 1], [0, 0, 0], [1, 0, 0]], dtype=bool))  # row = followers
+    fl = FollowList(np.array([2, 0, 0], np.int32), np.array([0, 1, 2, 3]))  # 0->2, 1->0, 2->0
     draws = iter([np.array([0, 2, 1, 1, -1]), np.array([2, 1, 2, 0])])
     # round 1: 1->0 exists, 2->2 and 1->1 self, 0->1 new, 2->none; round 2 (followers 1, 2, 1, 2):
     # 1->2 new, 2->1 new, 1->2 repeated, 2->0 exists
-    out = add_follows(
-        keep(base, np.ones(base.nnz, bool)), np.array([1, 2, 1, 0, 2]), 2, lambda s: next(draws)
-    )
+    new = accepted(fl, np.array([1, 2, 1, 0, 2], np.int32), 2, lambda s: next(draws))
+    out = transpose(rebuild(fl, new))  # row = followers
     assert_clean(out)
     assert out.toarray().astype(int).tolist() == [[0, 1, 1], [1, 0, 1], [1, 1, 0]]
-    empty = keep(base, np.zeros(base.nnz, bool))
-    assert_clean(add_follows(empty, np.array([0, 1]), 1, lambda s: np.array([1, 0])))
+
+
+def test_tidy_drops_repeats_and_self_loops_in_followers_order():
+    """Follower 0 draws 1, none, 1, 0; follower 2 draws 2, 1: the drops redraw in the order
+    of the followers CSR (target, then follower), and the rest is the clean graph."""
+    from sim.graph.follows import FollowList, rebuild, tidy_block, transpose
+
+    col = np.array([1, -1, 1, 0, 0, 2, 1], np.int32)
+    src = np.array([0, 0, 0, 0, 1, 2, 2], np.int32)
+    dropped = np.sort(tidy_block(col, src, 0, 3))
+    assert (dropped % 3).tolist() == [0, 0, 0, 2] and (dropped // 3).tolist() == [0, 0, 1, 2]
+    out = transpose(rebuild(FollowList(col, np.array([0, 4, 5, 7])), np.zeros(0, np.int64)))
+    assert_clean(out)
+    assert out.toarray().astype(int).tolist() == [[0, 1, 0], [1, 0, 1], [0, 0, 0]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,10 @@ import pytest
 import sim.robust  # noqa: F401  (quiets the workbench's import notice)
 from sim.config.schema import SpreadConfig
 from sim.errors import ConfigError
-from sim.robust.discovery import cart_boxes, fails, prim_box, words
-from sim.robust.robustness import ranking, regret, table, wilson
+from sim.robust.discovery import cart_boxes, clauses, fails, prim_box
+from sim.robust.intervals import mcnemar_p, quantile_ci, share_ci, versus_top
+from sim.robust.launch import launcher_args
+from sim.robust.robustness import holds, ranking, regret, table
 from sim.robust.schema import OutcomeConfig
 from sim.robust.space import build, key, lever_sets, member_of, overrides, workbench_model
 from sim.robust.study import load
@@ -90,6 +93,9 @@ def test_default_study_loads_and_every_declared_name_reaches_the_workbench() -> 
         ),
         ("outcomes.defence=nobody", "robust.outcomes.defence"),
         ("search.epsilons=[1,2]", "robust.search.epsilons"),
+        ("launcher=slurm", "robust.launcher"),
+        ("launcher_overrides=[seed=3]", "robust.launcher_overrides"),
+        ("target_halfwidth=0", "robust.target_halfwidth"),
     ],
 )
 def test_bad_study_values_name_the_key(override: str, key: str) -> None:
@@ -213,11 +219,12 @@ def test_prim_and_cart_find_a_planted_box() -> None:
     assert box.limits["b"][1] == pytest.approx(0.4, abs=0.05) and box.limits["b"][0] is None
     assert box.limits["tactics"] == {"flood", "all"}
     assert box.coverage > 0.8 and box.density > 0.8
-    assert "tactics is one of {all, flood}" in words(box)
+    assert "tactics is one of all, flood" in clauses(box)
     cart = cart_boxes(x, y)
     assert cart and cart[0].density > 0.8 and cart[0].coverage > 0.3
     assert {"a", "b"} <= set(cart[0].limits)
-    said = words(cart[0])  # the densest leaf keeps out the tactic set that never fails
+    # the densest leaf keeps out the tactic set that never fails
+    said = " and ".join(clauses(cart[0]))
     assert any(f"tactics is {t}" in said for t in ("all", "flood", "not none")), said
     assert prim_box(x, np.zeros(n, bool)) is None
 
@@ -250,8 +257,19 @@ def test_regret_and_satisficing_on_a_hand_computed_table() -> None:
     # equal shares: ranked by the worse scaled worst-case regret (A: max(0.05/0.05,
     # 0.14/0.15) = 1, B: max(0.8, 0.8) = 0.8, C: max(0.4, 1) = 1), then by cost
     assert list(r.sort_values("rank").index) == ["B", "A", "C"]
-    lo, hi = wilson(5, 10)
-    assert (round(lo, 4), round(hi, 4)) == (0.2366, 0.7634)
+    lo, hi = share_ci(5, 10)  # Wilson's interval, as published for 5 of 10
+    assert (round(float(lo), 4), round(float(hi), 4)) == (0.2366, 0.7634)
+    assert holds(tab, o).to_dict() == {
+        "A": {"s1": 1.0, "s2": 0.0},
+        "B": {"s1": 0.0, "s2": 1.0},
+        "C": {"s1": 0.0, "s2": 1.0},
+    }
+    # two scenarios are too few to resample: no interval rather than a meaningless one
+    assert r[["misinformation_regret_q_lo", "support_regret_q_hi"]].isna().all().all()
+    from sim.rng import stream
+
+    lo_m, hi_m = quantile_ci(np.arange(100.0), 0.5, stream(0, "test"))
+    assert lo_m < 49.5 < hi_m and 10 < hi_m - lo_m < 30  # the median's +-1.96 x 5 ranks
 
 
 def test_the_karabakh2020_study_composes_with_a_synthetic_ensemble(tmp_path: Path) -> None:
@@ -321,6 +339,18 @@ def test_report_from_planted_outcomes(tmp_path: Path) -> None:
     assert "## Findings" in text and "`spread.beta` (base belief probability" in text
     assert f"`rapid_response` fails in {int(high[:n].sum())} of {n} scenarios" in text
     assert {"prim_pairs.png", "regret.png", "pareto.png"} <= {p.name for p in tmp_path.iterdir()}
+    assert "## Can the sample tell the policies apart?" in text and "## Sample size" in text
+    assert f"**Recommended: `scenarios={study.sizing.recommended}`**" in text
+    # every command under Reproduce is a valid study (the cluster ones included)
+    commands = [ln for ln in text.splitlines() if ln.startswith("scripts/python experiments/")]
+    launchers = set()
+    for line in commands:
+        args = shlex.split(line.split("   #")[0])[2:]
+        cfg = load("default", args)
+        launchers.add(cfg.launcher)
+        if cfg.launcher != "pool":
+            assert launcher_args(cfg)[0] == f"hydra/launcher={cfg.launcher}"
+    assert launchers == {"pool", "submitit_slurm", "ray"}
 
 
 def test_a_summary_key_that_does_not_exist_comes_back_as_one_line(tmp_path: Path) -> None:
@@ -331,3 +361,169 @@ def test_a_summary_key_that_does_not_exist_comes_back_as_one_line(tmp_path: Path
     with pytest.raises(RuntimeError) as e:
         _evaluate(overrides(space, point, 0), tmp_path, ["misinformation.nope.peak"])
     assert str(e.value).startswith("error: robust.outcomes: the run summary has no key")
+
+
+def test_the_top_policy_against_the_others_paired_by_scenario() -> None:
+    """A planted table: `twin` holds exactly where `top` does, `weak` fails in 12 of the 40
+    scenarios where `top` holds, `close` in 1; regret is planted the same way."""
+    n = 40
+    sc = [f"s{i:02d}" for i in range(n)]
+    weak = np.ones(n)
+    weak[:12] = 0
+    close = np.ones(n)
+    close[0] = 0
+    ok = pd.DataFrame({"top": np.ones(n), "twin": np.ones(n), "weak": weak, "close": close}, sc)
+    base = np.linspace(0, 0.01, n)
+    mis = pd.DataFrame({"top": base, "twin": base, "weak": base + 0.05, "close": base}, sc)
+    sup = pd.DataFrame({k: np.zeros(n) for k in ok}, sc)
+    v = versus_top(ok, {"misinformation": mis, "support": sup}, list(ok), 0.9, 0)
+    v = v.set_index("policy")
+    from scipy.stats import binomtest
+
+    # McNemar's exact test is the two-sided binomial test on the discordant scenarios
+    assert mcnemar_p(ok["top"], ok["weak"]) == pytest.approx(binomtest(0, 12).pvalue)
+    assert v.loc["weak", "only_top"] == 12 and v.loc["weak", "only_policy"] == 0
+    assert v.loc["weak", "sat_diff"] == pytest.approx(-0.3)
+    assert v.loc["weak", "sat_diff_hi"] < 0 and v.loc["weak", "misinformation_diff_lo"] > 0
+    assert v.loc["weak", "by"] == "satisficing, misinformation regret"
+    assert v.loc["twin", "sat_diff_lo"] == v.loc["twin", "sat_diff_hi"] == 0
+    assert not v.loc["twin", "separated"] and not v.loc["close", "separated"]
+    assert v.loc["close", "mcnemar_p_holm"] == 1.0  # one discordant scenario proves nothing
+    # the same seed gives the same intervals (named streams)
+    again = versus_top(ok, {"misinformation": mis, "support": sup}, list(ok), 0.9, 0)
+    pd.testing.assert_frame_equal(again.set_index("policy"), v)
+
+
+def test_sample_size_from_a_pilot() -> None:
+    from sim.robust.sizing import halfwidth, scenarios_for_halfwidth, scenarios_to_separate, size
+
+    n = scenarios_for_halfwidth(0.5, 0.05)
+    assert halfwidth(0.5, n)[0] <= 0.05 < halfwidth(0.5, n - 1)[0]
+    assert 370 <= n <= 390  # the textbook 1.96^2 / (4 * 0.05^2) = 384
+    top, other = np.ones(100), np.ones(100)
+    other[:10] = 0  # a paired difference of 0.1 with sd 0.3: z-approx ((1.96 + 0.84) / 0.33)^2
+    assert 70 <= (scenarios_to_separate(top, other) or 0) <= 76
+    assert scenarios_to_separate(top, top) is None
+    z = size({"best": top, "nothing": other, "mid": top}, ["best", "mid", "nothing"], 0.05)
+    assert z.against == "nothing" and z.pilot == 100 and z.share == 1.0
+    assert z.recommended == max(100, z.for_halfwidth, z.to_separate or 0)
+
+
+def _launched_equals_pool(tmp_path: Path, launcher: str) -> None:
+    """The design run on a Hydra launcher (one multirun of the points sweeper) gives the
+    same outcomes, the same run hashes and the same stored rows as the pool path."""
+    import functools
+
+    from ema_workbench import perform_experiments
+
+    from sim.robust.evaluator import SweepEvaluator, run_point
+    from sim.robust.pipeline import scenarios
+    from sim.sweep import load_study
+    from sim.sweep.store import deterministic_columns
+
+    got = {}
+    for name in ("pool", launcher):
+        space = build(load("default", [*TINY, "scenarios=1", "jobs=2", f"launcher={name}"]), ROOT)
+        model = workbench_model(space, functools.partial(run_point, space))
+        with SweepEvaluator(model, space, tmp_path / name, jobs=2) as ev:
+            x, y = perform_experiments(
+                model, scenarios=scenarios(space), policies=lever_sets(space), evaluator=ev
+            )
+        got[name] = (x, y, load_study(tmp_path / name))
+    (px, py, pdf), (lx, ly, ldf) = got["pool"], got[launcher]
+    pd.testing.assert_frame_equal(px, lx)
+    for k in py:
+        np.testing.assert_array_equal(py[k], ly[k])
+    assert py["cost"][px["policy"] == "rapid"].min() > 0  # the lever reached the runs
+    hashes = sorted(pdf["prov.config_hash"])
+    assert hashes == sorted(ldf["prov.config_hash"]) and len(hashes) == 2
+    for h in hashes:  # each stored row, as written, outside its provenance
+        rows = [pd.read_parquet(tmp_path / n / "runs" / h / "result.parquet") for n in got]
+        cols = deterministic_columns(rows[0])
+        pd.testing.assert_frame_equal(rows[0][cols], rows[1][cols])
+    assert len(list((tmp_path / launcher / "points").glob("*.json"))) == 1
+
+
+def test_hydra_joblib_launcher_equals_the_pool(tmp_path: Path) -> None:
+    _launched_equals_pool(tmp_path, "joblib")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("launcher", ["submitit_local", "ray"])
+def test_cluster_launchers_equal_the_pool(tmp_path: Path, launcher: str) -> None:
+    _launched_equals_pool(tmp_path, launcher)
+
+
+def test_launcher_arguments_and_a_failed_run_as_one_line(tmp_path: Path) -> None:
+    cfg = load("default", ["launcher=ray", "jobs=8"])
+    assert launcher_args(cfg) == ["hydra/launcher=ray", "hydra.launcher.ray.init.num_cpus=8"]
+    cfg = load(
+        "default", ["launcher=ray", "launcher_overrides=[hydra.launcher.ray.init.address=auto]"]
+    )
+    assert launcher_args(cfg) == ["hydra/launcher=ray", "hydra.launcher.ray.init.address=auto"]
+    cfg = load(
+        "default",
+        ["launcher=submitit_slurm", "jobs=64", "launcher_overrides=[hydra.launcher.partition=cpu]"],
+    )
+    assert launcher_args(cfg) == [
+        "hydra/launcher=submitit_slurm",
+        "hydra.launcher.array_parallelism=64",
+        "hydra.launcher.partition=cpu",
+    ]
+    from hydra_plugins.infowar_sweeper.points_sweeper import read_points
+
+    bad = tmp_path / "points.json"
+    bad.write_text('{"a": 1}')
+    with pytest.raises(ValueError, match="JSON list of override lists"):
+        read_points(str(bad))
+
+
+K2020_ENSEMBLE = ROOT / "results" / "karabakh2020" / "ensemble.csv"
+K2020_TINY = [
+    "scenarios=2",
+    "seeds=1",
+    "base=[world.scale=0.0002]",  # the whole war: its dated events need all 45 days
+    "search.nfe=4",
+    "search.population=2",
+    "search.max_pareto=1",
+    "levers.sets={nothing: {}, rapid_24h: {rapid_response.budget: 600}}",
+]
+
+
+def test_every_member_of_the_karabakh2020_ensemble_composes() -> None:
+    """The committed calibration is the study's ensemble uncertainty: each of its members,
+    with each rival tactic set, is a valid run of the 2020 scenario."""
+    from sim.robust.evaluator import check_points
+    from sim.robust.pipeline import scenarios
+
+    assert K2020_ENSEMBLE.is_file()
+    space = build(load("karabakh2020", K2020_TINY), ROOT)
+    assert space.ensemble is not None and len(space.ensemble) == len(pd.read_csv(K2020_ENSEMBLE))
+    assert "ensemble__draw" in [p.name for p in space.uncertainties]
+    first, sets = dict(scenarios(space)[0]), lever_sets(space)
+    cdf = np.cumsum(space.ensemble["weight"].to_numpy())
+    draws = np.concatenate([[0.0], cdf[:-1]]) + 1e-9  # the start of each member's weight
+    tactics = list(space.cfg.uncertainties.rival.tactics)
+    points = [
+        {**first, **dict(sets[i % 2]), "ensemble__draw": d, "rival__tactics": tactics[i % 4]}
+        for i, d in enumerate(draws)
+        if cdf[i] > (cdf[i - 1] if i else 0)  # members of weight 0 are never drawn
+    ]
+    check_points(space, points)
+
+
+@pytest.mark.slow
+def test_karabakh2020_study_end_to_end_on_a_tiny_design(tmp_path: Path) -> None:
+    cmd = [sys.executable, "experiments/robust.py", "--study", "karabakh2020"]
+    r = subprocess.run(
+        [*cmd, "--out", str(tmp_path), *K2020_TINY],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    text = (tmp_path / "report.md").read_text()
+    assert "`scenario=karabakh2020`" in text and "`ensemble.draw`" in text
+    table = pd.read_csv(tmp_path / "experiments.csv")
+    assert set(table["policy"]) >= {"nothing", "rapid_24h", "pareto_1"}
+    assert table["ensemble__draw"].between(0, 1).all() and len(table) == 6

@@ -12,14 +12,27 @@ import yaml
 from sim.analysis.thesis import TABLE3, TABLE4
 
 CONF = Path(__file__).resolve().parent.parent / "conf"
-# narratives starting after day 1, moved to day 0 so a one-day run validates
+# narratives starting after day 1, moved to day 0, and no dated events, so a one-day run validates
 ONE_DAY = [
     "world.horizon_days=1",
+    *(
+        f"~world.events.{e}"
+        for e in (
+            "ganja_4oct",
+            "ganja_8oct",
+            "ganja_11oct",
+            "ganja_17oct",
+            "barda_27oct",
+            "barda_28oct",
+            "agreement_10nov",
+        )
+    ),
     *(
         f"world.narratives.{k}.start_day=0"
         for k in (
             "stoparmenianterrorism",
             "prayforganja",
+            "bardacity",
             "recognizeartsakh",
             "rival_fake",
             "debunk_rival_fake",
@@ -34,7 +47,7 @@ def test_scenario_validates_with_real_audiences(make_cfg):
     total = sum(c.real_size for c in comms.values())
     assert (
         cfg.scenario == "karabakh2020"
-        and cfg.world.horizon_days == 44
+        and cfg.world.horizon_days == 45  # the war's 44 days and the agreement's
         and cfg.world.tick_hours == 1
     )
     assert cfg.graph.n == round(cfg.world.scale * total)

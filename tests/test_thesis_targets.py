@@ -222,7 +222,13 @@ def test_whatif_effects_are_paired_by_member_and_seed_and_flag_sign_flips() -> N
     rows = []
     for member, effect in ((0, 0.02), (1, -0.01)):
         for seed in (0, 1):
-            base = {"mis_auc": 1.0, "hours_to_contain": 10.0, "cost_home": 5.0}
+            base = {
+                "mis_auc": 1.0,
+                "hours_to_contain": 10.0,
+                "contained": 1,
+                "horizon_h": 100.0,
+                "cost_home": 5.0,
+            }
             noise = 0.1 * seed + member  # shared by both arms of a pair: cancels out
             rows.append(
                 {"member": member, "seed": seed, "arm": "baseline", **base, "support": 0.5 + noise}
@@ -243,3 +249,43 @@ def test_whatif_effects_are_paired_by_member_and_seed_and_flag_sign_flips() -> N
     assert bool(sup["sign_flips"])
     assert eff.loc[("a", "mis_auc"), "mean"] == 0.0
     assert not bool(eff.loc[("a", "mis_auc"), "sign_flips"])
+
+
+def test_whatif_time_to_contain_is_an_rmst_difference_censored_at_the_horizon(tmp_path) -> None:
+    """Never contained = censored at the horizon (100 h): member 0's arm contains at 40 h on
+    both seeds, member 1's never does, the baseline never does. The RMST difference is then
+    -60 h for member 0 and 0 for member 1, weighted by the draws [0, 1, 1]; a mean of
+    durations with the horizon standing in would say the same here, but the table also
+    gives the Kaplan-Meier share contained and median, and the report says what is censored."""
+    import argparse
+
+    wi = _whatif_module()
+    rows = []
+    for member in (0, 1):
+        for seed in (0, 1):
+            common = {"member": member, "seed": seed, "support": 0.5, "mis_auc": 1.0}
+            common |= {"cost_home": 5.0, "horizon_h": 100.0}
+            rows.append({**common, "arm": "baseline", "hours_to_contain": 100.0, "contained": 0})
+            hit = member == 0
+            rows.append(
+                {
+                    **common,
+                    "arm": "a",
+                    "hours_to_contain": 40.0 if hit else 100.0,
+                    "contained": int(hit),
+                }
+            )
+    draws = np.array([0, 1, 1])
+    eff = wi.effects(pd.DataFrame(rows), draws).set_index(["arm", "outcome"])
+    t = eff.loc[("a", "hours_to_contain")]
+    assert t["mean"] == pytest.approx(-20.0, abs=1e-6)
+    assert t["lo"] < -20 < t["hi"]
+    assert t["range_lo"] == pytest.approx(-54.0)  # 5% quantile of -60, 0, 0
+    assert t["contained_share"] == pytest.approx(2 / 6) and t["baseline_contained_share"] == 0
+    assert math.isinf(t["km_median"]) and t["tau"] == 100.0
+    args = argparse.Namespace(members=3, seeds=2)
+    text = wi.write_report(eff.reset_index(), args, tmp_path / "w.md", draws).read_text()
+    assert "restricted" in text and "censored at the horizon (100 h)" in text
+    assert "| a | -20" in text and "0.33 / 0.00 | inf |" in text
+    with pytest.raises(SystemExit, match="contained"):
+        wi.effects(pd.DataFrame(rows).drop(columns=["contained"]), draws)

@@ -70,6 +70,7 @@ class Actor(mesa.Agent):
         self.quality = float(cfg.quality)
         self.rate = cfg.posts_per_day * w.tick_hours / 24.0  # posts per account per tick
         self.rate_multiplier = 1.0  # strategies scale volume here
+        self.event_rate = 1.0  # scheduled activity events scale it here (sim.timeline)
         self.staff_hours_per_post = cfg.staff_hours_per_post
         self.moderation = 1.0 - (1.0 - cfg.moderation_per_day) ** (w.tick_hours / 24.0)
         # P(one post is a gaffe): read as the side's official position (kernel: gaffes)
@@ -94,7 +95,7 @@ class Actor(mesa.Agent):
         """This tick's posting decision (what strategies changed shows up here)."""
         return Plan(
             tuple(self.accounts),
-            self.rate * self.rate_multiplier,
+            self.rate * self.rate_multiplier * self.event_rate,
             tuple(self.narratives.tolist()),
             tuple(self.hosts.tolist()),
             tuple(self.languages),

@@ -49,16 +49,23 @@ class _Tables(NamedTuple):
 
 
 def _cells(
-    i: int, accounts: np.ndarray, narr: np.ndarray, langs: np.ndarray, rate: float
+    i: int,
+    accounts: np.ndarray,
+    narr: np.ndarray,
+    langs: np.ndarray,
+    rate: float,
+    weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, ...]:
-    """Cells of actor ``i`` (see ``_Tables``): rate split over narratives and hosts."""
+    """Cells of actor ``i`` (see ``_Tables``): rate split over narratives and hosts; a
+    narrative's cells are multiplied by ``weight[narrative]`` (None: all 1)."""
     lang, hosts = np.unique(langs, return_counts=True)
     n_a, n_k, n_l = len(accounts), len(narr), len(lang)
     share = rate * hosts / (len(langs) * n_k)
+    per_narr = np.tile(share, n_k) if weight is None else np.outer(weight[narr], share).ravel()
     return (
         np.repeat(np.sort(accounts), n_k * n_l),
         np.full(n_a * n_k * n_l, i, np.int64),
-        np.tile(share, n_a * n_k),
+        np.tile(per_narr, n_a),
         np.tile(np.repeat(narr, n_l), n_a),
         np.tile(lang, n_a * n_k),
     )
@@ -80,7 +87,9 @@ class Poster:
         self.post_rng = model.streams.get("actors/post")
         self.mod_rng = model.streams.get("actors/moderation")
         self.gaffe_rng = model.streams.get("actors/gaffe")
-        self._key: tuple | None = None  # (plans, number of narratives started)
+        self._key: tuple | None = None  # (plans, number of narratives started, weights)
+        # posts about each narrative x this while a scheduled event pushes it (sim.timeline)
+        self.narr_weight: np.ndarray | None = None
         self._tables: _Tables | None = None
 
     def tables(self) -> _Tables:
@@ -88,7 +97,8 @@ class Poster:
         Narratives only ever go live, so their count tells whether the live sets moved."""
         m = self.model
         plans = tuple(a.plan() for a in m.actors)
-        key = (plans, int(np.count_nonzero(m.world.narr_start_tick <= m.tick)))
+        weight = None if self.narr_weight is None else tuple(self.narr_weight.tolist())
+        key = (plans, int(np.count_nonzero(m.world.narr_start_tick <= m.tick)), weight)
         if key != self._key:
             live = [tuple(a.live_narratives(m.tick).tolist()) for a in m.actors]
             self._key, self._tables = key, self._build(list(plans), live)
@@ -103,7 +113,8 @@ class Poster:
             mod.append(np.full(len(accounts), p.moderation))
             if len(live[i]) and len(p.hosts) and len(accounts):
                 hosts = np.array(p.hosts, dtype=np.int64)
-                c = _cells(i, accounts, np.array(live[i], np.int64), a.language_for(hosts), p.rate)
+                narr = np.array(live[i], np.int64)
+                c = _cells(i, accounts, narr, a.language_for(hosts), p.rate, self.narr_weight)
                 cells.append(c)
                 quality.append(np.full(len(c[0]), p.quality, dtype=np.float32))
         cols = [np.concatenate(x) for x in zip(*cells)] if cells else [np.zeros(0, np.int64)] * 5

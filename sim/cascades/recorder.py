@@ -26,8 +26,9 @@ class Recorder:
         self._event_post = np.zeros(0, dtype=np.int32)
         self._rows: list[tuple[np.ndarray, ...]] = []
 
-    def seeds(self, k: int, users: np.ndarray) -> None:
-        self._append(np.full(len(users), k), users, np.full(len(users), -1), 0)
+    def seeds(self, k: int, users: np.ndarray, tick: int = 0) -> None:
+        """Users who start sharing ``k`` on their own at ``tick`` (t=0, or a scheduled event)."""
+        self._append(np.full(len(users), k), users, np.full(len(users), -1), tick)
 
     def events(self, post: np.ndarray) -> None:
         """The posts behind this tick's converting events (indexes into ``senders``)."""

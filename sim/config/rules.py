@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sim.config.events import check_events
 from sim.config.params import (
     NONNEG,
     POS,
@@ -257,6 +258,7 @@ def check_relations(c: SimConfig) -> None:
     """The rules across fields (a sweep's precheck runs them for each value of a swept key
     after checking only the fields that changed)."""
     check_world(c)
+    check_events(c)
     check_population(c)
     check_graph(c)
     check_actors(c)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.config.events import EventConfig
 from sim.config.params import NONNEG, PROB, Check, param, rng
 
 MODES = ("infowar", "sir", "rumor", "deffuant")
@@ -122,6 +123,10 @@ class WorldConfig:
         doc="staff-hours a side's strategies may spend a day together (unset: unlimited)",
         allowed="side names, each a number in [0, 1e9]",
     )
+    start_date: str = param(
+        "", doc="the calendar date of day 0 (YYYY-MM-DD; '': days only)", allowed="a date or ''"
+    )
+    events: dict[str, EventConfig] = field(default_factory=dict)  # scheduled shocks, by name
 
 
 @dataclass

@@ -11,6 +11,7 @@ Modules:
 - ``simple``: Erdos-Renyi and Barabasi-Albert graphs (follows both ways) for the
   validation modes and the benchmark's reference rules.
 - ``social``: the generated follower graph (heavy-tailed in-degree, community and
-  language homophily, platform layers).
+  language homophily, platform layers), with ``pools`` (its candidate targets and their
+  fitness-weighted draw) and ``follows`` (follows cleaned follower-major, one transpose).
 - ``load``: real graphs from an edge list (CSV/TSV) or GraphML.
 """

@@ -27,65 +27,33 @@ its statistics do not move with the scale).
 Self-loops, duplicates (a follower drawing a hub twice) and follows with no pool are drawn
 again, ``REDRAWS`` rounds; what is left is dropped (a few per mille of the follows at 10^6
 users and hub_exponent 2.2; big hubs make duplicates common). Everything is vectorized over
-edges; Python loops run only over (language, platform) pools and redraw rounds.
+edges; Python loops run only over (language, platform) pools, redraw rounds and blocks of
+about 2^18 follows or 2^20 users. Memory: the follows stay in one int32 array until one
+transpose makes the CSR (``sim.graph.follows``), and the pools (``sim.graph.pools``) are
+freed before it, so the peak is about 10 bytes per follow or the pools beside 4 bytes per
+follow, whichever is larger (karabakh2020 at scale 1.0, 175 M follows: 3.5 GiB in all).
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from sim.config.schema import GraphConfig
 from sim.errors import ConfigError
-from sim.graph.csr import assemble, keep, replace, rows
+from sim.graph.csr import keep, rows
+from sim.graph.follows import FollowList, accepted, followers_of, rebuild, tidy_block, transpose
+from sim.graph.pools import Pools, Users, build_pools, sample
 from sim.world import World
 
 SPEAKS_THRESHOLD = 0.2  # a community speaks a language when P(speaks) is above this
 REDRAWS = 3  # rounds that draw again self-loops, duplicates and follows with no pool
-GUIDE_BUCKETS = 2  # guide-table buckets per pool slot
 BLOCKS = 4  # at least this many follower blocks, drawn in parallel (never depends on cores)
 BLOCK_FOLLOWS = 1 << 18  # about this many follows per block: temporaries stay cache-sized
 # and reused by malloc (big fresh arrays cost page faults that showed as ~25% of the draw)
-
-
-@dataclass(frozen=True)
-class _Pools:
-    """Candidate targets per pool g = (c * (L + 1) + l) * P + p; language L means "any".
-
-    ``members`` lists user ids pool after pool and ``cum`` the running sum of their fitness
-    (+inf appended): a fitness-weighted draw in pool g is the first slot whose cum exceeds a
-    uniform point of ``(lo[g], lo[g] + span[g]]``. ``guide[b]`` is the first slot past
-    ``b * width`` (Chen's guide table), so the search is a short forward scan: a binary
-    search of 10^7 random queries takes seconds, the scan a few gathers."""
-
-    members: np.ndarray  # int32 (S,)
-    cum: np.ndarray  # float64 (S + 1,)
-    end: np.ndarray  # int64 (G,) one past each pool's last slot
-    lo: np.ndarray  # float64 (G,)
-    span: np.ndarray  # float64 (G,) total fitness of the pool
-    resolved: np.ndarray  # int32 (G,) pool that serves draws for g (fallback); -1: none
-    guide: np.ndarray  # int32 (B + 2,)
-    width: float
-
-
-@dataclass(frozen=True)
-class _Users:
-    """Per-user lookups shared by all draws."""
-
-    community: np.ndarray  # int32 (n,)
-    lang_row: np.ndarray  # int32 (n,) index of the user's language mask among those present
-    combo_row: np.ndarray  # int32 (n,) index of its (language mask, platform mask) pair
-    combo_count: np.ndarray  # int32 (D,) number of (language, platform) pairs of a combo
-    combo_lp: np.ndarray  # int32 (D * W,) row d, column r -> r-th pair as l * P + p
-    cross: np.ndarray  # float64 (C * M * C,) see _cross_table
-    n_comm: int
-    n_mask: int
-    n_lp: int  # (L + 1) * P
-    width: int  # W, columns of combo_lp
 
 
 def generate_social(
@@ -101,28 +69,29 @@ def generate_social(
     ``community`` int16 (n,) community index, ``langs`` uint16 language bitmask (bit i =
     world.languages[i]), ``plats`` uint8 platform bitmask (bit j = world.platforms[j])."""
     _check(cfg)
-    n = len(community)
     community = np.asarray(community).astype(np.int32)
     langs, plats = np.asarray(langs, dtype=np.uint16), np.asarray(plats, dtype=np.uint8)
     _check_users(community, langs, plats, world)
+    fl, new = _follows(community, langs, plats, world, cfg, rng)  # its pools are freed now
+    return transpose(rebuild(fl, new))
+
+
+def _follows(community, langs, plats, world: World, cfg: GraphConfig, rng) -> tuple:
+    """Every user's follows (follower-major, with the follows to drop) and the keys of the
+    redrawn follows that replace them (``sim.graph.follows.accepted``)."""
+    n = len(community)
     fitness = rng.pareto(cfg.hub_exponent - 1.0, n) + 1.0
     if cfg.fitness_cap > 0:  # the same law at every n: the largest hub no longer grows with n
         np.minimum(fitness, cfg.fitness_cap, out=fitness)
     users = _users(community, langs, plats, world, cfg.language_bias)
-    pools = _build_pools(users, langs, plats, fitness, len(world.languages), len(world.platforms))
+    pools = build_pools(users, langs, plats, fitness, len(world.languages), len(world.platforms))
+    del fitness
     want = _out_degrees(n, cfg.mean_degree, rng)
     want[plats == 0] = 0
-    src = np.repeat(np.arange(n, dtype=np.int32), want)
-    indptr = np.concatenate(([0], np.cumsum(want))).astype(np.int32)  # < 2**31 follows
-    tgt = _draw_blocks(want, users, pools, cfg.homophily, rng)
-    followers, drop = assemble(src, tgt, indptr, n)
-    return replace(
-        followers,
-        drop,
-        followers.indices[drop],
-        REDRAWS,
-        lambda s: _draw(s, None, users, pools, cfg.homophily, rng),
-    )
+    fl, dropped = _draw_blocks(want, users, pools, cfg.homophily, rng)
+    redraw = (dropped % n).astype(np.int32)  # in the followers CSR's order (target, follower)
+    del dropped, want
+    return fl, accepted(fl, redraw, REDRAWS, lambda s: _draw(s, users, pools, cfg.homophily, rng))
 
 
 def platform_layer(followers: sp.csr_array, plats: np.ndarray, p: int) -> sp.csr_array:
@@ -188,11 +157,11 @@ def _bits(masks: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
     return bits.sum(1), nth
 
 
-def _users(community, langs, plats, world: World, bias: float) -> _Users:
+def _users(community, langs, plats, world: World, bias: float) -> Users:
     """Group users by (language mask, platform mask) and tabulate their pairs."""
     n_lang, n_plat = len(world.languages), len(world.platforms)
-    lang_masks, lang_row = np.unique(langs, return_inverse=True)
-    combos, combo_row = np.unique(lang_row.astype(np.int64) * 256 + plats, return_inverse=True)
+    lang_masks, lang_row = _small_unique(langs)
+    combos, combo_row = _small_unique(lang_row * 256 + plats)
     nl, lnth = _bits(lang_masks[combos // 256], n_lang)
     n_p, pnth = _bits(combos % 256, n_plat)
     nl1, np1 = np.maximum(nl, 1), np.maximum(n_p, 1)
@@ -203,7 +172,7 @@ def _users(community, langs, plats, world: World, bias: float) -> _Users:
     d = np.arange(len(combos))[:, None]
     lp = lnth[d, li] * n_plat + np.minimum(pnth[d, pi], max(n_plat - 1, 0))
     sizes = np.bincount(community, minlength=len(world.communities))
-    return _Users(
+    return Users(
         community,
         lang_row.astype(np.int32),
         combo_row.astype(np.int32),
@@ -215,6 +184,14 @@ def _users(community, langs, plats, world: World, bias: float) -> _Users:
         (n_lang + 1) * n_plat,
         width,
     )
+
+
+def _small_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_inverse=True) for small non-negative integers, by counting
+    instead of sorting all users (int64 values and inverse)."""
+    seen = np.bincount(values) > 0 if values.size else np.zeros(0, dtype=bool)
+    row = np.cumsum(seen) - 1
+    return np.flatnonzero(seen), row[values]
 
 
 def _cross_table(masks: np.ndarray, world: World, sizes: np.ndarray, bias: float) -> np.ndarray:
@@ -242,95 +219,42 @@ def _cross_table(masks: np.ndarray, world: World, sizes: np.ndarray, bias: float
     return (cum + key).ravel()
 
 
-def _build_pools(users: _Users, langs, plats, fitness, n_lang: int, n_plat: int) -> _Pools:
-    """Users grouped into pools laid out (language, platform, community), each pool in
-    user order: one stable radix sort of the (user, pool) memberships by pool.
-
-    The "any language" pools are filled only for (community, platform) pairs that need the
-    fallback, or for all when some user speaks no listed language."""
-    n_comm, comm = users.n_comm, users.community
-    shape = (n_lang + 1, n_plat, n_comm)
-    user, lp = _memberships(users)
-    specific = lp < n_lang * n_plat  # users who speak no language get "any" pairs here
-    user, key = user[specific], lp[specific] * n_comm + comm[user[specific]]
-    counts = np.bincount(key, minlength=int(np.prod(shape))).reshape(shape)
-    need = (counts[:n_lang] == 0).any(0) | (langs == 0).any()  # (P, C)
-    users_any, keys_any = [user], [key]
-    for p in range(n_plat):
-        idx = np.flatnonzero(((plats >> p) & 1).astype(bool) & need[p][comm]).astype(np.int32)
-        users_any.append(idx)
-        keys_any.append((n_lang * n_plat + p) * n_comm + comm[idx])
-    key = np.concatenate(keys_any)
-    small = np.int16 if counts.size < 2**15 else np.int32  # int16 sorts by radix
-    members = np.concatenate(users_any)[np.argsort(key.astype(small), kind="stable")]
-    counts = np.bincount(key, minlength=counts.size).reshape(shape)
-    start: np.ndarray = np.concatenate(([0], np.cumsum(counts.ravel())[:-1])).reshape(counts.shape)
-    start, size = start.transpose(2, 0, 1).ravel(), counts.transpose(2, 0, 1).ravel()
-    cum = np.empty(members.size + 1)
-    np.cumsum(fitness[members], out=cum[:-1])
-    cum[-1] = np.inf
-    lo = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
-    span = np.where(size > 0, cum[np.maximum(start + size - 1, 0)] - lo, 0.0)
-    g = np.arange(size.size, dtype=np.int32).reshape(n_comm, n_lang + 1, n_plat)
-    res = np.where(size.reshape(g.shape) > 0, g, g[:, n_lang:, :]).ravel()
-    resolved = np.where(size[res] > 0, res, -1).astype(np.int32)
-    guide, width = _guide(cum[:-1])
-    return _Pools(members, cum, start + size, lo, span, resolved, guide, width)
-
-
-def _memberships(users: _Users) -> tuple[np.ndarray, np.ndarray]:
-    """Every (user, l * P + p) pair of the users' (language, platform) pairs, user-major."""
-    row = users.combo_row
-    cnt = users.combo_count[row]
-    user = np.repeat(np.arange(row.size, dtype=np.int32), cnt)
-    first = np.cumsum(cnt, dtype=np.int64) - cnt
-    slot = np.arange(user.size, dtype=np.int64) - np.repeat(first, cnt)
-    slot += np.repeat(row.astype(np.int64) * users.width, cnt)
-    return user, users.combo_lp[slot]
-
-
-def _guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
-    """Guide table: bucket b (width w) starts its scan at the first slot with cum > b * w.
-    GUIDE_BUCKETS buckets per slot keep the scans short; int32 keeps the table small."""
-    n_buckets = max(GUIDE_BUCKETS * cum.size, 1)
-    width = (float(cum[-1]) if cum.size else 1.0) / n_buckets
-    bucket = np.minimum((cum * (1.0 / width)).astype(np.int64), n_buckets)  # as in _sample
-    guide = np.zeros(n_buckets + 2, dtype=np.int32)
-    np.cumsum(np.bincount(bucket, minlength=n_buckets + 1), out=guide[1:])
-    return guide, width
-
-
 def _draw_blocks(
-    want: np.ndarray, users: _Users, pools: _Pools, homophily: float, rng: np.random.Generator
-) -> np.ndarray:
-    """Targets of all follows (follower-major), drawn in fixed blocks of followers (their
-    number depends only on the follows wanted), each with its own child stream, on up to
-    ``BLOCKS`` threads (numpy releases the GIL in these array operations). The blocks and
-    streams do not depend on the number of threads, so the graph is the same anywhere."""
+    want: np.ndarray, users: Users, pools: Pools, homophily: float, rng: np.random.Generator
+) -> tuple[FollowList, np.ndarray]:
+    """Targets of all follows, follower-major and tidied (``tidy_block``), and the sorted
+    keys of the follows to drop. Drawn in fixed blocks of followers (their number depends
+    only on the follows wanted), each with its own child stream, on up to ``BLOCKS``
+    threads (numpy releases the GIL in these array operations), each block written into
+    its slice of one array. The blocks and streams do not depend on the number of threads,
+    so the graph is the same anywhere."""
     n = want.size
-    n_blocks = max(BLOCKS, -(-int(want.sum()) // BLOCK_FOLLOWS))
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(want, out=ptr[1:])
+    col = np.empty(int(ptr[-1]), dtype=np.int32)
+    n_blocks = max(BLOCKS, -(-col.size // BLOCK_FOLLOWS))
     bounds = np.linspace(0, n, n_blocks + 1).astype(np.int64)
     streams = rng.spawn(n_blocks)
 
     def block(b: int) -> np.ndarray:
         lo, hi = bounds[b], bounds[b + 1]
-        return _draw(None, want[lo:hi], users, pools, homophily, streams[b], lo)
+        src = followers_of(lo, want[lo:hi])
+        tgt = _draw(src, users, pools, homophily, streams[b])
+        col[ptr[lo] : ptr[hi]] = tgt
+        return tidy_block(col[ptr[lo] : ptr[hi]], src, int(lo), n)
 
     workers = min(BLOCKS, os.cpu_count() or 1)
     if workers == 1:
-        return np.concatenate([block(b) for b in range(n_blocks)])
-    with ThreadPoolExecutor(workers) as ex:
-        return np.concatenate(list(ex.map(block, range(n_blocks))))
+        dropped = [block(b) for b in range(n_blocks)]
+    else:
+        with ThreadPoolExecutor(workers) as ex:
+            dropped = list(ex.map(block, range(n_blocks)))
+    return FollowList(col, ptr), np.sort(np.concatenate(dropped))
 
 
-def _draw(
-    src, counts, users: _Users, pools: _Pools, homophily: float, rng, lo: int = 0
-) -> np.ndarray:
-    """A target per follow of follower ``src`` (-1: no pool); with ``counts`` instead,
-    of the followers lo, lo + 1, ... making counts[i] follows each. Per-user values are
-    read through ``src`` (sorted, so the reads are sequential)."""
-    if src is None:
-        src = np.repeat(np.arange(lo, lo + counts.size, dtype=np.int32), counts)
+def _draw(src: np.ndarray, users: Users, pools: Pools, homophily: float, rng) -> np.ndarray:
+    """A target per follow of follower ``src`` (-1: no pool). Per-user values are read
+    through ``src`` (sorted in the first draw, so the reads are sequential)."""
     comm = users.community[src]
     if homophily < 1.0:
         u = rng.random(src.size, dtype=np.float32)
@@ -347,21 +271,4 @@ def _draw(
     r += row
     comm *= users.n_lp
     comm += users.combo_lp[r]
-    return _sample(pools, pools.resolved[comm], rng)
-
-
-def _sample(pools: _Pools, g: np.ndarray, rng) -> np.ndarray:
-    """A fitness-weighted member of pool g per entry (-1 where g is -1)."""
-    x = rng.random(g.size)
-    x *= pools.span[g]
-    x += pools.lo[g]
-    bucket = (x * (1.0 / pools.width)).astype(np.int64)
-    slot = pools.guide[np.minimum(bucket, pools.guide.size - 1, out=bucket)]  # int32
-    todo = np.flatnonzero(pools.cum[slot] <= x)
-    while todo.size:  # about one slot per bucket on average
-        slot[todo] += 1
-        todo = todo[pools.cum[slot[todo]] <= x[todo]]
-    np.minimum(slot, pools.end[g] - 1, out=slot)
-    tgt = pools.members[slot]
-    tgt[g < 0] = -1
-    return tgt
+    return sample(pools, pools.resolved[comm], rng)

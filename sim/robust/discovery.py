@@ -11,6 +11,7 @@ failure leaves are boxes too. Both are reported with coverage and density.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,23 +154,25 @@ def cart_boxes(x: pd.DataFrame, y: np.ndarray, min_density: float = 0.5) -> list
     return sorted(out, key=lambda b: (-b.density, -b.coverage))
 
 
-def words(box: Box, digits: int = 3) -> str:
-    """A box as a sentence: 'spread.beta >= 0.21 and rival.tactics is one of {all}'
-    (workbench names written back as run keys)."""
+def clauses(box: Box, label: Callable[[str], str] | None = None, digits: int = 3) -> list[str]:
+    """Each restriction of a box as a clause, the one phrasing every caller uses: "<dim> is
+    at least 0.21", "<dim> is one of all, flood", "<dim> is not none" (a one-hot CART
+    column). ``label`` writes a dimension (a workbench name) as the reader should see it;
+    by default as its run key."""
     from sim.robust.space import key
 
-    parts = []
-    for name, lim in box.limits.items():
-        dim = key(name)
-        if "=" in dim:  # a one-hot category column (CART)
-            column, cat = dim.split("=", 1)
-            parts.append(f"{column} is {'' if lim[0] is not None else 'not '}{cat}")
+    out = []
+    for dim, lim in box.limits.items():
+        column, _, cat = dim.partition("=")
+        what = (label or key)(column)
+        if cat:  # a one-hot category column (CART): its lower limit is set when it is kept
+            out.append(f"{what} is {'' if lim[0] is not None else 'not '}{cat}")
         elif isinstance(lim, set):
-            parts.append(f"{dim} is one of {{{', '.join(sorted(map(str, lim)))}}}")
+            out.append(f"{what} is one of {', '.join(sorted(map(str, lim)))}")
         elif lim[1] is None:
-            parts.append(f"{dim} >= {lim[0]:.{digits}g}")
+            out.append(f"{what} is at least {lim[0]:.{digits}g}")
         elif lim[0] is None:
-            parts.append(f"{dim} <= {lim[1]:.{digits}g}")
+            out.append(f"{what} is at most {lim[1]:.{digits}g}")
         else:
-            parts.append(f"{lim[0]:.{digits}g} <= {dim} <= {lim[1]:.{digits}g}")
-    return " and ".join(parts) if parts else "anywhere (no restriction found)"
+            out.append(f"{what} lies between {lim[0]:.{digits}g} and {lim[1]:.{digits}g}")
+    return out

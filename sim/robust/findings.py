@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.robust.discovery import Box
+from sim.robust.discovery import Box, clauses
 from sim.robust.pipeline import Study
+from sim.robust.report_stats import verdict
 from sim.robust.space import DRAW, INTENSITY, TACTICS, key
 
 SPECIAL = {
@@ -29,22 +30,8 @@ def meaning(name: str) -> str:
 
 
 def condition(box: Box) -> list[str]:
-    """Each restriction of a box as a plain sentence."""
-    out = []
-    for dim, lim in box.limits.items():
-        column, _, cat = dim.partition("=")
-        what = f"`{key(column)}` ({meaning(column)})"
-        if cat:  # a one-hot category column (CART)
-            out.append(f"{what} is {'' if lim[0] is not None else 'not '}{cat}")
-        elif isinstance(lim, set):
-            out.append(f"{what} is one of {', '.join(sorted(map(str, lim)))}")
-        elif lim[1] is None:
-            out.append(f"{what} is at least {lim[0]:.3g}")
-        elif lim[0] is None:
-            out.append(f"{what} is at most {lim[1]:.3g}")
-        else:
-            out.append(f"{what} lies between {lim[0]:.3g} and {lim[1]:.3g}")
-    return out
+    """Each restriction of a box as a plain sentence, naming what the dimension means."""
+    return clauses(box, lambda c: f"`{key(c)}` ({meaning(c)})")
 
 
 def chance(box: Box, alpha: float = 0.05) -> str:
@@ -55,6 +42,31 @@ def chance(box: Box, alpha: float = 0.05) -> str:
     return (
         f"No restriction has a quasi p-value <= {alpha:g}: at this sample size the box is a "
         "lead to check with more scenarios, not a finding."
+    )
+
+
+def versus_nothing(s: Study) -> str:
+    """The paired comparison of the top policy with doing nothing, in words."""
+    top, v = str(s.rank.iloc[0]["policy"]), s.versus
+    if v.empty or "nothing" not in set(v["policy"]):
+        return ""
+    x = v.set_index("policy").loc["nothing"]
+    return (
+        f"Scenario by scenario, only `{top}` held in {x['only_top']} and only doing nothing "
+        f"in {x['only_policy']} (McNemar p = {x['mcnemar_p_holm']:.2g}, Holm-adjusted). "
+    )
+
+
+def size_line(s: Study) -> str:
+    """The sample size in one sentence (details: the report's Sample size section)."""
+    z = s.sizing
+    aims = [f"+-{z.target:.0%} on the top policy's share ({z.for_halfwidth:,} scenarios)"]
+    if z.to_separate is not None:
+        aims.append(f"telling it from `{z.against}` apart ({z.to_separate:,})")
+    return (
+        f"At {z.pilot} scenarios the top policy's share is known to about "
+        f"+-{z.halfwidth_now:.0%}. The pilot points to `scenarios={z.recommended}` for "
+        f"{' and '.join(aims)}; see Sample size."
     )
 
 
@@ -75,11 +87,8 @@ def findings(s: Study) -> list[str]:
         f"{o.reach_threshold:g} and support at or above {o.support_level:g} in "
         f"{held(str(best['policy']))} of {int(best['n'])} scenarios"
         + (f"; doing nothing holds in {held('nothing')}" if "nothing" in r.index else "")
-        + (
-            " (the intervals overlap: the sample does not separate the two)."
-            if "nothing" in r.index and r.loc["nothing", "sat_hi"] >= best["sat_lo"]
-            else "."
-        ),
+        + f". {versus_nothing(s)}{verdict(s)}",
+        f"- {size_line(s)}",
     ]
     if s.prim is not None:
         lines.append(

@@ -20,9 +20,10 @@ import pandas as pd
 
 from sim.robust.discovery import Box, cart_boxes, fails, prim_box, uncertainty_frame
 from sim.robust.evaluator import SweepEvaluator, check_points, run_point
-from sim.robust.robustness import ranking, table
+from sim.robust.robustness import compare, ranking, table
 from sim.robust.schema import RobustConfig
 from sim.robust.search import pareto_policies, pareto_search, thin
+from sim.robust.sizing import Sizing
 from sim.robust.space import Space, build, lever_sets, workbench_model
 
 
@@ -41,9 +42,12 @@ class Study:
     y: np.ndarray  # where the defence fails
     prim: Box | None
     cart: list[Box]
+    versus: pd.DataFrame  # each policy against the top one, paired by scenario
+    sizing: Sizing
     runs: int
     minutes: float
     load: tuple[float, float] | None = None  # the machine's load average (1, 15 min) at the end
+    ran_on: str | None = None  # "<commit>, <UTC time>" of the runs, when read back from study.json
 
     @property
     def fail_by(self) -> dict[str, int]:
@@ -126,23 +130,27 @@ def analyse(
 ) -> Study:
     """Ranking and scenario discovery of finished experiments (also from saved results)."""
     cfg = space.cfg
-    rank = ranking(table(experiments, outcomes), cfg.outcomes, cfg.satisficing_quantile)
+    tab = table(experiments, outcomes)
+    q, seed = cfg.satisficing_quantile, cfg.sample_seed
+    rank = ranking(tab, cfg.outcomes, q, seed)
+    versus, sizing = compare(tab, rank, cfg.outcomes, q, seed, cfg.target_halfwidth)
     x, y = defence_failures(space, experiments, outcomes)
-    picked = thin(front, cfg.search.max_pareto)
     return Study(
-        cfg,
-        space,
-        experiments,
-        outcomes,
-        front,
-        picked,
-        rank,
-        x,
-        y,
-        prim_box(x, y),
-        cart_boxes(x, y),
-        runs,
-        minutes,
+        cfg=cfg,
+        space=space,
+        experiments=experiments,
+        outcomes=outcomes,
+        front=front,
+        picked=thin(front, cfg.search.max_pareto),
+        rank=rank,
+        x=x,
+        y=y,
+        prim=prim_box(x, y),
+        cart=cart_boxes(x, y),
+        versus=versus,
+        sizing=sizing,
+        runs=runs,
+        minutes=minutes,
     )
 
 
@@ -162,4 +170,6 @@ def reload(cfg: RobustConfig, out: Path, root: Path) -> Study:
     front = pd.read_csv(out / "pareto_front.csv")
     study = analyse(build(cfg, root), experiments, outcomes, front, meta["runs"], meta["minutes"])
     study.load = tuple(meta["load"]) if meta.get("load") else None
+    if meta.get("commit"):
+        study.ran_on = f"{meta['commit']}, {meta.get('finished_utc', '?')} UTC"
     return study

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sim.robust import figures
+import numpy as np
+
+from sim.robust import figures, report_stats
 from sim.robust.findings import chance, condition, findings, meaning
 from sim.robust.pipeline import Study
 from sim.robust.space import key
@@ -20,13 +22,21 @@ def _range(p: Any) -> str:
     return f"{p.lower_bound:g} to {p.upper_bound:g}"
 
 
-def _git() -> str:
+def git_commit() -> str:
     try:
         return subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def _code_line(s: Study) -> str:
+    """Which code ran the study, and which analysed it when only the analysis was redone."""
+    now = f"{git_commit()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    if s.ran_on is None:
+        return f"Code {now}."
+    return f"Runs on code {s.ran_on}; analysed (--analyse-only) on code {now}."
 
 
 def _box_section(s: Study) -> list[str]:
@@ -85,21 +95,30 @@ def _ranking(s: Study) -> list[str]:
         f"{int(best['n'])} scenarios (95% CI {best['sat_lo']:.0%} to {best['sat_hi']:.0%}). "
         "Ranked by that share, then by the worse of the two worst-case regrets (each scaled "
         "by the largest regret of any policy), then by cost. Regret: how far a policy falls "
-        "behind the best policy of the same scenario.",
+        "behind the best policy of the same scenario. Intervals: Wilson for the shares, a "
+        f"bootstrap over scenarios for the {q:.0%} regret percentile; the worst case has "
+        "none (a larger sample can only find a worse one). Whether the order is more than "
+        "noise: the next section.",
         "",
-        f"| rank | policy | holds in (95% CI) | misinformation regret {q:.0%} / max | "
-        f"support regret {q:.0%} / max | mean cost | mean misinformation | mean support |",
+        f"| rank | policy | holds in (95% CI) | misinformation regret {q:.0%} (95% CI) / max "
+        f"| support regret {q:.0%} (95% CI) / max | mean cost | mean misinformation | "
+        "mean support |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for _, x in r.iterrows():
         lines.append(
             f"| {x['rank']} | `{x['policy']}` | {x['satisficing']:.0%} ({x['sat_lo']:.0%}-"
-            f"{x['sat_hi']:.0%}) | {x['misinformation_regret_q']:.4f} / "
-            f"{x['misinformation_regret_max']:.4f} | {x['support_regret_q']:.4f} / "
-            f"{x['support_regret_max']:.4f} | {x['mean_cost']:.0f} | "
-            f"{x['mean_misinformation']:.4f} | {x['mean_support']:.4f} |"
+            f"{x['sat_hi']:.0%}) | {_regret(x, 'misinformation')} | {_regret(x, 'support')} "
+            f"| {x['mean_cost']:.0f} | {x['mean_misinformation']:.4f} | "
+            f"{x['mean_support']:.4f} |"
         )
     return [*lines, "", "![regret](regret.png)", ""]
+
+
+def _regret(x: Any, name: str) -> str:
+    lo, hi = x[f"{name}_regret_q_lo"], x[f"{name}_regret_q_hi"]
+    ci = "no CI" if np.isnan(lo) else f"{lo:.4f}-{hi:.4f}"
+    return f"{x[f'{name}_regret_q']:.4f} ({ci}) / {x[f'{name}_regret_max']:.4f}"
 
 
 def _space(s: Study) -> list[str]:
@@ -190,28 +209,17 @@ def write(s: Study, out: Path, argv: str) -> Path:
         f"{c.seeds} seed(s), and the search's evaluations, on `scenario={c.scenario}` with "
         f"{' '.join(c.base)} (study `{argv or 'default'}`). How to read it: docs/robust.md.",
         "",
-        f"{_cost_line(s, out)}. Runs already in the store are read back, not rerun. Code "
-        f"{_git()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"{_cost_line(s, out)}. Runs already in the store are read back, not rerun. "
+        + _code_line(s),
         "",
         *findings(s),
         *_ranking(s),
+        *report_stats.separation(s),
+        *report_stats.size(s),
         *_box_section(s),
         *_pareto(s),
         *_space(s),
-        "## Reproduce",
-        "",
-        "```",
-        f"scripts/python experiments/robust.py {argv}".rstrip() + "   # 2 cores; reruns resume",
-        "# full size on one cluster node (the same store layout; resumable):",
-        "srun -c 64 --time 24:00:00 scripts/python experiments/robust.py scenarios=1000 seeds=5 "
-        "jobs=64 search.nfe=2000 search.population=50 search.max_pareto=10 "
-        "'base=[graph.n=20000,world.horizon_days=14]'",
-        "```",
-        "",
-        "Tables: `experiments.csv` (one row per scenario x policy, the workbench's "
-        "experiments with their outcomes), `ranking.csv`, `pareto_front.csv`; every run in "
-        "`_runs/` (`sim.sweep.load_study`).",
-        "",
+        *report_stats.reproduce(s, argv),
     ]
     path = out / "report.md"
     atomic_write_bytes(path, "\n".join(lines).encode())

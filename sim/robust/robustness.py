@@ -6,7 +6,8 @@ much worse it does there than the best lever set in that same scenario (Savage's
 it asks "how much would we wish we had chosen otherwise, had we known the world". A
 lever set satisfices in a scenario when it keeps misinformation at or below the threshold
 and support at or above the level; its satisficing share is the fraction of scenarios
-where it does, given with a Wilson 95% interval.
+where it does. Intervals and the paired comparison with the top policy:
+``sim.robust.intervals``; the size a study needs: ``sim.robust.sizing``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from sim.robust.discovery import fails
+from sim.robust.intervals import quantile_ci, share_ci, versus_top
 from sim.robust.schema import OutcomeConfig
+from sim.robust.sizing import Sizing, scenarios_to_separate, size
 
 # +1: more is better; -1: less is better
 SENSE = {"misinformation": -1, "support": +1}
@@ -41,30 +44,35 @@ def regret(tab: pd.DataFrame, outcome: str) -> pd.DataFrame:
     return wide.sub(wide.min(axis=1), axis=0)
 
 
-def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Wilson score interval of a proportion k/n."""
-    if n == 0:
-        return (float("nan"), float("nan"))
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (float(max(centre - half, 0.0)), float(min(centre + half, 1.0)))
-
-
-def ranking(tab: pd.DataFrame, o: OutcomeConfig, quantile: float) -> pd.DataFrame:
-    """Per policy: satisficing share (with its interval), regret at ``quantile`` and at the
-    worst scenario for both outcomes, and the mean outcomes. Ranked by satisficing share,
-    then by the worse of the two normalised worst-case regrets, then by cost."""
+def holds(tab: pd.DataFrame, o: OutcomeConfig) -> pd.DataFrame:
+    """Scenario x policy: 1 where the policy meets both targets, else 0."""
     ok = ~fails({k: tab[k].to_numpy() for k in ("misinformation", "support")}, o)
+    return tab.assign(ok=ok.astype(float)).pivot(index="scenario", columns="policy", values="ok")
+
+
+def ranking(tab: pd.DataFrame, o: OutcomeConfig, quantile: float, seed: int = 0) -> pd.DataFrame:
+    """Per policy: satisficing share (with its interval), regret at ``quantile`` (with a
+    bootstrap interval over scenarios) and at the worst scenario for both outcomes, and the
+    mean outcomes. Ranked by satisficing share, then by the worse of the two normalised
+    worst-case regrets, then by cost."""
+    from sim.rng import stream
+
+    ok = holds(tab, o)
     rows = []
     regrets = {k: regret(tab, k) for k in SENSE}
     for policy, g in tab.groupby("policy", sort=False):
-        k, n = int(ok[g.index].sum()), len(g)
-        lo, hi = wilson(k, n)
-        row = {"policy": policy, "satisficing": k / n, "sat_lo": lo, "sat_hi": hi, "n": n}
+        k, n = int(ok[policy].sum()), len(g)
+        lo, hi = share_ci(k, n)
+        row = {"policy": policy, "satisficing": k / n, "sat_lo": float(lo), "sat_hi": float(hi)}
+        row["n"] = n
         for name, r in regrets.items():
-            row[f"{name}_regret_q"] = float(r[policy].quantile(quantile))
-            row[f"{name}_regret_max"] = float(r[policy].max())
+            values = r[policy].to_numpy(float)
+            row[f"{name}_regret_q"] = float(np.quantile(values, quantile))
+            rng = stream(seed, f"robust/bootstrap/regret/{policy}/{name}")
+            row[f"{name}_regret_q_lo"], row[f"{name}_regret_q_hi"] = quantile_ci(
+                values, quantile, rng
+            )
+            row[f"{name}_regret_max"] = float(values.max())
         row.update({f"mean_{c}": float(g[c].mean()) for c in ("cost", "misinformation", "support")})
         rows.append(row)
     out = pd.DataFrame(rows)
@@ -77,3 +85,25 @@ def ranking(tab: pd.DataFrame, o: OutcomeConfig, quantile: float) -> pd.DataFram
         ["satisficing", "worst_regret", "mean_cost"], ascending=[False, True, True]
     )
     return out.reset_index(drop=True).assign(rank=lambda d: np.arange(1, len(d) + 1))
+
+
+def compare(
+    tab: pd.DataFrame,
+    rank: pd.DataFrame,
+    o: OutcomeConfig,
+    quantile: float,
+    seed: int,
+    target: float,
+) -> tuple[pd.DataFrame, Sizing]:
+    """Every policy against the top-ranked one, paired by scenario (``versus_top``, plus the
+    scenarios that would separate the two), and the study's sizing."""
+    ok = holds(tab, o)
+    order = [str(p) for p in rank["policy"]]
+    versus = versus_top(ok, {k: regret(tab, k) for k in SENSE}, order, quantile, seed)
+    if not versus.empty:
+        top = ok[order[0]].to_numpy()
+        versus["n_separate"] = [
+            scenarios_to_separate(top, ok[p].to_numpy()) for p in versus["policy"]
+        ]
+    holds_by = {p: ok[p].to_numpy() for p in order}
+    return versus, size(holds_by, order, target)

@@ -16,6 +16,8 @@ from typing import Any
 from sim.config.params import PROB, param, rng
 
 POSITIVE_INT = (lambda v: v >= 1, "an integer >= 1")
+# "pool": joblib workers of the study's own process; the others are conf/hydra/launcher/*.
+LAUNCHERS = ("pool", "joblib", "submitit_local", "submitit_slurm", "ray")
 
 
 @dataclass
@@ -140,9 +142,26 @@ class RobustConfig:
     scenarios: int = param(40, POSITIVE_INT, doc="Latin-hypercube size over the uncertainties")
     seeds: int = param(2, POSITIVE_INT, doc="replicate seeds per point (paired across levers)")
     sample_seed: int = param(0, rng(0, 2**32), doc="root of the sampling streams")
-    jobs: int = param(2, POSITIVE_INT, doc="joblib workers")
+    jobs: int = param(2, POSITIVE_INT, doc="workers (pool, joblib) or CPUs (ray) at once")
+    launcher: str = param(
+        "pool",
+        choices=LAUNCHERS,
+        what="launcher",
+        doc="pool: joblib workers of this process; else a Hydra launcher of conf/hydra/launcher "
+        "running each batch as a multirun of python -m sim",
+    )
+    launcher_overrides: list[str] = param(
+        [],
+        doc="more hydra.* overrides for a Hydra launcher, e.g. hydra.launcher.partition=cpu",
+        allowed="overrides starting with hydra.launcher. or hydra.sweeper.",
+    )
     satisficing_quantile: float = param(
         0.9, rng(0, 1, lo_open=True), doc="regret reported at this quantile (and the maximum)"
+    )
+    target_halfwidth: float = param(
+        0.05,
+        rng(0, 0.5, lo_open=True),
+        doc="the satisficing interval's half-width the size recommendation aims for",
     )
     uncertainties: UncertaintyConfig = field(default_factory=UncertaintyConfig)
     levers: LeverConfig = field(default_factory=LeverConfig)

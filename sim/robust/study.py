@@ -100,6 +100,13 @@ def check_study(cfg: RobustConfig) -> None:
         "rival tactic set",
     )
     member("robust.outcomes.defence", cfg.outcomes.defence, list(lv.sets), "lever set")
+    for ov in cfg.launcher_overrides:
+        if not ov.startswith(("hydra.launcher.", "hydra.sweeper.")) or "=" not in ov:
+            raise ConfigError(
+                "robust.launcher_overrides",
+                f"'{ov}' is not allowed; allowed: hydra.launcher.<key>=<value> or "
+                "hydra.sweeper.<key>=<value>",
+            )
     eps = cfg.search.epsilons
     if len(eps) != 3 or any(e <= 0 for e in eps):
         raise ConfigError("robust.search.epsilons", f"{eps} is not allowed; allowed: 3 numbers > 0")

@@ -1,0 +1,168 @@
+"""The benchmark's build part (issue 21): building big worlds, their time and memory.
+
+One worker process per world (``benchmark_workers.py build SIZE TICKS SCENARIO``, SIZE a
+user count or ``s<scale>`` for a scaled scenario's ``world.scale``): it builds the model
+(crowd, graph, actors, kernel) and runs TICKS ticks (``all``: the whole horizon, a full run),
+sampling its resident memory every 10 ms so the peak of the build and of the ticks are told
+apart. The rows: the default model at 10^6 and 10^7 users, karabakh2020 at scale 0.1; with
+``--scale-one`` karabakh2020 at scale 1.0 run to its horizon (the issue's target: <= 3 min
+wall including the build, <= 6 GiB peak), with ``--huge`` the default model's build at
+10^8 users (stretch: within 24 GiB).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+GIB = 2**30
+
+
+def sizes(args) -> list[tuple[str, str, str]]:
+    """(scenario, size, ticks) of the rows to measure."""
+    rows = [("default", str(10**6), "0"), ("karabakh2020", "s0.1", "0")]
+    if args.max_users >= 10**7:
+        rows.insert(1, ("default", str(10**7), "0"))
+    if getattr(args, "scale_one", False):
+        rows.append(("karabakh2020", "s1.0", "all"))
+    if getattr(args, "huge", False):
+        rows.append(("default", str(10**8), "0"))
+    return rows
+
+
+def build_rows(args, job) -> list[dict]:
+    return [
+        {"scenario": sc, "size": size, "ticks": ticks, "res": job(args, "build", size, ticks, sc)}
+        for sc, size, ticks in sizes(args)
+    ]
+
+
+class Peak:
+    """Peak resident memory of this process, sampled every 10 ms on a thread (ru_maxrss
+    cannot be reset between the build and the ticks)."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.proc, self.peak, self.stop = psutil.Process(), 0, False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop:
+            self.peak = max(self.peak, self.proc.memory_info().rss)
+            time.sleep(0.01)
+
+    def take(self) -> int:
+        """The peak since the last take (and restart from the current memory)."""
+        out = max(self.peak, self.proc.memory_info().rss)
+        self.peak = 0
+        return out
+
+
+def measure(size: str, ticks: str, scenario: str) -> dict:
+    """Build one world (and run ``ticks`` ticks); times, follows and memory."""
+    import os
+
+    from experiments.benchmark_workers import Clock, _held_rss, _rss, size_overrides
+    from sim.cli import load
+    from sim.model import InfoWarModel
+
+    over = (
+        [f"scenario={scenario}", f"world.scale={size[1:]}"]
+        if size.startswith("s")
+        else size_overrides(scenario, int(size))
+    )
+    cfg = load([*over, "output.figures=false", "output.progress=false"])
+    base, peak, load_avg = _rss(), Peak(), os.getloadavg()[0]
+    peak.take()
+    with Clock() as build:
+        m = InfoWarModel(cfg)
+    build_peak, held = peak.take(), _held_rss()
+    n_ticks = m.world.ticks if ticks == "all" else int(ticks)
+    with Clock() as run:
+        while m.tick < n_ticks:
+            m.step()
+    peak.stop = True
+    return {
+        "users": int(m.crowd.n),
+        "follows": int(m.followers.nnz),
+        "ticks_run": n_ticks,
+        "build_wall": build.wall,
+        "build_cpu": build.cpu,
+        "ticks_wall": run.wall,
+        "ticks_cpu": run.cpu,
+        "base_rss": base,
+        "build_peak_rss": build_peak,
+        "held_rss": held,
+        "run_peak_rss": peak.take() if n_ticks else 0,
+        "load": load_avg,
+    }
+
+
+def build_table(rows: list[dict]) -> list[str]:
+    """The build rows as a markdown table, and the verdicts of the build targets."""
+    if not rows:
+        return ["(not measured in this run)"]
+    out = [
+        "| scenario | users | follows | build s wall (CPU) | ticks run | ticks s wall | total "
+        "s wall | peak GiB (process) | held B/user | build peak B/user above start | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        r = row["res"]
+        if "error" in r:
+            out.append(f"| {row['scenario']} | {row['size']} | error: {r['error']} |||||||||")
+            continue
+        n = r["users"]
+        peak = max(r["build_peak_rss"], r["run_peak_rss"])
+        out.append(
+            f"| {row['scenario']} | {n:,} | {r['follows']:,} | {r['build_wall']:.1f} "
+            f"({r['build_cpu']:.1f}) | {r['ticks_run']} | {r['ticks_wall']:.1f} | "
+            f"{r['build_wall'] + r['ticks_wall']:.1f} | {peak / GIB:.2f} | "
+            f"{(r['held_rss'] - r['base_rss']) / n:.0f} | "
+            f"{(r['build_peak_rss'] - r['base_rss']) / n:.0f} | {r.get('load', float('nan')):.1f} |"
+        )
+    return [*out, "", *verdicts(rows), "", BOUNDS]
+
+
+BOUNDS = (
+    "What bounds the build: the social graph is most of it (`sim/graph/`). Its time is the "
+    "fitness-weighted draw of every follow's target (random reads of the pools' guide table, "
+    "running fitness and members: cache misses; on up to 4 threads), the per-follower sort "
+    "that finds repeats, scipy's transpose into the CSR and the pools' layout. Its peak is "
+    "either the draw (each follow's target as int32 beside the pools, about 16 bytes per "
+    "pool membership, ~5 memberships per user) or the transpose (10 bytes per follow, input "
+    "and output), on top of the crowd's arrays (per narrative: state, origin, exposed, "
+    "reshared, 7 bytes per user). Held after the build: the crowd, the CSR (5 bytes per follow "
+    "and its int32 indptr) and the model's per-user tables."
+)
+
+
+def verdicts(rows: list[dict]) -> list[str]:
+    """One line per build target that a row measured."""
+    out = []
+    for row in rows:
+        r = row["res"]
+        if "error" in r:
+            continue
+        peak = max(r["build_peak_rss"], r["run_peak_rss"]) / GIB
+        if row["scenario"] == "karabakh2020" and row["size"] == "s1.0" and row["ticks"] == "all":
+            wall = r["build_wall"] + r["ticks_wall"]
+            ok = wall <= 180 and peak <= 6
+            out.append(
+                f"- karabakh2020 at scale 1.0, <= 3 min wall including the build and <= 6 GiB "
+                f"peak: {wall / 60:.1f} min, {peak:.2f} GiB: {'met' if ok else 'not met'}."
+            )
+        if row["scenario"] == "default" and r["users"] >= 10**8:
+            out.append(
+                f"- 10^8 users of the default model within 24 GiB (build): {peak:.2f} GiB: "
+                f"{'met' if peak <= 24 else 'not met'}."
+            )
+        if row["scenario"] == "default" and r["users"] == 10**6:
+            held = (r["held_rss"] - r["base_rss"]) / r["users"]
+            out.append(
+                f"- default model at 10^6 users <= 200 bytes per user held (after the build): "
+                f"{held:.0f} B: {'met' if held <= 200 else 'not met'}."
+            )
+    return out
