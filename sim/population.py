@@ -9,7 +9,11 @@ when they time or replace the graph step), so the draws are the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+import hashlib
+import pickle
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,9 +83,11 @@ class BuiltWorld:
     followers: sp.csr_array
 
 
-def build_people(cfg: SimConfig, streams: Streams) -> tuple[World, Crowd, GraphFn]:
+def build_people(
+    cfg: SimConfig, streams: Streams, world: World | None = None
+) -> tuple[World, Crowd, GraphFn]:
     """The compiled world and the crowd, and the graph step still to run on the crowd."""
-    world = compile_world(cfg)
+    world = world if world is not None else compile_world(cfg)
     community, graph_fn = build_population(cfg, world, streams)
     return world, build_crowd(world, community, streams.get("crowd")), graph_fn
 
@@ -89,5 +95,65 @@ def build_people(cfg: SimConfig, streams: Streams) -> tuple[World, Crowd, GraphF
 def build_world(cfg: SimConfig, streams: Streams | None = None) -> BuiltWorld:
     """World, crowd and graph for ``cfg`` (streams from ``cfg.seed`` unless given)."""
     streams = streams if streams is not None else Streams(cfg.seed)
-    world, crowd, graph_fn = build_people(cfg, streams)
-    return BuiltWorld(streams, world, crowd, graph_fn(crowd))
+    if not _reusing or cfg.graph.kind == "file":
+        world, crowd, graph_fn = build_people(cfg, streams)
+        return BuiltWorld(streams, world, crowd, graph_fn(crowd))
+    return _reused(cfg, streams)
+
+
+# -- Many runs per process: reuse the last built crowd and graph --------------------------
+# What the build draws depends only on the root seed, the compiled world and the graph
+# section (the streams "population", "crowd" and "graph" are keyed by the seed; sim/rng.py),
+# so runs that agree on those (strategy arms, other spread or actor parameters under one
+# seed) get the same users and follows. They share the graph (its arrays made read-only)
+# and each gets its own copy of the crowd, whose state the run changes, and of the build
+# streams in the state the build left them: the run is bit for bit a separately built one
+# (tests/test_sweep_batch.py). File graphs are read anew each time (the file may change).
+BUILD_STREAMS = ("population", "crowd", "graph")
+_reuse: dict[bytes, tuple[Crowd, sp.csr_array, dict[str, np.random.Generator]]] = {}
+
+
+_reusing = False
+reuse_stats = {"built": 0, "reused": 0}  # this process's builds inside reusing_worlds
+
+
+@contextmanager
+def reusing_worlds() -> Iterator[None]:
+    """Within the block (a sweep job), ``build_world`` reuses the crowd and graph kept from
+    an earlier block in this process when the key matches, and keeps its own for the next;
+    one entry, the old graph freed before a new one is built (``forget_worlds`` frees it)."""
+    global _reusing
+    outer, _reusing = _reusing, True
+    try:
+        yield
+    finally:
+        _reusing = outer
+
+
+def forget_worlds() -> None:
+    _reuse.clear()
+
+
+def world_key(cfg: SimConfig, world: World) -> bytes:
+    """Everything the crowd and graph are drawn from: seed, compiled world, graph section."""
+    return hashlib.sha256(pickle.dumps((int(cfg.seed), world, cfg.graph), protocol=5)).digest()
+
+
+def _reused(cfg: SimConfig, streams: Streams) -> BuiltWorld:
+    world = compile_world(cfg)
+    key = world_key(cfg, world)
+    if key not in _reuse:
+        _reuse.clear()  # peak memory: never two graphs held for reuse
+        _, crowd, graph_fn = build_people(cfg, streams, world)
+        followers = graph_fn(crowd)
+        for a in (followers.data, followers.indices, followers.indptr):
+            a.flags.writeable = False
+        used = {n: copy.deepcopy(streams.get(n)) for n in BUILD_STREAMS}
+        _reuse[key] = (copy.deepcopy(crowd), followers, used)
+        reuse_stats["built"] += 1
+        return BuiltWorld(streams, world, crowd, followers)
+    crowd, followers, used = _reuse[key]
+    reuse_stats["reused"] += 1
+    for name, rng in used.items():
+        streams.put(name, copy.deepcopy(rng))
+    return BuiltWorld(streams, world, copy.deepcopy(crowd), followers)

@@ -38,5 +38,10 @@ class Streams:
             self._cache[name] = stream(self.seed, name)
         return self._cache[name]
 
+    def put(self, name: str, rng: np.random.Generator) -> None:
+        """Hand out ``rng`` for ``name`` from now on (a reused build's streams in the state
+        that build left them: sim.population.reusing_worlds)."""
+        self._cache[name] = rng
+
     def names(self) -> list[str]:
         return sorted(self._cache)

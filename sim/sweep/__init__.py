@@ -8,7 +8,9 @@ resume it: finished runs are skipped, failed or killed ones run again.
 Layout of a sweep directory (``hydra.sweep.dir``)::
 
     <sweep>/multirun.yaml            Hydra's record of the command
-    <sweep>/<job num>/               Hydra's per-job dir (.hydra/, log) + job.json (hash, status)
+    <sweep>/<job num>/               Hydra's per-job dir (.hydra/, log) + job.json (hash, status;
+                                     a job of several grid points lists each: sim.sweep.batch)
+    <sweep>/batches/<sweep id>/      while a multirun runs: the points of its several-point jobs
     <sweep>/runs/<hash>/             one FINISHED run; the directory is built under a temporary
         result.parquet               name and renamed into place, so it exists only when complete
         summary.json, config.json, timeseries.parquet, actors.parquet, figures/ (if output.figures)

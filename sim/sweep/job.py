@@ -106,13 +106,15 @@ def execute(sc: Any, h: str, sweep: Path, overrides: list[str], launcher: str) -
     """Run into a staging dir, add config.json and result.parquet, rename into runs/<hash>."""
     from sim.api import run
     from sim.outputs import write_json
+    from sim.population import reuse_stats, reusing_worlds
     from sim.sweep.provenance import provenance
 
     started = datetime.now(UTC).isoformat(timespec="seconds")
     staging = store.staging_dir(sweep, h)
     try:
-        t0, c0 = time.perf_counter(), time.process_time()
-        res = run(sc, out=staging, progress=False)
+        t0, c0, reused = time.perf_counter(), time.process_time(), reuse_stats["reused"]
+        with reusing_worlds():  # this worker's runs with one seed and world share its graph
+            res = run(sc, out=staging, progress=False)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         write_json(store.config_dict(sc), staging / "config.json")
         prov = provenance(h, sc.seed, wall, started, launcher, overrides)
@@ -129,22 +131,49 @@ def execute(sc: Any, h: str, sweep: Path, overrides: list[str], launcher: str) -
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return {"status": "ran" if committed else "skipped", "wall_s": round(wall, 3)}
+    world = "reused" if reuse_stats["reused"] > reused else "built"
+    return {"status": "ran" if committed else "skipped", "wall_s": round(wall, 3), "world": world}
 
 
 def run_job(cfg: DictConfig, hc: Any) -> dict[str, Any]:
-    """The multirun task: returns {'hash', 'status', ...}; failures are recorded, not raised."""
-    from sim.config.validate import to_sim_config
+    """The multirun task: runs the job's point, or every point of its batch (sim.sweep.batch);
+    returns the first point's {'hash', 'status', ...}; failures are recorded, not raised."""
+    from sim.outputs import write_json
+    from sim.sweep import batch
 
     sweep = Path(hc.sweep.dir).resolve()
     sweep.mkdir(parents=True, exist_ok=True)
     overrides = [str(o) for o in hc.overrides.task]
-    key = store.overrides_key(overrides)
     launcher = str(hc.runtime.choices.get("hydra/launcher", "basic"))
+    points, plain = batch.read(sweep, SWEEP_ID, overrides)
+    outs = []
+    for i, point in enumerate(points):
+        outs.append(run_point(cfg, point, plain if i else None, sweep, launcher))
+    job_dir = Path(hc.runtime.output_dir)
+    job_dir.mkdir(parents=True, exist_ok=True)
+    record = {**outs[0], "overrides": overrides}
+    if len(points) > 1:
+        record["batch"] = [{**o, "overrides": p} for o, p in zip(outs, points)]
+    write_json(record, job_dir / "job.json")
+    return outs[0]
+
+
+def run_point(
+    cfg: DictConfig, overrides: list[str], plain: list[int] | None, sweep: Path, launcher: str
+) -> dict[str, Any]:
+    """One run of the job: ``cfg`` as composed, or (``plain`` given) first set to this point's
+    plain values (``sim.sweep.batch.set_values``). Appends its event line."""
+    from sim.config.validate import to_sim_config
+
+    key = store.overrides_key(overrides)
     h: str | None = None
     out: dict[str, Any]
     t0 = time.perf_counter()
     try:
+        if plain is not None:
+            from sim.sweep.batch import set_values
+
+            set_values(cfg, overrides, plain)
         sc = to_sim_config(cfg)
         h = store.config_hash(sc)
         if store.is_finished(sweep, h):
@@ -161,11 +190,6 @@ def run_job(cfg: DictConfig, hc: Any) -> dict[str, Any]:
         out = {"status": "failed", "error": f"{type(e).__name__}: {e}".splitlines()[0]}
     out.update(hash=h, key=key, pid=os.getpid(), t=round(time.time(), 3), sweep=SWEEP_ID)
     append_event(sweep, out)
-    from sim.outputs import write_json
-
-    job_dir = Path(hc.runtime.output_dir)
-    job_dir.mkdir(parents=True, exist_ok=True)
-    write_json({**out, "overrides": overrides}, job_dir / "job.json")
     log.info(
         "%s %s in %.2f s (%s)",
         out["status"],
