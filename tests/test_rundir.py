@@ -134,12 +134,20 @@ def test_ctrl_c_is_one_line_exit_130_and_marks_the_dir(tmp_path: Path) -> None:
     out = tmp_path / "run"
     big = ["graph.n=20000", "world.horizon_days=400", "output.figures=false"]
     cmd = [sys.executable, "-m", "sim", *big, "output.quiet=true", "output.progress=false"]
+    # A shell that starts pytest in the background hands it SIGINT ignored, and a child keeps
+    # that: restore the default so Python installs its KeyboardInterrupt handler.
     p = subprocess.Popen(
-        [*cmd, f"hydra.run.dir={out}"], cwd=ROOT, env=env(), stderr=subprocess.PIPE, text=True
+        [*cmd, f"hydra.run.dir={out}"],
+        cwd=ROOT,
+        env=env(),
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 240
     while not (out / LOCK).exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert (out / LOCK).exists(), "the run never started"
     time.sleep(0.5)
     p.send_signal(signal.SIGINT)
     _, err = p.communicate(timeout=60)
