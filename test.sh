@@ -22,8 +22,11 @@ if (( ${#need[@]} )); then
 fi
 
 export PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}"
+# One pytest worker per core (pytest-xdist), a test file per worker so module fixtures are
+# built once; INFOWAR_TEST_WORKERS=0 runs in one process (or pass -p no:xdist).
+workers=(-n "${INFOWAR_TEST_WORKERS:-auto}" --dist loadfile)
 rc=0
-"$py" -m pytest "$@" || rc=$?
+"$py" -m pytest "${workers[@]}" "$@" || rc=$?
 if [[ $rc == 5 ]]; then
   echo "test.sh: pytest collected no tests (check tests/ and any -m/-k filter); failing" >&2
   exit 1

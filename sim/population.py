@@ -10,8 +10,8 @@ when they time or replace the graph step), so the draws are the same everywhere.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
-import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -136,7 +136,33 @@ def forget_worlds() -> None:
 
 def world_key(cfg: SimConfig, world: World) -> bytes:
     """Everything the crowd and graph are drawn from: seed, compiled world, graph section."""
-    return hashlib.sha256(pickle.dumps((int(cfg.seed), world, cfg.graph), protocol=5)).digest()
+    h = hashlib.sha256()
+    _feed(h, (int(cfg.seed), world, cfg.graph))
+    return h.digest()
+
+
+def _feed(h: hashlib._Hash, x: object) -> None:
+    """Hash ``x`` by value, arrays by dtype, shape and bytes (no pickle: the package never
+    serialises objects it could be asked to load)."""
+    if isinstance(x, np.ndarray):
+        h.update(f"a{x.dtype.str}{x.shape}".encode())
+        h.update(np.ascontiguousarray(x).tobytes())
+    elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+        h.update(type(x).__name__.encode())
+        for f in dataclasses.fields(x):
+            h.update(f.name.encode())
+            _feed(h, getattr(x, f.name))
+    elif isinstance(x, dict):
+        h.update(b"d%d" % len(x))
+        for k in sorted(x, key=repr):
+            _feed(h, k)
+            _feed(h, x[k])
+    elif isinstance(x, list | tuple):
+        h.update(b"l%d" % len(x))
+        for v in x:
+            _feed(h, v)
+    else:
+        h.update(f"{type(x).__name__}:{x!r};".encode())
 
 
 def _reused(cfg: SimConfig, streams: Streams) -> BuiltWorld:

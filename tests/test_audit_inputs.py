@@ -16,6 +16,7 @@ from clirun import ROOT, TINY, env, run_inprocess
 from sim.api import run
 from sim.cli import load
 from sim.config import rules
+from sim.memory import estimate_bytes
 
 EDGES = "source,target\n" + "".join(f"{i},{(i + 1) % 60}\n{i},{(i + 7) % 60}\n" for i in range(60))
 
@@ -93,9 +94,12 @@ def test_memory_checked_again_with_the_graph_files_real_size(tmp_path: Path) -> 
     n = 30_000
     lines = "".join(f"{i},{(i * 7 + j) % n}\n" for i in range(n) for j in (1, 2, 3, 4))
     (tmp_path / "big.csv").write_text("source,target\n" + lines)
-    # 0.2 GiB is above the config-only estimate (graph.n=0) but not the file's real size.
     args = [*TINY, "graph=file", "graph.n=0", f"graph.path={tmp_path / 'big.csv'}"]
-    args.append("output.max_memory_gb=0.2")
+    # A limit between the config-only estimate (graph.n=0) and the file's real size
+    cfg = load(args)
+    low, high = estimate_bytes(cfg), estimate_bytes(cfg, n, 4 * n)
+    assert low < high
+    args.append(f"output.max_memory_gb={(low + high) / 2 / 2**30!r}")
     res = run_inprocess(args, tmp_path / "run")
     assert res.code == 2
     _one_line(res.stderr, "graph.path", "GiB")
