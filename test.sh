@@ -23,7 +23,7 @@ fi
 
 export PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}"
 # One pytest worker per core (pytest-xdist), a test file per worker so module fixtures are
-# built once; INFOWAR_TEST_WORKERS=0 runs in one process (or pass -p no:xdist).
+# built once; INFOWAR_TEST_WORKERS=0 runs them all in this process.
 workers=(-n "${INFOWAR_TEST_WORKERS:-auto}" --dist loadfile)
 rc=0
 "$py" -m pytest "${workers[@]}" "$@" || rc=$?
