@@ -183,8 +183,10 @@ def write_calibration(history, params, w, stats, args, minutes: float) -> Path:
         "",
         *schedule(history),
         "",
-        "Reproduce: `nice -n 10 scripts/python experiments/abc2020.py --population "
-        f"{args.population} --minutes {args.minutes:g} --budget {args.budget} --apply` "
+        "Reproduce (this database's population and generations; one core, fixed seed): "
+        "`nice -n 10 scripts/python experiments/abc2020.py --population "
+        f"{len(params)} --generations {history.max_t + 1} --minutes 600 --budget 100000 "
+        "--apply` "
         "(`--resume` continues the database; `--report-only` rewrites this file), then "
         "`scripts/python experiments/scale2020.py` for the scale columns.",
         "",

@@ -104,18 +104,28 @@ def run_study(ens: pd.DataFrame, members: np.ndarray, seeds: list[int], path: Pa
     return old
 
 
-def _spread(x: np.ndarray) -> dict:
-    """Over the drawn members' effects ``x``: the mean, its 95% t-interval, the 5-95% range,
-    the share positive and whether the sign varies."""
+def _spread(per: pd.Series, draws: np.ndarray) -> dict:
+    """Over the members' effects ``per`` (indexed by member), weighted by how often each was
+    drawn: the mean, its 95% t-interval, the 5-95% range over the draws, the share positive
+    and whether the sign varies. A member drawn twice is one parameter set, not two: the
+    interval's units are the distinct members, with Kish's effective size of their weights
+    (sum w)^2 / sum w^2 and n_distinct - 1 degrees of freedom."""
     from scipy import stats
 
-    n = len(x)
-    if not n:
-        nan = math.nan
+    counts = pd.Series(draws).value_counts()
+    v = per.reindex(counts.index).dropna()
+    w = counts[v.index].to_numpy(float)
+    x = np.repeat(v.to_numpy(float), w.astype(int))
+    nan = math.nan
+    if not len(v):
         return dict(mean=nan, lo=nan, hi=nan, range_lo=nan, range_hi=nan, share_positive=nan,
                     sign_flips=False)  # fmt: skip
-    mean = float(x.mean())
-    half = float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+    mean = float(np.average(v, weights=w))
+    half = nan
+    if len(v) > 1:
+        var = float(np.average((v - mean) ** 2, weights=w)) * len(v) / (len(v) - 1)
+        n_eff = w.sum() ** 2 / (w**2).sum()
+        half = float(stats.t.ppf(0.975, len(v) - 1) * math.sqrt(var / n_eff))
     pos, neg = float((x > 0).mean()), float((x < 0).mean())
     return {
         "mean": mean,
@@ -129,9 +139,10 @@ def _spread(x: np.ndarray) -> dict:
 
 
 def effects(runs: pd.DataFrame, draws: np.ndarray) -> pd.DataFrame:
-    """Per arm and outcome: mean effect over the drawn members (a member drawn twice counts
-    twice), its 95% t-interval, the members' 5-95% range and share positive; time to
-    contain by RMST difference (``contain_effects``)."""
+    """Per arm and outcome: mean effect over the drawn members (weighted by their draws; the
+    interval's units are the distinct members, ``_spread``), its 95% t-interval, the
+    members' 5-95% range and share positive; time to contain by RMST difference
+    (``contain_effects``)."""
     missing = {CONTAINED, HORIZON} - set(runs.columns)
     if missing:
         raise SystemExit(
@@ -147,26 +158,26 @@ def effects(runs: pd.DataFrame, draws: np.ndarray) -> pd.DataFrame:
                 continue
             d = (sub[col] - base[col].reindex(sub.index)).dropna()
             per = d.groupby(level="member").mean()
-            x = per.reindex(draws).dropna().to_numpy()
             rows.append(
                 {
                     "arm": arm,
                     "outcome": col,
                     "label": label,
                     "sign": sign,
-                    **_spread(x),
+                    **_spread(per, draws),
                     "members": int(per.size),
-                    "seeds": int(d.groupby(level="member").size().min()) if len(x) else 0,
+                    "seeds": int(d.groupby(level="member").size().min()) if len(per) else 0,
                 }
             )
     return pd.DataFrame(rows + contain_effects(runs, draws))
 
 
 def contain_effects(runs: pd.DataFrame, draws: np.ndarray) -> list[dict]:
-    """Time to contain, censored at the horizon tau: per arm the RMST difference from the
-    baseline (sim.analysis.survival.rmst_table, paired over the drawn members, each the
-    mean over its seeds), each member's own RMST difference for the range and the sign, and
-    the Kaplan-Meier share contained and median time to contain (inf: not reached)."""
+    """Time to contain, censored at the horizon tau: per arm each member's RMST difference
+    from the baseline over its seeds (Kaplan-Meier, sim.analysis.survival), summarised over
+    the members like the other outcomes (``_spread``), and the Kaplan-Meier share contained
+    (sim.analysis.survival.rmst_table over the drawn runs) and median time to contain (inf:
+    not reached)."""
     from sim.analysis.survival import km, rmst, rmst_table
 
     tau = float(runs[HORIZON].min())
@@ -186,7 +197,6 @@ def contain_effects(runs: pd.DataFrame, draws: np.ndarray) -> list[dict]:
                 per[m] = (
                     rmst(g[CONTAIN], g[CONTAINED], tau)[0] - rmst(b[CONTAIN], b[CONTAINED], tau)[0]
                 )
-        x = pd.Series(per, dtype=float).reindex(draws).dropna().to_numpy()
         t, mine = table.loc[arm], drawn[drawn["arm"] == arm]
         rows.append(
             {
@@ -194,10 +204,7 @@ def contain_effects(runs: pd.DataFrame, draws: np.ndarray) -> list[dict]:
                 "outcome": CONTAIN,
                 "label": label,
                 "sign": sign,
-                **_spread(x),
-                "mean": float(t["diff_mean"]),
-                "lo": float(t["diff_lo"]),
-                "hi": float(t["diff_hi"]),
+                **_spread(pd.Series(per, dtype=float), draws),
                 "members": len(per),
                 "seeds": int(sub.groupby("member").size().min()),
                 "tau": tau,
@@ -217,8 +224,9 @@ def contain_intro(t: pd.DataFrame) -> list[str]:
         "never contained only says it took longer. Its effect is the difference of restricted "
         f"mean survival times (RMST) up to {tau:g} h, arm minus baseline: how many more of the "
         "first hours the story stays uncontained (Kaplan-Meier, `sim/analysis/survival.py`; "
-        "the interval is the paired t over the drawn members, each the mean over its seeds, "
-        "exact here because the only censoring is the horizon). Beside it the share of runs "
+        "each member's difference over its seeds, then the interval over the members as for "
+        "the other outcomes; with censoring only at the horizon the RMST is the mean of the "
+        "capped times, so the pairing by seed carries over). Beside it the share of runs "
         "that contained the story and the Kaplan-Meier median time to contain (inf: fewer "
         "than half did within the horizon).",
         "",
@@ -235,7 +243,9 @@ def write_report(eff: pd.DataFrame, args, path: Path, draws: np.ndarray) -> Path
         f"({len(np.unique(draws))} distinct: {', '.join(map(str, np.unique(draws)))}) "
         f"(systematic resampling), {args.seeds} seeds each, every arm on the same (member, seed) "
         "pairs. Effect: arm minus baseline on the pair, averaged over a member's seeds; the "
-        "mean over members with its 95% t-interval (parameter uncertainty and noise), the 5-95% "
+        "mean over members weighted by their draws with its 95% t-interval (parameter "
+        "uncertainty and noise; the units are the distinct members, with Kish's effective size "
+        "of their weights, so a member drawn twice is not counted as two), the 5-95% "
         "range of the members' effects, and the share of members with a positive effect. "
         f"'sign varies': at least {FLIP_SHARE:.0%} of the members on each side of zero (with "
         "few seeds per member, run noise alone can do this for an effect near zero).",

@@ -30,8 +30,12 @@ run_one() {
     optuna) "$PY" experiments/optuna_mix.py ;;
     whatif_point)  # the Hydra what-if study on the fitted point (results/karabakh2020/whatif_point/)
       ./run.sh -m +experiment=whatif && "$PY" -m sim.analysis whatif multirun/whatif --results ;;
-    calibration) "$PY" experiments/abc2020.py --population 30 --minutes 28 --apply ;;
-    whatif) "$PY" experiments/whatif2020.py --members 10 --seeds 3 ;;  # over the ensemble
+    calibration)  # the ABC fit, then the best member re-run at each scale
+      "$PY" experiments/abc2020.py --population 50 --generations 5 --minutes 600 \
+        --budget 100000 --apply &&
+        "$PY" experiments/scale2020.py --scales 0.001 0.01 0.1 --seeds 6 3 1 &&
+        "$PY" experiments/abc2020.py --report-only ;;
+    whatif) "$PY" experiments/whatif2020.py --members 16 --seeds 2 ;;  # over the ensemble
     sensitivity2020) "$PY" experiments/sensitivity2020.py ;;
     robust) "$PY" experiments/robust.py ;;
     *)
