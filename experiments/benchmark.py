@@ -312,10 +312,15 @@ def main(argv=None) -> None:
                 or (keep_small and not (name in big_rows and big_rows[name](r)))
             ]
         res["kept"] = {
-            **old.get("kept", {}),
+            **{k: v for k, v in old.get("kept", {}).items() if k not in only},
             **{  # where the kept parts were measured
                 part: old.get("kept", {}).get(
-                    part, {"date": old["machine"]["date"], "commit": old["machine"]["commit"]}
+                    part,
+                    {
+                        "date": old["machine"]["date"],
+                        "commit": old["machine"]["commit"],
+                        "cpu": old["machine"].get("cpu", ""),
+                    },
                 )
                 for part in ("reference", "full", "graph", "sweep", "big", "build")
                 if part not in only

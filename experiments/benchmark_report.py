@@ -419,9 +419,14 @@ def _kept(res: dict) -> list[str]:
     if not kept:
         return []
     parts = "; ".join(
-        f"{part}: {v['date']}, commit {v['commit']}" for part, v in sorted(kept.items())
+        f"{part}: {v['date']}, commit {v['commit']}" + (f", {v['cpu']}" if v.get("cpu") else "")
+        for part, v in sorted(kept.items())
     )
-    return ["", f"Parts kept from earlier runs of this script (`--merge`), same machine: {parts}."]
+    return [
+        "",
+        f"Parts kept from earlier runs of this script (`--merge`): {parts}. Compare figures "
+        "across parts only where they were measured on the same CPU.",
+    ]
 
 
 def write_report(res: dict, out: Path) -> str:

@@ -88,7 +88,7 @@ STRATEGY_KNOBS = (
         "shutdown_end",
         "Platform shutdown ends on day",
         0,
-        44,
+        45,  # the 2020 scenario's war runs 45 days (27 Sep to 11 Nov)
         1,
         strategy="platform_shutdown",
         field="end_day",
