@@ -93,17 +93,19 @@ def test_targets_verdicts_follow_the_numbers():
         "| compiled: 200x vs plain (pull), 500x vs lean (push); numpy: 200x vs plain | missed |"
         in lines[2]
     )
-    assert "2.70 s wall; 3.30 s CPU | met" in lines[6]  # the graph is judged on wall time
+    assert "2.70 s wall; 3.30 s CPU | met" in lines[8]  # the graph is judged on wall time
     lines = targets(_res(fast, slow, row))
     assert "500x vs lean (push); numpy: 500x vs plain | met |" in lines[2]  # 0.5 s / 1 ms
     assert "| 1.0 ms | met |" not in "".join(lines)  # no 10^6 reference row: no verdict
-    assert "50.0 ms | met" in lines[4] and "400; 900 B | met" in lines[5]
+    assert "50.0 ms | met" in lines[4] and "400; 900 B | met" in lines[6]
+    # issue 21's tighter targets on the same row: 50 ms > 8 ms, 400 B > 200 B
+    assert "50.0 ms | missed" in lines[5] and "400 B | missed" in lines[7]
     lines = targets(_res(slow, fast, {**row, "cpu": [0.2] * 3, "end_rss": 600 * 10**6}))
     assert (
         "| compiled: 0x vs plain (pull), 0x vs lean (push); numpy: 0x vs plain | missed |"
         in lines[2]
     )
-    assert "missed" in lines[4] and "missed" in lines[5]
+    assert "missed" in lines[4] and "missed" in lines[6]
     # two engines at 10^6: the compiled one is judged, whichever row comes first
     res = _res(fast, slow, {**row, "cpu": [0.2] * 3})
     res["full"][0]["engine"] = "numpy"
