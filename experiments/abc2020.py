@@ -70,25 +70,30 @@ def prior():
     )
 
 
-def run_stats(params: dict[str, float], scale: float, seed: int, extra=()) -> dict[str, float]:
-    """Every target statistic of one run of the scenario with these parameters."""
-    from sim.analysis.thesis_targets import layer_stats
+def scenario_config(scale: float, seed: int, *overrides: str):
+    """The karabakh2020 scenario at ``scale`` and ``seed``, quiet and without figures (the
+    runs of the fit and of the scale table, experiments/scale2020.py)."""
     from sim.cli import load
-    from sim.model import InfoWarModel
-    from sim.summary import summarize
 
-    ovs = [f"{k}={v!r}" for k, v in params.items()]
-    cfg = load(
+    return load(
         [
             "scenario=karabakh2020",
             "output.progress=false",
             "output.figures=false",
             f"world.scale={scale}",
             f"seed={seed}",
-            *ovs,
-            *extra,
+            *overrides,
         ]
     )
+
+
+def run_stats(params: dict[str, float], scale: float, seed: int, extra=()) -> dict[str, float]:
+    """Every target statistic of one run of the scenario with these parameters."""
+    from sim.analysis.thesis_targets import layer_stats
+    from sim.model import InfoWarModel
+    from sim.summary import summarize
+
+    cfg = scenario_config(scale, seed, *(f"{k}={v!r}" for k, v in params.items()), *extra)
     model = InfoWarModel(cfg)  # the model alone: the run's tables are not needed here
     model.run()
     return layer_stats(summarize(model))

@@ -29,21 +29,12 @@ SEED0 = 1000  # fresh seeds: the fit drew its own from a different stream
 
 
 def one(scale: float, seed: int) -> dict[str, float]:
+    from experiments.abc2020 import scenario_config
     from sim.analysis.thesis_targets import layer_stats
     from sim.api import run
-    from sim.cli import load
 
     t0 = time.time()
-    cfg = load(
-        [
-            "scenario=karabakh2020",
-            "output.progress=false",
-            "output.figures=false",
-            f"world.scale={scale}",
-            f"seed={seed}",
-        ]
-    )
-    res = run(cfg)
+    res = run(scenario_config(scale, seed))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB -> GiB
     return {
         "scale": scale,
