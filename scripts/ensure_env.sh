@@ -59,6 +59,18 @@ _infowar_ensure_env() (
   # The project's own modules (cheap when up to date; __pycache__ is ignored by git)
   "$root/.venv/bin/python" -m compileall -q -j 0 "$root/sim" "$root/hydra_plugins" \
     "$root/experiments" >/dev/null 2>&1 || true
+  # The compiled spread engine, once per version of sim/kernel_jit.py: numba caches its
+  # machine code beside the module, so the first run does not compile inside its first tick.
+  warm="$root/sim/__pycache__/.numba-warm-$(cksum <"$root/sim/kernel_jit.py" | cut -d' ' -f1)"
+  if [[ ! -e "$warm" ]]; then
+    echo "ensure_env: compiling the fast spread kernel (once per change of sim/kernel_jit.py)" >&2
+    if (cd "$root" && PYTHONPATH="$root" "$root/.venv/bin/python" scripts/warm_kernel.py) \
+        >"$log" 2>&1; then
+      rm -f "$root"/sim/__pycache__/.numba-warm-* && touch "$warm"
+    else
+      echo "ensure_env: warning: the kernel warm-up failed (the first run will compile it); see $log" >&2
+    fi
+  fi
   echo "$root/.venv/bin/python"
 )
 
