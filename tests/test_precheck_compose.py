@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from clirun import ROOT, TINY, env
+from clirun import ROOT, TINY, env, run_subprocess
 
 from sim.cli import precheck
 
@@ -139,3 +139,35 @@ def test_every_swept_value_is_checked_not_only_the_ends() -> None:
     code, err = checked(["-m", *TINY, "world.horizon_days=6,7.5,7.1,10"])
     assert code == 2 and err.startswith("error: world.horizon_days"), err
     assert "7.1" in err
+
+
+BAD_POINTS = {
+    "duplicate": (
+        "spread:\n  beta: 0.2\nspread:\n  beta: 0.3\n",
+        "line 4: found duplicate key spread",
+    ),
+    "malformed": ("spread: {beta: [0.2\n", "line 3: expected ',' or ']'"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_POINTS)
+def test_bad_yaml_in_a_later_design_point_names_file_and_line(
+    confdir: Path, tmp_path: Path, kind: str
+) -> None:
+    """The quick reader of design points (not the first) used to print the YAML problem
+    alone ("error: override: duplicate key"): no file, no line, no key."""
+    body, words = BAD_POINTS[kind]
+    d = confdir / "doe"
+    d.mkdir()
+    for i in range(3):
+        (d / f"p_{i}.yaml").write_text(f"# @package _global_\nspread:\n  beta: 0.{i + 1}\n")
+    bad = d / "p_1.yaml"
+    bad.write_text(f"# @package _global_\n{body}")
+    argv = ["-m", f"--config-dir={confdir}", *TINY, "+doe=glob(p_*)"]
+    code, err = checked(argv)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"error: {bad}: {words}"), err
+    if kind == "duplicate":  # once as a researcher runs it
+        res = run_subprocess([*argv, f"hydra.sweep.dir={tmp_path / 'sweep'}"], tmp_path / "run")
+        assert res.code == 2 and res.stderr.strip() == err.strip(), res.stderr
+        assert not (tmp_path / "sweep").exists()

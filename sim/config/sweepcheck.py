@@ -93,7 +93,8 @@ def _group(loader: Any, key: str) -> str | None:
 
 def _plain_option(loader: Any, group: str, name: str) -> dict[str, Any] | None:
     """{dotted key: value} of a global option file that only sets scalars; None for any
-    other option (a mapping with defaults, a list, a package, one not in a folder)."""
+    other option (a mapping with defaults, a list, a package, one not in a folder) and for
+    a file that does not parse, so that composing it reports where."""
     path = _option_file(loader, group, name)
     if path is None:
         return None
@@ -103,6 +104,8 @@ def _plain_option(loader: Any, group: str, name: str) -> dict[str, Any] | None:
     parser = _yaml_loader()(text)  # a safe loader (see _yaml_loader)
     try:
         data = parser.get_single_data()
+    except yaml.YAMLError:  # composed in full: Hydra's error names the file, line and key
+        return None
     finally:
         parser.dispose()
     if not isinstance(data, dict) or "defaults" in data:
