@@ -42,18 +42,20 @@ CLOCK_PROVENANCE = ("wall_s", "started_utc", "host")  # differ between identical
 def run_provenance(sc: Any, argv: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(provenance for summary.json, clock part for timing.json) of one run started with
     ``python -m sim <argv>``: the sweep's provenance (commit, dirty flag, package versions,
-    config hash) plus the command line, without the run directory (hydra.* overrides)."""
+    config hash, input files' digests) plus the command line, without the run directory
+    (hydra.* overrides)."""
     from datetime import UTC, datetime
 
     from sim.cli import first_values
     from sim.config.compose import source_from_argv
     from sim.sweep.provenance import provenance
-    from sim.sweep.store import config_hash
+    from sim.sweep.store import config_hash, input_digests
 
     overrides = first_values(source_from_argv(argv).overrides)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     prov = provenance(config_hash(sc), sc.seed, 0.0, started, "single", overrides)
     prov["command"] = " ".join(["python -m sim", *overrides])
+    prov["inputs"] = input_digests(sc)  # as a sweep row's prov.inputs: the file, not its name
     clock = {k: prov.pop(k) for k in CLOCK_PROVENANCE if k in prov}
     clock.pop("wall_s", None)  # timing.json has build_s and run_s
     return prov, clock

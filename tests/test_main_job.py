@@ -5,6 +5,7 @@ Small overrides (graph.n, world.horizon_days) keep each run to a few seconds.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -112,3 +113,16 @@ def test_single_run_summary_carries_provenance(runs):
     assert "hydra.run.dir" not in prov["command"]
     timing = json.loads((runs["a"] / "timing.json").read_text())
     assert timing["started_utc"] and "started_utc" not in prov
+
+
+def test_single_run_provenance_carries_the_input_files_digest(tmp_path):
+    """A sweep row records the graph file's sha256 (prov.inputs); so does a single run, so
+    that a replaced file under the same name is told apart."""
+    graph = tmp_path / "g.csv"
+    graph.write_text("source,target\n" + "".join(f"{i},{(i + 1) % 50}\n" for i in range(50)))
+    out = tmp_path / "run"
+    args = ["graph=file", "graph.n=0", f"graph.path={graph}", "mode=sir", "world.horizon_days=6"]
+    p = sim([*args, "output.figures=false", f"hydra.run.dir={out}"], ROOT)
+    assert p.returncode == 0, p.stderr[-2000:]
+    prov = json.loads((out / "summary.json").read_text())["provenance"]
+    assert prov["inputs"] == {"graph.path": hashlib.sha256(graph.read_bytes()).hexdigest()}
