@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from clirun import ROOT, TINY, env, run_inprocess
+from clirun import ROOT, TINY, env, run_inprocess, run_subprocess
 
 from sim.api import run
 from sim.cli import load
@@ -69,6 +69,25 @@ def test_refused_in_one_line(case, tmp_path: Path) -> None:
     res = run_inprocess([*TINY, *args], tmp_path / "run")
     assert res.code == 2
     _one_line(res.stderr, key, words)
+
+
+SUBPROCESS = ("empty-groups", "horizon-not-whole-ticks", "tick-1e-300", "window-after-horizon")
+AS_RUN = [  # a few of the cases above and below, as a researcher runs them (an empty
+    # hydra.run.dir is run so in tests/test_rundir.py::test_unusable_run_dir_is_one_line)
+    *[c for c in CASES if c[0] in SUBPROCESS],
+    ("env-unset", ["seed=${oc.env:NOPE_SIM_UNSET}"], "seed", "NOPE_SIM_UNSET"),
+]
+
+
+@pytest.mark.parametrize("case", AS_RUN, ids=[c[0] for c in AS_RUN])
+def test_refused_in_one_line_as_a_subprocess(case, tmp_path: Path) -> None:
+    """``python -m sim``: exit 2, one line on stderr, nothing written (Hydra's own error
+    handling and job wrapper are in the way here, not in the in-process runs above)."""
+    _, args, key, words = case
+    res = run_subprocess([*TINY, *args], tmp_path / "run", timeout=60)
+    assert res.code == 2, res.stderr
+    _one_line(res.stderr, key, words)
+    assert not (tmp_path / "run").exists()
 
 
 @pytest.mark.parametrize(
