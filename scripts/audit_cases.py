@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import audit_sweeps as sw
+from audit_files import design_bad_yaml, read_only_dir
 from audit_helpers import (
     EDGES,
     ROOT,
@@ -238,6 +239,8 @@ CASES: list[Case] = [
         "traceback",
         refused(["hydra.run.dir=/proc/sim-run"], "hydra.run.dir", "not writable"),
     ),
+    C("run-dir-read-only", "traceback", read_only_dir(multirun=False)),
+    C("sweep-dir-read-only", "traceback", read_only_dir(multirun=True)),
     C("run-dir-empty", "housekeeping", refused(["hydra.run.dir="], "hydra.run.dir", "is empty")),
     C("single-run-full-disk", "traceback", sw.single_run_on_a_full_tmpfs),
     C("sweep-store-full-disk", "traceback", sw.sweep_on_a_full_tmpfs),
@@ -289,5 +292,15 @@ CASES: list[Case] = [
         graph_refused("source,target\n0,1\n1,18446744073709551615\n", "too large"),
     ),
     C("duplicated-yaml-key", "messages", dup_yaml_key),
+    C(
+        "duplicated-key-later-design-point",
+        "messages",
+        design_bad_yaml("spread:\n  beta: 0.2\nspread:\n  beta: 0.3\n", "duplicate key spread"),
+    ),
+    C(
+        "malformed-later-design-point",
+        "messages",
+        design_bad_yaml("spread: {beta: [0.2\n", "line 3: expected ','"),
+    ),
     C("killed-sweep-workers-and-resume", "housekeeping", sw.killed_sweep_resumes_and_workers_exit),
 ]
