@@ -26,7 +26,9 @@ def behavioural(schema: type, skip: set[str]) -> list[tuple[str, dataclasses.Fie
 
 
 def cases() -> list[tuple[str, type, str, dataclasses.Field]]:
-    out = [("spread", SpreadConfig, n, f) for n, f in behavioural(SpreadConfig, set())]
+    out: list[tuple[str, type, str, dataclasses.Field]] = [
+        ("spread", SpreadConfig, n, f) for n, f in behavioural(SpreadConfig, set())
+    ]
     for name, cls in sorted(load_all().items()):
         out += [(name, cls.Config, n, f) for n, f in behavioural(cls.Config, CHOICES)]
     return out
