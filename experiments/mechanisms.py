@@ -14,9 +14,17 @@ seeds (paired: common random numbers), 95 % Student-t intervals on per-seed diff
   default rates with and without training;
 - prebunking over time: the daily difference in the fake's believers, as inoculation
   wanes (default half-life) and without waning;
+- lying caught: home's coordination desk with and without a rival able to debunk home's
+  own fake (a rival debunk of home_fake, conf/mechanism/home_fake_debunked.yaml, and rival
+  rapid response at 6 h), so coordination's trust and support benefit shows where lying
+  costs credibility;
 - effects by channel: reach, belief, attitude and trust of each strategy vs none.
 
-    scripts/python experiments/mechanisms.py [--seeds 20] [--jobs 2]
+    scripts/python experiments/mechanisms.py [--seeds 20] [--jobs 2] [--resume]
+
+``--resume`` keeps the (arm, seed) runs already in runs.parquet and daily.parquet and runs
+only the missing ones (new arms, more seeds); use it only while the model is unchanged
+since those runs (a rerun of a stored pair must reproduce it to the digit).
 """
 
 from __future__ import annotations
@@ -49,6 +57,11 @@ RR = "strategy@home=[rapid_response]"
 UNLIMITED = "home.rapid_response.budget=100000"
 DELAYS = (1, 6, 24, 72)
 FLOOD = ["strategy@rival=[bot_flooding]", "rival.bot_flooding.budget=100000"]
+CAUGHT = [  # the rival can expose home's fake: a debunk of it and a 6-hour rapid response
+    "+mechanism=home_fake_debunked",
+    "strategy@rival=[rapid_response]",
+    "rival.rapid_response.delay_hours=6",
+]
 ARMS: dict[str, list[str]] = {
     "none": [],
     **{f"rapid_response_{h}h": [RR, f"home.rapid_response.delay_hours={h}"] for h in DELAYS},
@@ -74,6 +87,9 @@ ARMS: dict[str, list[str]] = {
     "targeting": ["strategy@home=[targeting]"],
     "none_no_waning": NO_WANE,
     "prebunking_no_waning": ["strategy@home=[prebunking]", *NO_WANE],
+    "coordination": ["strategy@home=[coordination]"],
+    "home_fake_debunked": CAUGHT,
+    "home_fake_debunked_coordination": [*CAUGHT, "strategy@home=[coordination]"],
 }
 FAKE, CLAIM = "rival_fake", "rival_claim"
 
@@ -109,6 +125,8 @@ def one_run(arm: str, seed: int, extra: tuple[str, ...] = ()) -> tuple[dict, pd.
         / 24
         / n
     )
+    rr = s["strategy_reports"].get("rival/rapid_response")
+    row["home_fake_detected"] = float("home_fake" in rr["detected_hour"]) if rr else np.nan
     home_cost = s["cost"]["home"]
     row["home_spent"] = home_cost["strategy_total"]
     row["home_not_done"] = float(sum(home_cost["not_done"].values()))
@@ -130,18 +148,33 @@ def one_run(arm: str, seed: int, extra: tuple[str, ...] = ()) -> tuple[dict, pd.
     return row, daily
 
 
+def stored(jobs: list[tuple[str, int]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stored runs and daily series of the study's (arm, seed) pairs, if any."""
+    if not (OUT / "runs.parquet").exists():
+        return pd.DataFrame(), pd.DataFrame()
+    runs, daily = pd.read_parquet(OUT / "runs.parquet"), pd.read_parquet(OUT / "daily.parquet")
+    keep = set(jobs)
+    runs = runs[[(a, s) in keep for a, s in zip(runs.arm, runs.seed)]]
+    daily = daily[[(a, s) in keep for a, s in zip(daily.arm, daily.seed)]]
+    return runs.reset_index(drop=True), daily.reset_index(drop=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--resume", action="store_true", help="run only the missing (arm, seed)")
     args = ap.parse_args()
     from joblib import Parallel, delayed
 
     t0 = time.time()
     jobs = [(a, s) for a in ARMS for s in range(args.seeds)]
-    out = Parallel(n_jobs=args.jobs)(delayed(one_run)(a, s) for a, s in jobs)
-    runs = pd.DataFrame([r for r, _ in out])
-    daily = pd.concat([d for _, d in out], ignore_index=True)
+    runs, daily = stored(jobs) if args.resume else (pd.DataFrame(), pd.DataFrame())
+    done = set(zip(runs.get("arm", []), runs.get("seed", [])))
+    todo = [j for j in jobs if j not in done]
+    out = Parallel(n_jobs=args.jobs)(delayed(one_run)(a, s) for a, s in todo)
+    runs = pd.concat([runs, pd.DataFrame([r for r, _ in out])], ignore_index=True)
+    daily = pd.concat([daily, *[d for _, d in out]], ignore_index=True)
     OUT.mkdir(parents=True, exist_ok=True)
     runs.to_parquet(OUT / "runs.parquet")
     daily.to_parquet(OUT / "daily.parquet")
@@ -149,8 +182,9 @@ def main() -> int:
     cmd = "scripts/python experiments/mechanisms.py" + (
         f" --seeds {args.seeds}" if args.seeds != 20 else ""
     )
+    cmd += " --resume" if args.resume else ""  # then the minutes are those of the new runs
     write_report(runs, daily, OUT, cmd, minutes)
-    print(f"wrote {OUT / 'report.md'} ({len(runs)} runs, {minutes:.1f} min)")
+    print(f"wrote {OUT / 'report.md'} ({len(runs)} runs, {len(todo)} new, {minutes:.1f} min)")
     return 0
 
 

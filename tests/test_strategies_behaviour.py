@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.crowd import SHARING, STOPPED
 from sim.errors import ConfigError
 
 TINY = [
@@ -191,6 +192,24 @@ def test_rapid_response_detects_on_delay_or_threshold(tiny) -> None:
     ).summary
     assert late["strategy_reports"]["home/rapid_response"]["detected_hour"] == {"rival_fake": 30.0}
     assert early["strategy_reports"]["home/rapid_response"]["detected_hour"]["rival_fake"] < 30.0
+
+
+def test_rapid_response_threshold_counts_public_resharers_not_believers(tiny) -> None:
+    """Detection fires at the first tick whose delivered reshares bring the users who
+    publicly reshared the story to the threshold; believers (hidden) never enter."""
+    m = model_of(with_(tiny, home={"rapid_response": {"delay_hours": 60, "threshold": 0.001}}))
+    k = m.world.narratives.index("rival_fake")
+    need = 0.001 * m.crowd.n  # 1.5 users: two
+    expect, believed_first = None, None
+    for _ in range(m.world.ticks):
+        if expect is None and m.crowd.reshared[k].sum() >= need:
+            expect = m.tick  # the reshares queued last tick are delivered this tick
+        if believed_first is None and np.isin(m.crowd.state[k], (SHARING, STOPPED)).sum() >= need:
+            believed_first = m.tick
+        m.step()
+    rr = next(s for s in m.enabled_strategies if s.name == "rapid_response")
+    assert expect is not None and rr.detected[k] == expect
+    assert believed_first is not None and believed_first < expect  # believers lead: distinct
 
 
 def test_training_drops_the_volunteers_gaffes(tiny) -> None:

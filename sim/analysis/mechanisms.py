@@ -290,6 +290,7 @@ def channel_section(runs: pd.DataFrame) -> list[str]:
 def write_report(
     runs: pd.DataFrame, daily: pd.DataFrame, out: Path, cmd: str, minutes: float
 ) -> None:
+    from sim.analysis.mechanisms_lying import caught_section
     from sim.analysis.mechanisms_reading import reading_section
     from sim.analysis.mechanisms_stats import statistics_section
 
@@ -306,6 +307,7 @@ def write_report(
         "",
         *delay_section(runs),
         *credibility_section(runs),
+        *caught_section(runs),
         *gaffe_section(runs),
         *prebunking_section(daily, out),
         *channel_section(runs),

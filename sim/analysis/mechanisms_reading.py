@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.mechanisms import _diff, _diff_day, _say, _trend
+from sim.analysis.mechanisms_lying import caught_words
 from sim.analysis.stats import CI
 
 
@@ -97,6 +98,7 @@ def reading_section(runs: pd.DataFrame, daily: pd.DataFrame) -> list[str]:
         + _say(claim, "belief in the rival's own true claim changes")
         + ". Few users accept a correction, each loses a fifth of its trust, and trust "
         "drifts back with a 30-day half-life.",
+        *caught_words(runs),
         f"- **Gaffes.** At the default per-kind rates home's officials make about {gaffes:.0f} "
         "gaffes a run (twice the number training avoids); section 3 shows what they cost at "
         "those rates and at ten times them, and what training recovers. The rates have no "

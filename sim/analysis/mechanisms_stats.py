@@ -44,6 +44,18 @@ FAMILIES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ),
     *[
         (
+            "coordination, lying free and lying caught",
+            col,
+            [
+                ("coordination", "none"),
+                ("home_fake_debunked", "none"),
+                ("home_fake_debunked_coordination", "home_fake_debunked"),
+            ],
+        )
+        for col in ("home_trust", "home_support")
+    ],
+    *[
+        (
             "each channel strategy vs none",
             col,
             [(a, "none") for a in ("rapid_response_6h", "prebunking", "training", "targeting")],

@@ -265,7 +265,11 @@ class ActorsConfig:
 @dataclass
 class SpreadConfig:
     attention: int = param(
-        10, (lambda v: v >= 1, "an integer >= 1"), doc="posts an active user reads per tick"
+        10,
+        (lambda v: v >= 1, "an integer >= 1"),
+        plausible=(3, 50),
+        source="no source: assumption (an active hour's scrolling reads a few to tens of posts)",
+        doc="posts an active user reads per tick",
     )
     beta: float = param(
         0.25,
@@ -274,7 +278,13 @@ class SpreadConfig:
         source="no source (Goel et al. 2016: shallow cascades)",
         doc="base belief probability per read post; sir/rumor: transmission",
     )
-    gamma: float = param(0.1, PROB, doc="sir: recovery probability per tick")
+    gamma: float = param(
+        0.1,
+        PROB,
+        plausible=(0.01, 0.5),
+        source="no source: textbook validation mode (sir), any value is a valid test",
+        doc="sir: recovery probability per tick",
+    )
     share_prob: float = param(
         0.5,
         PROB,
@@ -377,11 +387,27 @@ class SpreadConfig:
         "the same runs draw for draw; auto compiles runs of at least 10^6 users x ticks "
         "(smaller ones finish before numba loads); draws=sequential always runs numpy",
     )
-    initial: float = param(0.001, rng(0, 1, lo_open=True), doc="validation modes: seeded share")
-    epsilon: float = param(
-        0.2, rng(0, 1, lo_open=True), doc="deffuant: confidence bound on the [0, 1] scale"
+    initial: float = param(
+        0.001,
+        rng(0, 1, lo_open=True),
+        plausible=(0.0001, 0.01),
+        source="no source: validation modes seed a small share",
+        doc="validation modes: seeded share",
     )
-    mu: float = param(0.3, rng(0, 0.5, lo_open=True), doc="deffuant: convergence rate")
+    epsilon: float = param(
+        0.2,
+        rng(0, 1, lo_open=True),
+        plausible=(0.1, 0.5),
+        source="no source: textbook validation mode (deffuant)",
+        doc="deffuant: confidence bound on the [0, 1] scale",
+    )
+    mu: float = param(
+        0.3,
+        rng(0, 0.5, lo_open=True),
+        plausible=(0.1, 0.5),
+        source="no source: textbook validation mode (deffuant: mu <= 0.5 by definition)",
+        doc="deffuant: convergence rate",
+    )
 
 
 @dataclass

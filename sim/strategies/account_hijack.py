@@ -34,15 +34,34 @@ class Config(StrategyConfig):
     budget: float = 200.0
     start_day: float = 1.0
     end_day: float = 2.0
-    accounts: int = param(1, rng(0, 10**6))  # accounts taken over
+    accounts: int = param(
+        1,
+        rng(0, 10**6),
+        plausible=(1, 5),
+        source="no source: hijacks of official accounts come one or a few at a time",
+        doc="accounts taken over",
+    )
     targets: list[str] = param(
         ["embassy", "ministry"], choices=[k for k in ACTOR_KINDS if k != "bots"], what="actor kind"
     )  # actor kinds
     target_side: str = ""  # empty: the first other side
-    posts_per_day: float = param(24.0, rng(0, 10000))  # per hijacked account
-    quality: float = param(0.6, PROB)
-    hours_per_account: float = 40.0  # the intrusion, once per account
-    hours_per_post: float = 0.1
+    posts_per_day: float = param(
+        24.0,
+        rng(0, 10000),
+        plausible=(5, 50),
+        source="no source: an intruder posts while the owner is locked out",
+        doc="per hijacked account",
+    )
+    quality: float = param(
+        0.6, PROB, plausible=(0.3, 0.8), source="no source: below an official post's, above a bot's"
+    )
+    hours_per_account: float = param(
+        40.0,
+        plausible=(8, 200),
+        source="no source: days to a few weeks of intrusion work",
+        doc="the intrusion, once per account",
+    )
+    hours_per_post: float = param(0.1, plausible=(0.05, 0.5), source="no source: minutes per post")
 
     def check_world(self, key: str, world: Any) -> None:
         if self.target_side:

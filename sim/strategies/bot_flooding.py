@@ -21,9 +21,20 @@ from sim.strategies.toolkit import account_posts, live_accounts, side_actors, ti
 @dataclass
 class Config(StrategyConfig):
     budget: float = 400.0
-    multiplier: float = param(5.0, rng(1, 1000))  # bot volume relative to usual (1: no extra posts)
+    multiplier: float = param(
+        5.0,
+        rng(1, 1000),
+        plausible=(1, 20),
+        source="no source: a flood multiplies usual bot volume a few to tens of times",
+        doc="bot volume relative to usual (1: no extra posts)",
+    )
     start_day: float = 0.0
-    hours_per_1000_posts: float = 4.0  # operators running the network
+    hours_per_1000_posts: float = param(
+        4.0,
+        plausible=(1, 20),
+        source="no source: automated posting, operators' time only",
+        doc="operators running the network",
+    )
 
 
 class BotFlooding(Strategy):

@@ -24,8 +24,19 @@ from sim.strategies.toolkit import OFFICIAL, owner_side_kind, per_tick, thin
 @dataclass
 class Config(StrategyConfig):
     budget: float = 400.0
-    vetting: float = param(0.6, PROB)  # share of contradictory official posts stopped
-    desk_hours_per_day: float = 8.0  # the coordination desk
+    vetting: float = param(
+        0.6,
+        PROB,
+        plausible=(0.3, 0.9),
+        source="no source: a desk stops most, never all, contradictory posts",
+        doc="share of contradictory official posts stopped",
+    )
+    desk_hours_per_day: float = param(
+        8.0,
+        plausible=(4, 24),
+        source="docs/sources.md: staff shortage, no figure; one to three people on a desk",
+        doc="the coordination desk",
+    )
 
 
 class Coordination(Strategy):

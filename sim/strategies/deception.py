@@ -23,13 +23,29 @@ from sim.strategies.toolkit import live_accounts, per_tick, side_actors, tick_of
 @dataclass
 class Config(StrategyConfig):
     budget: float = 250.0
-    share: float = param(0.5, PROB)  # share of the bot accounts disguised
+    share: float = param(
+        0.5,
+        PROB,
+        plausible=(0.1, 0.9),
+        source="no source: any part of a bot network may be disguised",
+        doc="share of the bot accounts disguised",
+    )
     mimic: str = param(
         "media", choices=[k for k in SOURCE_KINDS if k != "unknown"], what="source kind"
     )  # source kind they pose as
     start_day: float = 0.0
-    hours_per_account: float = 2.0  # one-off: building a convincing persona
-    upkeep_hours_per_day: float = 0.2  # per disguised account
+    hours_per_account: float = param(
+        2.0,
+        plausible=(0.5, 10),
+        source="no source: building one persona takes hours",
+        doc="one-off: building a convincing persona",
+    )
+    upkeep_hours_per_day: float = param(
+        0.2,
+        plausible=(0.05, 1),
+        source="no source: minutes a day per persona",
+        doc="per disguised account",
+    )
 
 
 class Deception(Strategy):

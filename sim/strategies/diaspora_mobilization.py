@@ -23,12 +23,36 @@ from sim.strategies.toolkit import communities, home_language, members, random_s
 @dataclass
 class Config(StrategyConfig):
     budget: float = 700.0
-    members: int = param(100, rng(0, 10**8))  # diaspora members mobilised
-    quality: float = param(0.6, PROB)
-    posts_per_day: float = param(4.0, rng(0, 1000))  # per member
+    members: int = param(
+        100,
+        rng(0, 10**8),
+        plausible=(20, 1000),
+        source="no source: active members a diaspora body can mobilise",
+        doc="diaspora members mobilised",
+    )
+    quality: float = param(
+        0.6, PROB, plausible=(0.3, 0.8), source="no source: private citizens, below officials"
+    )
+    posts_per_day: float = param(
+        4.0,
+        rng(0, 1000),
+        plausible=(1, 20),
+        source="no source: engaged individuals during a crisis",
+        doc="per member",
+    )
     start_day: float = 0.0
-    recruit_hours: float = 2.0  # one-off organising per member
-    upkeep_hours_per_day: float = 0.1  # keeping one member engaged for a day
+    recruit_hours: float = param(
+        2.0,
+        plausible=(0.5, 8),
+        source="no source: a briefing per member",
+        doc="one-off organising per member",
+    )
+    upkeep_hours_per_day: float = param(
+        0.1,
+        plausible=(0.02, 0.5),
+        source="no source: minutes a day per member",
+        doc="keeping one member engaged for a day",
+    )
 
 
 class DiasporaMobilization(Amplifiers):

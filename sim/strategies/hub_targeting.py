@@ -33,9 +33,23 @@ from sim.strategies.toolkit import (
 @dataclass
 class Config(StrategyConfig):
     budget: float = 250.0
-    hubs: int = param(50, rng(0, 10**7))  # most-followed users targeted
-    mentions_per_day: float = param(6.0, rng(0, 10000))  # per bot account
-    hours_per_mention: float = 0.02
+    hubs: int = param(
+        50,
+        rng(0, 10**7),
+        plausible=(10, 500),
+        source="no source: the most-followed accounts of the audiences",
+        doc="most-followed users targeted",
+    )
+    mentions_per_day: float = param(
+        6.0,
+        rng(0, 10000),
+        plausible=(1, 24),
+        source="no source: per bot, short of platform spam limits",
+        doc="per bot account",
+    )
+    hours_per_mention: float = param(
+        0.02, plausible=(0.005, 0.1), source="no source: automated, seconds to minutes"
+    )
 
 
 class HubTargeting(Strategy):

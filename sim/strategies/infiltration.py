@@ -21,8 +21,19 @@ from sim.strategies.toolkit import live_accounts, members, per_tick, side_actors
 @dataclass
 class Config(StrategyConfig):
     budget: float = 200.0
-    rate: float = param(5.0, rng(0, 10**6))  # new followers per bot account per day
-    hours_per_follower: float = 0.02  # persona work per follower won
+    rate: float = param(
+        5.0,
+        rng(0, 10**6),
+        plausible=(1, 20),
+        source="no source: followers won per persona per day",
+        doc="new followers per bot account per day",
+    )
+    hours_per_follower: float = param(
+        0.02,
+        plausible=(0.005, 0.1),
+        source="no source: minutes of persona work per follower",
+        doc="persona work per follower won",
+    )
 
 
 class Infiltration(Strategy):

@@ -26,8 +26,19 @@ from sim.strategies.toolkit import OFFICIAL, per_tick, side_actors
 class Config(StrategyConfig):
     budget: float = 200.0
     languages: list[str] = field(default_factory=list)  # empty: the best ones for the audiences
-    translation_capacity: int = param(2, rng(0, 16))  # languages added at most
-    cost_per_language: float = 2.0  # staff-hours per added language per day
+    translation_capacity: int = param(
+        2,
+        rng(0, 16),
+        plausible=(1, 6),
+        source="docs/sources.md: an embassy posting in 4 languages, the rival leader in 5",
+        doc="languages added at most",
+    )
+    cost_per_language: float = param(
+        2.0,
+        plausible=(0.5, 8),
+        source="no source: a translator's share of a day per language",
+        doc="staff-hours per added language per day",
+    )
 
     def check_world(self, key: str, world: Any) -> None:
         for lang in self.languages:

@@ -32,12 +32,41 @@ from sim.strategies.toolkit import (
 @dataclass
 class Config(StrategyConfig):
     budget: float = 200.0
-    lag_days: float = 3.0  # before the first appeal
-    appeals_per_day: float = param(2.0, rng(0, 1000))  # over all the side's NGO accounts
-    quality: float = param(0.9, PROB)
-    network: float = param(0.02, PROB)  # share of each international community gained as followers
-    staff_hours_per_appeal: float = 6.0
-    network_hours: float = 20.0  # one-off, building the network at the first appeal
+    lag_days: float = param(
+        3.0,
+        plausible=(1, 14),
+        source="no source: NGO participation is situational (docs/sources.md)",
+        doc="before the first appeal",
+    )
+    appeals_per_day: float = param(
+        2.0,
+        rng(0, 1000),
+        plausible=(0.5, 10),
+        source="no source: a handful of NGO accounts",
+        doc="over all the side's NGO accounts",
+    )
+    quality: float = param(
+        0.9,
+        PROB,
+        plausible=(0.6, 1.0),
+        source="no source: NGOs credible with international audiences (docs/sources.md)",
+    )
+    network: float = param(
+        0.02,
+        PROB,
+        plausible=(0.005, 0.1),
+        source="no source: share of an international audience an NGO network reaches",
+        doc="share of each international community gained as followers",
+    )
+    staff_hours_per_appeal: float = param(
+        6.0, plausible=(2, 16), source="no source: drafting and circulating one appeal"
+    )
+    network_hours: float = param(
+        20.0,
+        plausible=(5, 80),
+        source="no source: days of network building",
+        doc="one-off, building the network at the first appeal",
+    )
 
 
 class NgoAppeals(Strategy):

@@ -26,8 +26,19 @@ class Config(StrategyConfig):
     start_day: float = 0.0
     end_day: float = 14.0
     platforms: list[str] = field(default_factory=list)  # empty: every platform
-    vpn_share: float = param(0.1, PROB)  # domestic users who get around the block
-    hours_per_day: float = 20.0  # enforcement (staff-hours per day of the block)
+    vpn_share: float = param(
+        0.1,
+        PROB,
+        plausible=(0.05, 0.5),
+        source="no source: VPN use under a block varies widely by country",
+        doc="domestic users who get around the block",
+    )
+    hours_per_day: float = param(
+        20.0,
+        plausible=(5, 50),
+        source="no source: enforcement staff per day",
+        doc="enforcement (staff-hours per day of the block)",
+    )
 
     def check_world(self, key: str, world: Any) -> None:
         for p in self.platforms:

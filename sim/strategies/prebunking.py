@@ -41,12 +41,44 @@ from sim.strategies.toolkit import (
 class Config(StrategyConfig):
     budget: float = 200.0
     start_day: float = 0.0
-    overlap_days: float = 0.5  # keep warning this long after the story appears
-    posts_per_day: float = param(12.0, rng(0, 10000))  # promoted warnings per day, in all
-    reach_per_post: int = param(50, rng(0, 10**7))  # users each warning is shown to
-    quality: float = param(0.7, PROB)
-    staff_hours_per_post: float = 1.0  # writing, translating and promoting one warning
-    preparation_hours: float = 16.0  # one-off: researching the rival's likely stories
+    overlap_days: float = param(
+        0.5,
+        plausible=(0, 3),
+        source="no source: warnings go on briefly after a story appears",
+        doc="keep warning this long after the story appears",
+    )
+    posts_per_day: float = param(
+        12.0,
+        rng(0, 10000),
+        plausible=(2, 50),
+        source="no source: promoted warnings a small team can run",
+        doc="promoted warnings per day, in all",
+    )
+    reach_per_post: int = param(
+        50,
+        rng(0, 10**7),
+        plausible=(10, 500),
+        source="no source: users a promoted post is shown to, at model scale",
+        doc="users each warning is shown to",
+    )
+    quality: float = param(
+        0.7,
+        PROB,
+        plausible=(0.4, 0.9),
+        source="no source: effect size enters via spread.inoculation (Roozenbeek et al. 2022)",
+    )
+    staff_hours_per_post: float = param(
+        1.0,
+        plausible=(0.25, 4),
+        source="no source: writing, translating and promoting one warning",
+        doc="writing, translating and promoting one warning",
+    )
+    preparation_hours: float = param(
+        16.0,
+        plausible=(4, 80),
+        source="no source: researching the rival's likely stories",
+        doc="one-off: researching the rival's likely stories",
+    )
 
 
 class Prebunking(Strategy):

@@ -1,18 +1,27 @@
 """Rapid response: monitor the rival's false stories and answer them with debunks fast.
 
 A monitoring cell detects each rival false narrative that the side has a debunk for,
-``delay_hours`` after it appears or as soon as its prevalence (believers / users) passes
-``threshold``, whichever is first; it catches a story at all only with ``detect_prob``
-(drawn once per story when it appears). From then on, while ``flag_hours_per_day`` per
-detected story is paid, the platforms label the story's posts: a share ``label_share`` of
-every copy of it (actors' posts and users' reshares) carries a fact-check label, a copy
-of the debunk (source kind media) that reaches the same followers, so the correction
-travels to the story's readers through the accounts that carry it. Also, every official
-account of the side whose actor targets a community where the story has been seen posts
-debunks aimed there for as long as the budget lasts (its pushers may keep posting it), in
-the community's best language among the account's own plus up to
-``translation_capacity`` translated languages (chosen for the largest affected audience
-the own ones miss).
+``delay_hours`` after it appears or as soon as the share of users who have publicly
+reshared it passes ``threshold``, whichever is first; it catches a story at all only with
+``detect_prob`` (drawn once per story when it appears). From then on, while
+``flag_hours_per_day`` per detected story is paid, the platforms label the story's posts:
+a share ``label_share`` of every copy of it (actors' posts and users' reshares) carries a
+fact-check label, a copy of the debunk (source kind media) that reaches the same
+followers, so the correction travels to the story's readers through the accounts that
+carry it. Also, every official account of the side whose actor targets a community where
+the story has been seen posts debunks aimed there for as long as the budget lasts (its
+pushers may keep posting it), in the community's best language among the account's own
+plus up to ``translation_capacity`` translated languages (chosen for the largest affected
+audience the own ones miss).
+
+The cell reads no user's belief or opinion. The threshold counts users who have publicly
+reshared the story (a running count fed from each tick's delivered reshares, kept only
+when ``threshold`` > 0). Where a story has been seen is its reach per community (users who
+have read it): an explicit assumption that this is what social-listening services
+estimate for a campaign, an aggregate count and never one user's state. A purely public
+version (communities where a member publicly reshared it or where an account targeting
+the community posted it) was measured and changed results, so it was not adopted
+(docs/model.md, "Rapid response: what the cell sees").
 """
 
 from __future__ import annotations
@@ -24,7 +33,6 @@ import numpy as np
 
 from sim.config.rules import PROB, rng
 from sim.config.schema import SOURCE_KINDS
-from sim.crowd import SHARING, STOPPED
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.effects import Effect
@@ -51,17 +59,51 @@ class Config(StrategyConfig):
         source="no source (the sources call speed crucial)",
         doc="detection delay after a false story appears",
     )
-    threshold: float = param(0.0, PROB)  # also detect once this share of users believes it (0: off)
+    threshold: float = param(
+        0.0,
+        PROB,
+        plausible=(0, 0.05),
+        source="no source: 0 is off; a cell would act once a few percent reshare",
+        doc="also detect once this share of users has publicly reshared it (0: off)",
+    )
     posts_per_hour: float = param(
-        0.5, rng(0, 100)
-    )  # debunks per responding account per affected community
+        0.5,
+        rng(0, 100),
+        plausible=(0.05, 2),
+        source="docs/sources.md: embassies post 60-110 tweets a month, one 16,000 in late 2020",
+        doc="debunks per responding account per affected community",
+    )
     translation_capacity: int = param(
-        2, rng(0, 16)
-    )  # languages beyond the accounts' own it can translate into
-    quality: float = param(0.8, PROB)  # persuasiveness of a debunk
-    staff_hours_per_post: float = 1.0
-    translation_hours_per_post: float = 0.5  # extra for a translated debunk
-    monitoring_hours_per_day: float = 4.0  # the monitoring cell, from the start of the run
+        2,
+        rng(0, 16),
+        plausible=(0, 6),
+        source="docs/sources.md: an embassy posting in 4 languages, the rival leader in 5",
+        doc="languages beyond the accounts' own it can translate into",
+    )
+    quality: float = param(
+        0.8,
+        PROB,
+        plausible=(0.5, 1.0),
+        source="no source: official debunks read as credible; effect via spread.correction",
+        doc="persuasiveness of a debunk",
+    )
+    staff_hours_per_post: float = param(
+        1.0,
+        plausible=(0.25, 4),
+        source="docs/sources.md: staff shortage, no figure; checking and writing one debunk",
+    )
+    translation_hours_per_post: float = param(
+        0.5,
+        plausible=(0.1, 2),
+        source="no source: translating one short post",
+        doc="extra for a translated debunk",
+    )
+    monitoring_hours_per_day: float = param(
+        4.0,
+        plausible=(1, 24),
+        source="docs/sources.md: staff shortage, no figure; part of one person to a 24-hour cell",
+        doc="the monitoring cell, from the start of the run",
+    )
     detect_prob: float = param(
         0.9,
         PROB,
@@ -79,7 +121,12 @@ class Config(StrategyConfig):
     label_quality: float = param(
         0.8, PROB, plausible=(0.5, 1.0), source="no source", doc="persuasiveness of a label"
     )
-    flag_hours_per_day: float = 1.0  # reporting a detected story to the platforms, per story
+    flag_hours_per_day: float = param(
+        1.0,
+        plausible=(0.25, 4),
+        source="no source: reporting a story to the platforms",
+        doc="reporting a detected story to the platforms, per story",
+    )
 
 
 MEDIA = SOURCE_KINDS.index("media")
@@ -89,9 +136,9 @@ class RapidResponse(Strategy):
     name = "rapid_response"
     Config = Config
     meta = StrategyMeta(
-        summary="detect rival false stories after a delay or a prevalence threshold (and only "
-        "with detect_prob), then have the platforms label the story's posts with fact-checks "
-        "and post debunks into the affected communities in their languages",
+        summary="detect rival false stories after a delay or once enough users publicly reshare "
+        "them (and only with detect_prob), then have the platforms label the story's posts "
+        "with fact-checks and post debunks into the affected communities in their languages",
         sides=("home", "rival"),
         changes="fact-check labels (debunk copies) on every carrier's posts of the story; extra "
         "debunk posts by the side's official accounts (state, ministry, embassies)",
@@ -113,9 +160,17 @@ class RapidResponse(Strategy):
         self.labels = 0
         self.languages_used: set[int] = set()
         self.caught: dict[int, bool] = {}  # fake -> will monitoring ever catch it
+        self.row = {int(k): i for i, k in enumerate(self.fakes)}
+        self.resharers = np.zeros(len(self.fakes), dtype=np.int64)  # distinct, if threshold
+        self.counted = (  # who has been counted as a resharer (only with a threshold)
+            np.zeros((len(self.fakes), self.model.crowd.n), dtype=bool)
+            if self.cfg.threshold > 0
+            else None
+        )
 
     def act(self) -> None:
         self.charge(per_tick(self.model, self.cfg.monitoring_hours_per_day))
+        self._count_resharers()
         self._detect()
         if self.detected:  # actors' languages now (multilingual may have added some)
             self.own_langs = sorted({lang for a in self.actors for lang in a.languages})
@@ -134,11 +189,9 @@ class RapidResponse(Strategy):
                 self.caught[int(k)] = bool(self.rng.random() < self.cfg.detect_prob)
             if not self.caught[int(k)]:
                 continue
-            st = m.tally.states[k]
-            prevalence = (st[SHARING].sum() + st[STOPPED].sum()) / m.crowd.n
-            live = m.tick >= w.narr_start_tick[k]
-            late = live and hours_since(m, int(w.narr_start_tick[k])) >= self.cfg.delay_hours
-            if late or (self.cfg.threshold > 0 and prevalence >= self.cfg.threshold):
+            shared = self.resharers[self.row[int(k)]] / m.crowd.n
+            late = hours_since(m, int(w.narr_start_tick[k])) >= self.cfg.delay_hours
+            if late or (self.cfg.threshold > 0 and shared >= self.cfg.threshold):
                 self.detected[int(k)] = m.tick
 
     def _languages(self, affected: np.ndarray) -> list[int]:
@@ -157,7 +210,7 @@ class RapidResponse(Strategy):
 
     def _respond(self, k: int) -> None:
         m = self.model
-        affected = np.flatnonzero(m.tally.exposed[k] > 0)
+        affected = np.flatnonzero(m.tally.exposed[k] > 0)  # reach: see the module docstring
         langs = self._languages(affected)
         debunks = debunks_of(m, self.side, k)
         acct, comm = [], []
@@ -199,6 +252,22 @@ class RapidResponse(Strategy):
         labels = {k: int(debunks_of(m, self.side, k)[0]) for k in self.detected}
         m.outbox.append(self._labels(Posts.concat(m.outbox), labels))
         m.user_outbox.append(self._labels(Posts.concat([m.queued, *m.user_outbox]), labels))
+
+    def _count_resharers(self) -> None:
+        """Add the users whose public reshares of a watched story are delivered this tick
+        and were not counted before (only with a threshold: O(reshares), no user scan)."""
+        q = self.model.queued
+        if self.counted is None or not len(q) or not len(self.fakes):
+            return
+        lut = np.full(self.model.world.n_narratives, -1, dtype=np.int64)
+        lut[self.fakes] = np.arange(len(self.fakes))
+        row = lut[q.narr]
+        hit = row >= 0
+        pair = np.unique(row[hit] * self.model.crowd.n + q.src[hit])
+        rows, users = np.divmod(pair, self.model.crowd.n)
+        new = ~self.counted[rows, users]
+        self.counted[rows[new], users[new]] = True
+        self.resharers += np.bincount(rows[new], minlength=len(self.fakes))
 
     def _labels(self, p: Posts, labels: dict[int, int]) -> Posts:
         """Label copies for a share of the batch's posts of detected stories."""

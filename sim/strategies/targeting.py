@@ -36,11 +36,38 @@ from sim.strategies.toolkit import (
 @dataclass
 class Config(StrategyConfig):
     budget: float = 200.0
-    share: float = param(0.5, PROB)  # share of official routine posts re-aimed
-    reach_per_post: int = param(40, rng(0, 10**7))  # international users each re-aimed post reaches
-    hours_per_post: float = 0.25  # analytics and promotion per re-aimed post
-    hours_per_1000_reach: float = 0.5  # paid reach: the ad spend, in staff-hour equivalents
-    setup_hours: float = 10.0  # one-off: building the audience model
+    share: float = param(
+        0.5,
+        PROB,
+        plausible=(0.1, 0.9),
+        source="no source: any part of routine posts may be re-aimed",
+        doc="share of official routine posts re-aimed",
+    )
+    reach_per_post: int = param(
+        40,
+        rng(0, 10**7),
+        plausible=(10, 500),
+        source="no source: users a promoted post is shown to, at model scale",
+        doc="international users each re-aimed post reaches",
+    )
+    hours_per_post: float = param(
+        0.25,
+        plausible=(0.05, 1),
+        source="no source: analytics and promotion per post",
+        doc="analytics and promotion per re-aimed post",
+    )
+    hours_per_1000_reach: float = param(
+        0.5,
+        plausible=(0.1, 5),
+        source="no source: ad spend in staff-hour equivalents",
+        doc="paid reach: the ad spend, in staff-hour equivalents",
+    )
+    setup_hours: float = param(
+        10.0,
+        plausible=(2, 80),
+        source="no source: data analytics for targeting is lacking (docs/sources.md)",
+        doc="one-off: building the audience model",
+    )
 
 
 class Targeting(Strategy):

@@ -25,13 +25,35 @@ from sim.strategies.toolkit import owner_side_kind, thin, tick_of_day
 @dataclass
 class Config(StrategyConfig):
     budget: float = 200.0
-    trainees: int = param(20, rng(0, 10**6))  # communicators to train
-    course_hours: float = 8.0  # staff-hours per trainee
-    quality_gain: float = param(0.15, PROB)  # added to post quality (capped at 1)
+    trainees: int = param(
+        20,
+        rng(0, 10**6),
+        plausible=(5, 100),
+        source="docs/sources.md: staff shortage, no figure; a ministry's communicators",
+        doc="communicators to train",
+    )
+    course_hours: float = param(
+        8.0,
+        plausible=(4, 40),
+        source="no source: a day to a week of course",
+        doc="staff-hours per trainee",
+    )
+    quality_gain: float = param(
+        0.15,
+        PROB,
+        plausible=(0.0, 0.3),
+        source="no source: upskilling named, no effect size (docs/sources.md)",
+        doc="added to post quality (capped at 1)",
+    )
     gaffe_reduction: float = param(
         0.5, PROB, plausible=(0.2, 0.8), source="no source", doc="share of gaffes avoided"
     )
-    ramp_days: float = 1.0  # courses take this long before they show
+    ramp_days: float = param(
+        1.0,
+        plausible=(0.5, 14),
+        source="no source: courses take days to show",
+        doc="courses take this long before they show",
+    )
 
 
 class Training(Strategy):

@@ -22,8 +22,20 @@ from sim.strategies.toolkit import PEER, communities, members, random_spoken
 @dataclass
 class Config(StrategyConfig):
     budget: float = 600.0
-    volunteers: int = param(100, rng(0, 10**8))  # users recruited (at most the domestic users)
-    quality: float = param(0.35, PROB)  # persuasiveness of a volunteer's post
+    volunteers: int = param(
+        100,
+        rng(0, 10**8),
+        plausible=(20, 2000),
+        source="docs/sources.md: volunteers of varying skill (quantity vs quality), no figure",
+        doc="users recruited (at most the domestic users)",
+    )
+    quality: float = param(
+        0.35,
+        PROB,
+        plausible=(0.2, 0.6),
+        source="docs/sources.md: volunteers of varying skill (quantity vs quality), no figure",
+        doc="persuasiveness of a volunteer's post",
+    )
     gaffe_prob: float = param(
         0.05,
         PROB,
@@ -31,10 +43,26 @@ class Config(StrategyConfig):
         source="no source (docs/sources.md: volunteers of varying skill)",
         doc="share of posts that are gaffes (backfire)",
     )
-    posts_per_day: float = param(6.0, rng(0, 1000))  # per volunteer
+    posts_per_day: float = param(
+        6.0,
+        rng(0, 1000),
+        plausible=(1, 20),
+        source="no source: engaged students during a crisis",
+        doc="per volunteer",
+    )
     start_day: float = 0.0
-    recruit_hours: float = 1.0  # one-off briefing per volunteer
-    upkeep_hours_per_day: float = 0.1  # coordinating one volunteer for a day
+    recruit_hours: float = param(
+        1.0,
+        plausible=(0.25, 4),
+        source="no source: a short briefing per volunteer",
+        doc="one-off briefing per volunteer",
+    )
+    upkeep_hours_per_day: float = param(
+        0.1,
+        plausible=(0.02, 0.5),
+        source="no source: minutes a day per volunteer",
+        doc="coordinating one volunteer for a day",
+    )
 
 
 class VolunteerCampaign(Amplifiers):
