@@ -37,11 +37,7 @@ def _runs() -> pd.DataFrame:
 def test_channel_section_reports_known_effects_with_holm_families():
     fams = Families()
     lines = channel_section(fams, _runs(), "arm", "none")
-    table = {
-        ln.split(" | ")[0].strip("| "): ln
-        for ln in lines
-        if ln.startswith(("| a ", "| b "))
-    }
+    table = {ln.split(" | ")[0].strip("| "): ln for ln in lines if ln.startswith(("| a ", "| b "))}
     # a: +100 reads exactly (a zero-width interval that excludes 0), attitude unchanged
     assert "| +100 [+100, +100] * |" in table["a"]
     assert "+0.0000 [+0.0000, +0.0000] |" in table["a"]
