@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim.analysis import figures as fg
 from sim.analysis import sections as sec
+from sim.analysis.channels import channel_section
 from sim.analysis.multiplicity import Families
 from sim.analysis.reports import adjusted_ci, findings, md_table, paired_md
 from sim.analysis.statfigs import km_panels, trend_panels
@@ -91,6 +92,7 @@ def _versus_baseline(
     for m in METRICS:
         lines += ["", f"### {labels[m]}", "", *paired_md(tables[m], arm_col)]
     lines += ["", *sec.contested(fams, df, arm_col, baseline, COST)]
+    lines += channel_section(fams, df, arm_col, baseline)
     figs = [
         fg.forest(
             {labels[m]: tables[m] for m in METRICS}, arm_col, title, out / f"{name}_summary.png"
@@ -231,6 +233,15 @@ def analyse_duel(df: pd.DataFrame, out: Path, fams: Families | None = None) -> l
                 )
             )
         lines.append("")
+    for tactic, sub in df.groupby("strategy@rival"):
+        if NO_STRATEGY in set(sub["strategy@home"]):
+            part = channel_section(
+                fams, sub, "strategy@home", NO_STRATEGY, f"defence ({tactic})", 3
+            )
+            lines += [
+                line.replace("Effects by channel", f"Effects by channel: against `{tactic}`")
+                for line in part
+            ]
     lines += ["## Figures", "", *[f"![{p.stem}]({p.name})" for p in figs]]
     return lines
 
@@ -288,7 +299,9 @@ def _curve_study(
         figs.append(
             km_panels(df, "_x", lo, CONTAIN, sec.CONTAINED, tau, title, out / f"{name}_km.png")
         )
-        sub = sec.contested(fams, df.rename(columns={"_x": xlabel}), xlabel, lo, COST, xlabel)
+        named = df.rename(columns={"_x": xlabel})
+        sub = sec.contested(fams, named, xlabel, lo, COST, xlabel)
+        sub += channel_section(fams, named, xlabel, lo, xlabel)
         lines += [
             line.replace("## ", "### ", 1) if line.startswith("## ") else line for line in sub
         ]
