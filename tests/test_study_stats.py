@@ -101,6 +101,20 @@ def test_power_and_precision_counts():
     assert seeds_for_power(1.0, 0.5) == 34  # Cohen: d = 0.5, paired, 80% power, 5%: n = 34
     assert seeds_for_power(2.0, 1.0) == 34
     assert seeds_for_power(1.0, 0.5, alpha=0.05 / 4) > 34
+
+
+def test_power_counts_for_large_effects():
+    # d = 9.2 at 0.05/8: power 0.10 at 2 pairs, 0.795 at 3, 0.9998 at 4 (noncentral t); the
+    # old root finder said 2 here and n/a for larger effects
+    assert seeds_for_power(0.002175, 0.02, alpha=0.05 / 8) == 4
+    assert seeds_for_power(1.0, 50.0) == 2
+    assert seeds_for_power(1.0, 1e-4) == -1  # beyond MAX_SEEDS
+
+
+def test_power_counts_fall_as_effects_grow():
+    for alpha in (0.05, 0.05 / 8, 0.05 / 13):
+        n = [seeds_for_power(0.002175, e, alpha) for e in np.geomspace(1e-4, 0.5, 40)]
+        assert all(k > 0 for k in n) and n == sorted(n, reverse=True), (alpha, n)
     # t(0.975, 17) / sqrt(18) = 0.497 <= 0.5 < t(0.975, 16) / sqrt(17) = 0.514
     assert seeds_for_half_width(1.0, 0.5) == 18
     assert seeds_for_half_width(1.0, 0.0) == -1

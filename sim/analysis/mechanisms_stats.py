@@ -51,8 +51,14 @@ FAMILIES: list[tuple[str, str, list[tuple[str, str]]]] = [
         for col in ("fake_believer_days", "home_support", "home_trust")
     ],
 ]
-# Target 95 % half-widths (half the smallest effect the study discusses per outcome).
-TARGETS = {"fake_believer_days": 0.005, "home_support": 0.0025, "home_trust": 0.005}
+# Effect sizes of the power table, in each outcome's units (believer-days per user,
+# share of users, mean trust), and the target 95 % half-widths: half the smallest of them.
+EFFECTS = {
+    "fake_believer_days": [0.01, 0.02, 0.05],
+    "home_support": [0.005, 0.01, 0.02],
+    "home_trust": [0.01, 0.02, 0.05],
+}
+TARGETS = {m: sizes[0] / 2 for m, sizes in EFFECTS.items()}
 
 
 def family_table(runs: pd.DataFrame, col: str, pairs: list[tuple[str, str]]) -> pd.DataFrame:
@@ -111,4 +117,4 @@ def statistics_section(runs: pd.DataFrame) -> list[str]:
             for _, r in t.iterrows()
         ]
         lines += [f"### `{col}`: {question}", "", *md_table(pd.DataFrame(rows)), ""]
-    return lines + report_lines(fams, TARGETS, {})
+    return lines + report_lines(fams, TARGETS, EFFECTS)

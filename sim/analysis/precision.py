@@ -149,7 +149,11 @@ def report_lines(
         "",
     ]
     pt = power_table(families, {**EFFECTS, **(effects or {})})
-    return lines + (md_table(pt) if len(pt) else ["(no contrast families)"])
+    if len(pt):
+        return lines + md_table(pt)
+    if any(f.kind != "slope" for f in families.items):  # contrasts, but no sizes for them
+        return [*lines, "(no effect sizes given for these families' outcomes: `--effect`)"]
+    return [*lines, "(no contrast families)"]
 
 
 def _overrides(sweep: Path) -> tuple[list[str], list[str]]:
