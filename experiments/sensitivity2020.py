@@ -10,6 +10,7 @@ elementary effects are analysed with SALib and written to results/karabakh2020/s
 
     scripts/python experiments/sensitivity2020.py             # 8 trajectories: 88 runs
     scripts/python experiments/sensitivity2020.py --n 20 --jobs 8
+    scripts/python experiments/sensitivity2020.py --analyse-only  # the stored runs, no sweep
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=8, help="Morris trajectories (runs = n x 11)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--analyse-only", action="store_true", help="analyse the stored runs only")
     args, extra = ap.parse_known_args()
     design = write_design(STUDY, PROBLEM, sample("morris", PROBLEM, args.n))
     sub = OUT / "sensitivity"
@@ -72,7 +74,7 @@ def main() -> int:
         f"hydra.launcher.n_jobs={args.jobs}",
         *extra,
     ]
-    rc = subprocess.run(cmd, cwd=ROOT).returncode
+    rc = 0 if args.analyse_only else subprocess.run(cmd, cwd=ROOT).returncode
     df = load_study(RUNS)
     df = df[df["doe"].isin(design["doe"])]
     indices = analyze("morris", PROBLEM, design, df)
@@ -85,8 +87,8 @@ def main() -> int:
         sub,
         args.n,
         1,
-        (time.monotonic() - t0) / 60,
-        " ".join(sys.argv[1:]),
+        None if args.analyse_only else (time.monotonic() - t0) / 60,
+        " ".join(a for a in sys.argv[1:] if a != "--analyse-only"),
         len(design),
         command="scripts/python experiments/sensitivity2020.py",
         title="Sensitivity of the karabakh2020 scenario (Morris)",

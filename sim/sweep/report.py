@@ -175,6 +175,12 @@ def sensitivity_report(
 
         core_s = core_seconds_per_run(df, jobs)
         lines += resolution_lines(method, indices, n, len(problem.bounds), seeds, core_s)
+    elif method == "morris" and "prov.started_utc" in df:
+        from sim.sweep.resolution import core_seconds_per_run, morris_resolution_lines
+
+        core_s = core_seconds_per_run(df, jobs)
+        base = f"{command} --method morris" if command.endswith("sobol.py") else command
+        lines += morris_resolution_lines(indices, n, len(problem.bounds), seeds, core_s, base)
     atomic_write_bytes(path, "\n".join(lines).encode())
     return path
 
