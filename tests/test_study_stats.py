@@ -281,3 +281,19 @@ def test_best_pick_names_no_arm_when_none_beats_the_baseline():
     assert line == "- Best on y: no arm does better than base on average (closest: `a`, +0.0000)."
     better = best_pick(df, "arm", "base", "y", 1, "y")  # higher is better: b wins
     assert better.startswith("- Best on y: `b` (+0.5000 vs base); picked in 100%")
+
+
+def test_growth_lines_state_target_seeds_and_why_it_stopped(tmp_path):
+    from sim.analysis.precision import growth_lines
+    from sim.analysis.studies import ANALYSES, prepare
+
+    for d in ("seeds12-15", "seeds8-11"):
+        (tmp_path / d).mkdir()
+    for target, stop in ((0.5, "every targeted family met its target at 16 seeds"),
+                         (1e-6, "the cap of 16 seeds was reached with 1 of 1 targeted")):  # fmt: skip
+        t = {"support.international.support_home": target}
+        fams = Families(targets=t)
+        ANALYSES["compare_strategies"](prepare(_two_arm_study(16)), tmp_path, fams)
+        text = " ".join(growth_lines(tmp_path, fams, t, 4, 16))
+        assert stop in text and "`--add-seeds 4 --max-seeds 16`" in text
+        assert "16 seeds used, the study's own 8 then `seeds8-11/`, `seeds12-15/`" in text
