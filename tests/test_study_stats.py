@@ -297,3 +297,21 @@ def test_growth_lines_state_target_seeds_and_why_it_stopped(tmp_path):
         text = " ".join(growth_lines(tmp_path, fams, t, 4, 16))
         assert stop in text and "`--add-seeds 4 --max-seeds 16`" in text
         assert "16 seeds used, the study's own 8 then `seeds8-11/`, `seeds12-15/`" in text
+
+
+def test_compare_report_quotes_pooled_crn_ratios(tmp_path):
+    from sim.analysis.crn_summary import crn_lines
+
+    assert crn_lines(tmp_path) == []  # no crn_gain.csv: nothing quoted
+    pd.DataFrame(
+        {
+            "outcome": ["support"] * 2 + ["auc"] * 2,
+            "arm": ["a", "b"] * 2,
+            "pairs_after": [20] * 4,
+            "half_before": [1.0, 1.0, 2.0, 2.0],
+            "half_after": [0.5, 0.5, 0.0, 2.0],  # auc: sqrt((0 + 4) / 2 / 4) = 0.7071
+        }
+    ).to_csv(tmp_path / "crn_gain.csv", index=False)
+    text = "\n".join(crn_lines(tmp_path))
+    assert "| support | 2 | 0.5 | 0.5 | 2 of 2 |" in text
+    assert "| auc | 2 | 0.7071 | 0.5 | 1 of 2 |" in text and "same 20 seeds" in text
