@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.sweep.doe import Problem, analyze, sample, write_design  # noqa: E402
-from sim.sweep.report import sensitivity_report  # noqa: E402
+from sim.sweep.report import argv_of_run, sensitivity_report  # noqa: E402
 from sim.sweep.store import load_study  # noqa: E402
 
 STUDY = "k2020morris"
@@ -58,6 +58,9 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=8, help="Morris trajectories (runs = n x 11)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--analyse-only", action="store_true", help="analyse the stored runs only")
+    ap.add_argument(
+        "--minutes", type=float, default=None, help="with --analyse-only: the recorded run time"
+    )
     args, extra = ap.parse_known_args()
     design = write_design(STUDY, PROBLEM, sample("morris", PROBLEM, args.n))
     sub = OUT / "sensitivity"
@@ -87,8 +90,8 @@ def main() -> int:
         sub,
         args.n,
         1,
-        None if args.analyse_only else (time.monotonic() - t0) / 60,
-        " ".join(a for a in sys.argv[1:] if a != "--analyse-only"),
+        args.minutes if args.analyse_only else (time.monotonic() - t0) / 60,
+        argv_of_run(),
         len(design),
         command="scripts/python experiments/sensitivity2020.py",
         title="Sensitivity of the karabakh2020 scenario (Morris)",

@@ -151,7 +151,10 @@ def family_note(m: int, level: float) -> str:
         "seeds, so the last column judges each one again with every interval widened to "
         f"the family-wise level {100 * level:.4g}% (Bonferroni over the {m} verdicts, the "
         "simultaneous intervals that go with Holm). A verdict that holds at both levels "
-        "does not depend on the multiplicity; one that changes is marked."
+        "does not depend on the multiplicity; one that changes is marked. Seeds used: as "
+        "in the paragraph above, each scenario's seeds the unit of every interval. No target "
+        "precision is set: a verdict asks whether an interval lies on one side of a bound "
+        "fixed in advance, and the table shows each interval's width."
     )
 
 

@@ -253,12 +253,17 @@ def write_report(eff: pd.DataFrame, args, path: Path, draws: np.ndarray) -> Path
         "few seeds per member, run noise alone can do this for an effect near zero).",
         "",
     ]
-    from sim.analysis.ensemble_families import families, outcome_table, statistics_lines
+    from sim.analysis.ensemble_families import (
+        brief_lines,
+        families,
+        outcome_table,
+        statistics_lines,
+    )
     from sim.analysis.headline import findings_section
 
     fams = families(eff, {c: label for c, (label, _) in OUTCOMES.items()})
     flips = eff[eff["sign_flips"] & (eff["outcome"] != "cost_home")]
-    lines += findings_section(fams)
+    lines += [*brief_lines(fams), *findings_section(fams)]
     for col, (label, _) in OUTCOMES.items():
         adj = next((f.table.set_index("arm") for f in fams.items if f.metric == col), None)
         t = eff[eff["outcome"] == col]

@@ -89,3 +89,11 @@ def test_morris_resolution_target_is_relative_and_scales_trajectories() -> None:
     text = "\n".join(res.morris_resolution_lines(ind, 10, 2, 1, 1.0, "python x.py"))
     assert "## Resolution" in text and "r = 40 trajectories" in text
     assert "python x.py --n 40 --jobs 2" in text  # 120 runs: about a minute here
+
+
+def test_report_command_drops_the_rewrite_options() -> None:
+    from sim.sweep.report import argv_of_run
+
+    argv = ["--method", "morris", "--analyse-only", "--minutes", "0.7", "--n", "12"]
+    assert argv_of_run(argv) == "--method morris --n 12"
+    assert argv_of_run(["--minutes=2.5", "--analyse-only"]) == ""

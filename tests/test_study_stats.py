@@ -315,3 +315,18 @@ def test_compare_report_quotes_pooled_crn_ratios(tmp_path):
     text = "\n".join(crn_lines(tmp_path))
     assert "| support | 2 | 0.5 | 0.5 | 2 of 2 |" in text
     assert "| auc | 2 | 0.7071 | 0.5 | 1 of 2 |" in text and "same 20 seeds" in text
+
+
+def test_report_opens_with_statistics_in_brief(tmp_path):
+    from sim.analysis.__main__ import main
+
+    study = tmp_path / "study.parquet"
+    _two_arm_study(6).to_parquet(study)
+    out = tmp_path / "out"
+    assert main(["compare_strategies", str(study), "--out", str(out), "--target", "auc=1"]) == 0
+    text = (out / "report.md").read_text()
+    head = text[: text.index("## Findings")]
+    assert "**Statistics in brief.** Seeds used: 6 per comparison, paired by seed." in head
+    assert "Holm-adjusted within each family" in head and "(`--target`): met in 1 of 1" in head
+    assert "time to contain by Kaplan-Meier and RMST" in head
+    assert "--target auc=1`." in head  # the report's command carries the precision options

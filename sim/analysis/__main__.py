@@ -66,7 +66,7 @@ def analyse(
 ) -> Path:
     """Write the report; ``growth`` (batch, cap): seeds were added by precision, say so;
     ``options``: the precision options, quoted in the report's command."""
-    from sim.analysis.headline import with_findings
+    from sim.analysis.headline import brief, with_findings
     from sim.analysis.multiplicity import Families
     from sim.analysis.precision import DEFAULT_TARGETS, report_lines
     from sim.outputs import atomic_write_bytes, write_parquet
@@ -100,6 +100,7 @@ def analyse(
         "",
     ]
     body_lines = body(prepare(df), out, fams)
+    header += brief(fams, fams.targets, not targets, body_lines)
     if growth:
         from sim.analysis.precision import growth_lines
 

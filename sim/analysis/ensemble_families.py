@@ -64,6 +64,21 @@ def families(eff: pd.DataFrame, labels: dict[str, str]) -> Families:
     return fams
 
 
+def brief_lines(fams: Families) -> list[str]:
+    """A paragraph for the header: unit, families, adjustment, targets met."""
+    prec = precision_table(fams, fams.targets)
+    met = int((prec["met"] == "yes").sum()) if len(prec) else 0
+    return [
+        "Statistics in brief: the unit of every interval is the ensemble member (seeds are "
+        f"averaged within a member). Families: {len(fams.items)}, one per tested outcome "
+        f"({sum(f.size for f in fams.items)} comparisons of an arm with the baseline), "
+        "Holm-adjusted within each; findings and `*` quote the adjusted results. Target "
+        f"precision (the studies' defaults): met in {met} of {len(prec)} families. "
+        "Details: section Statistics.",
+        "",
+    ]
+
+
 def statistics_lines(fams: Families) -> list[str]:
     """The report's closing section: families and adjustment, precision, power (members)."""
     from sim.analysis.reports import md_table

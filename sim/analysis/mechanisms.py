@@ -291,7 +291,7 @@ def write_report(
     runs: pd.DataFrame, daily: pd.DataFrame, out: Path, cmd: str, minutes: float
 ) -> None:
     from sim.analysis.mechanisms_reading import reading_section
-    from sim.analysis.mechanisms_stats import statistics_section
+    from sim.analysis.mechanisms_stats import brief_lines, statistics_section
 
     seeds = runs.seed.nunique()
     lines = [
@@ -304,6 +304,7 @@ def write_report(
         "`daily.parquet`. Parameter values and their sources, and the papers abbreviated "
         "here (W20, R22, KB18, ...): docs/parameters.md.",
         "",
+        *brief_lines(runs),
         *delay_section(runs),
         *credibility_section(runs),
         *gaffe_section(runs),

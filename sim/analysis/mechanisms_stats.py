@@ -118,3 +118,26 @@ def statistics_section(runs: pd.DataFrame) -> list[str]:
         ]
         lines += [f"### `{col}`: {question}", "", *md_table(pd.DataFrame(rows)), ""]
     return lines + report_lines(fams, TARGETS, EFFECTS)
+
+
+def brief_lines(runs: pd.DataFrame) -> list[str]:
+    """A paragraph for the report's header: seeds, families, adjustment, targets met."""
+    from sim.analysis.precision import precision_table
+
+    fams = Families(targets=TARGETS)
+    for question, col, pairs in FAMILIES:
+        t = family_table(runs, col, pairs)
+        if len(t):
+            fams.add(f"{col}: {question}", col, t)
+    prec = precision_table(fams, TARGETS)
+    met = int((prec["met"] == "yes").sum()) if len(prec) else 0
+    return [
+        f"Statistics in brief: {runs['seed'].nunique()} paired seeds per arm. Sections 1-6 "
+        "quote raw 95 % intervals, one question at a time; section 7 groups the same "
+        f"comparisons into {len(fams.items)} families ({sum(f.size for f in fams.items)} "
+        "comparisons, one family per question and outcome), Holm-adjusted within each, and "
+        "checks them against target half-widths (half the smallest effect discussed: "
+        + ", ".join(f"`{k}` {v:g}" for k, v in TARGETS.items())
+        + f"): met in {met} of {len(prec)} families; then a power table.",
+        "",
+    ]
