@@ -126,7 +126,8 @@ def fresh_table(
     and p for the Holm families, and ``same_as``: the first front trial whose fresh values
     are identical on every seed (two budgets that buy the same behaviour are one mix)."""
     fresh = list(range(FRESH_SEED0, FRESH_SEED0 + seeds))
-    rows, seen = [], []
+    rows: list[dict[str, Any]] = []
+    seen: list[tuple[int, np.ndarray]] = []
     for t in front:
         frame = draw(t.params, fresh)
         x = frame[list(OBJECTIVES)].to_numpy(dtype=float)
