@@ -35,6 +35,8 @@ SWEEP_TARGET_RUNS = 1000  # issue 21: a 1,000-run karabakh2020 sweep at 10^4 in 
 from experiments.benchmark_build import build_rows  # noqa: E402
 from experiments.benchmark_workers import size_overrides  # noqa: E402
 
+PARTS = ("reference", "full", "graph", "sweep", "build", "anatomy", "demo", "big")
+
 
 def job(args: argparse.Namespace, *argv) -> dict:
     """Run one worker; returns its JSON, or {'error': ...}."""
@@ -251,8 +253,9 @@ def parse(argv=None) -> argparse.Namespace:
     ap.add_argument("--from-json", type=Path, help="only write the report from saved raw results")
     ap.add_argument(
         "--only",
-        default="reference,full,graph,sweep,build,big",
-        help="comma list of parts to run (reference, full, graph, sweep, build, big = 10^7)",
+        default=",".join(PARTS),
+        help="comma list of parts to run (reference, full, graph, sweep, build, anatomy, demo, "
+        "big = 10^7)",
     )
     ap.add_argument("--merge", type=Path, help="raw results to keep for the parts not run")
     ap.add_argument("--sweep-runs", type=int, default=24, help="runs per sweep measurement")
@@ -298,11 +301,13 @@ def main(argv=None) -> None:
         "graph": [],
         "sweep": [],
         "build": [],
+        "anatomy": [],
+        "demo": [],
     }
     if args.merge:  # keep the other parts' rows; the parts run now replace theirs
         old = json.loads(args.merge.read_text())
         big_rows = {"full": lambda r: r["n"] >= 10**7, "graph": lambda r: r["n"] >= 10**7}
-        for name in ("reference", "full", "graph", "sweep", "build"):
+        for name in ("reference", "full", "graph", "sweep", "build", "anatomy", "demo"):
             keep_big = "big" not in only and name in big_rows
             keep_small = name not in only
             res[name] = [
@@ -322,8 +327,8 @@ def main(argv=None) -> None:
                         "cpu": old["machine"].get("cpu", ""),
                     },
                 )
-                for part in ("reference", "full", "graph", "sweep", "big", "build")
-                if part not in only
+                for part in PARTS
+                if part not in only and (part in old or part == "big")
             },
         }
     partial = args.out / "benchmark_partial.json"  # raw results so far, if a later step dies
@@ -348,6 +353,8 @@ def main(argv=None) -> None:
             ),
         ),
         ("build", "build", lambda: build_rows(args, job)),
+        ("anatomy", "anatomy", lambda: [job(args, "anatomy", min(10**6, args.max_users), 336)]),
+        ("demo", "demo", lambda: [job(args, "demo", sc, 200) for sc in scenarios]),
         (
             "big",
             "full",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from experiments.benchmark_anatomy import anatomy_table, demo_table, extra_targets
 from experiments.benchmark_build import build_table
 from experiments.benchmark_prose import bounds
 from sim.outputs import atomic_write_bytes
@@ -334,6 +335,8 @@ def targets(res: dict) -> list[str]:
         ti <= 3 if np.isfinite(ti) else None,
         " min (projected: start-up + 1,000 marginal runs)",
     )
+    for name, value, ok in extra_targets(res):
+        add(name, value, ok)
     return ["| target | reached | verdict |", "|---|---|---|", *rows]
 
 
@@ -508,6 +511,14 @@ def write_report(res: dict, out: Path) -> str:
             "## 5. Building big worlds (model build; full run where ticks are run)",
             "",
             *build_table(res.get("build", [])),
+            "",
+            "## 6. Anatomy of a 10^6-user tick (what bounds it)",
+            "",
+            *anatomy_table(res.get("anatomy", [])),
+            "",
+            "## 7. The class demo's step",
+            "",
+            *demo_table(res.get("demo", [])),
             "",
             *[f"![{f}]({f})" for f in figs],
             "",

@@ -4,7 +4,8 @@ Each configuration runs in a fresh interpreter so its peak RSS is its own. Usage
 ``python experiments/benchmark_workers.py KIND N [MAX_TICKS] [SCENARIO]`` with KIND one of
 ``ref-vector`` (numpy), ``ref-compiled`` (numba), ``ref-mesa`` (lean push form),
 ``ref-mesa-pull`` (plain pull form), ``full``, ``graph-social``, ``graph-ba``; prints one
-JSON line. ``full`` takes ``[SCENARIO] [ENGINE]`` after MAX_TICKS (``spread.engine``:
+JSON line. ``demo SCENARIO TICKS`` and ``anatomy N TICKS``: see benchmark_anatomy.
+``full`` takes ``[SCENARIO] [ENGINE]`` after MAX_TICKS (``spread.engine``:
 compiled, the default, or numpy). ``build SIZE TICKS SCENARIO`` measures a world's build
 (experiments/benchmark_build).
 
@@ -209,6 +210,17 @@ def main(argv: list[str]) -> None:
 
         out = measure(argv[1], argv[2], argv[3])
         out.update(kind="build", size=argv[1], peak_rss=_peak())
+        print(json.dumps(out))
+        return
+    if argv[0] in ("demo", "anatomy"):  # demo SCENARIO TICKS; anatomy N TICKS
+        from experiments.benchmark_anatomy import anatomy, demo
+
+        out = (
+            demo(argv[1], int(argv[2]))
+            if argv[0] == "demo"
+            else anatomy(int(argv[1]), int(argv[2]))
+        )
+        out.update(kind=argv[0], peak_rss=_peak())
         print(json.dumps(out))
         return
     kind, n = argv[0], int(argv[1])

@@ -145,6 +145,7 @@ class Draws:
         self.rng = rng
         self._roots = {s: stream_root(seed, f"spread/{s}") for s in STREAMS}
         self._base: dict[str, int] = {}
+        self._u, self._active = np.empty(0, np.float32), np.empty(0, bool)
         self.at(0)
 
     def at(self, tick: int) -> None:
@@ -162,12 +163,17 @@ class Draws:
         return uniforms(self._base[stream], word)
 
     def active(self, activity: np.ndarray) -> np.ndarray:
-        """Who is active this tick: P(active) = the user's activity. Per user: every user
+        """Who is active this tick: P(active) = the user's activity (the array is reused:
+        valid until the next call). Per user: every user
         draws every tick, so user u's uniform is the u-th of a Generator keyed by (seed,
         "spread/active/<tick>"): a pure function of (seed, tick, user), as cheap as one
         sequential draw (hashing n keys a tick costs about three times more)."""
         rng = stream(self.seed, f"spread/active/{self.tick}") if self.per_user else self.rng
-        return rng.random(len(activity), dtype=np.float32) < activity
+        n = len(activity)
+        if self._u.shape != (n,):  # one buffer pair, reused: no n-sized allocation a tick
+            self._u, self._active = np.empty(n, np.float32), np.empty(n, bool)
+        rng.random(n, dtype=np.float32, out=self._u)
+        return np.less(self._u, activity, out=self._active)
 
     def reads(self, count: np.ndarray, p: np.ndarray, word: np.ndarray | None) -> np.ndarray:
         """Copies read of each event: Binomial(count, p)."""

@@ -359,36 +359,48 @@ def _correct(ku, uu, state, states, community, narr_target, base, correction):
 
 # -- reshare and fade (sim.kernel.Kernel.reshare, .fade) ----------------------------------------
 @njit(cache=True)
-def _reshare(
-    aware, state, reshared, activity, community, states, share_prob, forget, b_post, b_stop
-):
-    """The sharers among the aware (flat positions ``aware`` in the state, ascending)
-    reshare with ``activity x share_prob`` and stop with ``forget``. Returns the posting
-    (narrative, user) pairs (narrative-major, users ascending) and the positions that may
-    fade next (stopped or inoculated after this step, ascending)."""
+def _reshare(state, reshared, activity, community, states, rates, bases, n_sharers, fade):
+    """The sharers reshare with ``activity x share_prob`` and stop with ``forget``; then,
+    when ``fade``, each stopped or inoculated pair forgets or loses its inoculation
+    (``Kernel.fade``, the model's next step: nothing changes a state between the two, and
+    every draw is keyed by its pair, so doing both in one pass gives the same run). One
+    scan over the states, eight at a time (most are unaware, stored as 0), allocates no
+    K x n temporary. Returns the posting (narrative, user) pairs, narrative-major, users
+    ascending; ``n_sharers`` (the tally's count) sizes them."""
+    share_prob, forget, narr_forget, inoc_wane = rates
+    b_post, b_stop, b_fade = bases
     n = state.shape[1]
-    pk = np.empty(len(aware), np.int64)
-    pu = np.empty(len(aware), np.int64)
-    fading = np.empty(len(aware), np.int64)
-    m, n_fade, k, row = 0, 0, 0, 0  # positions ascend: narrative rows are walked, not divided
-    sp32 = np.float32(share_prob)
-    for f in aware:
-        while f >= row + n:
-            k, row = k + 1, row + n
-        u = f - row
-        if state[k, u] == SHARING:
+    pk = np.empty(n_sharers, np.int64)
+    pu = np.empty(n_sharers, np.int64)
+    m, sp32, k, row = 0, np.float32(share_prob), 0, 0
+    flat = state.reshape(-1)
+    words = flat[: len(flat) // 8 * 8].view(np.uint64)
+    for w in range(len(words) + 1):
+        if w < len(words) and words[w] == 0:
+            continue
+        hi = min(8 * w + 8, len(flat)) if w < len(words) else len(flat)
+        for f in range(8 * w, hi):
+            if flat[f] == UNAWARE:
+                continue
+            while f >= row + n:  # positions ascend: narrative rows are walked, not divided
+                k, row = k + 1, row + n
+            u = f - row
             word = np.uint64(u) | (np.uint64(k) << _S32)
-            if _unit(b_post, word) < activity[u] * sp32:
-                pk[m], pu[m] = k, u
-                reshared[k, u] = True
-                m += 1
-            if _unit(b_stop, word) < forget:
-                state[k, u] = STOPPED
-                _move(states, k, SHARING, STOPPED, community[u])
-        if state[k, u] == STOPPED or state[k, u] == INOCULATED:
-            fading[n_fade] = f
-            n_fade += 1
-    return pk[:m], pu[:m], fading[:n_fade]
+            if flat[f] == SHARING:
+                if _unit(b_post, word) < activity[u] * sp32:
+                    pk[m], pu[m] = k, u
+                    reshared[k, u] = True
+                    m += 1
+                if _unit(b_stop, word) < forget:
+                    flat[f] = STOPPED
+                    _move(states, k, SHARING, STOPPED, community[u])
+            s = flat[f]
+            if fade and (s == STOPPED or s == INOCULATED):  # noqa: SIM109 (numba)
+                p = narr_forget[k] if s == STOPPED else inoc_wane
+                if _unit(b_fade, word) < p:
+                    _move(states, k, s, UNAWARE, community[u])
+                    flat[f] = UNAWARE
+    return pk[:m], pu[:m]
 
 
 @njit(cache=True)
@@ -431,9 +443,7 @@ class CompiledKernel(Kernel):
         if not self.draws.per_user:
             raise ValueError("the compiled engine needs spread.draws=per_user")
         self._feed = np.zeros(self.crowd.n, np.int32)  # posts in each feed, kept all zero
-        # who may fade, as ``reshare`` leaves the states for ``fade``, the model's next
-        # step (nothing changes a state between them); None: ``fade`` scans for itself
-        self._fading: np.ndarray | None = None
+        self._faded = False  # ``reshare`` did this tick's fading of states
 
     def _base(self, stream: str) -> np.uint64:
         return np.uint64(self.draws.base(stream))
@@ -508,25 +518,27 @@ class CompiledKernel(Kernel):
         )  # fmt: skip
 
     def reshare(self, share_prob: float, forget: float) -> Posts:
-        crowd = self.crowd
-        # numpy's vectorized compare finds the few aware among K x n states fastest
-        pk, pu, self._fading = _reshare(
-            np.flatnonzero(crowd.state != UNAWARE),
+        crowd, forget_k = self.crowd, self.world.narr_forget
+        self._faded = self.inoc_wane > 0 or bool(forget_k.any())
+        pk, pu = _reshare(
             crowd.state, crowd.reshared, crowd.activity, crowd.community, self.tally.states,
-            float(share_prob), float(forget), self._base("reshare"), self._base("stop"),
+            (float(share_prob), float(forget), forget_k, float(self.inoc_wane)),
+            (self._base("reshare"), self._base("stop"), self._base("fade")),
+            int(self.tally.states[:, SHARING].sum()), self._faded,
         )  # fmt: skip
         return self._reshare_posts(pk, pu)
 
     def fade(self) -> None:
-        fading, self._fading = self._fading, None
+        """Trust drifts back; the states faded in ``reshare`` (called once a tick just
+        before), or here when it was not."""
+        faded, self._faded = self._faded, False
         self.trust.recover(self.trust_back)
         forget = self.world.narr_forget
-        if self.inoc_wane <= 0 and not forget.any():
+        if faded or (self.inoc_wane <= 0 and not forget.any()):
             return
         c, st = self.crowd, self.crowd.state
-        flat = np.flatnonzero((st == STOPPED) | (st == INOCULATED)) if fading is None else fading
         _fade(
-            flat,
+            np.flatnonzero((st == STOPPED) | (st == INOCULATED)),
             c.state,
             c.community,
             self.tally.states,

@@ -135,3 +135,41 @@ def test_build_part_measures_and_renders():
     text = "\n".join(build_table(rows))
     assert "| default | 3,000 |" in text and "error: x" in text
     assert "10^6 users <= 200 bytes per user held (after the build): 150 B: met" in text
+
+
+def test_anatomy_and_demo_parts_measure_and_render():
+    """The anatomy worker splits a tick into its compiled loops and the rest and measures
+    the floors; the demo worker times the page's step; the report renders both and
+    judges issue 21's scale-1.0, stretch and demo targets from their rows."""
+    from experiments.benchmark_anatomy import (
+        anatomy,
+        anatomy_table,
+        demo,
+        demo_table,
+        extra_targets,
+    )
+
+    a = anatomy(3000, 4)
+    assert a["ticks"] == 4 and a["tick_ms"] > 0
+    assert {"_expand", "_reshare", "activity draw"} <= set(a["parts_ms"])
+    assert sum(a["parts_ms"].values()) <= a["tick_ms"] * 1.05  # parts of the tick, not more
+    assert set(a["floors_ms"]) == {"follows pass", "state scan", "activity draw"}
+    text = "\n".join(anatomy_table([a]))
+    assert "| `_reshare` |" in text and "| follows pass |" in text
+    d = demo("default", 3)
+    assert len(d["cpu"]) == 3 and d["users"] > 0
+    assert f"| default | {d['users']:,} | 3 |" in "\n".join(demo_table([d]))
+    one = {"build_wall": 60.0, "ticks_wall": 200.0, "ticks_cpu": 100.0, "load": 3.0}
+    one |= {"build_peak_rss": 3 * 2**30, "run_peak_rss": 4 * 2**30}
+    res = {
+        "build": [{"scenario": "karabakh2020", "size": "s1.0", "ticks": "all", "res": one}],
+        "demo": [{**d, "cpu": [0.001] * 3}],
+    }
+    rows = {name.split(" (")[0]: (value, ok) for name, value, ok in extra_targets(res)}
+    # 60 s build + 100 s CPU of ticks: 2.7 min on an idle core (met), 4.3 min wall at load 3
+    assert rows["karabakh2020 at scale 1.0, one run <= 3 min wall incl. the build, <= 6 GiB"] == (
+        "4.3 min wall at load 3.0; 2.7 min idle; 4.00 GiB",
+        True,
+    )
+    assert rows[f"demo step at {d['users']:,} users < 5 ms"] == ("1.00 ms CPU", True)
+    assert rows["stretch: 10^8 users of the default model within 24 GiB"][1] is None

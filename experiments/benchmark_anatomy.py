@@ -1,0 +1,182 @@
+"""The benchmark's anatomy and demo parts (issue 21): where a 10^6-user tick goes, set beside
+what the memory system allows, and the class demo's step.
+
+``anatomy N TICKS`` (a worker kind of ``benchmark_workers.py``) runs the default model at N
+users with the compiled engine and times, over TICKS ticks after a few warm ones, each
+compiled loop of ``sim/kernel_jit.py`` and the activity draw; the rest of a tick is the
+numpy and Python between them (posts, the two transcendental steps, metrics). Beside it,
+three floors measured on the same world: one random pass over the follows (a gather of a
+per-user value through every follow, what the issue calls the cost of one pass), one
+sequential scan of the K x n belief states, and the activity draw on its own (one float32
+of a PCG64 Generator per user: the per-user common random numbers make every user draw
+every tick). ``demo SCENARIO TICKS`` times the demo's step at its page's size.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+GIB24 = 24 * 2**30
+LOOPS = ("_expand", "_post_words", "_reads", "_read_start", "_read_rest", "_reshare")
+LOOPS += ("_count_reads",)
+
+
+def _timed(table: dict[str, float], name: str, fn):
+    def wrapped(*a, **kw):
+        t0 = time.process_time()
+        out = fn(*a, **kw)
+        table[name] = table.get(name, 0.0) + time.process_time() - t0
+        return out
+
+    return wrapped
+
+
+def _floors(m, reps: int = 5) -> dict[str, float]:
+    """CPU ms of one gather through every follow, one scan of the states, one activity
+    draw (medians of ``reps``)."""
+    from numba import njit
+
+    @njit
+    def gather(indices, x):
+        s = 0.0
+        for j in range(len(indices)):
+            s += x[indices[j]]
+        return s
+
+    idx, x = m.followers.indices, m.crowd.activity
+    gather(idx[:10], x)
+    rng = np.random.default_rng(0)
+    buf = np.empty(m.crowd.n, np.float32)
+    out: dict[str, list[float]] = {"follows pass": [], "state scan": [], "activity draw": []}
+    for _ in range(reps):
+        for name, fn in (
+            ("follows pass", lambda: gather(idx, x)),
+            ("state scan", lambda: np.count_nonzero(m.crowd.state)),
+            ("activity draw", lambda: rng.random(len(buf), dtype=np.float32, out=buf)),
+        ):
+            t0 = time.process_time()
+            fn()
+            out[name].append(1e3 * (time.process_time() - t0))
+    return {k: float(np.median(v)) for k, v in out.items()}
+
+
+def anatomy(n: int, ticks: int) -> dict:
+    """Per-loop CPU ms per tick of the default model at ``n`` users (compiled engine)."""
+    import sim.kernel_jit as kj
+    from sim.cli import load
+    from sim.model import InfoWarModel
+
+    over = [f"graph.n={n}", "output.figures=false", "output.progress=false"]
+    m = InfoWarModel(load([*over, "spread.engine=compiled"]))
+    for _ in range(3):
+        m.step()
+    parts: dict[str, float] = {}
+    for name in LOOPS:
+        setattr(kj, name, _timed(parts, name, getattr(kj, name)))
+    m.draws.active = _timed(parts, "activity draw", m.draws.active)
+    t0, done = time.process_time(), 0
+    while done < ticks and m.tick < m.world.ticks:
+        m.step()
+        done += 1
+    total = time.process_time() - t0
+    per = {k: 1e3 * v / done for k, v in parts.items()}
+    return {
+        "n": n,
+        "follows": int(m.followers.nnz),
+        "narratives": int(m.crowd.state.shape[0]),
+        "ticks": done,
+        "tick_ms": 1e3 * total / done,
+        "parts_ms": per,
+        "floors_ms": _floors(m),
+    }
+
+
+def demo(scenario: str, max_ticks: int) -> dict:
+    """The class demo's step (sim.demo.model.DemoModel at its page's size): CPU and wall
+    seconds of each step, over the first ``max_ticks`` ticks of a fresh world."""
+    from experiments.benchmark_workers import _ticks
+    from sim.demo.model import DemoModel
+
+    DemoModel(world_scenario=scenario).step()  # libraries and compiled loops loaded
+    m = DemoModel(world_scenario=scenario)
+    wall, cpu = _ticks(m.step, lambda: m.tick < m.world.ticks, max_ticks)
+    return {"scenario": scenario, "users": int(m.crowd.n), "wall": wall, "cpu": cpu}
+
+
+def anatomy_table(rows: list[dict]) -> list[str]:
+    if not rows or "error" in rows[0]:
+        return ["(not measured in this run)"]
+    r = rows[0]
+    parts, floors = r["parts_ms"], r["floors_ms"]
+    rest = r["tick_ms"] - sum(parts.values())
+    out = [
+        f"Default model, {r['n']:,} users, {r['follows']:,} follows, {r['narratives']} "
+        f"narratives, compiled engine, {r['ticks']} ticks: {r['tick_ms']:.1f} ms CPU a tick.",
+        "",
+        "| part of the tick | CPU ms per tick |",
+        "|---|---|",
+        *[f"| `{k}` | {v:.2f} |" for k, v in sorted(parts.items(), key=lambda kv: -kv[1])],
+        f"| the rest (numpy and Python between the loops) | {rest:.2f} |",
+        "",
+        "| floor on this machine, same world | CPU ms |",
+        "|---|---|",
+        *[f"| {k} | {v:.2f} |" for k, v in floors.items()],
+    ]
+    return out
+
+
+def demo_table(rows: list[dict]) -> list[str]:
+    rows = [r for r in rows if "error" not in r]
+    if not rows:
+        return ["(not measured in this run)"]
+    out = [
+        "| scenario | users | steps | step ms CPU (mean) | step ms wall (mean; max) |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        c, w = np.array(r["cpu"]) * 1e3, np.array(r["wall"]) * 1e3
+        out.append(
+            f"| {r['scenario']} | {r['users']:,} | {len(c)} | {c.mean():.2f} | "
+            f"{w.mean():.2f}; {w.max():.1f} |"
+        )
+    return out
+
+
+def extra_targets(res: dict) -> list[tuple[str, str, bool | None]]:
+    """Issue 21's rows measured by the build and demo parts: (target, reached, met)."""
+    rows: list[tuple[str, str, bool | None]] = []
+    one = next((b for b in res.get("build", []) if b.get("size") == "s1.0"), None)
+    if one and "error" not in one["res"] and one.get("ticks") == "all":
+        r = one["res"]
+        idle = r["build_wall"] + r["ticks_cpu"]
+        peak = max(r["build_peak_rss"], r["run_peak_rss"]) / 2**30
+        rows.append(
+            (
+                "karabakh2020 at scale 1.0, one run <= 3 min wall incl. the build, <= 6 GiB "
+                "(issue 21; idle-core figure: build wall + ticks' CPU)",
+                f"{(r['build_wall'] + r['ticks_wall']) / 60:.1f} min wall at load "
+                f"{r.get('load', float('nan')):.1f}; {idle / 60:.1f} min idle; {peak:.2f} GiB",
+                idle <= 180 and peak <= 6,
+            )
+        )
+    huge = next((b for b in res.get("build", []) if b.get("size") == str(10**8)), None)
+    rows.append(
+        (
+            "stretch: 10^8 users of the default model within 24 GiB (issue 21)",
+            "not measured (see section 5)"
+            if not huge or "error" in huge["res"]
+            else f"{huge['res']['build_peak_rss'] / 2**30:.2f} GiB",
+            None
+            if not huge or "error" in huge["res"]
+            else huge["res"]["build_peak_rss"] <= 24 * 2**30,
+        )
+    )
+    demo = next((d for d in res.get("demo", []) if d.get("scenario") == "default"), None)
+    if demo and "error" not in demo:
+        ms = 1e3 * float(np.mean(demo["cpu"]))
+        rows.append(
+            (f"demo step at {demo['users']:,} users < 5 ms (issue 21)", f"{ms:.2f} ms CPU", ms < 5)
+        )
+    return rows
