@@ -21,6 +21,7 @@ seeds (paired: common random numbers), 95 % Student-t intervals on per-seed diff
 - effects by channel: reach, belief, attitude and trust of each strategy vs none.
 
     scripts/python experiments/mechanisms.py [--seeds 20] [--jobs 2] [--resume]
+    scripts/python experiments/mechanisms.py --report-only --minutes 22  # from the stored runs
 
 ``--resume`` keeps the (arm, seed) runs already in runs.parquet and daily.parquet and runs
 only the missing ones (new arms, more seeds); use it only while the model is unchanged
@@ -159,12 +160,36 @@ def stored(jobs: list[tuple[str, int]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return runs.reset_index(drop=True), daily.reset_index(drop=True)
 
 
+def report_only(minutes: float | None) -> int:
+    """Rewrite the report from the stored tables, after a change of the report's code."""
+    if not (OUT / "runs.parquet").exists() or not (OUT / "daily.parquet").exists():
+        print(f"error: --report-only needs {OUT}/runs.parquet and daily.parquet", file=sys.stderr)
+        return 2
+    if minutes is None or not minutes > 0:
+        print("error: --minutes: the runs' recorded wall time (> 0) is required", file=sys.stderr)
+        return 2
+    runs, daily = pd.read_parquet(OUT / "runs.parquet"), pd.read_parquet(OUT / "daily.parquet")
+    write_report(runs, daily, OUT, "scripts/python experiments/mechanisms.py", minutes)
+    print(f"rewrote {OUT / 'report.md'} from {len(runs)} stored runs")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--resume", action="store_true", help="run only the missing (arm, seed)")
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite report.md from the stored runs.parquet and daily.parquet (no runs)",
+    )
+    ap.add_argument(
+        "--minutes", type=float, help="with --report-only: the runs' recorded wall time"
+    )
     args = ap.parse_args()
+    if args.report_only:
+        return report_only(args.minutes)
     from joblib import Parallel, delayed
 
     t0 = time.time()

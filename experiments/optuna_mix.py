@@ -3,6 +3,8 @@
     scripts/python experiments/optuna_mix.py                 # -> results/optuna/report.md
     scripts/python experiments/optuna_mix.py --trials 3 --min-seeds 2 --batch 1 \\
         --max-seeds 3 --fresh-seeds 3 --out /tmp/optuna_tiny  # smoke test, 24 runs
+    scripts/python experiments/optuna_mix.py --report-only --search-minutes 18.2
+        # rewrite the report from the stored study and runs: no trial, no run
 
 Decision: the staff-hour budget (0 = off, steps of 50 up to 800) of EVERY strategy in the
 registry that a home side may use and that has a budget (sim.sweep.optimise). Objectives
@@ -34,6 +36,8 @@ the samplers' own time: plan for 20 min.
 from __future__ import annotations
 
 import argparse
+import functools
+import json
 import sys
 import time
 from pathlib import Path
@@ -65,8 +69,34 @@ def overrides(budgets: dict[str, int], seed: int, extra: list[str]) -> list[str]
     ]
 
 
+@functools.cache
+def _stored_table(sweep: Path) -> dict[tuple[str, ...], pd.Series]:
+    """Every finished run of the store by its sorted override list (its provenance)."""
+    from sim.sweep import load_study
+
+    table = load_study(sweep)
+    return {
+        tuple(sorted(json.loads(o))): r
+        for o, (_, r) in zip(table["prov.overrides"], table.iterrows())
+    }
+
+
+def stored(overrides_: list[str], sweep: Path) -> pd.Series:
+    """A finished run's result row, found by the overrides it was run with (the config
+    hash changes with the code; the overrides name the run); exit 2 if the store lacks it:
+    --report-only never runs the model."""
+    row = _stored_table(sweep).get(tuple(sorted(overrides_)))
+    if row is None:
+        print(f"error: --report-only: no run of {' '.join(overrides_)} in {sweep}", file=sys.stderr)
+        raise SystemExit(2)
+    return row
+
+
 def runs(budgets: dict[str, int], seeds: list[int], args: argparse.Namespace) -> pd.DataFrame:
     """One result row per seed (index), run in parallel through the store or read back."""
+    if args.report_only:
+        rows = [stored(overrides(budgets, s, args.extra), args.out / "_runs") for s in seeds]
+        return pd.DataFrame(rows, index=pd.Index(seeds, name="seed"))
     rows = Parallel(n_jobs=args.jobs)(
         delayed(evaluate)(overrides(budgets, s, args.extra), args.out / "_runs", "optuna")
         for s in seeds
@@ -116,6 +146,12 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--population", type=int, default=12, help="nsga2: population size")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", type=Path, default=OUT, help="study dir (default results/optuna)")
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite the report from <out>/pareto.sqlite3 and <out>/_runs (no trial, no run)",
+    )
+    ap.add_argument("--search-minutes", type=float, help="with --report-only: the recorded time")
     args, extra = ap.parse_known_args()
     bad = [k for k in ("trials", "min_seeds", "batch", "fresh_seeds") if getattr(args, k) < 1]
     if bad or args.max_seeds < max(args.min_seeds, 2) or args.fresh_seeds < 2:
@@ -129,15 +165,42 @@ def parse() -> argparse.Namespace:
     return args
 
 
+def study_name(args: argparse.Namespace) -> str:
+    return (
+        f"pareto_{args.target_support:g}_{args.target_misinfo:g}_{args.min_seeds}-{args.max_seeds}"
+    )
+
+
+def report_only(args: argparse.Namespace, names: list[str]) -> int:
+    """The report of the stored study: its front re-read from the stored fresh runs."""
+    db = args.out / "pareto.sqlite3"
+    if not db.is_file():
+        print(f"error: --report-only: no study at {db}", file=sys.stderr)
+        return 2
+    study = optuna.load_study(study_name=study_name(args), storage=f"sqlite:///{db}")
+    front = opt.pareto_front(study)
+    fresh = opt.fresh_table(front, lambda p, s: draw(p, s, args), args.fresh_seeds)
+    args.command = "scripts/python experiments/optuna_mix.py"
+    args.took = (
+        f"the search took {args.search_minutes:g} min (recorded); this report was rewritten "
+        "from the stored study and runs by `--report-only`"
+        if args.search_minutes
+        else "report rewritten from the stored study and runs by `--report-only`"
+    )
+    print(f"wrote {pareto_report(study, names, front, fresh, args, 0.0)}", file=sys.stderr)
+    return 0
+
+
 def main() -> int:
     args = parse()
     names = opt.budgeted_home_strategies()
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     optuna.logging.set_verbosity(optuna.logging.INFO)  # one line per trial: progress
+    if args.report_only:
+        return report_only(args, names)
     study = optuna.create_study(
-        study_name=f"pareto_{args.target_support:g}_{args.target_misinfo:g}_"
-        f"{args.min_seeds}-{args.max_seeds}",
+        study_name=study_name(args),
         directions=[optuna.study.StudyDirection[d.upper()] for _, d, _ in opt.OBJECTIVES.values()],
         storage=f"sqlite:///{args.out / 'pareto.sqlite3'}",
         load_if_exists=True,

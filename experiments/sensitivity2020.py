@@ -10,6 +10,7 @@ elementary effects are analysed with SALib and written to results/karabakh2020/s
 
     scripts/python experiments/sensitivity2020.py             # 8 trajectories: 88 runs
     scripts/python experiments/sensitivity2020.py --n 20 --jobs 8
+    scripts/python experiments/sensitivity2020.py --analyse-only  # the stored runs, no sweep
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.sweep.doe import Problem, analyze, sample, write_design  # noqa: E402
-from sim.sweep.report import sensitivity_report  # noqa: E402
+from sim.sweep.report import argv_of_run, sensitivity_report  # noqa: E402
 from sim.sweep.store import load_study  # noqa: E402
 
 STUDY = "k2020morris"
@@ -56,6 +57,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=8, help="Morris trajectories (runs = n x 11)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--analyse-only", action="store_true", help="analyse the stored runs only")
+    ap.add_argument(
+        "--minutes", type=float, default=None, help="with --analyse-only: the recorded run time"
+    )
     args, extra = ap.parse_known_args()
     design = write_design(STUDY, PROBLEM, sample("morris", PROBLEM, args.n))
     sub = OUT / "sensitivity"
@@ -72,7 +77,7 @@ def main() -> int:
         f"hydra.launcher.n_jobs={args.jobs}",
         *extra,
     ]
-    rc = subprocess.run(cmd, cwd=ROOT).returncode
+    rc = 0 if args.analyse_only else subprocess.run(cmd, cwd=ROOT).returncode
     df = load_study(RUNS)
     df = df[df["doe"].isin(design["doe"])]
     indices = analyze("morris", PROBLEM, design, df)
@@ -85,8 +90,8 @@ def main() -> int:
         sub,
         args.n,
         1,
-        (time.monotonic() - t0) / 60,
-        " ".join(sys.argv[1:]),
+        args.minutes if args.analyse_only else (time.monotonic() - t0) / 60,
+        argv_of_run(),
         len(design),
         command="scripts/python experiments/sensitivity2020.py",
         title="Sensitivity of the karabakh2020 scenario (Morris)",

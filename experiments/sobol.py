@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.sweep.doe import SPREAD, analyze, sample, write_design  # noqa: E402
-from sim.sweep.report import sensitivity_report  # noqa: E402
+from sim.sweep.report import argv_of_run, sensitivity_report  # noqa: E402
 from sim.sweep.store import load_study  # noqa: E402
 
 DEFAULT_N = {"rbd": 4000, "sobol": 128, "morris": 12}
@@ -83,6 +83,9 @@ def main() -> int:
         help="skip the sweep: analyse the runs already in results/<method>/_runs",
     )
     ap.add_argument("--out", type=Path, default=None, help="report dir (default results/<method>)")
+    ap.add_argument(
+        "--minutes", type=float, default=None, help="with --analyse-only: the recorded run time"
+    )
     args, extra = ap.parse_known_args()
     n = args.n or DEFAULT_N[args.method]
     args.seeds = args.seeds or (4 if args.method == "sobol" else 1)
@@ -106,7 +109,7 @@ def main() -> int:
     df = df[df["doe"].isin(design["doe"])]
     indices = analyze(args.method, problem, design, df)
     indices.to_csv(out / "indices.csv", index=False)
-    argv = " ".join(a for a in sys.argv[1:] if a != "--analyse-only")
+    argv = argv_of_run()
     report = sensitivity_report(
         args.method,
         problem,
@@ -115,7 +118,7 @@ def main() -> int:
         out,
         n,
         args.seeds,
-        None if args.analyse_only else minutes,
+        args.minutes if args.analyse_only else minutes,
         argv,
         len(design),
         jobs=args.jobs,

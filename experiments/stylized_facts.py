@@ -10,6 +10,7 @@ the 2020 scenario. Writes results/stylized_facts/report.md, facts.csv and figure
 
     scripts/python experiments/stylized_facts.py                 # defaults: a few minutes
     scripts/python experiments/stylized_facts.py --seeds 20 --n 50000 --workers 4
+    scripts/python experiments/stylized_facts.py --facts-only   # re-judge facts.csv, no run
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from experiments.stylized_facts_report import write_report  # noqa: E402
+from experiments.stylized_facts_report import rewrite_fact_table, write_report  # noqa: E402
 from sim.cascades.facts import run_facts  # noqa: E402
 
 
@@ -76,11 +77,23 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--n", type=int, default=50000, help="users per run")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--out", type=Path, default=ROOT / "results" / "stylized_facts")
+    p.add_argument(
+        "--facts-only",
+        action="store_true",
+        help="rewrite the report's fact table from the stored facts.csv (no runs)",
+    )
     return p.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse(argv)
+    if args.facts_only:
+        if not (args.out / "facts.csv").is_file() or not (args.out / "report.md").is_file():
+            print(f"error: --facts-only needs {args.out}/facts.csv and report.md", file=sys.stderr)
+            raise SystemExit(2)
+        facts = pd.read_csv(args.out / "facts.csv")
+        print(f"rewrote {rewrite_fact_table(args.out / 'report.md', facts)} (fact table)")
+        return
     jobs = [("default", args.n, s) for s in range(args.seeds)]
     jobs += [("karabakh2020", args.n, s) for s in range(args.kb_seeds)]
     t0 = time.perf_counter()

@@ -119,13 +119,14 @@ def _spread(per: pd.Series, draws: np.ndarray) -> dict:
     nan = math.nan
     if not len(v):
         return dict(mean=nan, lo=nan, hi=nan, range_lo=nan, range_hi=nan, share_positive=nan,
-                    sign_flips=False)  # fmt: skip
+                    sign_flips=False, se=nan, df=nan, n_eff=nan)  # fmt: skip
     mean = float(np.average(v, weights=w))
-    half = nan
+    half = se = nan
+    n_eff = float(w.sum() ** 2 / (w**2).sum())
     if len(v) > 1:
         var = float(np.average((v - mean) ** 2, weights=w)) * len(v) / (len(v) - 1)
-        n_eff = w.sum() ** 2 / (w**2).sum()
-        half = float(stats.t.ppf(0.975, len(v) - 1) * math.sqrt(var / n_eff))
+        se = math.sqrt(var / n_eff)
+        half = float(stats.t.ppf(0.975, len(v) - 1) * se)
     pos, neg = float((x > 0).mean()), float((x < 0).mean())
     return {
         "mean": mean,
@@ -135,6 +136,9 @@ def _spread(per: pd.Series, draws: np.ndarray) -> dict:
         "range_hi": float(np.quantile(x, 0.95)),
         "share_positive": pos,
         "sign_flips": bool(min(pos, neg) >= FLIP_SHARE),
+        "se": se,  # for the Holm families (sim.analysis.ensemble_families)
+        "df": float(len(v) - 1),
+        "n_eff": n_eff,
     }
 
 
@@ -249,31 +253,25 @@ def write_report(eff: pd.DataFrame, args, path: Path, draws: np.ndarray) -> Path
         "few seeds per member, run noise alone can do this for an effect near zero).",
         "",
     ]
+    from sim.analysis.ensemble_families import (
+        brief_lines,
+        families,
+        outcome_table,
+        statistics_lines,
+    )
+    from sim.analysis.headline import findings_section
+
+    fams = families(eff, {c: label for c, (label, _) in OUTCOMES.items()})
     flips = eff[eff["sign_flips"] & (eff["outcome"] != "cost_home")]
+    lines += [*brief_lines(fams), *findings_section(fams)]
     for col, (label, _) in OUTCOMES.items():
+        adj = next((f.table.set_index("arm") for f in fams.items if f.metric == col), None)
         t = eff[eff["outcome"] == col]
-        survival = col == CONTAIN and len(t)
-        head = "| arm | effect | 95% CI | members' 5-95% range | share > 0 | sign |"
-        lines += [f"## {label}", ""]
-        if survival:
-            lines += contain_intro(t)
-            head += " contained (arm / baseline) | KM median (h) |"
-        lines += [head, "|---" * head.count(" | ") + "|---|"]
-        for r in t.itertuples():
-            sure = "" if math.isnan(r.lo) or r.lo <= 0 <= r.hi else " *"
-            extra = (
-                f" {r.contained_share:.2f} / {r.baseline_contained_share:.2f} | {r.km_median:g} |"
-                if survival
-                else ""
-            )
-            lines.append(
-                f"| {r.arm} | {r.mean:+.4g}{sure} | [{r.lo:+.4g}, {r.hi:+.4g}] | "
-                f"[{r.range_lo:+.4g}, {r.range_hi:+.4g}] | {r.share_positive:.2f} | "
-                f"{'varies' if r.sign_flips else 'stable'} |{extra}"
-            )
-        lines.append("")
+        lines += outcome_table(t, label, adj, contain_intro(t) if col == CONTAIN and len(t) else [])
     lines += [
-        "`*`: the 95% interval excludes 0 (no multiplicity adjustment).",
+        "`*`: differs from 0 after Holm adjustment within the outcome's family (every arm vs "
+        "the baseline; section Statistics); home staff-hours: the 95% interval excludes 0 "
+        "(a cost, not tested).",
         "",
         "Arms whose sign varies across the ensemble (outcomes other than cost): "
         + (
@@ -281,8 +279,10 @@ def write_report(eff: pd.DataFrame, args, path: Path, draws: np.ndarray) -> Path
             or "none"
         ),
         "",
+        *statistics_lines(fams),
         f"Reproduce: `nice -n 10 scripts/python experiments/whatif2020.py --members {args.members} "
-        f"--seeds {args.seeds}` (resumes from `{RUNS.relative_to(ROOT)}`).",
+        f"--seeds {args.seeds}` (resumes from `{RUNS.relative_to(ROOT)}`; `--report-only` "
+        "rewrites this report from it without running).",
         "",
     ]
     atomic_write_bytes(path, "\n".join(lines).encode())

@@ -21,7 +21,11 @@ run_multirun() {  # a Hydra multirun study and its analysis
 
 run_one() {
   case "$1" in
-    compare_strategies | duel | response_delay | languages | volunteers) run_multirun "$1" ;;
+    compare_strategies | duel | response_delay | volunteers) run_multirun "$1" ;;
+    languages) # seeds by precision: its 10 seeds, then 5 at a time until the targets or 35
+      ./run.sh -m +experiment=languages && "$PY" -m sim.analysis languages multirun/languages \
+        --results --target support=0.002 --target contested_support=0.002 --target auc=0.06 \
+        --target contain=50 --target contested_auc=0.1 --add-seeds 5 --max-seeds 35 ;;
     mechanisms) "$PY" experiments/mechanisms.py --jobs 2 ;;
     stylized_facts) "$PY" experiments/stylized_facts.py ;;
     cascade_cost) "$PY" experiments/cascade_cost.py --n 100000 --reps 5 ;;  # a timing: idle cores

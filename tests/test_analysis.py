@@ -150,10 +150,12 @@ def test_whatif_report_end_to_end(tmp_path):
     assert "| 1,056 | 1,056 |" in text  # never contained: censored at the horizon, 44 days
 
 
-def test_compare_strategies_report_links_the_crn_gain_table(tmp_path):
-    """experiments/crn_gain.py writes crn_gain.md next to the study's report; the report,
-    regenerated, links it (and says nothing of it when it is absent)."""
-    from sim.analysis.studies import ANALYSES, CRN_GAIN, prepare
+def test_compare_strategies_report_quotes_and_links_the_crn_gain_table(tmp_path):
+    """experiments/crn_gain.py writes crn_gain.csv and .md next to the study's report; the
+    report, regenerated, quotes the pooled ratios and links the table (and says nothing of
+    it when it is absent)."""
+    from sim.analysis.crn_summary import CSV, MD
+    from sim.analysis.studies import ANALYSES, prepare
 
     rng = np.random.default_rng(5)
     rows = [
@@ -171,6 +173,8 @@ def test_compare_strategies_report_links_the_crn_gain_table(tmp_path):
         for arm in ("[]", '["prebunking"]')
     ]
     df = prepare(pd.DataFrame(rows))
-    assert CRN_GAIN not in "\n".join(ANALYSES["compare_strategies"](df, tmp_path))
-    (tmp_path / CRN_GAIN).write_text("# table\n")
-    assert f"]({CRN_GAIN})" in "\n".join(ANALYSES["compare_strategies"](df, tmp_path))
+    assert MD not in "\n".join(ANALYSES["compare_strategies"](df, tmp_path))
+    gain = {"outcome": ["support"], "arm": ["a"], "pairs_after": [6]}
+    pd.DataFrame({**gain, "half_before": [0.4], "half_after": [0.1]}).to_csv(tmp_path / CSV)
+    text = "\n".join(ANALYSES["compare_strategies"](df, tmp_path))
+    assert f"]({MD})" in text and "| support | 1 | 0.25 | 0.25 | 1 of 1 |" in text

@@ -39,3 +39,10 @@ def test_section_states_families_adjustment_and_target() -> None:
     assert "| rapid_response_6h vs none | -0.1 [-0.1, -0.1]" in text
     assert "`fake_believer_days` 0.005" in text  # the target is stated
     assert "| prebunking vs none | +0 [+0, +0]" in text
+
+
+def test_section_power_table_covers_its_contrast_families() -> None:
+    text = "\n".join(statistics_section(_runs()))
+    assert "(no contrast families)" not in text
+    power = text[text.index("### Power table") :]
+    assert "| fake_believer_days: each channel strategy vs none |" in power

@@ -137,3 +137,47 @@ def test_report_states_targets_and_fresh_intervals(tmp_path) -> None:
     assert "1 of 2 trials met both targets" in text
     assert "| 1 | a 4 | 8 |" in text and "+0.0100 [-0.0100, +0.0300]" in text
     assert (tmp_path / "pareto.png").is_file() and (tmp_path / "front.csv").is_file()
+
+
+def _fresh_draw(params: dict, seeds: list[int]) -> pd.DataFrame:
+    """Effects that depend only on a's budget capped at 5: a=5 and a=9 behave the same."""
+    a = min(params.get("a", 0), 5)
+    x = np.arange(len(seeds), dtype=float) % 3 - 1.0  # -1, 0, 1, ...: mean about 0
+    return pd.DataFrame(
+        {"cost": 10.0 * a + x, "support": 0.01 * a + 0.001 * x, "misinfo": 0.001 * x},
+        index=seeds,
+    )
+
+
+def test_identical_front_mixes_merge_and_effects_are_holm_adjusted(tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from sim.sweep.optuna_report import pareto_report
+    from sim.sweep.optuna_stats import families, merged
+
+    study = _study(
+        [
+            ({"a": 1, "b": 0}, [10.0, 0.01, 0.0]),
+            ({"a": 5, "b": 0}, [50.0, 0.05, 0.0]),
+            ({"a": 9, "b": 1}, [50.0, 0.05, 0.0]),  # same values, another mix: also on the front
+        ],
+        [{"seeds": 4, "met": True}] * 3,
+    )
+    front = opt.pareto_front(study)
+    fresh = opt.fresh_table(front, _fresh_draw, 6)
+    assert list(fresh["same_as"]) == [0, 1, 1]  # trial 2 behaves exactly as trial 1
+    rows = merged(fresh)
+    assert [list(t) for t in rows["trials"]] == [[0], [1, 2]]
+    fams = families(rows)
+    sup = next(f for f in fams.items if f.metric == "support")
+    assert sup.size == 2 and bool(sup.table["significant_adj"].all())
+    mis = next(f for f in fams.items if f.metric == "misinfo")
+    assert not bool(mis.table["significant_adj"].any())  # effects of mean ~0
+    args = SimpleNamespace(
+        out=tmp_path, sampler="tpe", target_support=0.1, target_misinfo=0.1,
+        min_seeds=4, batch=4, max_seeds=16, fresh_seeds=6,
+    )  # fmt: skip
+    text = pareto_report(study, ["a", "b"], front, fresh, args, 1.0).read_text()
+    assert "| 1 / 2 | a 5 **or** a 9, b 1 |" in text
+    assert "support p (Holm)" in text and "(2 distinct in behaviour" in text
+    assert "targets were too wide" in text and "support 0.1 vs largest |effect| 0.0500" in text

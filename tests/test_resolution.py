@@ -69,3 +69,31 @@ def test_rbd_report_has_resolution_section(tmp_path) -> None:
     text = sensitivity_report("rbd", pb, ind, runs, tmp_path, 400, 1, 1.0, "", 400).read_text()
     assert "## Resolution" in text and "RBD-FAST" in text
     assert "at most 0.05" in text and (tmp_path / "rbd.png").is_file()
+
+
+def test_morris_resolution_target_is_relative_and_scales_trajectories() -> None:
+    ind = pd.DataFrame(
+        {
+            "output": ["y", "y", "z", "z"],
+            "parameter": ["a", "b", "a", "b"],
+            "mu_star": [1.0, 0.5, 2.0, 0.1],
+            "mu_star_conf": [0.2, 0.05, 0.1, 0.05],
+        }
+    )
+    t = res.morris_plan(ind, 10, 2, 1, 1.0).set_index("output")
+    # y: target 0.1 x 1.0, widest 0.2: (0.2 / 0.1)^2 = 4x the trajectories; z: met
+    assert t.loc["y", "target half-width"] == pytest.approx(0.1)
+    assert t.loc["y", "met"] == "no" and t.loc["y", "trajectories needed"] == 40
+    assert t.loc["y", "runs"] == 40 * 3  # r x (params + 1)
+    assert t.loc["z", "met"] == "yes" and t.loc["z", "trajectories needed"] == 10
+    text = "\n".join(res.morris_resolution_lines(ind, 10, 2, 1, 1.0, "python x.py"))
+    assert "## Resolution" in text and "r = 40 trajectories" in text
+    assert "python x.py --n 40 --jobs 2" in text  # 120 runs: about a minute here
+
+
+def test_report_command_drops_the_rewrite_options() -> None:
+    from sim.sweep.report import argv_of_run
+
+    argv = ["--method", "morris", "--analyse-only", "--minutes", "0.7", "--n", "12"]
+    assert argv_of_run(argv) == "--method morris --n 12"
+    assert argv_of_run(["--minutes=2.5", "--analyse-only"]) == ""

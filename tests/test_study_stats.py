@@ -101,6 +101,20 @@ def test_power_and_precision_counts():
     assert seeds_for_power(1.0, 0.5) == 34  # Cohen: d = 0.5, paired, 80% power, 5%: n = 34
     assert seeds_for_power(2.0, 1.0) == 34
     assert seeds_for_power(1.0, 0.5, alpha=0.05 / 4) > 34
+
+
+def test_power_counts_for_large_effects():
+    # d = 9.2 at 0.05/8: power 0.10 at 2 pairs, 0.795 at 3, 0.9998 at 4 (noncentral t); the
+    # old root finder said 2 here and n/a for larger effects
+    assert seeds_for_power(0.002175, 0.02, alpha=0.05 / 8) == 4
+    assert seeds_for_power(1.0, 50.0) == 2
+    assert seeds_for_power(1.0, 1e-4) == -1  # beyond MAX_SEEDS
+
+
+def test_power_counts_fall_as_effects_grow():
+    for alpha in (0.05, 0.05 / 8, 0.05 / 13):
+        n = [seeds_for_power(0.002175, e, alpha) for e in np.geomspace(1e-4, 0.5, 40)]
+        assert all(k > 0 for k in n) and n == sorted(n, reverse=True), (alpha, n)
     # t(0.975, 17) / sqrt(18) = 0.497 <= 0.5 < t(0.975, 16) / sqrt(17) = 0.514
     assert seeds_for_half_width(1.0, 0.5) == 18
     assert seeds_for_half_width(1.0, 0.0) == -1
@@ -267,3 +281,52 @@ def test_best_pick_names_no_arm_when_none_beats_the_baseline():
     assert line == "- Best on y: no arm does better than base on average (closest: `a`, +0.0000)."
     better = best_pick(df, "arm", "base", "y", 1, "y")  # higher is better: b wins
     assert better.startswith("- Best on y: `b` (+0.5000 vs base); picked in 100%")
+
+
+def test_growth_lines_state_target_seeds_and_why_it_stopped(tmp_path):
+    from sim.analysis.precision import growth_lines
+    from sim.analysis.studies import ANALYSES, prepare
+
+    for d in ("seeds12-15", "seeds8-11"):
+        (tmp_path / d).mkdir()
+    for target, stop in ((0.5, "every targeted family met its target at 16 seeds"),
+                         (1e-6, "the cap of 16 seeds was reached with 1 of 1 targeted")):  # fmt: skip
+        t = {"support.international.support_home": target}
+        fams = Families(targets=t)
+        ANALYSES["compare_strategies"](prepare(_two_arm_study(16)), tmp_path, fams)
+        text = " ".join(growth_lines(tmp_path, fams, t, 4, 16))
+        assert stop in text and "`--add-seeds 4 --max-seeds 16`" in text
+        assert "16 seeds used, the study's own 8 then `seeds8-11/`, `seeds12-15/`" in text
+
+
+def test_compare_report_quotes_pooled_crn_ratios(tmp_path):
+    from sim.analysis.crn_summary import crn_lines
+
+    assert crn_lines(tmp_path) == []  # no crn_gain.csv: nothing quoted
+    pd.DataFrame(
+        {
+            "outcome": ["support"] * 2 + ["auc"] * 2,
+            "arm": ["a", "b"] * 2,
+            "pairs_after": [20] * 4,
+            "half_before": [1.0, 1.0, 2.0, 2.0],
+            "half_after": [0.5, 0.5, 0.0, 2.0],  # auc: sqrt((0 + 4) / 2 / 4) = 0.7071
+        }
+    ).to_csv(tmp_path / "crn_gain.csv", index=False)
+    text = "\n".join(crn_lines(tmp_path))
+    assert "| support | 2 | 0.5 | 0.5 | 2 of 2 |" in text
+    assert "| auc | 2 | 0.7071 | 0.5 | 1 of 2 |" in text and "same 20 seeds" in text
+
+
+def test_report_opens_with_statistics_in_brief(tmp_path):
+    from sim.analysis.__main__ import main
+
+    study = tmp_path / "study.parquet"
+    _two_arm_study(6).to_parquet(study)
+    out = tmp_path / "out"
+    assert main(["compare_strategies", str(study), "--out", str(out), "--target", "auc=1"]) == 0
+    text = (out / "report.md").read_text()
+    head = text[: text.index("## Findings")]
+    assert "**Statistics in brief.** Seeds used: 6 per comparison, paired by seed." in head
+    assert "Holm-adjusted within each family" in head and "(`--target`): met in 1 of 1" in head
+    assert "time to contain by Kaplan-Meier and RMST" in head
+    assert "--target auc=1`." in head  # the report's command carries the precision options

@@ -57,3 +57,47 @@ def test_battery_end_to_end(tmp_path) -> None:
     assert report.count("| default |") >= 5  # one row per fact
     assert "**" in report and (tmp_path / "size_ccdf.png").exists()
     assert len(pd.read_csv(tmp_path / "facts.csv")) == 2
+
+
+def _facts_frame(spearman: np.ndarray) -> pd.DataFrame:
+    cols = [
+        "tail_alpha",
+        "tail_xmin",
+        "tail_max_over_median",
+        "tail_R_ln_vs_exp",
+        "tail_p_ln_vs_exp",
+        "tail_R_pl_vs_ln",
+        "tail_p_pl_vs_ln",
+        "median_size",
+        "share_size_le_3",
+        "top1pct_share_of_adoptions",
+        "virality_median_size_3_9",
+        "virality_median_size_ge_100",
+        "concentration",
+        "size_ratio",
+        "depth_ratio",
+        "max_breadth_ratio",
+        "virality_ratio",
+        "hours_to_100_ratio",
+    ]
+    f = pd.DataFrame({c: np.ones(len(spearman)) for c in cols})
+    return f.assign(spearman_size_virality=spearman, scenario="s")
+
+
+def test_fact_table_judges_each_verdict_again_at_the_family_wise_level() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from experiments.stylized_facts_report import FACTS, fact_table
+
+    z = np.array([-1.5, -1.0, -0.5, 0.0, 0.0, 0.5, 1.0, 1.5])
+    x = 0.12 + 0.12 * z / z.std(ddof=1)  # mean 0.12, sd 0.12 over 8 seeds
+    # 95%: 0.12 - 2.365 x 0.0424 = 0.020 > 0 (reproduced); family-wise 1 - 0.05/5 = 99%:
+    # 0.12 - 3.499 x 0.0424 = -0.028 (not reproduced)
+    text = "\n".join(fact_table(_facts_frame(x)))
+    row = next(line for line in text.splitlines() if line.startswith("| Structural virality"))
+    assert "| **reproduced** | **not reproduced** (changes) |" in row
+    assert f"Family: the {len(FACTS)} verdicts" in text and "family-wise level 99%" in text
+    steady = "\n".join(fact_table(_facts_frame(0.9 + 0.01 * z)))
+    assert "(changes)" not in steady.split("Structural virality")[1].splitlines()[0]

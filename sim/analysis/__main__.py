@@ -61,8 +61,12 @@ def analyse(
     effects: dict[str, list[float]] | None = None,
     by: str | None = None,
     baseline: str | None = None,
+    growth: tuple[int, int] | None = None,
+    options: str = "",
 ) -> Path:
-    from sim.analysis.headline import with_findings
+    """Write the report; ``growth`` (batch, cap): seeds were added by precision, say so;
+    ``options``: the precision options, quoted in the report's command."""
+    from sim.analysis.headline import brief, with_findings
     from sim.analysis.multiplicity import Families
     from sim.analysis.precision import DEFAULT_TARGETS, report_lines
     from sim.outputs import atomic_write_bytes, write_parquet
@@ -91,11 +95,18 @@ def analyse(
         f"{len(df)} runs from `{sweep}`; table `{prefix}runs.parquet` (one row per run). "
         f"Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by "
         f"`{command(experiment, sweep, by, baseline)}"
-        f"{' --results' if out.resolve().is_relative_to(RESULTS.resolve()) else ''}`.",
+        f"{' --results' if out.resolve().is_relative_to(RESULTS.resolve()) else ''}"
+        f"{' ' + options if options else ''}`.",
         "",
     ]
+    body_lines = body(prepare(df), out, fams)
+    header += brief(fams, fams.targets, not targets, body_lines)
+    if growth:
+        from sim.analysis.precision import growth_lines
+
+        header += growth_lines(sweep, fams, fams.targets, *growth)
     lines = [
-        *with_findings(header, body(prepare(df), out, fams), fams),
+        *with_findings(header, body_lines, fams),
         "",
         *report_lines(fams, fams.targets, effects, default=not targets),
         "",
@@ -156,6 +167,14 @@ def precision_options(a: argparse.Namespace) -> tuple[dict, dict[str, list[float
     return targets, effects
 
 
+def options(a: argparse.Namespace) -> str:
+    """The precision options as typed, for the report's command line."""
+    parts = [f"--target {t}" for t in a.target] + [f"--effect {e}" for e in a.effect]
+    if a.add_seeds:
+        parts += [f"--add-seeds {a.add_seeds}", f"--max-seeds {a.max_seeds}"]
+    return " ".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     a = parse(argv)
     try:
@@ -165,7 +184,10 @@ def main(argv: list[str] | None = None) -> int:
             from sim.analysis.precision import extend
 
             extend(a.experiment, a.sweep, targets, a.add_seeds, a.max_seeds)
-        path = analyse(a.experiment, a.sweep, out, targets, effects, a.by, a.baseline)
+        growth = (a.add_seeds, a.max_seeds) if a.add_seeds else None
+        path = analyse(
+            a.experiment, a.sweep, out, targets, effects, a.by, a.baseline, growth, options(a)
+        )
     except ConfigError as e:
         print(e.line(), file=sys.stderr)
         return 2

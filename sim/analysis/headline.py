@@ -72,3 +72,41 @@ def with_findings(header: list[str], body: list[str], fams: Families) -> list[st
     if "## Findings" in body:
         return [*header, *body]
     return [*header, *findings_section(fams), *body]
+
+
+def brief(
+    fams: Families, targets: dict[str, float], default: bool, body: list[str] | None = None
+) -> list[str]:
+    """One paragraph under the header: seeds, families and adjustment, target precision
+    and whether it was met (and which of pick stability, Kaplan-Meier/RMST and trends the
+    report has: ``body``, its lines), so every study report states them before its findings."""
+    from sim.analysis.precision import precision_table
+
+    sized = [f for f in fams.items if len(f.table) and "diff_n" in f.table]
+    if not sized:
+        return []
+    n = pd.concat([f.table["diff_n"] for f in sized]).astype(float)
+    seeds = f"{n.max():g}" if n.min() == n.max() else f"{n.min():g} to {n.max():g}"
+    methods = sorted({str(f.table["adj_method"].iloc[0]) for f in sized if "adj_method" in f.table})
+    prec = precision_table(fams, targets)
+    checked = prec[prec["met"] != "n/a"] if len(prec) else prec
+    met = int((checked["met"] == "yes").sum()) if len(checked) else 0
+    source = (
+        "the defaults, half the smallest effect of the power table" if default else "`--target`"
+    )
+    text = "\n".join(body or [])
+    kinds = {f.kind for f in fams.items}
+    extra = [
+        *(["best picks with their bootstrap stability"] if "bootstrap resamples" in text else []),
+        *(["time to contain by Kaplan-Meier and RMST"] if "rmst" in kinds else []),
+        *(["a dose-response trend"] if "slope" in kinds else []),
+    ]
+    return [
+        f"**Statistics in brief.** Seeds used: {seeds} per comparison, paired by seed. "
+        f"Families: {len(fams.items)}, {sum(f.size for f in fams.items)} comparisons, "
+        f"{' and '.join(methods) or 'Holm'}-adjusted within each family. Target precision "
+        f"({source}): met in {met} of {len(checked)} targeted families."
+        + (f" Also: {'; '.join(extra)}." if extra else "")
+        + ' Details: section Statistics, and docs/experiments.md "Reading the statistics".',
+        "",
+    ]

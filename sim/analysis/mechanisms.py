@@ -292,7 +292,7 @@ def write_report(
 ) -> None:
     from sim.analysis.mechanisms_lying import caught_section
     from sim.analysis.mechanisms_reading import reading_section
-    from sim.analysis.mechanisms_stats import statistics_section
+    from sim.analysis.mechanisms_stats import brief_lines, statistics_section
 
     seeds = runs.seed.nunique()
     lines = [
@@ -305,6 +305,7 @@ def write_report(
         "`daily.parquet`. Parameter values and their sources, and the papers abbreviated "
         "here (W20, R22, KB18, ...): docs/parameters.md.",
         "",
+        *brief_lines(runs),
         *delay_section(runs),
         *credibility_section(runs),
         *caught_section(runs),

@@ -63,8 +63,14 @@ FAMILIES: list[tuple[str, str, list[tuple[str, str]]]] = [
         for col in ("fake_believer_days", "home_support", "home_trust")
     ],
 ]
-# Target 95 % half-widths (half the smallest effect the study discusses per outcome).
-TARGETS = {"fake_believer_days": 0.005, "home_support": 0.0025, "home_trust": 0.005}
+# Effect sizes of the power table, in each outcome's units (believer-days per user,
+# share of users, mean trust), and the target 95 % half-widths: half the smallest of them.
+EFFECTS = {
+    "fake_believer_days": [0.01, 0.02, 0.05],
+    "home_support": [0.005, 0.01, 0.02],
+    "home_trust": [0.01, 0.02, 0.05],
+}
+TARGETS = {m: sizes[0] / 2 for m, sizes in EFFECTS.items()}
 
 
 def family_table(runs: pd.DataFrame, col: str, pairs: list[tuple[str, str]]) -> pd.DataFrame:
@@ -123,4 +129,27 @@ def statistics_section(runs: pd.DataFrame) -> list[str]:
             for _, r in t.iterrows()
         ]
         lines += [f"### `{col}`: {question}", "", *md_table(pd.DataFrame(rows)), ""]
-    return lines + report_lines(fams, TARGETS, {})
+    return lines + report_lines(fams, TARGETS, EFFECTS)
+
+
+def brief_lines(runs: pd.DataFrame) -> list[str]:
+    """A paragraph for the report's header: seeds, families, adjustment, targets met."""
+    from sim.analysis.precision import precision_table
+
+    fams = Families(targets=TARGETS)
+    for question, col, pairs in FAMILIES:
+        t = family_table(runs, col, pairs)
+        if len(t):
+            fams.add(f"{col}: {question}", col, t)
+    prec = precision_table(fams, TARGETS)
+    met = int((prec["met"] == "yes").sum()) if len(prec) else 0
+    return [
+        f"Statistics in brief: {runs['seed'].nunique()} paired seeds per arm. Sections 1-6 "
+        "quote raw 95 % intervals, one question at a time; section 7 groups the same "
+        f"comparisons into {len(fams.items)} families ({sum(f.size for f in fams.items)} "
+        "comparisons, one family per question and outcome), Holm-adjusted within each, and "
+        "checks them against target half-widths (half the smallest effect discussed: "
+        + ", ".join(f"`{k}` {v:g}" for k, v in TARGETS.items())
+        + f"): met in {met} of {len(prec)} families; then a power table.",
+        "",
+    ]

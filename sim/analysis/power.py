@@ -23,17 +23,40 @@ from sim.analysis.stats import LEVEL
 MAX_SEEDS = 100_000
 
 
+def paired_power(effect_size: float, n: int, alpha: float) -> float:
+    """Power of a two-sided one-sample (paired) t-test of ``n`` differences.
+
+    The two tails are taken from statsmodels' ``TTestPower`` one at a time: for large
+    standardized effects its two-sided call returns NaN because the far tail's noncentral-t
+    probability underflows; that tail is then 0 to machine precision and counts as such.
+    """
+    tp = TTestPower()
+    near = float(tp.power(effect_size=effect_size, nobs=n, alpha=alpha / 2, alternative="larger"))
+    far = float(tp.power(effect_size=effect_size, nobs=n, alpha=alpha / 2, alternative="smaller"))
+    return near + (far if math.isfinite(far) else 0.0)
+
+
 def seeds_for_power(sd: float, effect: float, alpha: float = 1 - LEVEL, power: float = 0.8) -> int:
-    """Seeds (pairs) for a two-sided paired t-test to detect ``effect`` with ``power``."""
+    """Smallest number of seeds (pairs), at least 2, for a two-sided paired t-test at level
+    ``alpha`` to detect ``effect`` with ``power`` (-1 when undefined or beyond ``MAX_SEEDS``).
+
+    Searched over n directly (power grows with n: doubling, then bisection) rather than
+    with statsmodels' root finder, which fails for large effects near n = 2.
+    """
     if not (math.isfinite(sd) and math.isfinite(effect)) or effect == 0:
         return -1
     if sd == 0:
         return 2
-    es, tp = abs(effect) / sd, TTestPower()
-    if tp.power(effect_size=es, nobs=2, alpha=alpha) >= power:
-        return 2  # the root finder fails below two pairs, where any effect this large is seen
-    n = float(np.atleast_1d(tp.solve_power(effect_size=es, alpha=alpha, power=power))[0])
-    return int(math.ceil(n)) if math.isfinite(n) and n <= MAX_SEEDS else -1
+    es = abs(effect) / sd
+    lo, hi = 1, 2  # power(lo) < target <= power(hi) once found; n = 1 has no test
+    while paired_power(es, hi, alpha) < power:
+        lo, hi = hi, hi * 2
+        if lo >= MAX_SEEDS:
+            return -1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if paired_power(es, mid, alpha) >= power else (mid, hi)
+    return hi if hi <= MAX_SEEDS else -1
 
 
 def seeds_for_half_width(sd: float, half: float, level: float = LEVEL) -> int:

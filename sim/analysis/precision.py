@@ -100,6 +100,40 @@ def all_met(families, targets: dict[str, float]) -> bool:
     return bool(len(t)) and not (t["met"] == "no").any()
 
 
+def growth_lines(
+    sweep: Path, families, targets: dict[str, float], batch: int, cap: int
+) -> list[str]:
+    """What ``--add-seeds`` did, in words: the targets, the seeds used (the study's own,
+    then each batch's folder in the store) and why it stopped: every target met, or the
+    cap reached with the families still short of theirs."""
+    t = precision_table(families, targets)
+    t = t[t["met"] != "n/a"]
+    seeds = int(t["seeds"].max()) if len(t) else 0
+    short = list(t.loc[t["met"] == "no", "family"])
+    added = sorted(
+        (d.name for d in Path(sweep).glob("seeds*-*") if d.is_dir()),
+        key=lambda n: int(n[5:].split("-")[0]),
+    )
+    first = int(added[0][5:].split("-")[0]) if added else seeds
+    why = (
+        f"every targeted family met its target at {seeds} seeds"
+        if not short
+        else f"the cap of {cap} seeds was reached with {len(short)} of {len(t)} targeted "
+        "families short of their targets (" + "; ".join(short) + "): the precision table "
+        "gives the seeds each would need"
+    )
+    return [
+        "**Seeds chosen by precision.** Target 95% family-wise half-widths: "
+        + ", ".join(f"`{k}` {v:g}" for k, v in targets.items())
+        + f". Seeds were added {batch} at a time to the same sweep store until every target "
+        f"was met or {cap} seeds (`--add-seeds {batch} --max-seeds {cap}`): {seeds} seeds "
+        f"used, the study's own {first}"
+        + (" then " + ", ".join(f"`{n}/`" for n in added) if added else "")
+        + f". Stopped because {why}.",
+        "",
+    ]
+
+
 def report_lines(
     families,
     targets: dict[str, float],
@@ -149,7 +183,11 @@ def report_lines(
         "",
     ]
     pt = power_table(families, {**EFFECTS, **(effects or {})})
-    return lines + (md_table(pt) if len(pt) else ["(no contrast families)"])
+    if len(pt):
+        return lines + md_table(pt)
+    if any(f.kind != "slope" for f in families.items):  # contrasts, but no sizes for them
+        return [*lines, "(no effect sizes given for these families' outcomes: `--effect`)"]
+    return [*lines, "(no contrast families)"]
 
 
 def _overrides(sweep: Path) -> tuple[list[str], list[str]]:

@@ -118,21 +118,12 @@ def _versus_baseline(
     return lines
 
 
-CRN_GAIN = "crn_gain.md"  # experiments/crn_gain.py: half-widths per draw mode
-
-
 def analyse_compare_strategies(
     df: pd.DataFrame, out: Path, fams: Families | None = None
 ) -> list[str]:
-    crn = (
-        [
-            f"Variance reduction from per-user common random numbers (`spread.draws`), paired "
-            f"half-widths before and after on the same seeds: [{CRN_GAIN}]({CRN_GAIN}).",
-            "",
-        ]
-        if (out / CRN_GAIN).is_file()
-        else []
-    )
+    from sim.analysis.crn_summary import crn_lines
+
+    crn = crn_lines(out)
     return [
         "## Each home strategy and useful pairs vs no strategy",
         "",

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.stats import mean_ci
+from sim.analysis.stats import mean_ci, t_test
 
 COST = "cost.home.strategy_total"  # staff-hours the strategies actually spent
 SUPPORT = "audiences.contested.support_home"
@@ -122,15 +122,23 @@ def fresh_table(
     front: list[Any], draw: Callable[[dict[str, int], list[int]], pd.DataFrame], seeds: int
 ) -> pd.DataFrame:
     """Each front mix re-run on ``seeds`` fresh seeds: mean and 95% CI of every objective
-    (effects paired with the baseline on the same fresh seeds)."""
+    (effects paired with the baseline on the same fresh seeds), with the t-test's se, df
+    and p for the Holm families, and ``same_as``: the first front trial whose fresh values
+    are identical on every seed (two budgets that buy the same behaviour are one mix)."""
     fresh = list(range(FRESH_SEED0, FRESH_SEED0 + seeds))
-    rows = []
+    rows: list[dict[str, Any]] = []
+    seen: list[tuple[int, np.ndarray]] = []
     for t in front:
         frame = draw(t.params, fresh)
+        x = frame[list(OBJECTIVES)].to_numpy(dtype=float)
+        same = next((n for n, y in seen if y.shape == x.shape and np.array_equal(x, y)), t.number)
+        seen.append((t.number, x))
         row: dict[str, Any] = {"trial": t.number}
         for k in OBJECTIVES:
-            ci = mean_ci(frame[k].to_numpy(dtype=float))
+            ci, tt = mean_ci(frame[k].to_numpy(dtype=float)), t_test(frame[k].to_numpy(dtype=float))
             row |= {f"{k}_mean": ci.mean, f"{k}_lo": ci.lo, f"{k}_hi": ci.hi}
+            row |= {f"{k}_se": tt["se"], f"{k}_df": tt["df"], f"{k}_p": tt["p"]}
         row["fresh seeds"] = len(fresh)
+        row["same_as"] = same
         rows.append(row)
     return pd.DataFrame(rows)

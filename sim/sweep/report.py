@@ -129,6 +129,12 @@ def sensitivity_report(
         f"(load with `sim.sweep.load_study`). Design: `{link('design.csv')}`; "
         f"indices: `{link('indices.csv')}`.",
         "",
+        f"Statistics in brief: {seeds} seed(s) per design point; target precision and "
+        "whether it was met: section Resolution (95% bootstrap half-widths of the indices "
+        "against a stated target). No multiplicity adjustment: the indices estimate how "
+        "much each parameter matters, with intervals, to rank parameters; they are not "
+        "tests of effects, so there is no family of tests to correct.",
+        "",
         "Parameters and ranges (uniform): "
         + ", ".join(f"`{k}` [{lo:g}, {hi:g}]" for k, (lo, hi) in problem.bounds.items())
         + ".",
@@ -175,6 +181,12 @@ def sensitivity_report(
 
         core_s = core_seconds_per_run(df, jobs)
         lines += resolution_lines(method, indices, n, len(problem.bounds), seeds, core_s)
+    elif method == "morris" and "prov.started_utc" in df:
+        from sim.sweep.resolution import core_seconds_per_run, morris_resolution_lines
+
+        core_s = core_seconds_per_run(df, jobs)
+        base = f"{command} --method morris" if command.endswith("sobol.py") else command
+        lines += morris_resolution_lines(indices, n, len(problem.bounds), seeds, core_s, base)
     atomic_write_bytes(path, "\n".join(lines).encode())
     return path
 
@@ -183,3 +195,19 @@ def sys_argv() -> list[str]:
     import sys
 
     return sys.argv[1:]
+
+
+def argv_of_run(argv: list[str] | None = None) -> str:
+    """The command-line options of the run a report describes: without ``--analyse-only``
+    and ``--minutes M``, which only say how this report was rewritten."""
+    import sys
+
+    args, out, skip = list(sys.argv[1:] if argv is None else argv), [], False
+    for a in args:
+        if skip:
+            skip = False
+        elif a == "--minutes":
+            skip = True
+        elif a != "--analyse-only" and not a.startswith("--minutes="):
+            out.append(a)
+    return " ".join(out)

@@ -113,3 +113,71 @@ def resolution_lines(
     if not local:
         lines += ["", f"    {cluster_command(method, int(worst['n needed']), seeds)}"]
     return [*lines, ""]
+
+
+# Morris: mu* is in the output's own units, so the target is relative: every parameter's
+# 95% bootstrap half-width (`mu_star_conf`) at most this share of the output's largest mu*,
+# enough to rank parameters whose mu* differ by a fifth of the leading one.
+MORRIS_REL = 0.1
+
+
+def morris_plan(
+    indices: pd.DataFrame, r: int, params: int, seeds: int, core_s: float, rel: float = MORRIS_REL
+) -> pd.DataFrame:
+    """Per output: the largest mu*, the target (``rel`` of it), the widest mu* half-width,
+    whether it meets the target, and the trajectories (half-widths shrink as 1/sqrt(r)),
+    runs (r x (params + 1) x seeds) and minutes on 2 cores that would."""
+    rows = []
+    for out, d in indices.groupby("output", sort=False):
+        top, widest = float(d["mu_star"].max()), float(d["mu_star_conf"].max())
+        target = rel * top
+        met = widest <= target
+        need = r if met or target <= 0 else int(math.ceil(r * (widest / target) ** 2))
+        runs = need * (params + 1) * seeds
+        rows.append(
+            {
+                "output": out,
+                "largest mu*": top,
+                "target half-width": target,
+                "widest mu* half-width": widest,
+                "met": "yes" if met else "no",
+                "trajectories needed": need,
+                "runs": runs,
+                "minutes on 2 cores": runs * core_s / LOCAL_CORES / 60,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def morris_resolution_lines(
+    indices: pd.DataFrame, r: int, params: int, seeds: int, core_s: float, command: str
+) -> list[str]:
+    """The Morris report's "Resolution" section: target, whether met, the size that would."""
+    from sim.sweep.report import md_table
+
+    t = morris_plan(indices, r, params, seeds, core_s)
+    lines = [
+        "## Resolution",
+        "",
+        f"Target: every parameter's mu* known to a 95% bootstrap half-width (`mu_star_conf`, "
+        f"SALib's resampling of the elementary effects) of at most {MORRIS_REL:g} x the "
+        "output's largest mu*, so that parameters whose mu* differ by a fifth of the leading "
+        f"one are ranked. This run has r = {r} trajectories; half-widths shrink as "
+        f"1/sqrt(r), so the trajectories needed scale r by (widest / target)^2; time at "
+        f"{core_s:.2f} core-s per run (measured in this run, machine load included).",
+        "",
+        md_table(t, ".3g"),
+        "",
+    ]
+    if (t["met"] == "yes").all():
+        return [*lines, "Every output is resolved at this size.", ""]
+    worst = t.loc[t["trajectories needed"].idxmax()]
+    need = int(worst["trajectories needed"])
+    local = worst["minutes on 2 cores"] <= LOCAL_MINUTES
+    lines.append(
+        f"*Not resolved at this size.* r = {need} trajectories ({int(worst['runs']):,} runs) "
+        f"would resolve every output, about {worst['minutes on 2 cores']:.0f} min on 2 cores"
+        + ("; run it here:" if local else f", beyond the {LOCAL_MINUTES} min this machine allows:")
+    )
+    jobs = "--jobs 2" if local else "--jobs 32 hydra/launcher=joblib  # one 32-core node"
+    return [*lines, "", f"    {command} --n {need} {jobs}", ""]
