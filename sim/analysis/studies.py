@@ -429,6 +429,13 @@ def analyse_volunteers(df: pd.DataFrame, out: Path, fams: Families | None = None
     lines += sec.trends(
         fams, per100, "_v", {k: METRICS[k] for k in (SUPPORT, MIS_AUC)}, "100 volunteers", qcol
     )
+    base = df[df[vcol] == 0]
+    for q, sub in df.groupby(qcol):  # why: each quality's volunteers vs none, by channel
+        cells = pd.concat([sub[sub[vcol] != 0], base])
+        part = channel_section(fams, cells, vcol, 0, f"volunteers at quality {q:g}", 3)
+        lines += [
+            x.replace("Effects by channel", f"Effects by channel: quality {q:g}") for x in part
+        ]
     lines += ["## Figures", "", *[f"![{p.stem}]({p.name})" for p in figs]]
     return lines
 
