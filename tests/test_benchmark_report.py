@@ -4,6 +4,7 @@ from it. Timing itself is the job of experiments/benchmark.py, never of a test."
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from experiments.benchmark_report import _fmt, _ms, targets, write_report
 from experiments.benchmark_workers import full, ref
@@ -167,7 +168,7 @@ def test_anatomy_and_demo_parts_measure_and_render():
     one = {"build_wall": 60.0, "ticks_wall": 200.0, "ticks_cpu": 100.0, "load": 3.0}
     one |= {"build_peak_rss": 3 * 2**30, "run_peak_rss": 4 * 2**30}
     one |= {"users": 14 * 10**6, "follows": 170 * 10**6, "ticks_run": 1000}
-    res = {
+    res: dict[str, Any] = {
         "build": [{"scenario": "karabakh2020", "size": "s1.0", "ticks": "all", "res": one}],
         "demo": [{**d, "cpu": [0.001] * 3}],
     }
