@@ -292,6 +292,7 @@ def write_report(
 ) -> None:
     from sim.analysis.mechanisms_lying import caught_section
     from sim.analysis.mechanisms_reading import reading_section
+    from sim.analysis.mechanisms_seen import seen_section
     from sim.analysis.mechanisms_stats import statistics_section
 
     seeds = runs.seed.nunique()
@@ -306,12 +307,13 @@ def write_report(
         "here (W20, R22, KB18, ...): docs/parameters.md.",
         "",
         *delay_section(runs),
+        *seen_section(runs, daily),
         *credibility_section(runs),
         *caught_section(runs),
         *gaffe_section(runs),
         *prebunking_section(daily, out),
         *channel_section(runs),
         *reading_section(runs, daily),
-        *statistics_section(runs),
+        *statistics_section(runs, daily),
     ]
     (out / "report.md").write_text("\n".join(lines) + "\n")
