@@ -10,6 +10,7 @@ import pytest
 
 from sim.errors import ConfigError
 from sim.posts import Posts
+from sim.strategies.rapid_response import RapidResponse
 
 TINY = [
     "graph.n=1500",
@@ -39,6 +40,7 @@ def test_public_cell_answers_only_where_the_story_has_a_public_carrier() -> None
 
     m = InfoWarModel(load([*TINY, "home.rapid_response.seen=public"]))
     rr = next(s for s in m.enabled_strategies if s.name == "rapid_response")
+    assert isinstance(rr, RapidResponse)
     k = m.world.narratives.index("rival_fake")
     carriers: set[int] = set()  # communities with a public carrier, recomputed here
     answered: list[tuple[set[int], set[int], set[int]]] = []  # (answered, carriers, read)
