@@ -8,7 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments.benchmark_anatomy import anatomy_table, demo_table, extra_targets
+from experiments.benchmark_anatomy import (
+    anatomy_bounds,
+    anatomy_table,
+    demo_table,
+    extra_targets,
+    huge_bounds,
+    scale_one_bounds,
+)
 from experiments.benchmark_build import build_table
 from experiments.benchmark_prose import bounds
 from sim.outputs import atomic_write_bytes
@@ -474,6 +481,8 @@ def write_report(res: dict, out: Path) -> str:
             *targets(res),
             "",
             *bounds(),
+            *scale_one_bounds(res),
+            *huge_bounds(res),
             "",
             "## 1. Reference rules (BA m=4, two narratives, 0.1% seeds each)",
             "",
@@ -516,6 +525,8 @@ def write_report(res: dict, out: Path) -> str:
             "",
             *anatomy_table(res.get("anatomy", [])),
             "",
+            *anatomy_bounds(res.get("anatomy", [])),
+            "",
             "## 7. The class demo's step",
             "",
             *demo_table(res.get("demo", [])),
@@ -525,4 +536,8 @@ def write_report(res: dict, out: Path) -> str:
         ]
     )
     atomic_write_bytes(out / "benchmark.md", text.encode())
+    from experiments.benchmark_summary import summary_table  # it reads this module's helpers
+
+    summary = "\n".join(summary_table(res)) + "\n"
+    atomic_write_bytes(out / "benchmark_summary.md", summary.encode())
     return text

@@ -143,24 +143,30 @@ def test_anatomy_and_demo_parts_measure_and_render():
     judges issue 21's scale-1.0, stretch and demo targets from their rows."""
     from experiments.benchmark_anatomy import (
         anatomy,
+        anatomy_bounds,
         anatomy_table,
         demo,
         demo_table,
         extra_targets,
+        huge_bounds,
+        scale_one_bounds,
     )
 
     a = anatomy(3000, 4)
     assert a["ticks"] == 4 and a["tick_ms"] > 0
     assert {"_expand", "_reshare", "activity draw"} <= set(a["parts_ms"])
     assert sum(a["parts_ms"].values()) <= a["tick_ms"] * 1.05  # parts of the tick, not more
-    assert set(a["floors_ms"]) == {"follows pass", "state scan", "activity draw"}
+    assert set(a["floors_ms"]) == {"follows stream", "follows pass", "state scan", "activity draw"}
     text = "\n".join(anatomy_table([a]))
     assert "| `_reshare` |" in text and "| follows pass |" in text
+    bound = "\n".join(anatomy_bounds([a]))
+    assert f"of {a['tick_ms']:.1f} ms a tick" in bound and f"{a['follows']:,} follows" in bound
     d = demo("default", 3)
     assert len(d["cpu"]) == 3 and d["users"] > 0
     assert f"| default | {d['users']:,} | 3 |" in "\n".join(demo_table([d]))
     one = {"build_wall": 60.0, "ticks_wall": 200.0, "ticks_cpu": 100.0, "load": 3.0}
     one |= {"build_peak_rss": 3 * 2**30, "run_peak_rss": 4 * 2**30}
+    one |= {"users": 14 * 10**6, "follows": 170 * 10**6, "ticks_run": 1000}
     res = {
         "build": [{"scenario": "karabakh2020", "size": "s1.0", "ticks": "all", "res": one}],
         "demo": [{**d, "cpu": [0.001] * 3}],
@@ -173,3 +179,11 @@ def test_anatomy_and_demo_parts_measure_and_render():
     )
     assert rows[f"demo step at {d['users']:,} users < 5 ms"] == ("1.00 ms CPU", True)
     assert rows["stretch: 10^8 users of the default model within 24 GiB"][1] is None
+    # 100 ms a tick now; 3 minutes after a 60 s build leave 120 ms a tick
+    bound = " ".join(scale_one_bounds(res))
+    assert "1,000 hourly ticks 100 s CPU, 100 ms each" in bound and "leave 120 ms" in bound
+    # no 10^8 row: the 10^7 build's bytes per user projected to 10^8 users
+    b7 = {"users": 10**7, "base_rss": 0, "build_peak_rss": 200 * 10**7}
+    res["build"].append({"scenario": "default", "size": str(10**7), "ticks": "0", "res": b7})
+    res["machine"] = {"ram_gib": 23.5, "available_gib": 20.0}
+    assert "10^8 projects to about 19 GiB" in " ".join(huge_bounds(res))

@@ -94,3 +94,8 @@ def whatif_point_block() -> str:
     name = "whatif (karabakh2020, point calibration)"
     rel, title = REPORTS[name]
     return "\n".join(study_findings(name, ROOT / rel, title))
+
+
+def performance_block() -> str:
+    """README's performance table: the one experiments/benchmark.py wrote with its report."""
+    return (ROOT / "results" / "benchmark_summary.md").read_text()
