@@ -8,6 +8,8 @@ seeds (paired: common random numbers), 95 % Student-t intervals on per-seed diff
   bots (bot_flooding x5): misinformation believer-days (whole run,
   and the three days after the story appears), the story's reach, and the trend per
   doubling of delay;
+- what the cell sees: rapid response at 1 and 24 h answering where the story has public
+  carriers (``seen=public``) instead of readers (the default ``seen=reach``);
 - the credibility cost of a debunked fake: trust in the rival's sources, and belief in
   the rival's own true claim, with vs without rapid response (6 h);
 - gaffes: home's gaffes switched off, default, default with training, and ten times the
@@ -57,6 +59,8 @@ NO_WANE = ["spread.inoculation_halflife_days=0"]
 RR = "strategy@home=[rapid_response]"
 UNLIMITED = "home.rapid_response.budget=100000"
 DELAYS = (1, 6, 24, 72)
+PUBLIC = "home.rapid_response.seen=public"
+PUBLIC_DELAYS = (1, 24)
 FLOOD = ["strategy@rival=[bot_flooding]", "rival.bot_flooding.budget=100000"]
 CAUGHT = [  # the rival can expose home's fake: a debunk of it and a 6-hour rapid response
     "+mechanism=home_fake_debunked",
@@ -69,6 +73,10 @@ ARMS: dict[str, list[str]] = {
     **{
         f"rapid_response_{h}h_unlimited": [RR, f"home.rapid_response.delay_hours={h}", UNLIMITED]
         for h in DELAYS
+    },
+    **{  # what the cell sees: public carriers instead of readers (docs/model.md 7.5)
+        f"rapid_response_{h}h_public": [RR, f"home.rapid_response.delay_hours={h}", PUBLIC]
+        for h in PUBLIC_DELAYS
     },
     "flood_none": FLOOD,
     **{

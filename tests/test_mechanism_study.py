@@ -25,7 +25,8 @@ def test_mechanism_study_runs_and_reports(tmp_path):
     assert (runs[runs.arm.str.startswith("rapid_response")].report_labels >= 0).all()
     write_report(runs, daily, tmp_path, "cmd", 0.1)
     text = (tmp_path / "report.md").read_text()
-    for part in ("## 1.", "## 2.", "## 2b.", "## 3.", "## 4.", "## 5.", "Trend", "Lying caught"):
+    parts = ("## 1.", "## 1b.", "## 2.", "## 2b.", "## 3.", "## 4.", "## 5.", "Trend")
+    for part in (*parts, "Lying caught", "`fake_contain_h`: what the cell sees"):
         assert part in text
     assert (tmp_path / "prebunking_over_time.png").stat().st_size > 0
     caught = runs[runs.arm.str.startswith("home_fake_debunked")]

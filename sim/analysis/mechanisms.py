@@ -292,6 +292,7 @@ def write_report(
 ) -> None:
     from sim.analysis.mechanisms_lying import caught_section
     from sim.analysis.mechanisms_reading import reading_section
+    from sim.analysis.mechanisms_seen import seen_section
     from sim.analysis.mechanisms_stats import brief_lines, statistics_section
 
     seeds = runs.seed.nunique()
@@ -307,12 +308,13 @@ def write_report(
         "",
         *brief_lines(runs),
         *delay_section(runs),
+        *seen_section(runs, daily),
         *credibility_section(runs),
         *caught_section(runs),
         *gaffe_section(runs),
         *prebunking_section(daily, out),
         *channel_section(runs),
         *reading_section(runs, daily),
-        *statistics_section(runs),
+        *statistics_section(runs, daily),
     ]
     (out / "report.md").write_text("\n".join(lines) + "\n")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from sim.analysis.mechanisms import _diff, _diff_day, _say, _trend
 from sim.analysis.mechanisms_lying import caught_words
+from sim.analysis.mechanisms_seen import seen_words
 from sim.analysis.stats import CI
 
 
@@ -92,6 +93,7 @@ def reading_section(runs: pd.DataFrame, daily: pd.DataFrame) -> list[str]:
         "it corrects, not when it starts. With the default budget the response runs out "
         "(hours not done in section 1), and an early start spends the budget early. "
         + _flood_words(runs),
+        *seen_words(runs),
         "- **Credibility.** "
         + _say(trust, "Accepted corrections (6 h response) change trust in the rival's sources")
         + "; "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sim.analysis import mechanisms_seen as seen
 from sim.analysis.multiplicity import Families
 from sim.analysis.stats import differences, mean_ci, t_test
 
@@ -62,6 +63,7 @@ FAMILIES: list[tuple[str, str, list[tuple[str, str]]]] = [
         )
         for col in ("fake_believer_days", "home_support", "home_trust")
     ],
+    *[(seen.QUESTION, col, seen.PAIRS) for col in ("fake_believer_days", "home_support")],
 ]
 # Effect sizes of the power table, in each outcome's units (believer-days per user,
 # share of users, mean trust), and the target 95 % half-widths: half the smallest of them.
@@ -98,11 +100,27 @@ def family_table(runs: pd.DataFrame, col: str, pairs: list[tuple[str, str]]) -> 
     return pd.DataFrame(rows)
 
 
-def statistics_section(runs: pd.DataFrame) -> list[str]:
-    """The closing section: each family with raw and Holm-adjusted intervals, then the
-    families, their adjustment and the precision reached (sim.analysis.precision)."""
-    from sim.analysis.precision import report_lines
+def _family_lines(col: str, question: str, t: pd.DataFrame) -> list[str]:
     from sim.analysis.reports import adjusted_cells, md_table
+
+    rows = [
+        {
+            "comparison": r["comparison"],
+            "difference [95% CI]": f"{r['diff_mean']:+.4g} [{r['diff_lo']:+.4g}, "
+            f"{r['diff_hi']:+.4g}]",
+            **adjusted_cells(r),
+        }
+        for _, r in t.iterrows()
+    ]
+    return [f"### `{col}`: {question}", "", *md_table(pd.DataFrame(rows)), ""]
+
+
+def statistics_section(runs: pd.DataFrame, daily: pd.DataFrame | None = None) -> list[str]:
+    """The closing section: each family with raw and Holm-adjusted intervals, then the
+    families, their adjustment and the precision reached (sim.analysis.precision). With
+    ``daily`` (for the horizon) the cell's signal also gets its RMST family of the hours
+    the fake stays uncontained."""
+    from sim.analysis.precision import report_lines
 
     fams = Families(targets=TARGETS)
     lines = [
@@ -119,16 +137,13 @@ def statistics_section(runs: pd.DataFrame) -> list[str]:
         if not len(t):
             continue
         t = fams.add(f"{col}: {question}", col, t)
-        rows = [
-            {
-                "comparison": r["comparison"],
-                "difference [95% CI]": f"{r['diff_mean']:+.4g} [{r['diff_lo']:+.4g}, "
-                f"{r['diff_hi']:+.4g}]",
-                **adjusted_cells(r),
-            }
-            for _, r in t.iterrows()
-        ]
-        lines += [f"### `{col}`: {question}", "", *md_table(pd.DataFrame(rows)), ""]
+        lines += _family_lines(col, question, t)
+    if daily is not None and seen.present(runs):
+        tau = seen.horizon(daily)
+        t = fams.add(
+            f"{seen.CONTAIN}: {seen.QUESTION}", seen.CONTAIN, seen.rmst_rows(runs, tau), "rmst"
+        )
+        lines += _family_lines(seen.CONTAIN, f"{seen.QUESTION} (RMST, first {tau:g} h)", t)
     return lines + report_lines(fams, TARGETS, EFFECTS)
 
 

@@ -16,12 +16,11 @@ audience the own ones miss).
 
 The cell reads no user's belief or opinion. The threshold counts users who have publicly
 reshared the story (a running count fed from each tick's delivered reshares, kept only
-when ``threshold`` > 0). Where a story has been seen is its reach per community (users who
-have read it): an explicit assumption that this is what social-listening services
-estimate for a campaign, an aggregate count and never one user's state. A purely public
-version (communities where a member publicly reshared it or where an account targeting
-the community posted it) was measured and changed results, so it was not adopted
-(docs/model.md, "Rapid response: what the cell sees").
+when ``threshold`` > 0). Where a story has been seen is, with ``seen=reach`` (default),
+its reach per community (users who have read it): an assumption that social-listening
+services estimate this aggregate. ``seen=public`` uses only public carriers: communities
+where a member reshared it or an account targeting the community posted it
+(``sim.strategies.sightings``; docs/model.md, "Rapid response: what the cell sees").
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from sim.config.schema import SOURCE_KINDS
 from sim.posts import Posts
 from sim.strategies.base import Strategy, StrategyConfig, StrategyMeta, param
 from sim.strategies.effects import Effect
+from sim.strategies.sightings import Resharers, Sightings
 from sim.strategies.toolkit import (
     OFFICIAL,
     account_posts,
@@ -65,6 +65,14 @@ class Config(StrategyConfig):
         plausible=(0, 0.05),
         source="no source: 0 is off; a cell would act once a few percent reshare",
         doc="also detect once this share of users has publicly reshared it (0: off)",
+    )
+    seen: str = param(
+        "reach",
+        choices=("reach", "public"),
+        what="signal",
+        source="no source: what a monitoring cell can observe; public = resharing history "
+        "and targeting",
+        doc="where a story counts as seen: its readers per community, or public carriers",
     )
     posts_per_hour: float = param(
         0.5,
@@ -161,16 +169,14 @@ class RapidResponse(Strategy):
         self.languages_used: set[int] = set()
         self.caught: dict[int, bool] = {}  # fake -> will monitoring ever catch it
         self.row = {int(k): i for i, k in enumerate(self.fakes)}
-        self.resharers = np.zeros(len(self.fakes), dtype=np.int64)  # distinct, if threshold
-        self.counted = (  # who has been counted as a resharer (only with a threshold)
-            np.zeros((len(self.fakes), self.model.crowd.n), dtype=bool)
-            if self.cfg.threshold > 0
-            else None
-        )
+        self.resharers = Resharers(self.model, self.fakes) if self.cfg.threshold > 0 else None
+        public = self.cfg.seen == "public"
+        self.sightings = Sightings(self.model, self.fakes) if public else None
 
     def act(self) -> None:
         self.charge(per_tick(self.model, self.cfg.monitoring_hours_per_day))
-        self._count_resharers()
+        if self.resharers is not None:
+            self.resharers.count(self.model.queued)
         self._detect()
         if self.detected:  # actors' languages now (multilingual may have added some)
             self.own_langs = sorted({lang for a in self.actors for lang in a.languages})
@@ -189,7 +195,8 @@ class RapidResponse(Strategy):
                 self.caught[int(k)] = bool(self.rng.random() < self.cfg.detect_prob)
             if not self.caught[int(k)]:
                 continue
-            shared = self.resharers[self.row[int(k)]] / m.crowd.n
+            rs = self.resharers
+            shared = rs.distinct[self.row[int(k)]] / m.crowd.n if rs is not None else 0.0
             late = hours_since(m, int(w.narr_start_tick[k])) >= self.cfg.delay_hours
             if late or (self.cfg.threshold > 0 and shared >= self.cfg.threshold):
                 self.detected[int(k)] = m.tick
@@ -210,7 +217,10 @@ class RapidResponse(Strategy):
 
     def _respond(self, k: int) -> None:
         m = self.model
-        affected = np.flatnonzero(m.tally.exposed[k] > 0)  # reach: see the module docstring
+        if self.sightings is not None:
+            affected = self.sightings.affected(self.row[k])
+        else:  # reach: see the module docstring
+            affected = np.flatnonzero(m.tally.exposed[k] > 0)
         langs = self._languages(affected)
         debunks = debunks_of(m, self.side, k)
         acct, comm = [], []
@@ -244,6 +254,8 @@ class RapidResponse(Strategy):
         """Fact-check labels on this tick's copies of every detected story (whoever posted
         them, so after every strategy's ``act``)."""
         m = self.model
+        if self.sightings is not None:
+            self.sightings.watch(Posts.concat([m.queued, *m.user_outbox]), Posts.concat(m.outbox))
         if not self.enabled or not self.detected:
             return
         paid = self.charge(per_tick(m, self.cfg.flag_hours_per_day * len(self.detected)))
@@ -252,22 +264,6 @@ class RapidResponse(Strategy):
         labels = {k: int(debunks_of(m, self.side, k)[0]) for k in self.detected}
         m.outbox.append(self._labels(Posts.concat(m.outbox), labels))
         m.user_outbox.append(self._labels(Posts.concat([m.queued, *m.user_outbox]), labels))
-
-    def _count_resharers(self) -> None:
-        """Add the users whose public reshares of a watched story are delivered this tick
-        and were not counted before (only with a threshold: O(reshares), no user scan)."""
-        q = self.model.queued
-        if self.counted is None or not len(q) or not len(self.fakes):
-            return
-        lut = np.full(self.model.world.n_narratives, -1, dtype=np.int64)
-        lut[self.fakes] = np.arange(len(self.fakes))
-        row = lut[q.narr]
-        hit = row >= 0
-        pair = np.unique(row[hit] * self.model.crowd.n + q.src[hit])
-        rows, users = np.divmod(pair, self.model.crowd.n)
-        new = ~self.counted[rows, users]
-        self.counted[rows[new], users[new]] = True
-        self.resharers += np.bincount(rows[new], minlength=len(self.fakes))
 
     def _labels(self, p: Posts, labels: dict[int, int]) -> Posts:
         """Label copies for a share of the batch's posts of detected stories."""
