@@ -69,7 +69,7 @@ def test_default_study_loads_and_every_declared_name_reaches_the_workbench() -> 
         ("scenarios=many", "robust.scenarios"),
         ("seeds=0", "robust.seeds"),
         ("outcomes.reach_threshold=1.5", "robust.outcomes.reach_threshold"),
-        ("uncertainties.params=[spread.attention]", "robust.uncertainties.params"),
+        ("uncertainties.params=[world.support_threshold]", "robust.uncertainties.params"),
         ("uncertainties.params=[spread.betta]", "spread.betta"),
         ("levers.budgets={bot_flooding: 100}", "robust.levers.budgets"),
         ("levers.budgets={rapid_respons: 100}", "robust.levers.budgets"),
@@ -527,3 +527,18 @@ def test_karabakh2020_study_end_to_end_on_a_tiny_design(tmp_path: Path) -> None:
     table = pd.read_csv(tmp_path / "experiments.csv")
     assert set(table["policy"]) >= {"nothing", "rapid_24h", "pareto_1"}
     assert table["ensemble__draw"].between(0, 1).all() and len(table) == 6
+
+
+def test_whole_number_parameters_are_sampled_as_integers():
+    """A field declared int (spread.attention, a strategy's translation capacity) becomes an
+    integer workbench parameter over its plausible range, so no run gets 2.7 languages."""
+    from ema_workbench import IntegerParameter, RealParameter
+
+    from sim.robust.space import _numeric
+
+    att = _numeric("a", "spread.attention", (2.5, 40.0))
+    assert isinstance(att, IntegerParameter) and (att.lower_bound, att.upper_bound) == (3, 40)
+    beta = _numeric("b", "spread.beta", (0.01, 0.2))
+    assert isinstance(beta, RealParameter)
+    cap = _numeric("c", "home.rapid_response.translation_capacity", (0, 6))
+    assert isinstance(cap, IntegerParameter)

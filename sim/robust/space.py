@@ -29,7 +29,7 @@ from ema_workbench import (
 
 from sim.errors import ConfigError
 from sim.robust.schema import RobustConfig
-from sim.robust.study import setting_range, uncertainty_range
+from sim.robust.study import declared_field, setting_range, uncertainty_range
 
 TACTICS, INTENSITY, DRAW = "rival__tactics", "rival__intensity", "ensemble__draw"
 OUTCOMES = ("cost", "misinformation", "support")  # names of the workbench outcomes
@@ -92,7 +92,7 @@ def build(cfg: RobustConfig, root: Path) -> Space:
     ensemble = read_ensemble(u.ensemble.path, root)
     fixed = set(ensemble.columns) if ensemble is not None else set()
     unc: list[Any] = [
-        RealParameter(name(k), *uncertainty_range(k, u.ranges.get(k)))
+        _numeric(name(k), k, uncertainty_range(k, u.ranges.get(k)))
         for k in u.params
         if k not in fixed
     ]
@@ -108,8 +108,18 @@ def build(cfg: RobustConfig, root: Path) -> Space:
         for s, b in lv.budgets.items()
         if b >= 1
     ]
-    levers += [RealParameter(name(f"home.{k}"), *setting_range(k, lv.budgets)) for k in lv.settings]
+    levers += [
+        _numeric(name(f"home.{k}"), f"home.{k}", setting_range(k, lv.budgets)) for k in lv.settings
+    ]
     return Space(cfg, unc, levers, ensemble)
+
+
+def _numeric(label: str, key: str, lo_hi: tuple[float, float]) -> Any:
+    """A workbench parameter over ``lo_hi``: whole numbers for a field declared ``int`` (a
+    run refuses 2.7 languages), real numbers otherwise."""
+    if declared_field(key).type in (int, "int"):
+        return IntegerParameter(label, int(np.ceil(lo_hi[0])), int(np.floor(lo_hi[1])))
+    return RealParameter(label, *lo_hi)
 
 
 def workbench_model(space: Space, function: Any) -> Model:
