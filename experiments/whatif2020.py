@@ -279,6 +279,11 @@ def write_report(eff: pd.DataFrame, args, path: Path, draws: np.ndarray) -> Path
             or "none"
         ),
         "",
+        "Why each arm moves the outcomes (its effect split into reach, belief, attitude and "
+        "trust, one Holm family per channel): the same arms on the fitted point, "
+        "[whatif_point/whatif.md](whatif_point/whatif.md), section Effects by channel; the "
+        "runs here keep only the outcomes above.",
+        "",
         *statistics_lines(fams),
         f"Reproduce: `nice -n 10 scripts/python experiments/whatif2020.py --members {args.members} "
         f"--seeds {args.seeds}` (resumes from `{RUNS.relative_to(ROOT)}`; `--report-only` "
