@@ -21,7 +21,12 @@ run_multirun() {  # a Hydra multirun study and its analysis
 
 run_one() {
   case "$1" in
-    compare_strategies | duel | response_delay | volunteers) run_multirun "$1" ;;
+    compare_strategies | duel | volunteers) run_multirun "$1" ;;
+    response_delay) # seeds by precision: its 10 seeds, then 15 at a time until the targets or 55
+      ./run.sh -m +experiment=response_delay && "$PY" -m sim.analysis response_delay \
+        multirun/response_delay --results --target support=0.0025 \
+        --target contested_support=0.0025 --target auc=0.005 --target contain=24 \
+        --target contested_auc=0.01 --add-seeds 15 --max-seeds 55 ;;
     languages) # seeds by precision: its 10 seeds, then 5 at a time until the targets or 35
       ./run.sh -m +experiment=languages && "$PY" -m sim.analysis languages multirun/languages \
         --results --target support=0.002 --target contested_support=0.002 --target auc=0.06 \
