@@ -21,7 +21,12 @@ run_multirun() {  # a Hydra multirun study and its analysis
 
 run_one() {
   case "$1" in
-    compare_strategies | duel | volunteers) run_multirun "$1" ;;
+    duel | volunteers) run_multirun "$1" ;;
+    compare_strategies) # seeds by precision: its 20 seeds, then 5 at a time until the targets or 55
+      ./run.sh -m +experiment=compare_strategies && "$PY" -m sim.analysis compare_strategies \
+        multirun/compare_strategies --results --target support=0.0025 \
+        --target contested_support=0.0025 --target auc=0.05 --target contain=36 \
+        --target contested_auc=0.1 --add-seeds 5 --max-seeds 55 ;;
     response_delay) # seeds by precision: its 10 seeds, then 15 at a time until the targets or 55
       ./run.sh -m +experiment=response_delay && "$PY" -m sim.analysis response_delay \
         multirun/response_delay --results --target support=0.0025 \
