@@ -21,7 +21,11 @@ run_multirun() {  # a Hydra multirun study and its analysis
 
 run_one() {
   case "$1" in
-    duel | volunteers) run_multirun "$1" ;;
+    volunteers) run_multirun "$1" ;;
+    duel) # seeds by precision: its 5 seeds per cell, then 10 at a time until the targets or 35
+      ./run.sh -m +experiment=duel && "$PY" -m sim.analysis duel multirun/duel --results \
+        --target support=0.0025 --target contested_support=0.0025 --target auc=0.1 \
+        --target contested_auc=0.2 --add-seeds 10 --max-seeds 35 ;;
     compare_strategies) # seeds by precision: its 20 seeds, then 5 at a time until the targets or 55
       ./run.sh -m +experiment=compare_strategies && "$PY" -m sim.analysis compare_strategies \
         multirun/compare_strategies --results --target support=0.0025 \
