@@ -21,6 +21,17 @@ TINY = [
     "output.progress=false",
     "output.quiet=true",
 ]
+# A three-day world where every false story and its debunk start early: the strategies'
+# behaviour tests watch detection, labels and debunks within it.
+STORIES = [
+    "graph.n=1500",
+    "world.horizon_days=3",
+    "output.figures=false",
+    "output.progress=false",
+    "world.narratives.rival_fake.start_day=0.25",
+    "world.narratives.home_fake.start_day=0.5",
+    "world.narratives.debunk_rival_fake.start_day=3",
+]
 
 
 @dataclass

@@ -7,19 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from clirun import STORIES
 
 from sim.errors import ConfigError
 from sim.posts import Posts
 from sim.strategies.rapid_response import RapidResponse
 
 TINY = [
-    "graph.n=1500",
-    "world.horizon_days=3",
-    "output.figures=false",
-    "output.progress=false",
-    "world.narratives.rival_fake.start_day=0.25",
-    "world.narratives.home_fake.start_day=0.5",
-    "world.narratives.debunk_rival_fake.start_day=3",
+    *STORIES,
     "strategy@home=[rapid_response]",
     "home.rapid_response.delay_hours=2",
     "home.rapid_response.budget=100000",

@@ -13,19 +13,12 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from clirun import STORIES
 
 from sim.crowd import SHARING, STOPPED
 from sim.errors import ConfigError
 
-TINY = [
-    "graph.n=1500",
-    "world.horizon_days=3",
-    "output.figures=false",
-    "output.progress=false",
-    "world.narratives.rival_fake.start_day=0.25",
-    "world.narratives.home_fake.start_day=0.5",
-    "world.narratives.debunk_rival_fake.start_day=3",
-]
+TINY = STORIES
 ALL_HOME = (
     "strategy@home=[rapid_response,multilingual,volunteer_campaign,training,platform_shutdown]"
 )
