@@ -404,22 +404,6 @@ def _reshare(state, reshared, activity, community, states, rates, bases, n_share
 
 
 @njit(cache=True)
-def _fade(flat, state, community, states, narr_forget, inoc_wane, base):
-    """Ex-sharers forget and inoculation wanes (flat positions ``flat``, ascending): back
-    to unaware."""
-    n = state.shape[1]
-    k, row = 0, 0
-    for f in flat:
-        while f >= row + n:
-            k, row = k + 1, row + n
-        u = f - row
-        p = narr_forget[k] if state[k, u] == STOPPED else inoc_wane
-        if _unit(base, np.uint64(u) | (np.uint64(k) << _S32)) < p:
-            _move(states, k, state[k, u], UNAWARE, community[u])
-            state[k, u] = UNAWARE
-
-
-@njit(cache=True)
 def _count_reads(reader, post, reads, narr, src, community, narr_side, n_acc, by_nc, by_side, acc):
     """``Kernel.count_reads``: integer sums, so any order gives numpy's."""
     by_nc[:] = 0
@@ -529,20 +513,9 @@ class CompiledKernel(Kernel):
         return self._reshare_posts(pk, pu)
 
     def fade(self) -> None:
-        """Trust drifts back; the states faded in ``reshare`` (called once a tick just
-        before), or here when it was not."""
-        faded, self._faded = self._faded, False
+        """Trust drifts back; the states were faded in ``reshare`` (called once a tick just
+        before), else the numpy form fades them (same draws, same run)."""
+        if not self._faded:
+            return super().fade()
+        self._faded = False
         self.trust.recover(self.trust_back)
-        forget = self.world.narr_forget
-        if faded or (self.inoc_wane <= 0 and not forget.any()):
-            return
-        c, st = self.crowd, self.crowd.state
-        _fade(
-            np.flatnonzero((st == STOPPED) | (st == INOCULATED)),
-            c.state,
-            c.community,
-            self.tally.states,
-            forget,
-            self.inoc_wane,
-            self._base("fade"),
-        )
