@@ -19,7 +19,8 @@ import time
 
 import numpy as np
 
-GIB24 = 24 * 2**30
+from experiments.benchmark_build import measured, peak_gib, scale_one
+
 FLOORS = ("follows stream", "follows pass", "state scan", "activity draw")
 LOOPS: tuple[str, ...] = ("_expand", "_post_words", "_reads", "_read_start", "_read_rest")
 LOOPS += ("_reshare", "_count_reads")
@@ -149,30 +150,26 @@ def demo_table(rows: list[dict]) -> list[str]:
 def extra_targets(res: dict) -> list[tuple[str, str, bool | None]]:
     """Issue 21's rows measured by the build and demo parts: (target, reached, met)."""
     rows: list[tuple[str, str, bool | None]] = []
-    one = next((b for b in res.get("build", []) if b.get("size") == "s1.0"), None)
-    if one and "error" not in one["res"] and one.get("ticks") == "all":
-        r = one["res"]
-        idle = r["build_wall"] + r["ticks_cpu"]
-        peak = max(r["build_peak_rss"], r["run_peak_rss"]) / 2**30
+    one = scale_one(res.get("build", []))
+    if one is not None:
         rows.append(
             (
                 "karabakh2020 at scale 1.0, one run <= 3 min wall incl. the build, <= 6 GiB "
                 "(issue 21; idle-core figure: build wall + ticks' CPU)",
-                f"{(r['build_wall'] + r['ticks_wall']) / 60:.1f} min wall at load "
-                f"{r.get('load', float('nan')):.1f}; {idle / 60:.1f} min idle; {peak:.2f} GiB",
-                idle <= 180 and peak <= 6,
+                f"{one['wall'] / 60:.1f} min wall at load "
+                f"{one['res'].get('load', float('nan')):.1f}; {one['idle'] / 60:.1f} min idle; "
+                f"{one['peak']:.2f} GiB",
+                one["met"],
             )
         )
-    huge = next((b for b in res.get("build", []) if b.get("size") == str(10**8)), None)
+    huge = measured(res.get("build", []), str(10**8))
     rows.append(
         (
             "stretch: 10^8 users of the default model within 24 GiB (issue 21)",
             "not measured (projection under this table)"
-            if not huge or "error" in huge["res"]
-            else f"{huge['res']['build_peak_rss'] / 2**30:.2f} GiB",
-            None
-            if not huge or "error" in huge["res"]
-            else huge["res"]["build_peak_rss"] <= 24 * 2**30,
+            if huge is None
+            else f"{peak_gib(huge):.2f} GiB",
+            None if huge is None else peak_gib(huge) <= 24,
         )
     )
     demo = next((d for d in res.get("demo", []) if d.get("scenario") == "default"), None)
@@ -218,13 +215,12 @@ def anatomy_bounds(rows: list[dict]) -> list[str]:
 
 def scale_one_bounds(res: dict) -> list[str]:
     """What bounds the real-population run (issue 21's 3 minutes), with its numbers."""
-    one = next((b for b in res.get("build", []) if b.get("size") == "s1.0"), None)
-    if not one or "error" in one["res"] or one.get("ticks") != "all":
+    one = scale_one(res.get("build", []))
+    if one is None:
         return []
-    r = one["res"]
+    r, peak = one["res"], one["peak"]
     per_tick = 1e3 * r["ticks_cpu"] / r["ticks_run"]
     budget = (180 - r["build_wall"]) / r["ticks_run"] * 1e3
-    peak = max(r["build_peak_rss"], r["run_peak_rss"]) / 2**30
     fits = "within" if peak <= 6 else "above"
     return [
         f"- *Real population.* karabakh2020 at scale 1.0 ({r['users']:,} users, "
@@ -241,12 +237,10 @@ def scale_one_bounds(res: dict) -> list[str]:
 
 def huge_bounds(res: dict) -> list[str]:
     """The 10^8 stretch when it was not run: the 10^7 build's memory projected."""
-    if any(b.get("size") == str(10**8) and "error" not in b["res"] for b in res.get("build", [])):
+    r = measured(res.get("build", []), str(10**7))
+    if measured(res.get("build", []), str(10**8)) is not None or r is None:
         return []
-    b7 = next((b for b in res.get("build", []) if b.get("size") == str(10**7)), None)
-    if not b7 or "error" in b7["res"]:
-        return []
-    r, m = b7["res"], res["machine"]
+    m = res["machine"]
     per_user = (r["build_peak_rss"] - r["base_rss"]) / r["users"]
     projected = (per_user * 10**8 + r["base_rss"]) / 2**30
     return [

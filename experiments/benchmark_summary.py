@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from experiments.benchmark_build import measured, peak_gib, scale_one
 from experiments.benchmark_report import (
     _find,
     _find_full,
@@ -19,8 +20,6 @@ from experiments.benchmark_report import (
     _sweep_minutes,
     engine,
 )
-
-GIB = 2**30
 
 
 def _row(what: str, measured: str, part: str, res: dict) -> str:
@@ -65,33 +64,29 @@ def _full_rows(res: dict) -> list[str]:
 
 def _build_rows(res: dict) -> list[str]:
     out = []
-    for b in res.get("build", []):
-        r = b["res"]
-        if "error" in r:
-            continue
-        peak = max(r["build_peak_rss"], r.get("run_peak_rss", 0)) / GIB
-        if b["size"] == "s1.0" and b["ticks"] == "all":
-            wall = (r["build_wall"] + r["ticks_wall"]) / 60
-            idle = (r["build_wall"] + r["ticks_cpu"]) / 60
-            out.append(
-                _row(
-                    f"karabakh2020 at the real population (scale 1.0, {r['users'] / 1e6:.1f}M "
-                    f"users, {r['follows'] / 1e6:.0f}M follows), one whole run",
-                    f"{wall:.1f} min wall at load {r.get('load', float('nan')):.1f} "
-                    f"({idle:.1f} min on an idle core); {peak:.1f} GiB peak",
-                    "build",
-                    res,
-                )
+    r7 = measured(res.get("build", []), str(10**7))
+    if r7 is not None:
+        out.append(
+            _row(
+                f"default model, 10^7 users ({r7['follows'] / 1e6:.0f}M follows): build",
+                f"{r7['build_wall']:.0f} s, {peak_gib(r7):.1f} GiB peak",
+                "build",
+                res,
             )
-        if b["scenario"] == "default" and r["users"] == 10**7:
-            out.append(
-                _row(
-                    f"default model, 10^7 users ({r['follows'] / 1e6:.0f}M follows): build",
-                    f"{r['build_wall']:.0f} s, {peak:.1f} GiB peak",
-                    "build",
-                    res,
-                )
+        )
+    one = scale_one(res.get("build", []))
+    if one is not None:
+        r = one["res"]
+        out.append(
+            _row(
+                f"karabakh2020 at the real population (scale 1.0, {r['users'] / 1e6:.1f}M "
+                f"users, {r['follows'] / 1e6:.0f}M follows), one whole run",
+                f"{one['wall'] / 60:.1f} min wall at load {r.get('load', float('nan')):.1f} "
+                f"({one['idle'] / 60:.1f} min on an idle core); {one['peak']:.1f} GiB peak",
+                "build",
+                res,
             )
+        )
     return out
 
 
