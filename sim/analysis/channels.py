@@ -36,10 +36,12 @@ def channel_section(
     baseline,
     what: str | None = None,
     level: int = 2,
+    subset: str = "",
 ) -> list[str]:
     """Each arm vs ``baseline`` in every channel the table has: the paired mean difference
-    with its family-wise (Holm) interval, ``*`` where that interval excludes 0. Empty for
-    sweeps run before summary.json had channels."""
+    with its family-wise (Holm) interval, ``*`` where that interval excludes 0; ``subset``
+    names the part of the study in the heading. Empty for sweeps run before summary.json
+    had channels."""
     cols = {c: v for c, v in CHANNELS.items() if c in df and df[c].notna().any()}
     if not cols:
         return []
@@ -55,7 +57,7 @@ def channel_section(
             row[label] = _cell(hit.iloc[0], nd) if len(hit) else "n/a"
         rows.append(row)
     return [
-        f"{'#' * level} Effects by channel",
+        f"{'#' * level} Effects by channel" + (f": {subset}" if subset else ""),
         "",
         f"Why each arm moves the outcomes: its paired difference from `{baseline}` in each "
         "channel (run summary `channels`, docs/model.md), with the family-wise 95% interval "

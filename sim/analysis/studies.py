@@ -226,13 +226,10 @@ def analyse_duel(df: pd.DataFrame, out: Path, fams: Families | None = None) -> l
         lines.append("")
     for tactic, sub in df.groupby("strategy@rival"):
         if NO_STRATEGY in set(sub["strategy@home"]):
-            part = channel_section(
-                fams, sub, "strategy@home", NO_STRATEGY, f"defence ({tactic})", 3
-            )
-            lines += [
-                line.replace("Effects by channel", f"Effects by channel: against `{tactic}`")
-                for line in part
-            ]
+            lines += channel_section(
+                fams, sub, "strategy@home", NO_STRATEGY, f"defence ({tactic})", 3,
+                f"against `{tactic}`",
+            )  # fmt: skip
     lines += ["## Figures", "", *[f"![{p.stem}]({p.name})" for p in figs]]
     return lines
 
@@ -432,10 +429,8 @@ def analyse_volunteers(df: pd.DataFrame, out: Path, fams: Families | None = None
     base = df[df[vcol] == 0]
     for q, sub in df.groupby(qcol):  # why: each quality's volunteers vs none, by channel
         cells = pd.concat([sub[sub[vcol] != 0], base])
-        part = channel_section(fams, cells, vcol, 0, f"volunteers at quality {q:g}", 3)
-        lines += [
-            x.replace("Effects by channel", f"Effects by channel: quality {q:g}") for x in part
-        ]
+        what = f"volunteers at quality {q:g}"
+        lines += channel_section(fams, cells, vcol, 0, what, 3, f"quality {q:g}")
     lines += ["## Figures", "", *[f"![{p.stem}]({p.name})" for p in figs]]
     return lines
 
