@@ -16,14 +16,20 @@ from sim.posts import Posts
 from sim.strategies.view import ModelView
 
 
+def story_rows(model: ModelView, stories: np.ndarray) -> np.ndarray:
+    """Narrative index -> row of the watched ``stories`` (-1: not watched)."""
+    lut = np.full(model.world.n_narratives, -1, dtype=np.int64)
+    lut[stories] = np.arange(len(stories))
+    return lut
+
+
 class Resharers:
     """Distinct users who have publicly reshared each watched story (the detection
     threshold): fed from each tick's delivered reshares, O(reshares), no user scan."""
 
     def __init__(self, model: ModelView, stories: np.ndarray) -> None:
         self.n = model.crowd.n
-        self.lut = np.full(model.world.n_narratives, -1, dtype=np.int64)
-        self.lut[stories] = np.arange(len(stories))
+        self.lut = story_rows(model, stories)
         self.distinct = np.zeros(len(stories), dtype=np.int64)
         self.counted = np.zeros((len(stories), self.n), dtype=bool)
 
@@ -46,8 +52,7 @@ class Sightings:
 
     def __init__(self, model: ModelView, stories: np.ndarray) -> None:
         self.model = model
-        self.lut = np.full(model.world.n_narratives, -1, dtype=np.int64)
-        self.lut[stories] = np.arange(len(stories))
+        self.lut = story_rows(model, stories)
         n_comm = len(model.tally.users)
         self.resharers = np.zeros((len(stories), n_comm), dtype=np.int64)  # reshares seen
         self.posters = np.zeros((len(stories), n_comm), dtype=bool)  # targeting accounts
